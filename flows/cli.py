@@ -1,0 +1,183 @@
+"""The ``clearsim`` command line: run a scenario, validate one, list the shipped ones."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="clearsim",
+    help="Simulate cross-border e-commerce customs clearance and report WCO TRS segments.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+ReplicationsOpt = Annotated[
+    int | None, typer.Option("--replications", "-r", help="Replications (default: the file's).")
+]
+SeedOpt = Annotated[
+    int | None, typer.Option("--seed", "-s", help="Root seed (default: the file's).")
+]
+DbUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db-url",
+        help="SQLAlchemy URL to store the run (default: $CLEARSIM_DB_URL or sqlite:///clearsim.db).",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no notes.")]
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", "-w", help="Worker processes (default: one per core).")
+]
+
+stderr = Console(stderr=True, highlight=False)
+
+
+def fail(message: str) -> NoReturn:
+    """Report a user error on one line of stderr and exit with status 2."""
+    stderr.print(f"clearsim: error: {message}", markup=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def stdout_console() -> Console:
+    """Console for results: the terminal's width, or wide enough for the tables in a file."""
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=150)
+
+
+@app.command()
+def run(
+    scenario: ScenarioArg,
+    replications: ReplicationsOpt = None,
+    seed: SeedOpt = None,
+    db_url: DbUrlOpt = None,
+    json_output: JsonOpt = False,
+    quiet: QuietOpt = False,
+    workers: WorkersOpt = None,
+) -> None:
+    """Simulate a scenario's replications, store the run, print TRS segments and resources."""
+    from flows.persistence import DatabaseError, open_database, resolve_db_url, store_run
+    from flows.progress import replication_progress
+    from flows.render import print_report, report_json
+    from flows.replications import default_workers, run_replications
+    from scenarios.load import ScenarioError, load_scenario
+    from simulation.aggregate import aggregate
+    from simulation.stability import unstable_resources
+
+    if replications is not None and replications < 1:
+        fail(f"--replications must be >= 1 (got {replications})")
+    if seed is not None and seed < 0:
+        fail(f"--seed must be >= 0 (got {seed})")
+    if workers is not None and workers < 1:
+        fail(f"--workers must be >= 1 (got {workers})")
+    updates = {
+        k: v for k, v in {"replications": replications, "seed": seed}.items() if v is not None
+    }
+    try:
+        spec = load_scenario(scenario, **updates)
+    except ScenarioError as error:
+        fail(str(error))
+    for name, rho in sorted(unstable_resources(spec).items()):
+        message = f"resource {name!r} is offered utilisation {rho:.2f} >= 1: its queue is unstable"
+        if spec.kind == "steady_state":
+            fail(f"{scenario}: {message} (a steady-state scenario needs every rho < 1)")
+        stderr.print(f"clearsim: warning: {message}", markup=False, soft_wrap=True)
+    url = resolve_db_url(db_url)
+    try:
+        engine = open_database(url)
+    except DatabaseError as error:
+        fail(str(error))
+    n_workers = workers or default_workers(spec.replications)
+    started = time.perf_counter()
+    with replication_progress(spec.replications, enabled=not quiet and stderr.is_terminal) as bar:
+        summaries = run_replications(
+            spec,
+            range(spec.replications),
+            spec.seed,
+            n_workers,
+            on_done=bar.advance,
+            on_start=bar.start,
+        )
+    elapsed = time.perf_counter() - started
+    report = aggregate(spec.name, summaries)
+    try:
+        run_id = store_run(engine, spec, summaries)
+    except Exception as error:
+        fail(f"could not store the run: {' '.join(str(error).split())}")
+    if json_output:
+        extra = {
+            "run_id": run_id,
+            "kind": spec.kind,
+            "warmup_min": spec.warmup_min,
+            "horizon_min": spec.horizon_min,
+        }
+        sys.stdout.write(json.dumps(report_json(report, extra), allow_nan=False) + "\n")
+        return
+    header = (
+        f"{spec.name} [{spec.scenario_hash[:12]}]: {spec.replications} replications, "
+        f"seed {spec.seed}, {spec.kind}, arrivals measured from day "
+        f"{spec.warmup_min / 1440:.3g} to day {spec.horizon_min / 1440:.3g}; "
+        f"{elapsed:.1f} s on {n_workers} worker(s); stored as run {run_id}"
+    )
+    print_report(stdout_console(), report, header)
+
+
+@app.command()
+def validate(scenario: ScenarioArg, json_output: JsonOpt = False) -> None:
+    """Check a scenario file and show its resolved form, hash and offered utilisation."""
+    from scenarios.load import ScenarioError, load_scenario
+    from simulation.stability import offered_utilisation
+
+    try:
+        spec = load_scenario(scenario)
+    except ScenarioError as error:
+        fail(str(error))
+    if json_output:
+        sys.stdout.write(spec.resolved_json() + "\n")
+        return
+    out = stdout_console()
+    out.print(f"{scenario}: valid scenario {spec.name!r} [{spec.scenario_hash[:12]}]", markup=False)
+    out.print(
+        f"  {spec.kind}, {len(spec.processes)} process(es), {len(spec.resources)} resources, "
+        f"{len(spec.network.nodes)} sites, {spec.replications} replications, seed {spec.seed}",
+        markup=False,
+    )
+    for name, rho in offered_utilisation(spec).items():
+        flag = "  UNSTABLE" if rho >= 1 else ""
+        out.print(f"  offered utilisation {name}: {rho:.3f}{flag}", markup=False)
+
+
+@app.command("scenarios")
+def list_scenarios() -> None:
+    """List the shipped scenario files with their one-line descriptions."""
+    from rich.table import Table
+
+    from scenarios.catalogue import shipped_scenarios
+
+    table = Table(title="Shipped scenarios")
+    for header in ("file", "name", "description"):
+        table.add_column(header)
+    cwd = Path.cwd()
+    for entry in shipped_scenarios():
+        shown = entry.path.relative_to(cwd) if entry.path.is_relative_to(cwd) else entry.path
+        table.add_row(str(shown), entry.name, entry.description)
+    stdout_console().print(table)
+
+
+@app.command()
+def version() -> None:
+    """Print clearsim's code version and the versions of the libraries that shape results."""
+    from flows.provenance import code_version, library_versions
+
+    typer.echo(f"clearsim {code_version()}")
+    for name, value in library_versions().items():
+        typer.echo(f"  {name} {value}")

@@ -1,0 +1,217 @@
+"""Store runs and their replications, one transaction per run; read them back."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlmodel import Session, col, select
+
+from flows.provenance import code_version, library_versions_json
+from models.db import DEFAULT_DB_URL, make_engine
+from models.records import ResourceStat, RunSummary, SegmentStat
+from models.scenario import Scenario
+from models.tables import ReplicationRow, ResourceStatRow, RunRow, SegmentStatRow
+
+DB_URL_ENV = "CLEARSIM_DB_URL"
+
+
+class DatabaseError(Exception):
+    """The database URL is malformed or the server cannot be reached (one line)."""
+
+
+def resolve_db_url(cli_value: str | None) -> str:
+    """``--db-url``, else ``CLEARSIM_DB_URL``, else a SQLite file in the working directory."""
+    return cli_value or os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
+
+
+def open_database(url: str) -> Engine:
+    """Check the URL, connect, create missing tables; raise :class:`DatabaseError` otherwise."""
+    try:
+        make_url(url)
+    except ArgumentError:
+        raise DatabaseError(f"database URL is not a valid SQLAlchemy URL: {url!r}") from None
+    try:
+        return make_engine(url)
+    except (SQLAlchemyError, ImportError) as error:
+        reason = " ".join(str(getattr(error, "orig", None) or error).split())
+        raise DatabaseError(f"cannot open database {_redacted(url)}: {reason}") from None
+
+
+def _redacted(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _nullable(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _finite(value: float | None) -> float:
+    return math.nan if value is None else value
+
+
+def store_run(
+    engine: Engine, scenario: Scenario, summaries: list[RunSummary], command: str = "run"
+) -> int:
+    """Store a run and any replication not stored before, in one transaction; return the run id."""
+    version, libraries = code_version(), library_versions_json()
+    with Session(engine) as session:
+        run = RunRow(
+            created_at=datetime.now(UTC),
+            command=command,
+            scenario_name=scenario.name,
+            scenario_hash=scenario.scenario_hash,
+            scenario_json=scenario.resolved_json(),
+            root_seed=scenario.seed,
+            replications=len(summaries),
+            code_version=version,
+            library_versions=libraries,
+        )
+        session.add(run)
+        for summary in sorted(summaries, key=lambda s: s.replication):
+            existing = session.exec(
+                select(ReplicationRow.id).where(
+                    ReplicationRow.scenario_hash == summary.scenario_hash,
+                    ReplicationRow.replication == summary.replication,
+                    ReplicationRow.root_seed == summary.root_seed,
+                    ReplicationRow.code_version == version,
+                )
+            ).first()
+            if existing is None:
+                _add_replication(session, summary, version, libraries)
+        session.commit()
+        session.refresh(run)
+        assert run.id is not None
+        return run.id
+
+
+def _add_replication(session: Session, summary: RunSummary, version: str, libraries: str) -> None:
+    row = ReplicationRow(
+        scenario_hash=summary.scenario_hash,
+        replication=summary.replication,
+        root_seed=summary.root_seed,
+        code_version=version,
+        library_versions=libraries,
+        arrived=summary.arrived,
+        completed=summary.completed,
+        in_system=summary.in_system,
+        measured=summary.measured,
+        events=summary.events,
+        end_time_min=summary.end_time_min,
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    for seg in summary.segments:
+        session.add(
+            SegmentStatRow(
+                replication_id=row.id,
+                segment=seg.segment,
+                channel=seg.channel,
+                n=seg.n,
+                mean_h=_nullable(seg.mean_h),
+                median_h=_nullable(seg.median_h),
+                p90_h=_nullable(seg.p90_h),
+                share_24h=_nullable(seg.share_24h),
+                share_48h=_nullable(seg.share_48h),
+            )
+        )
+    for res in summary.resources:
+        session.add(
+            ResourceStatRow(
+                replication_id=row.id,
+                resource=res.resource,
+                capacity=res.capacity,
+                available_fraction=_nullable(res.available_fraction),
+                utilisation=_nullable(res.utilisation),
+                utilisation_check=_nullable(res.utilisation_check),
+                mean_queue_length=_nullable(res.mean_queue_length),
+                mean_wait_min=_nullable(res.mean_wait_min),
+                max_queue_length=res.max_queue_length,
+                served=res.served,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A run read back: its row and the summaries of its replications."""
+
+    run: RunRow
+    summaries: list[RunSummary]
+
+
+def load_run(engine: Engine, run_id: int) -> StoredRun:
+    """Read run ``run_id`` and its replications (0 .. replications - 1) back as summaries."""
+    with Session(engine) as session:
+        run = session.get(RunRow, run_id)
+        if run is None:
+            raise DatabaseError(f"no run with id {run_id}")
+        rows = session.exec(
+            select(ReplicationRow)
+            .where(
+                ReplicationRow.scenario_hash == run.scenario_hash,
+                ReplicationRow.root_seed == run.root_seed,
+                ReplicationRow.code_version == run.code_version,
+                col(ReplicationRow.replication) < run.replications,
+            )
+            .order_by(col(ReplicationRow.replication))
+        ).all()
+        summaries = [_summary(session, row) for row in rows]
+        session.expunge(run)
+        return StoredRun(run=run, summaries=summaries)
+
+
+def _summary(session: Session, row: ReplicationRow) -> RunSummary:
+    segments = session.exec(
+        select(SegmentStatRow)
+        .where(SegmentStatRow.replication_id == row.id)
+        .order_by(col(SegmentStatRow.id))
+    ).all()
+    resources = session.exec(
+        select(ResourceStatRow)
+        .where(ResourceStatRow.replication_id == row.id)
+        .order_by(col(ResourceStatRow.id))
+    ).all()
+    return RunSummary(
+        scenario_hash=row.scenario_hash,
+        replication=row.replication,
+        root_seed=row.root_seed,
+        arrived=row.arrived,
+        completed=row.completed,
+        in_system=row.in_system,
+        measured=row.measured,
+        events=row.events,
+        end_time_min=row.end_time_min,
+        segments=tuple(
+            SegmentStat(
+                segment=s.segment,
+                channel=s.channel,
+                n=s.n,
+                mean_h=_finite(s.mean_h),
+                median_h=_finite(s.median_h),
+                p90_h=_finite(s.p90_h),
+                share_24h=_finite(s.share_24h),
+                share_48h=_finite(s.share_48h),
+            )
+            for s in segments
+        ),
+        resources=tuple(
+            ResourceStat(
+                resource=r.resource,
+                capacity=r.capacity,
+                available_fraction=_finite(r.available_fraction),
+                utilisation=_finite(r.utilisation),
+                utilisation_check=_finite(r.utilisation_check),
+                mean_queue_length=_finite(r.mean_queue_length),
+                mean_wait_min=_finite(r.mean_wait_min),
+                max_queue_length=r.max_queue_length,
+                served=r.served,
+            )
+            for r in resources
+        ),
+    )

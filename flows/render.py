@@ -1,0 +1,147 @@
+"""Present a scenario report: Rich tables for people, JSON for programs."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from simulation.aggregate import ResourceEstimate, ScenarioReport, SegmentEstimate
+from simulation.statistics import Estimate
+
+
+def _number(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def estimate_json(estimate: Estimate) -> dict[str, Any]:
+    """An estimate as JSON: mean, half-width, limits and the replications it rests on."""
+    return {
+        "mean": _number(estimate.mean),
+        "half_width": _number(estimate.half_width),
+        "low": _number(estimate.low),
+        "high": _number(estimate.high),
+        "n": estimate.n,
+    }
+
+
+def _segment_json(seg: SegmentEstimate) -> dict[str, Any]:
+    return {
+        "segment": seg.segment,
+        "channel": seg.channel,
+        "cases": estimate_json(seg.cases),
+        "mean_h": estimate_json(seg.mean_h),
+        "median_h": estimate_json(seg.median_h),
+        "p90_h": estimate_json(seg.p90_h),
+        "share_24h": estimate_json(seg.share_24h),
+        "share_48h": estimate_json(seg.share_48h),
+    }
+
+
+def _resource_json(res: ResourceEstimate) -> dict[str, Any]:
+    return {
+        "resource": res.resource,
+        "capacity": res.capacity,
+        "available_fraction": estimate_json(res.available_fraction),
+        "utilisation": estimate_json(res.utilisation),
+        "utilisation_check": estimate_json(res.utilisation_check),
+        "mean_queue_length": estimate_json(res.mean_queue_length),
+        "mean_wait_min": estimate_json(res.mean_wait_min),
+        "max_queue_length": estimate_json(res.max_queue_length),
+    }
+
+
+def report_json(report: ScenarioReport, extra: dict[str, Any]) -> dict[str, Any]:
+    """The whole report as a JSON-ready dict (NaN becomes null)."""
+    return {
+        "scenario": {
+            "name": report.scenario_name,
+            "hash": report.scenario_hash,
+            "seed": report.root_seed,
+            "replications": report.replications,
+            "confidence": report.confidence,
+        },
+        **extra,
+        "counts": {
+            "arrived": estimate_json(report.arrived),
+            "completed": estimate_json(report.completed),
+            "in_system": estimate_json(report.in_system),
+            "measured": estimate_json(report.measured),
+        },
+        "segments": [_segment_json(s) for s in report.segments],
+        "resources": [_resource_json(r) for r in report.resources],
+    }
+
+
+def _cell(estimate: Estimate, digits: int = 1, percent: bool = False) -> str:
+    if not math.isfinite(estimate.mean):
+        return "-"
+    scale, unit = (100.0, "%") if percent else (1.0, "")
+    text = f"{estimate.mean * scale:.{digits}f}{unit}"
+    if math.isfinite(estimate.half_width):
+        text += f" ± {estimate.half_width * scale:.{digits}f}"
+    return text
+
+
+def segment_table(report: ScenarioReport) -> Table:
+    """TRS segments by channel: mean, median, p90 (hours), shares within 24 h and 48 h."""
+    level = f"{report.confidence:.0%}"
+    table = Table(title=f"WCO TRS segments, hours (mean ± {level} CI half-width over replications)")
+    for header in ("segment", "channel", "cases", "mean", "median", "p90", "<= 24 h", "<= 48 h"):
+        table.add_column(header, justify="left" if header in ("segment", "channel") else "right")
+    previous = ""
+    for seg in report.segments:
+        if seg.cases.n == 0 or seg.cases.mean == 0:
+            continue
+        table.add_row(
+            seg.segment if seg.segment != previous else "",
+            seg.channel,
+            _cell(seg.cases, 0),
+            _cell(seg.mean_h),
+            _cell(seg.median_h),
+            _cell(seg.p90_h),
+            _cell(seg.share_24h, 1, percent=True),
+            _cell(seg.share_48h, 1, percent=True),
+            end_section=False,
+        )
+        previous = seg.segment
+    return table
+
+
+def resource_table(report: ScenarioReport) -> Table:
+    """Resources: staffed share, utilisation (two estimators), queue length and wait."""
+    level = f"{report.confidence:.0%}"
+    table = Table(title=f"Resources over the measurement window (mean ± {level} CI half-width)")
+    headers = (
+        "resource",
+        "servers",
+        "staffed",
+        "utilisation",
+        "check",
+        "mean queue",
+        "mean wait min",
+        "max queue",
+    )
+    for header in headers:
+        table.add_column(header, justify="left" if header == "resource" else "right")
+    for res in report.resources:
+        table.add_row(
+            res.resource,
+            str(res.capacity),
+            _cell(res.available_fraction, 1, percent=True),
+            _cell(res.utilisation, 1, percent=True),
+            _cell(res.utilisation_check, 1, percent=True),
+            _cell(res.mean_queue_length, 2),
+            _cell(res.mean_wait_min, 1),
+            _cell(res.max_queue_length, 0),
+        )
+    return table
+
+
+def print_report(console: Console, report: ScenarioReport, header: str) -> None:
+    """Print the header line and both tables."""
+    console.print(header)
+    console.print(segment_table(report))
+    console.print(resource_table(report))

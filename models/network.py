@@ -1,0 +1,89 @@
+"""The logistics network spec: sites (nodes) and legs (edges) with travel-time distributions."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from models.distributions import Duration
+
+NodeKind = Literal[
+    "sea_port",
+    "river_port",
+    "inspection_area",
+    "airport",
+    "rail_terminal",
+    "bonded_zone",
+    "distribution_centre",
+    "supervision_centre",
+]
+Mode = Literal["road", "river", "sea", "rail", "air", "internal"]
+
+
+class NodeSpec(BaseModel):
+    """A site of the network."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: NodeKind
+    name_zh: str = ""
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    note: str = ""
+
+
+class EdgeSpec(BaseModel):
+    """A leg between two sites, travelled in both directions unless ``bidirectional`` is false."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str
+    target: str
+    mode: Mode
+    km: float = Field(gt=0)
+    travel_min: Duration
+    bidirectional: bool = True
+
+
+class NetworkSpec(BaseModel):
+    """Sites and legs, validated so that every site can reach every other site."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    nodes: dict[str, NodeSpec] = Field(min_length=1)
+    edges: tuple[EdgeSpec, ...] = ()
+
+    @model_validator(mode="after")
+    def _valid(self) -> NetworkSpec:
+        for i, edge in enumerate(self.edges):
+            for end in (edge.source, edge.target):
+                if end not in self.nodes:
+                    raise ValueError(f"edges[{i}] references node {end!r}, which is not defined")
+            if edge.source == edge.target:
+                raise ValueError(f"edges[{i}] is a loop on {edge.source!r}")
+        for origin in self.nodes:
+            unreachable = self.unreachable_from(origin)
+            if unreachable:
+                raise ValueError(
+                    f"the network is disconnected: no path from {origin!r} to "
+                    + ", ".join(sorted(unreachable))
+                )
+        return self
+
+    def unreachable_from(self, origin: str) -> set[str]:
+        """Nodes with no directed path from ``origin``."""
+        adjacency: dict[str, list[str]] = {name: [] for name in self.nodes}
+        for edge in self.edges:
+            adjacency[edge.source].append(edge.target)
+            if edge.bidirectional:
+                adjacency[edge.target].append(edge.source)
+        seen = {origin}
+        frontier = deque([origin])
+        while frontier:
+            for nxt in adjacency[frontier.popleft()]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    frontier.append(nxt)
+        return set(self.nodes) - seen

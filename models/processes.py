@@ -1,0 +1,179 @@
+"""Clearance processes as building blocks: each spec is one switchable process of a scenario."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from models.arrivals import ArrivalProcess
+from models.distributions import Count, Duration, check_probability_map
+from models.vocabulary import Milestone
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ChannelRates(_Spec):
+    """Shares of declarations the risk engine routes to each channel."""
+
+    green: float = Field(ge=0, le=1, description="Released on data.")
+    yellow: float = Field(ge=0, le=1, description="Document review by an officer.")
+    red: float = Field(ge=0, le=1, description="Physical inspection.")
+
+    @model_validator(mode="after")
+    def _sum(self) -> ChannelRates:
+        check_probability_map(
+            {"green": self.green, "yellow": self.yellow, "red": self.red}, "channel rates"
+        )
+        return self
+
+
+class RiskSpec(_Spec):
+    """The customs risk engine: automatic screening and channel shares by importer class."""
+
+    screening_min: Duration
+    general: ChannelRates
+    aeo: ChannelRates
+
+
+class DeclarationSpec(_Spec):
+    """When the declarant lodges: in advance of arrival (提前申报) or after it."""
+
+    advance_share: float = Field(ge=0, le=1, description="Share lodged before arrival.")
+    advance_lead_min: Duration = Field(description="How long before arrival an advance one is.")
+    after_arrival_delay_min: Duration = Field(description="Arrival to lodgement otherwise.")
+
+
+class InspectionSpec(_Spec):
+    """Physical inspection of red-channel containers on the inspection lanes."""
+
+    plan_min: Duration = Field(description="Inspection order to inspection plan.")
+    duration_min: Duration = Field(description="Officer's examination on a lane.")
+    hold_probability: float = Field(ge=0, le=1, description="Share held after examination.")
+    hold_min: Duration = Field(description="Time to resolve a hold before release.")
+
+
+class PickupSpec(_Spec):
+    """Truck pickup after release: booking, gate transactions, yard retrieval."""
+
+    truck_booking_delay_min: Duration = Field(description="Release to truck at the gate.")
+    gate_transaction_min: Duration
+    yard_handling_min: Duration = Field(description="Yard crane or reach stacker move per box.")
+    quay_to_gate_min: Duration = Field(description="Drive inside the port from quay to gate.")
+
+
+class SeaImportResources(_Spec):
+    """Names of the scenario resources this process uses, by role."""
+
+    berth: str = "berths"
+    quay_crane: str = "quay_cranes"
+    yard_equipment: str = "yard_equipment"
+    document_officer: str = "customs_officers"
+    inspection_lane: str = "inspection_lanes"
+    gate_lane: str = "gate_lanes"
+
+
+class ShipSidePickupSpec(_Spec):
+    """船边直提: advance-declared boxes released before discharge go crane -> truck -> gate."""
+
+    enabled: bool = False
+    share: float = Field(
+        default=0.0, ge=0, le=1, description="Share of containers whose consignee takes part."
+    )
+
+
+class SeaImportSpec(_Spec):
+    """Containerised sea (river) import at a port, conventional or with ship-side pickup."""
+
+    kind: Literal["sea_import"] = "sea_import"
+    name: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
+    port_node: str
+    inspection_node: str
+    destinations: dict[str, float] = Field(description="Consignee sites and their shares.")
+    vessel_arrivals: ArrivalProcess
+    containers_per_call: Count
+    berthing_min: Duration = Field(description="Berth granted to discharge start.")
+    unberthing_min: Duration = Field(description="Last box discharged to berth free.")
+    crane_move_min: Duration = Field(description="One quay-crane move (box to yard or truck).")
+    arrival_confirmation_min: Duration = Field(description="Arrival to tally/arrival confirmed.")
+    aeo_share: float = Field(ge=0, le=1, description="Share of containers of AEO importers.")
+    aeo_queue_priority: bool = Field(
+        default=False, description="AEO boxes go first in officer and lane queues."
+    )
+    declaration: DeclarationSpec
+    risk: RiskSpec
+    document_review_min: Duration
+    tax_payment_min: Duration
+    inspection: InspectionSpec
+    pickup: PickupSpec
+    ship_side_pickup: ShipSidePickupSpec = ShipSidePickupSpec()
+    resources: SeaImportResources = SeaImportResources()
+
+    @model_validator(mode="after")
+    def _shares(self) -> SeaImportSpec:
+        check_probability_map(self.destinations, "destinations")
+        if self.ship_side_pickup.enabled and self.ship_side_pickup.share <= 0:
+            raise ValueError("ship_side_pickup is enabled with share 0; set a share > 0")
+        return self
+
+    def resource_names(self) -> tuple[str, ...]:
+        """The scenario resources this process needs."""
+        return tuple(self.resources.model_dump().values())
+
+    def node_names(self) -> tuple[str, ...]:
+        """The network sites this process needs."""
+        return (self.port_node, self.inspection_node, *self.destinations)
+
+
+class PriorityClass(_Spec):
+    """A customer class with its share of arrivals and queue priority (lower goes first)."""
+
+    name: str = Field(min_length=1)
+    share: float = Field(ge=0, le=1)
+    priority: int = Field(ge=0)
+
+
+class Stage(_Spec):
+    """One service stage of a station flow."""
+
+    activity: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
+    resource: str
+    service_min: Duration
+    probability: float = Field(default=1.0, gt=0, le=1, description="Share that visits.")
+    milestone_on_complete: Milestone | None = Field(
+        default=None, description="TRS milestone recorded when this stage completes."
+    )
+
+
+class StationFlowSpec(_Spec):
+    """Arrivals through a sequence of service stages: textbook queues and tandem lines."""
+
+    kind: Literal["station_flow"] = "station_flow"
+    name: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
+    node: str
+    arrivals: ArrivalProcess
+    classes: tuple[PriorityClass, ...] = (PriorityClass(name="all", share=1.0, priority=0),)
+    stages: tuple[Stage, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _classes(self) -> StationFlowSpec:
+        check_probability_map({c.name: c.share for c in self.classes}, "class shares")
+        if len({c.name for c in self.classes}) != len(self.classes):
+            raise ValueError("class names must be unique")
+        if len({s.activity for s in self.stages}) != len(self.stages):
+            raise ValueError("stage activities must be unique")
+        return self
+
+    def resource_names(self) -> tuple[str, ...]:
+        """The scenario resources this process needs."""
+        return tuple(stage.resource for stage in self.stages)
+
+    def node_names(self) -> tuple[str, ...]:
+        """The network sites this process needs."""
+        return (self.node,)
+
+
+ProcessSpec = Annotated[SeaImportSpec | StationFlowSpec, Field(discriminator="kind")]
+"""Any clearance process, chosen in YAML by ``kind``."""

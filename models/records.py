@@ -1,0 +1,88 @@
+"""Flat immutable result records, one per concept (every field is documented in docs/reference)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One row of the event log, named as XES/pm4py names it on export.
+
+    ``case_id`` -> ``case:concept:name``, ``activity`` -> ``concept:name``, ``lifecycle`` ->
+    ``lifecycle:transition``, ``time_min`` -> ``time:timestamp`` (scenario start + minutes),
+    ``resource`` -> ``org:resource``.
+    """
+
+    case_id: str
+    activity: str
+    instance_id: int
+    lifecycle: str
+    time_min: float
+    node: str
+    resource: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentOutcome:
+    """One case's attributes and milestone times (minutes; NaN where never reached)."""
+
+    case_id: str
+    process: str
+    object_type: str
+    channel: str
+    aeo: bool
+    advance_declared: bool
+    ship_side: bool
+    destination: str
+    arrival_min: float
+    lodgement_min: float
+    release_min: float
+    exit_min: float
+    delivery_min: float
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentStat:
+    """One replication's statistics of one TRS segment for one channel split (hours)."""
+
+    segment: str
+    channel: str
+    n: int
+    mean_h: float
+    median_h: float
+    p90_h: float
+    share_24h: float
+    share_48h: float
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceStat:
+    """One replication's figures for one resource over the measurement window."""
+
+    resource: str
+    capacity: int
+    available_fraction: float
+    utilisation: float
+    utilisation_check: float
+    mean_queue_length: float
+    mean_wait_min: float
+    max_queue_length: int
+    served: int
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """The small, serialisable result of one replication: counts, TRS segments, resources."""
+
+    scenario_hash: str
+    replication: int
+    root_seed: int
+    arrived: int
+    completed: int
+    in_system: int
+    measured: int
+    events: int
+    end_time_min: float
+    segments: tuple[SegmentStat, ...]
+    resources: tuple[ResourceStat, ...]

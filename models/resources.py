@@ -1,0 +1,16 @@
+"""Resources: servers with a capacity, a site and a shift calendar."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ResourceSpec(BaseModel):
+    """A pool of identical servers (berths, cranes, officers, lanes, gate lanes)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    capacity: int = Field(ge=1, description="Number of identical servers.")
+    node: str = Field(description="Network site the resource stands at.")
+    calendar: str = Field(default="always", description="Name of a calendar of the scenario.")
+    description: str = ""

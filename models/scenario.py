@@ -1,0 +1,97 @@
+"""The scenario: one frozen, validated description of a what-if study input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from models.calendars import AlwaysOpen, Calendar
+from models.network import NetworkSpec
+from models.processes import ProcessSpec
+from models.resources import ResourceSpec
+
+SCHEMA_VERSION = 1
+HASH_EXCLUDED_FIELDS = frozenset({"name", "description", "seed", "replications"})
+"""Fields that do not change a replication's result and so stay out of the scenario hash."""
+
+
+def _default_calendars() -> dict[str, Calendar]:
+    return {"always": AlwaysOpen()}
+
+
+class Scenario(BaseModel):
+    """Everything a replication needs: network, resources, calendars, processes and run control.
+
+    Simulation time is float minutes from ``start`` (a local Asia/Shanghai wall-clock time used
+    only for shift calendars and at the edges).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: Literal[1] = 1
+    name: str = Field(min_length=1)
+    description: str = ""
+    kind: Literal["steady_state", "terminating"] = Field(
+        description="steady_state: warm-up, then a long window; terminating: a day or a peak."
+    )
+    start: datetime = Field(
+        default=datetime(2026, 1, 5), description="Wall-clock time of minute 0 (local time)."
+    )
+    horizon_min: float = Field(gt=0, description="Arrivals measured on [warmup_min, horizon_min).")
+    warmup_min: float = Field(default=0.0, ge=0, description="Discarded initial period.")
+    drain_limit_min: float = Field(
+        default=20160.0,
+        gt=0,
+        description="After the horizon, at most this long for measured cases to finish.",
+    )
+    replications: int = Field(default=10, ge=1)
+    seed: int = Field(default=20261122, ge=0)
+    calendars: dict[str, Calendar] = Field(default_factory=_default_calendars)
+    network: NetworkSpec
+    resources: dict[str, ResourceSpec] = Field(min_length=1)
+    processes: tuple[ProcessSpec, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        if self.warmup_min >= self.horizon_min:
+            raise ValueError("warmup_min must be shorter than horizon_min")
+        if self.kind == "terminating" and self.warmup_min > 0:
+            raise ValueError("a terminating scenario has no warm-up; set warmup_min: 0")
+        for name, resource in self.resources.items():
+            if resource.calendar not in self.calendars:
+                raise ValueError(
+                    f"resources.{name}.calendar: calendar {resource.calendar!r} is not defined"
+                )
+            if resource.node not in self.network.nodes:
+                raise ValueError(f"resources.{name}.node: node {resource.node!r} is not defined")
+        names = [p.name for p in self.processes]
+        if len(set(names)) != len(names):
+            raise ValueError("process names must be unique")
+        for i, process in enumerate(self.processes):
+            for needed in process.resource_names():
+                if needed not in self.resources:
+                    raise ValueError(
+                        f"processes.{i}: resource {needed!r} is referenced but not defined"
+                    )
+            for node in process.node_names():
+                if node not in self.network.nodes:
+                    raise ValueError(f"processes.{i}: node {node!r} is referenced but not defined")
+        return self
+
+    def canonical_json(self) -> str:
+        """Canonical JSON of everything that shapes a replication (sorted keys, no whitespace)."""
+        data: dict[str, Any] = self.model_dump(mode="json", exclude=set(HASH_EXCLUDED_FIELDS))
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    @property
+    def scenario_hash(self) -> str:
+        """sha256 of :meth:`canonical_json`; equal hashes mean equal replications."""
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+    def resolved_json(self) -> str:
+        """The whole resolved scenario as JSON, as stored with every run."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)

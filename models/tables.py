@@ -1,0 +1,89 @@
+"""SQLModel tables: the persistence edge, kept apart from the specs and records.
+
+A ``run`` is one invocation (what was asked, with the resolved scenario). Replication results
+are keyed by (scenario hash, replication, root seed, code version): the same replication is
+stored once however many runs ask for it, so a retried or resumed write is harmless.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class RunRow(SQLModel, table=True):
+    """One invocation of a simulation command."""
+
+    __tablename__ = "run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime
+    command: str
+    scenario_name: str
+    scenario_hash: str = Field(index=True)
+    scenario_json: str = Field(sa_column=Column(Text, nullable=False))
+    root_seed: int
+    replications: int
+    code_version: str
+    library_versions: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ReplicationRow(SQLModel, table=True):
+    """Counts of one replication; its statistics are in the segment and resource tables."""
+
+    __tablename__ = "replication_result"
+    __table_args__ = (
+        UniqueConstraint(
+            "scenario_hash", "replication", "root_seed", "code_version", name="uq_replication"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    scenario_hash: str = Field(index=True)
+    replication: int
+    root_seed: int
+    code_version: str
+    library_versions: str = Field(sa_column=Column(Text, nullable=False))
+    arrived: int
+    completed: int
+    in_system: int
+    measured: int
+    events: int
+    end_time_min: float
+
+
+class SegmentStatRow(SQLModel, table=True):
+    """A TRS segment statistic of one replication (NULL where no case reached the segment)."""
+
+    __tablename__ = "segment_stat"
+
+    id: int | None = Field(default=None, primary_key=True)
+    replication_id: int = Field(foreign_key="replication_result.id", index=True)
+    segment: str
+    channel: str
+    n: int
+    mean_h: float | None
+    median_h: float | None
+    p90_h: float | None
+    share_24h: float | None
+    share_48h: float | None
+
+
+class ResourceStatRow(SQLModel, table=True):
+    """A resource's figures in one replication."""
+
+    __tablename__ = "resource_stat"
+
+    id: int | None = Field(default=None, primary_key=True)
+    replication_id: int = Field(foreign_key="replication_result.id", index=True)
+    resource: str
+    capacity: int
+    available_fraction: float | None
+    utilisation: float | None
+    utilisation_check: float | None
+    mean_queue_length: float | None
+    mean_wait_min: float | None
+    max_queue_length: int
+    served: int

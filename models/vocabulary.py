@@ -1,0 +1,52 @@
+"""Fixed names shared by engine, metrics and exports: lifecycles, milestones, channels."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Literal
+
+
+class Lifecycle(IntEnum):
+    """XES lifecycle transition of an event: queue entry, service start, service end."""
+
+    SCHEDULE = 0
+    START = 1
+    COMPLETE = 2
+
+
+LIFECYCLE_NAMES: tuple[str, ...] = ("schedule", "start", "complete")
+
+Milestone = Literal["arrival", "lodgement", "release", "exit", "delivery"]
+"""Instantaneous events that delimit the WCO Time Release Study segments."""
+
+MILESTONES: tuple[str, ...] = ("arrival", "lodgement", "release", "exit", "delivery")
+
+TRS_SEGMENTS: tuple[tuple[str, str], ...] = (
+    ("arrival", "lodgement"),
+    ("lodgement", "release"),
+    ("release", "exit"),
+    ("arrival", "release"),
+    ("arrival", "exit"),
+)
+"""WCO TRS segments as (from milestone, to milestone)."""
+
+
+def segment_name(start: str, end: str) -> str:
+    """Display name of a TRS segment, e.g. ``arrival->release``."""
+    return f"{start}->{end}"
+
+
+class Channel(IntEnum):
+    """Risk channel assigned by the risk engine; NONE before screening or where none applies."""
+
+    NONE = 0
+    GREEN = 1
+    YELLOW = 2
+    RED = 3
+
+
+CHANNEL_NAMES: tuple[str, ...] = ("none", "green", "yellow", "red")
+REPORTED_CHANNELS: tuple[str, ...] = ("all", "green", "yellow", "red")
+"""Channel splits of the TRS report: every case, then by channel."""
+
+ObjectType = Literal["container", "vessel", "customer"]

@@ -1,0 +1,166 @@
+"""The only YAML reader: scenario files with ``extends:`` inheritance, validated at the boundary.
+
+Rules of a scenario file:
+
+* ``extends: other.yaml`` (relative to the file) starts from that file's resolved document;
+  mappings merge key by key, lists of mappings that all carry a ``name`` merge entry by entry
+  on that name (new names are appended), any other value replaces the parent's.
+* ``network: some/graph.yaml`` (a string) reads the network spec from that file.
+
+Every problem, whether a YAML syntax error, a missing file, an ``extends:`` cycle or a failed
+validation, raises :class:`ScenarioError` naming the file, the field path and the reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from models.scenario import Scenario
+
+FieldPath = tuple[str | int, ...]
+
+_MESSAGES = {
+    "extra_forbidden": "unknown field",
+    "missing": "required field is missing",
+}
+
+
+class ScenarioError(Exception):
+    """A scenario file cannot be used; ``str()`` is one line: file, field path, reason."""
+
+    def __init__(self, file: Path, field: str, reason: str) -> None:
+        self.file = file
+        self.field = field
+        self.reason = " ".join(reason.split())
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.field}" if self.field else str(self.file)
+        return f"{where}: {self.reason}"
+
+
+def load_scenario(path: str | Path, **updates: Any) -> Scenario:
+    """Read, resolve and validate the scenario at ``path``; ``updates`` set top-level fields."""
+    top = Path(path)
+    document, origins = _resolve(top, chain=())
+    document.update(updates)
+    try:
+        return Scenario.model_validate(document)
+    except ValidationError as error:
+        raise _scenario_error(error, document, origins, top) from None
+
+
+def read_document(path: str | Path) -> dict[str, Any]:
+    """The resolved document of ``path`` (after ``extends:``), not yet validated."""
+    return _resolve(Path(path), chain=())[0]
+
+
+def _read_yaml(path: Path, referrer: Path | None, field: str) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(referrer or path, field, f"file not found: {path}") from None
+    except OSError as error:
+        raise ScenarioError(path, "", f"cannot read file: {error.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "syntax error"
+        raise ScenarioError(path, "", f"invalid YAML{line}: {problem}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(path, "", "a scenario file must be a mapping of fields")
+    return data
+
+
+def _resolve(
+    path: Path, chain: tuple[Path, ...], referrer: Path | None = None
+) -> tuple[dict[str, Any], dict[FieldPath, Path]]:
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(p.name for p in (*chain, resolved))
+        raise ScenarioError(referrer or path, "extends", f"extends cycle: {cycle}")
+    data = _read_yaml(path, referrer, "extends" if referrer else "")
+    parent_ref = data.pop("extends", None)
+    if isinstance(data.get("network"), str):
+        data["network"] = _read_yaml(path.parent / data["network"], path, "network")
+    if parent_ref is None:
+        return data, dict.fromkeys(_leaf_paths(data), path)
+    if not isinstance(parent_ref, str):
+        raise ScenarioError(path, "extends", "must be the path of one scenario file")
+    parent, origins = _resolve(path.parent / parent_ref, (*chain, resolved), referrer=path)
+    merged = _merge(parent, data)
+    origins.update(dict.fromkeys(_leaf_paths(data), path))
+    return merged, origins
+
+
+def _named_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, dict) and "name" in v for v in value)
+
+
+def _merge(base: Any, override: Any) -> Any:
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = _merge(base[key], value) if key in base else value
+        return merged
+    if _named_list(base) and _named_list(override) and override:
+        by_name = {entry["name"]: entry for entry in base}
+        for entry in override:
+            name = entry["name"]
+            by_name[name] = _merge(by_name[name], entry) if name in by_name else entry
+        return list(by_name.values())
+    return override
+
+
+def _leaf_paths(data: Any, prefix: FieldPath = ()) -> list[FieldPath]:
+    if isinstance(data, dict):
+        return [p for key, value in data.items() for p in _leaf_paths(value, (*prefix, key))] or [
+            prefix
+        ]
+    if isinstance(data, list):
+        return [p for i, value in enumerate(data) for p in _leaf_paths(value, (*prefix, i))] or [
+            prefix
+        ]
+    return [prefix]
+
+
+def _document_path(document: Any, loc: tuple[str | int, ...]) -> FieldPath:
+    """Map a pydantic error location onto the document, dropping union tags it inserts."""
+    path: list[str | int] = []
+    node = document
+    for i, part in enumerate(loc):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, dict | list) and i < len(loc) - 1:
+            continue  # a discriminator tag or a union branch name, not a document key
+        else:
+            path.append(part)
+    return tuple(path)
+
+
+def _scenario_error(
+    error: ValidationError, document: dict[str, Any], origins: dict[FieldPath, Path], top: Path
+) -> ScenarioError:
+    first = error.errors(include_url=False)[0]
+    field_path = _document_path(document, tuple(first["loc"]))
+    reason = _MESSAGES.get(first["type"], str(first["msg"]))
+    reason = reason.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if first["type"] == "extra_forbidden" and field_path:
+        reason = f"unknown field {field_path[-1]!r}"
+    file = top
+    for length in range(len(field_path), 0, -1):
+        prefix = field_path[:length]
+        owners = {f for p, f in origins.items() if p[:length] == prefix}
+        if len(owners) == 1:
+            file = owners.pop()
+            break
+    return ScenarioError(file, ".".join(str(p) for p in field_path), reason)

@@ -1,0 +1,98 @@
+"""Stateful facilities: pools of servers with shift calendars, and the two ways a case uses time.
+
+A facility is a SimPy ``PriorityResource``. Off-shift periods are modelled by blocker requests of
+top priority that take every server when its current job ends (work in progress finishes: the
+shift runs over) and give them back when the shift starts; waiting work stays queued for the next
+shift. Blocker holdings are recorded in the log's capacity rows, never as events of a case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import simpy
+
+from models.vocabulary import Lifecycle
+from simulation.recorder import NO_RESOURCE, EventLog
+
+BLOCKER_PRIORITY = -1
+"""Priority of off-shift blockers; case priorities are >= 0 (lower goes first)."""
+
+SCHEDULE, START, COMPLETE = int(Lifecycle.SCHEDULE), int(Lifecycle.START), int(Lifecycle.COMPLETE)
+Process = Generator[simpy.Event, Any, None]
+
+
+class Facility:
+    """A pool of identical servers at a site, staffed by a calendar."""
+
+    __slots__ = ("capacity", "code", "name", "node", "resource")
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        name: str,
+        capacity: int,
+        node: int,
+        log: EventLog,
+        closed: list[tuple[float, float]],
+    ) -> None:
+        self.name = name
+        self.capacity = capacity
+        self.code = log.resource(name)
+        self.node = node
+        self.resource = simpy.PriorityResource(env, capacity=capacity)
+        if closed:
+            env.process(self._shift_changes(env, closed, log))
+
+    def _shift_changes(
+        self, env: simpy.Environment, closed: list[tuple[float, float]], log: EventLog
+    ) -> Process:
+        for start, end in closed:
+            if start > env.now:
+                yield env.timeout(start - env.now)
+            for _ in range(self.capacity):
+                env.process(self._off_shift(env, end, log))
+
+    def _off_shift(self, env: simpy.Environment, end: float, log: EventLog) -> Process:
+        with self.resource.request(priority=BLOCKER_PRIORITY) as request:
+            yield request
+            log.capacity_rows.append((env.now, self.code, -1))
+            if env.now < end:
+                yield env.timeout(end - env.now)
+            log.capacity_rows.append((env.now, self.code, +1))
+
+
+def serve(
+    env: simpy.Environment,
+    facility: Facility,
+    log: EventLog,
+    case: int,
+    activity: int,
+    duration: float,
+    priority: int = 1,
+) -> Process:
+    """Queue for ``facility``, hold one server for ``duration``, recording the three lifecycles."""
+    node, code, emit, instance = facility.node, facility.code, log.rows.append, log.new_instance()
+    emit((case, activity, instance, SCHEDULE, env.now, node, code))
+    with facility.resource.request(priority=priority) as request:
+        yield request
+        emit((case, activity, instance, START, env.now, node, code))
+        yield env.timeout(duration)
+        emit((case, activity, instance, COMPLETE, env.now, node, code))
+
+
+def delay(
+    env: simpy.Environment, log: EventLog, case: int, activity: int, node: int, duration: float
+) -> Process:
+    """An activity that needs no server: scheduled and started now, complete after ``duration``."""
+    emit, instance = log.rows.append, log.new_instance()
+    emit((case, activity, instance, SCHEDULE, env.now, node, NO_RESOURCE))
+    emit((case, activity, instance, START, env.now, node, NO_RESOURCE))
+    yield env.timeout(duration)
+    emit((case, activity, instance, COMPLETE, env.now, node, NO_RESOURCE))
+
+
+def milestone(env: simpy.Environment, log: EventLog, case: int, activity: int, node: int) -> None:
+    """Record an instantaneous milestone (a single complete)."""
+    log.rows.append((case, activity, log.new_instance(), COMPLETE, env.now, node, NO_RESOURCE))

@@ -1,0 +1,231 @@
+"""KPIs as pure functions of the event log: milestones, WCO TRS segments, resource statistics.
+
+Warm-up truncation happens here: TRS statistics cover cases that arrive within
+``[warmup_min, horizon_min)``; resource statistics cover the same window of time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.records import ResourceStat, SegmentStat, ShipmentOutcome
+from models.vocabulary import (
+    CHANNEL_NAMES,
+    MILESTONES,
+    REPORTED_CHANNELS,
+    TRS_SEGMENTS,
+    segment_name,
+)
+from simulation.recorder import NO_RESOURCE, EventLog
+
+SHIPMENT_TYPES = frozenset({"container", "customer"})
+"""Object types whose cases are shipments measured by the TRS (vessels are not)."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """The measurement window of simulated minutes."""
+
+    start_min: float
+    end_min: float
+
+    @property
+    def length_min(self) -> float:
+        """Length of the window."""
+        return self.end_min - self.start_min
+
+
+def milestone_times(log: EventLog) -> np.ndarray:
+    """Array ``(n_cases, len(MILESTONES))`` of milestone times in minutes (NaN if not reached)."""
+    table = np.full((len(log.cases), len(MILESTONES)), np.nan)
+    if not log.rows:
+        return table
+    cols = log.columns()
+    code_to_column = np.full(len(log.activities), -1, dtype=np.int64)
+    for column, name in enumerate(MILESTONES):
+        code_to_column[log.activities.index(name)] = column
+    column_of_row = code_to_column[cols["activity"]]
+    mask = column_of_row >= 0
+    table[cols["case"][mask], column_of_row[mask]] = cols["time"][mask]
+    return table
+
+
+def shipment_outcomes(log: EventLog) -> list[ShipmentOutcome]:
+    """One :class:`ShipmentOutcome` per shipment case."""
+    times = milestone_times(log)
+    cases = log.cases
+    return [
+        ShipmentOutcome(
+            case_id=log.case_name(case),
+            process=cases.process[case],
+            object_type=cases.object_type[case],
+            channel=CHANNEL_NAMES[cases.channel[case]],
+            aeo=cases.aeo[case],
+            advance_declared=cases.advance_declared[case],
+            ship_side=cases.ship_side[case],
+            destination=cases.destination[case],
+            arrival_min=float(times[case, 0]),
+            lodgement_min=float(times[case, 1]),
+            release_min=float(times[case, 2]),
+            exit_min=float(times[case, 3]),
+            delivery_min=float(times[case, 4]),
+        )
+        for case in range(len(cases))
+        if cases.object_type[case] in SHIPMENT_TYPES
+    ]
+
+
+def measured_cases(log: EventLog, times: np.ndarray, window: Window) -> np.ndarray:
+    """Boolean mask of shipment cases arriving within the window."""
+    is_shipment = np.fromiter(
+        (t in SHIPMENT_TYPES for t in log.cases.object_type), bool, len(log.cases)
+    )
+    arrival = times[:, MILESTONES.index("arrival")]
+    with np.errstate(invalid="ignore"):
+        return is_shipment & (arrival >= window.start_min) & (arrival < window.end_min)
+
+
+def segment_stats(log: EventLog, window: Window) -> list[SegmentStat]:
+    """TRS segment statistics (hours) for every case and per risk channel."""
+    times = milestone_times(log)
+    measured = measured_cases(log, times, window)
+    channel = np.asarray(log.cases.channel, dtype=np.int64)
+    stats = []
+    for start, end in TRS_SEGMENTS:
+        hours = (times[:, MILESTONES.index(end)] - times[:, MILESTONES.index(start)]) / 60.0
+        for name in REPORTED_CHANNELS:
+            mask = measured if name == "all" else measured & (channel == CHANNEL_NAMES.index(name))
+            stats.append(_segment_stat(segment_name(start, end), name, hours[mask]))
+    return stats
+
+
+def _segment_stat(segment: str, channel: str, hours: np.ndarray) -> SegmentStat:
+    values = hours[~np.isnan(hours)]
+    if values.size == 0:
+        nan = float("nan")
+        return SegmentStat(segment, channel, 0, nan, nan, nan, nan, nan)
+    return SegmentStat(
+        segment=segment,
+        channel=channel,
+        n=int(values.size),
+        mean_h=float(values.mean()),
+        median_h=float(np.median(values)),
+        p90_h=float(np.percentile(values, 90)),
+        share_24h=float(np.mean(values <= 24.0)),
+        share_48h=float(np.mean(values <= 48.0)),
+    )
+
+
+@dataclass(frozen=True)
+class ServiceIntervals:
+    """Per instance that used a resource: resource, schedule, start, complete (NaN: open)."""
+
+    resource: np.ndarray
+    schedule: np.ndarray
+    start: np.ndarray
+    complete: np.ndarray
+
+
+def service_intervals(log: EventLog) -> ServiceIntervals:
+    """Pair the lifecycle rows of every instance that queued for a resource."""
+    cols = log.columns()
+    uses = cols["resource"] != NO_RESOURCE
+    instance = cols["instance"][uses]
+    if instance.size == 0:
+        empty = np.empty(0)
+        return ServiceIntervals(np.empty(0, dtype=np.int64), empty, empty, empty)
+    ids, index = np.unique(instance, return_inverse=True)
+    resource = np.full(ids.size, NO_RESOURCE, dtype=np.int64)
+    resource[index] = cols["resource"][uses]
+    columns = [np.full(ids.size, np.nan) for _ in range(3)]
+    lifecycle, time = cols["lifecycle"][uses], cols["time"][uses]
+    for phase, column in enumerate(columns):
+        at = lifecycle == phase
+        column[index[at]] = time[at]
+    return ServiceIntervals(resource, *columns)
+
+
+def _clipped(a: np.ndarray, b: np.ndarray, window: Window) -> np.ndarray:
+    """Overlap of intervals [a, b) with the window (open ends run to the window's end)."""
+    b = np.where(np.isnan(b), window.end_min, b)
+    low, high = np.maximum(a, window.start_min), np.minimum(b, window.end_min)
+    overlap: np.ndarray = np.clip(high - low, 0.0, None)
+    return overlap
+
+
+def _blocked_server_minutes(log: EventLog, code: int, window: Window) -> float:
+    """Integral over the window of servers held off shift (capacity rows: -1 taken, +1 back)."""
+    blocked, previous, total = 0, -np.inf, 0.0
+    for t, resource, delta in log.capacity_rows:
+        if resource != code:
+            continue
+        low, high = max(previous, window.start_min), min(t, window.end_min)
+        if high > low:
+            total += blocked * (high - low)
+        blocked -= delta
+        previous = t
+    low = max(previous, window.start_min)
+    if window.end_min > low:
+        total += blocked * (window.end_min - low)
+    return float(total)
+
+
+def _max_queue(schedule: np.ndarray, start: np.ndarray, window: Window) -> int:
+    start = np.where(np.isnan(start), np.inf, start)
+    times = np.concatenate([schedule, start])
+    steps = np.concatenate([np.ones(schedule.size), -np.ones(start.size)])
+    order = np.lexsort((steps, times))  # at equal times leave before joining
+    level = np.cumsum(steps[order])
+    inside = (times[order] >= window.start_min) & (times[order] < window.end_min)
+    before = level[times[order] < window.start_min]
+    at_start = int(before[-1]) if before.size else 0
+    return int(max(at_start, level[inside].max(initial=0)))
+
+
+def resource_stats(log: EventLog, capacities: dict[str, int], window: Window) -> list[ResourceStat]:
+    """Utilisation (two estimators), queue length and wait of every resource in the window.
+
+    ``utilisation`` is busy server-minutes over staffed server-minutes. ``utilisation_check``
+    estimates the same from the throughput and mean service time (Little's law on the servers):
+    services started in the window times their mean duration, over staffed server-minutes.
+    """
+    intervals = service_intervals(log)
+    stats = []
+    for name, capacity in capacities.items():
+        code = log.resource(name)
+        mine = intervals.resource == code
+        sched, start, comp = (
+            intervals.schedule[mine],
+            intervals.start[mine],
+            intervals.complete[mine],
+        )
+        available = capacity * window.length_min - _blocked_server_minutes(log, code, window)
+        started = ~np.isnan(start)
+        busy = float(_clipped(start[started], comp[started], window).sum())
+        in_window = started & (start >= window.start_min) & (start < window.end_min)
+        done = in_window & ~np.isnan(comp)
+        mean_service = float((comp[done] - start[done]).mean()) if done.any() else 0.0
+        waiting = float(_clipped(sched, start, window).sum())
+        queued = (sched >= window.start_min) & (sched < window.end_min) & started
+        waits = start[queued] - sched[queued]
+        served = int(((comp >= window.start_min) & (comp < window.end_min)).sum())
+        stats.append(
+            ResourceStat(
+                resource=name,
+                capacity=capacity,
+                available_fraction=available / (capacity * window.length_min),
+                utilisation=busy / available if available > 0 else float("nan"),
+                utilisation_check=(
+                    int(in_window.sum()) * mean_service / available
+                    if available > 0
+                    else float("nan")
+                ),
+                mean_queue_length=waiting / window.length_min,
+                mean_wait_min=float(waits.mean()) if waits.size else float("nan"),
+                max_queue_length=_max_queue(sched, start, window),
+                served=served,
+            )
+        )
+    return stats
