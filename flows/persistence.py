@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from flows.provenance import code_version, library_versions_json
@@ -26,7 +26,9 @@ class DatabaseError(Exception):
 
 def resolve_db_url(cli_value: str | None) -> str:
     """``--db-url``, else ``CLEARSIM_DB_URL``, else a SQLite file in the working directory."""
-    return cli_value or os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
+    if cli_value is not None:
+        return cli_value
+    return os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
 
 
 def open_database(url: str) -> Engine:
@@ -47,7 +49,7 @@ def _redacted(url: str) -> str:
 
 
 def _nullable(value: float) -> float | None:
-    return value if math.isfinite(value) else None
+    return None if math.isnan(value) else value
 
 
 def _finite(value: float | None) -> float:
@@ -57,7 +59,18 @@ def _finite(value: float | None) -> float:
 def store_run(
     engine: Engine, scenario: Scenario, summaries: list[RunSummary], command: str = "run"
 ) -> int:
-    """Store a run and any replication not stored before, in one transaction; return the run id."""
+    """Store a run and any replication not stored before, in one transaction; return the run id.
+
+    The summaries must be replications ``0 .. n - 1`` of ``scenario`` with its seed: that is
+    what :func:`load_run` reads back. A replication another writer stored meanwhile is skipped.
+    """
+    expected = list(range(len(summaries)))
+    if sorted(s.replication for s in summaries) != expected:
+        raise ValueError("store_run needs replications 0 .. n - 1, each once")
+    if any(
+        (s.scenario_hash, s.root_seed) != (scenario.scenario_hash, scenario.seed) for s in summaries
+    ):
+        raise ValueError("every summary must come from this scenario and its seed")
     version, libraries = code_version(), library_versions_json()
     with Session(engine) as session:
         run = RunRow(
@@ -82,7 +95,11 @@ def store_run(
                 )
             ).first()
             if existing is None:
-                _add_replication(session, summary, version, libraries)
+                try:
+                    with session.begin_nested():  # a savepoint: a concurrent duplicate is harmless
+                        _add_replication(session, summary, version, libraries)
+                except IntegrityError:
+                    continue
         session.commit()
         session.refresh(run)
         assert run.id is not None

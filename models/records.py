@@ -30,6 +30,7 @@ class ShipmentOutcome:
     case_id: str
     process: str
     object_type: str
+    case_class: str
     channel: str
     aeo: bool
     advance_declared: bool

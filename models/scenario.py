@@ -49,7 +49,7 @@ class Scenario(BaseModel):
         description="After the horizon, at most this long for measured cases to finish.",
     )
     replications: int = Field(default=10, ge=1)
-    seed: int = Field(default=20261122, ge=0)
+    seed: int = Field(default=20261122, ge=0, lt=2**63, description="Root seed of the streams.")
     calendars: dict[str, Calendar] = Field(default_factory=_default_calendars)
     network: NetworkSpec
     resources: dict[str, ResourceSpec] = Field(min_length=1)

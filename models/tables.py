@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -24,7 +24,7 @@ class RunRow(SQLModel, table=True):
     scenario_name: str
     scenario_hash: str = Field(index=True)
     scenario_json: str = Field(sa_column=Column(Text, nullable=False))
-    root_seed: int
+    root_seed: int = Field(sa_column=Column(BigInteger, nullable=False))
     replications: int
     code_version: str
     library_versions: str = Field(sa_column=Column(Text, nullable=False))
@@ -43,7 +43,7 @@ class ReplicationRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     scenario_hash: str = Field(index=True)
     replication: int
-    root_seed: int
+    root_seed: int = Field(sa_column=Column(BigInteger, nullable=False))
     code_version: str
     library_versions: str = Field(sa_column=Column(Text, nullable=False))
     arrived: int

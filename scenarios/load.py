@@ -63,7 +63,9 @@ def _read_yaml(path: Path, referrer: Path | None, field: str) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError(referrer or path, field, f"file not found: {path}") from None
+        if referrer is None:
+            raise ScenarioError(path, "", "file not found") from None
+        raise ScenarioError(referrer, field, f"file not found: {path}") from None
     except OSError as error:
         raise ScenarioError(path, "", f"cannot read file: {error.strerror}") from None
     try:

@@ -61,6 +61,7 @@ def shipment_outcomes(log: EventLog) -> list[ShipmentOutcome]:
             case_id=log.case_name(case),
             process=cases.process[case],
             object_type=cases.object_type[case],
+            case_class=cases.case_class[case],
             channel=CHANNEL_NAMES[cases.channel[case]],
             aeo=cases.aeo[case],
             advance_declared=cases.advance_declared[case],
@@ -229,3 +230,28 @@ def resource_stats(log: EventLog, capacities: dict[str, int], window: Window) ->
             )
         )
     return stats
+
+
+@dataclass(frozen=True)
+class Waits:
+    """Queue waits at one resource: the case, the queue-entry time and the wait of each visit."""
+
+    case: np.ndarray
+    schedule: np.ndarray
+    wait: np.ndarray
+
+
+def resource_waits(log: EventLog, resource: str) -> Waits:
+    """Every visit to ``resource`` that started service, with its wait (minutes)."""
+    cols = log.columns()
+    code = log.resource(resource)
+    mine = cols["resource"] == code
+    case, instance = cols["case"][mine], cols["instance"][mine]
+    lifecycle, time = cols["lifecycle"][mine], cols["time"][mine]
+    scheduled = lifecycle == 0
+    started = lifecycle == 1
+    start_of = dict(zip(instance[started].tolist(), time[started].tolist(), strict=True))
+    keep = [i for i, inst in enumerate(instance[scheduled].tolist()) if inst in start_of]
+    sched_case, sched_time = case[scheduled][keep], time[scheduled][keep]
+    starts = np.array([start_of[inst] for inst in instance[scheduled][keep].tolist()], dtype=float)
+    return Waits(sched_case, sched_time, starts - sched_time)

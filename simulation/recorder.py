@@ -23,11 +23,16 @@ CASE, ACTIVITY, INSTANCE, LIFECYCLE, TIME, NODE, RESOURCE = range(7)
 
 @dataclass(slots=True)
 class CaseTable:
-    """Per-case attributes, indexed by case id (ids are counters from zero)."""
+    """Per-case attributes, indexed by case id (ids are counters from zero).
+
+    ``case_class`` is the trader or priority class: ``aeo`` or ``general`` for containers, the
+    class name for station-flow customers, empty for vessels.
+    """
 
     object_type: list[str] = field(default_factory=list)
     process: list[str] = field(default_factory=list)
     channel: list[int] = field(default_factory=list)
+    case_class: list[str] = field(default_factory=list)
     aeo: list[bool] = field(default_factory=list)
     advance_declared: list[bool] = field(default_factory=list)
     ship_side: list[bool] = field(default_factory=list)
@@ -90,6 +95,7 @@ class EventLog:
         object_type: str,
         process: str,
         *,
+        case_class: str = "",
         aeo: bool = False,
         advance_declared: bool = False,
         ship_side: bool = False,
@@ -101,6 +107,7 @@ class EventLog:
         cases.object_type.append(object_type)
         cases.process.append(process)
         cases.channel.append(int(Channel.NONE))
+        cases.case_class.append(case_class)
         cases.aeo.append(aeo)
         cases.advance_declared.append(advance_declared)
         cases.ship_side.append(ship_side)

@@ -169,6 +169,7 @@ class ContainerFactory:
         case = log.new_case(
             "container",
             spec.name,
+            case_class="aeo" if aeo else "general",
             aeo=aeo,
             advance_declared=advance,
             ship_side=ship_side,

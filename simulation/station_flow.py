@@ -78,15 +78,15 @@ class StationFlow:
         stages = self.spec.stages
         result = []
         for t in times.tolist():
-            priority = self.spec.classes[choose(self._shares, self._class_u())].priority
+            customer_class = self.spec.classes[choose(self._shares, self._class_u())]
             visits = [
                 u() < stage.probability for u, stage in zip(self._visit_u, stages, strict=True)
             ]
             customer = Customer(
-                case=self.log.new_case("customer", self.spec.name),
+                case=self.log.new_case("customer", self.spec.name, case_class=customer_class.name),
                 arrival_min=t,
                 measured=self.control.expect(t),
-                priority=priority,
+                priority=customer_class.priority,
                 visits=visits,
                 services=[draw() for draw in self._service],
             )

@@ -1,0 +1,167 @@
+"""The clearsim command line: results, JSON purity, options, storage and one-line user errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from factories import BASELINE, MMC
+from typer.testing import CliRunner
+
+from flows.cli import app
+from scenarios.catalogue import shipped_scenarios
+
+runner = CliRunner()
+
+
+def _short_mmc(tmp_path: Path, **fields: object) -> Path:
+    """The M/M/3 validation scenario cut to about 200 arrivals."""
+    body = {"extends": str(MMC), "horizon_min": 5000, "warmup_min": 500, "replications": 2}
+    body.update(fields)
+    path = tmp_path / "short.yaml"
+    path.write_text(yaml.safe_dump(body), encoding="utf-8")
+    return path
+
+
+def test_run_json_prints_only_json(tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    result = runner.invoke(
+        app, ["run", str(_short_mmc(tmp_path)), "--json", "--db-url", f"sqlite:///{db}"]
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["scenario"]["name"] == "mmc_inspection"
+    assert data["scenario"]["replications"] == 2
+    assert data["run_id"] == 1
+    segments = {(s["segment"], s["channel"]) for s in data["segments"]}
+    for segment in ("arrival->lodgement", "lodgement->release", "release->exit"):
+        assert (segment, "green") in segments
+    assert (("arrival->release", "all")) in segments and ("arrival->exit", "red") in segments
+    release = next(s for s in data["segments"] if s["segment"] == "arrival->release")
+    assert set(release) >= {"mean_h", "median_h", "p90_h", "share_24h", "share_48h"}
+    assert release["mean_h"]["n"] == 2 and release["mean_h"]["half_width"] > 0
+    lanes = data["resources"][0]
+    assert lanes["resource"] == "inspection_lanes"
+    assert 0 < lanes["utilisation"]["mean"] < 1
+    assert lanes["mean_queue_length"]["mean"] >= 0
+    assert db.exists()
+
+
+def test_run_table_output_and_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CLEARSIM_DB_URL", raising=False)
+    result = runner.invoke(
+        app, ["run", str(_short_mmc(tmp_path)), "-r", "3", "--seed", "17", "--quiet"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert "3 replications, seed 17" in result.stdout
+    assert "WCO TRS segments" in result.stdout and "inspection_lanes" in result.stdout
+    assert (tmp_path / "clearsim.db").exists()  # the default store
+
+
+def test_db_url_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("CLEARSIM_DB_URL", f"sqlite:///{db}")
+    result = runner.invoke(app, ["run", str(_short_mmc(tmp_path)), "--json", "--quiet"])
+    assert result.exit_code == 0, result.stderr
+    assert db.exists()
+
+
+def _assert_user_error(args: list[str], *needles: str) -> str:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("clearsim: error: ")
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    for needle in needles:
+        assert needle in lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "needles"),
+    [
+        ({"colour": "red"}, ("bad.yaml", "colour", "unknown field")),
+        ({"horizon_min": "soon"}, ("bad.yaml", "horizon_min", "number")),
+        (
+            {"resources": {"inspection_lanes": {"capacity": 0}}},
+            ("capacity", "greater than or equal to 1"),
+        ),
+        ({"extends": "missing.yaml"}, ("bad.yaml", "extends", "file not found")),
+    ],
+)
+def test_bad_scenarios_exit_2_and_write_nothing(
+    tmp_path: Path, body: dict, needles: tuple[str, ...]
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump({"extends": str(MMC), **body}), encoding="utf-8")
+    db = tmp_path / "never.db"
+    _assert_user_error(["run", str(path), "--db-url", f"sqlite:///{db}"], *needles)
+    assert not db.exists()
+
+
+def test_missing_scenario_file(tmp_path: Path) -> None:
+    _assert_user_error(["run", str(tmp_path / "nope.yaml")], "nope.yaml", "file not found")
+
+
+def test_bad_options(tmp_path: Path) -> None:
+    path = _short_mmc(tmp_path)
+    _assert_user_error(["run", str(path), "--replications", "0"], "--replications")
+    _assert_user_error(["run", str(path), "--seed", "-3"], "--seed")
+    _assert_user_error(["run", str(path), "--db-url", "not a url"], "database URL")
+
+
+def test_unstable_steady_state_is_an_error(tmp_path: Path) -> None:
+    path = _short_mmc(tmp_path, resources={"inspection_lanes": {"capacity": 2}})
+    db = tmp_path / "never.db"
+    message = _assert_user_error(["run", str(path), "--db-url", f"sqlite:///{db}"], "unstable")
+    assert "inspection_lanes" in message and "1.20" in message
+    assert not db.exists()
+
+
+def test_unstable_terminating_run_warns_and_runs(tmp_path: Path) -> None:
+    path = _short_mmc(
+        tmp_path, kind="terminating", warmup_min=0, resources={"inspection_lanes": {"capacity": 2}}
+    )
+    result = runner.invoke(
+        app, ["run", str(path), "--json", "--db-url", f"sqlite:///{tmp_path / 'r.db'}"]
+    )
+    assert result.exit_code == 0
+    assert "warning: resource 'inspection_lanes'" in result.stderr
+    json.loads(result.stdout)
+
+
+def test_scenarios_lists_the_shipped_files() -> None:
+    result = runner.invoke(app, ["scenarios"])
+    assert result.exit_code == 0
+    entries = shipped_scenarios()
+    names = {entry.name for entry in entries}
+    assert {"sea_import_baseline", "sea_import_ship_side_pickup", "mmc_inspection"} <= names
+    for entry in entries:
+        assert entry.name in result.stdout
+        assert entry.description and not entry.description.startswith("(unreadable")
+
+
+def test_validate_shows_the_hash_and_offered_load() -> None:
+    result = runner.invoke(app, ["validate", str(BASELINE)])
+    assert result.exit_code == 0, result.stderr
+    assert "valid scenario 'sea_import_baseline'" in result.stdout
+    assert "offered utilisation inspection_lanes" in result.stdout
+
+
+def test_console_script_error_has_no_traceback(tmp_path: Path) -> None:
+    """The installed entry point, in a real process: one line, exit 2."""
+    exe = shutil.which("clearsim") or str(Path(sys.executable).parent / "clearsim")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("extends: nowhere.yaml\n", encoding="utf-8")
+    done = subprocess.run([exe, "run", str(bad)], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert done.stdout == ""

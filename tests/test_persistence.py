@@ -1,0 +1,352 @@
+"""Persistence: a run and its replications are stored, read back, deduplicated and atomic.
+
+Every storage test runs on a temporary SQLite file and, when ``CLEARSIM_TEST_POSTGRES_URL``
+names a PostgreSQL database, again on a fresh schema there (marked ``postgres``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, func, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, SQLModel, col, select
+
+import flows.persistence as persistence
+from flows.persistence import (
+    DB_URL_ENV,
+    DatabaseError,
+    load_run,
+    open_database,
+    resolve_db_url,
+    store_run,
+)
+from flows.provenance import code_version, library_versions_json
+from models.records import ResourceStat, RunSummary
+from models.scenario import Scenario
+from models.tables import ReplicationRow, ResourceStatRow, RunRow, SegmentStatRow
+from scenarios.load import load_scenario
+from simulation.run import run_summary
+
+POSTGRES_ENV = "CLEARSIM_TEST_POSTGRES_URL"
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+REPLICATIONS = 3
+TABLES: tuple[type[SQLModel], ...] = (RunRow, ReplicationRow, SegmentStatRow, ResourceStatRow)
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    # M/M/3 shortened to ~120 arrivals: milliseconds per replication, and its green, yellow
+    # and red channels see no case, so their statistics are NaN.
+    return load_scenario(
+        SCENARIOS / "validation" / "mmc_inspection.yaml",
+        horizon_min=3000,
+        warmup_min=500,
+        drain_limit_min=2000,
+    )
+
+
+@pytest.fixture(scope="module")
+def summaries(scenario: Scenario) -> list[RunSummary]:
+    result = [run_summary(scenario, r, scenario.seed) for r in range(REPLICATIONS)]
+    segments = [s for summary in result for s in summary.segments]
+    # The round trip below is only meaningful if both kinds of value are present.
+    assert any(s.n == 0 and math.isnan(s.mean_h) for s in segments)
+    assert any(s.n > 0 and math.isfinite(s.mean_h) for s in segments)
+    return result
+
+
+def _postgres_engine(base_url: str) -> Iterator[Engine]:
+    """An engine on a fresh schema of the test database, dropped afterwards."""
+    url = make_url(base_url)
+    admin = create_engine(url, connect_args={"connect_timeout": 5})
+    try:
+        with admin.connect():
+            pass
+    except OperationalError as error:
+        admin.dispose()
+        reason = " ".join(str(error.orig).split())
+        pytest.skip(
+            f"PostgreSQL named by {POSTGRES_ENV} ({url.render_as_string()}) "
+            f"does not answer: {reason}"
+        )
+    schema = f"clearsim_test_{os.getpid()}"
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    in_schema = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    engine = open_database(in_schema.render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        sqlite_engine = open_database(f"sqlite:///{tmp_path / 'runs.db'}")
+        yield sqlite_engine
+        sqlite_engine.dispose()
+        return
+    base_url = os.environ.get(POSTGRES_ENV)
+    if not base_url:
+        pytest.skip(f"{POSTGRES_ENV} is not set (e.g. postgresql+psycopg://user:pw@host/db)")
+    yield from _postgres_engine(base_url)
+
+
+def _count(engine: Engine, table: type[SQLModel]) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(table)).one()
+
+
+def _counts(engine: Engine) -> dict[str, int]:
+    return {table.__name__: _count(engine, table) for table in TABLES}
+
+
+def assert_same_record(actual: Any, expected: Any, where: str = "summary") -> None:
+    """Field by field, recursively: same types, equal values, NaN where NaN was stored."""
+    assert type(actual) is type(expected), where
+    for field in dataclasses.fields(expected):
+        got, want = getattr(actual, field.name), getattr(expected, field.name)
+        here = f"{where}.{field.name}"
+        if isinstance(want, tuple):
+            assert len(got) == len(want), here
+            for i, (item_got, item_want) in enumerate(zip(got, want, strict=True)):
+                assert_same_record(item_got, item_want, f"{here}[{i}]")
+        elif isinstance(want, float) and math.isnan(want):
+            assert isinstance(got, float), here
+            assert math.isnan(got), here
+        else:
+            assert type(got) is type(want), here
+            assert got == want, here
+
+
+def assert_same_summaries(actual: list[RunSummary], expected: list[RunSummary]) -> None:
+    assert [s.replication for s in actual] == [s.replication for s in expected]
+    for got, want in zip(actual, expected, strict=True):
+        assert_same_record(got, want, f"replication {want.replication}")
+
+
+def test_round_trip_restores_every_field(
+    engine: Engine, scenario: Scenario, summaries: list[RunSummary]
+) -> None:
+    before = datetime.now(UTC)
+    # Stored in reverse: reading back orders by replication.
+    run_id = store_run(engine, scenario, summaries[::-1], command="compare")
+    after = datetime.now(UTC)
+
+    stored = load_run(engine, run_id)
+
+    assert_same_summaries(stored.summaries, summaries)
+    run = stored.run
+    assert run.id == run_id
+    assert run.command == "compare"
+    assert run.scenario_name == scenario.name == "mmc_inspection"
+    assert run.scenario_json == scenario.resolved_json()
+    assert Scenario.model_validate_json(run.scenario_json) == scenario
+    assert json.loads(run.scenario_json)["horizon_min"] == 3000
+    assert run.scenario_hash == scenario.scenario_hash
+    assert re.fullmatch(r"[0-9a-f]{64}", run.scenario_hash)
+    assert run.root_seed == scenario.seed
+    assert run.replications == REPLICATIONS
+    assert run.code_version == code_version()
+    assert re.search(r"\+src\.[0-9a-f]{12}$", run.code_version)
+    assert run.library_versions == library_versions_json()
+    libraries = json.loads(run.library_versions)
+    assert {"python", "simpy", "numpy", "sqlmodel", "prefect"} <= libraries.keys()
+    created = run.created_at
+    if created.tzinfo is None:  # a backend without time zones keeps UTC wall time
+        created = created.replace(tzinfo=UTC)
+    assert before <= created <= after
+
+    with Session(engine) as session:
+        rows = session.exec(select(ReplicationRow).order_by(col(ReplicationRow.replication))).all()
+    assert [r.replication for r in rows] == list(range(REPLICATIONS))
+    for row in rows:
+        assert (row.scenario_hash, row.root_seed) == (scenario.scenario_hash, scenario.seed)
+        assert (row.code_version, row.library_versions) == (run.code_version, run.library_versions)
+    n_segments = sum(len(s.segments) for s in summaries)
+    assert _counts(engine) == {
+        "RunRow": 1,
+        "ReplicationRow": REPLICATIONS,
+        "SegmentStatRow": n_segments,
+        "ResourceStatRow": REPLICATIONS,
+    }
+
+
+def test_nan_statistics_are_null_in_the_database_and_nan_again(
+    engine: Engine, scenario: Scenario, summaries: list[RunSummary]
+) -> None:
+    nan = math.nan
+    idle = ResourceStat("inspection_lanes", 3, 0.0, nan, nan, nan, nan, 0, 0)
+    summary = dataclasses.replace(summaries[0], resources=(idle,))
+    run_id = store_run(engine, scenario, [summary])
+
+    nan_segments = sum(math.isnan(s.mean_h) for s in summary.segments)
+    with Session(engine) as session:
+        null_segments = session.exec(
+            select(func.count())
+            .select_from(SegmentStatRow)
+            .where(col(SegmentStatRow.mean_h).is_(None))
+        ).one()
+        resource = session.exec(select(ResourceStatRow)).one()
+    assert null_segments == nan_segments > 0
+    assert resource.available_fraction == 0.0
+    assert resource.utilisation is None
+    assert resource.utilisation_check is None
+    assert resource.mean_queue_length is None
+    assert resource.mean_wait_min is None
+
+    stored = load_run(engine, run_id)
+    assert_same_summaries(stored.summaries, [summary])
+    assert math.isnan(stored.summaries[0].resources[0].utilisation)
+
+
+def test_same_replications_twice_make_two_runs_and_one_set_of_results(
+    engine: Engine, scenario: Scenario, summaries: list[RunSummary]
+) -> None:
+    first = store_run(engine, scenario, summaries)
+    counts_after_first = _counts(engine)
+    second = store_run(engine, scenario, summaries)
+
+    assert second != first
+    assert _counts(engine) == {**counts_after_first, "RunRow": 2}
+    assert counts_after_first["ReplicationRow"] == REPLICATIONS
+    assert_same_summaries(load_run(engine, first).summaries, summaries)
+    assert_same_summaries(load_run(engine, second).summaries, summaries)
+
+    # A longer run of the same scenario and seed adds only the replications it lacks.
+    extra = run_summary(scenario, REPLICATIONS, scenario.seed)
+    third = store_run(engine, scenario, [*summaries, extra])
+    assert _count(engine, ReplicationRow) == REPLICATIONS + 1
+    assert_same_summaries(load_run(engine, third).summaries, [*summaries, extra])
+    assert_same_summaries(load_run(engine, first).summaries, summaries)
+
+    # Another root seed is another replication.
+    reseeded = scenario.model_copy(update={"seed": 7})
+    fourth = store_run(engine, reseeded, [run_summary(reseeded, 0, 7)])
+    assert _count(engine, ReplicationRow) == REPLICATIONS + 2
+    assert [s.root_seed for s in load_run(engine, fourth).summaries] == [7]
+
+
+def test_unique_key_rejects_a_duplicate_replication_row(
+    engine: Engine, scenario: Scenario, summaries: list[RunSummary]
+) -> None:
+    store_run(engine, scenario, summaries[:1])
+    with Session(engine) as session:
+        original = session.exec(select(ReplicationRow)).one()
+        duplicate = ReplicationRow.model_validate(original.model_dump(exclude={"id"}))
+        session.add(duplicate)
+        with pytest.raises(IntegrityError):
+            session.commit()
+    assert _count(engine, ReplicationRow) == 1
+
+
+def test_a_store_failing_midway_leaves_nothing(
+    engine: Engine,
+    scenario: Scenario,
+    summaries: list[RunSummary],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[int] = []
+    real_row = persistence.ResourceStatRow
+
+    def failing_row(**fields: Any) -> ResourceStatRow:
+        # One resource per replication: the second call is inside the second replication,
+        # after the run row and the first replication have been flushed.
+        made.append(fields["replication_id"])
+        if len(made) == 2:
+            raise RuntimeError("disk full")
+        return real_row(**fields)
+
+    monkeypatch.setattr(persistence, "ResourceStatRow", failing_row)
+    with pytest.raises(RuntimeError, match="disk full"):
+        store_run(engine, scenario, summaries)
+    assert len(made) == 2
+    assert _counts(engine) == dict.fromkeys(
+        ("RunRow", "ReplicationRow", "SegmentStatRow", "ResourceStatRow"), 0
+    )
+
+    # Nothing is left pending or locked: the same store now succeeds from scratch.
+    monkeypatch.undo()
+    run_id = store_run(engine, scenario, summaries)
+    assert _count(engine, RunRow) == 1
+    assert _count(engine, ReplicationRow) == REPLICATIONS
+    assert_same_summaries(load_run(engine, run_id).summaries, summaries)
+
+
+def test_load_run_of_an_unknown_id_is_a_database_error(engine: Engine) -> None:
+    with pytest.raises(DatabaseError, match=r"^no run with id 999$"):
+        load_run(engine, 999)
+
+
+def test_db_url_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(DB_URL_ENV, raising=False)
+    assert resolve_db_url(None) == "sqlite:///clearsim.db"
+    monkeypatch.setenv(DB_URL_ENV, "sqlite:///from-env.db")
+    assert resolve_db_url(None) == "sqlite:///from-env.db"
+    assert resolve_db_url("sqlite:///explicit.db") == "sqlite:///explicit.db"
+    monkeypatch.delenv(DB_URL_ENV)
+    assert resolve_db_url("sqlite:///explicit.db") == "sqlite:///explicit.db"
+
+
+def _one_line_error(url: str) -> DatabaseError:
+    with pytest.raises(DatabaseError) as caught:
+        open_database(url)
+    error = caught.value
+    assert "\n" not in str(error)
+    # Raised `from None`: the CLI prints the message, and there is no chained traceback.
+    assert error.__cause__ is None
+    assert error.__suppress_context__
+    return error
+
+
+def test_open_database_rejects_a_malformed_url() -> None:
+    error = _one_line_error("not a url")
+    assert str(error) == "database URL is not a valid SQLAlchemy URL: 'not a url'"
+
+
+def test_open_database_rejects_an_unknown_backend() -> None:
+    assert str(_one_line_error("nosuchdb://host/db")).startswith(
+        "cannot open database nosuchdb://host/db: "
+    )
+
+
+def test_open_database_reports_an_unreachable_server_without_its_password() -> None:
+    message = str(_one_line_error("postgresql+psycopg://clearsim:s3cret@127.0.0.1:1/clearsim"))
+    assert message.startswith("cannot open database postgresql+psycopg://clearsim:***@127.0.0.1:1")
+    assert "s3cret" not in message
+    assert "127.0.0.1" in message
+
+
+def test_open_database_reports_an_unopenable_sqlite_file(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-dir" / "runs.db"
+    message = str(_one_line_error(f"sqlite:///{missing}"))
+    assert message.startswith("cannot open database sqlite:///")
+    assert "unable to open database file" in message
+
+
+def test_open_database_creates_the_tables_and_reopens(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    first = open_database(url)
+    assert _counts(first) == dict.fromkeys(
+        ("RunRow", "ReplicationRow", "SegmentStatRow", "ResourceStatRow"), 0
+    )
+    first.dispose()
+    again = open_database(url)
+    assert _count(again, RunRow) == 0
+    again.dispose()

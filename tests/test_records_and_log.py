@@ -1,0 +1,153 @@
+"""Record field lists are pinned; the event log invariant catches broken logs; metrics by hand."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import fields
+
+import numpy as np
+import pytest
+
+from models.records import (
+    EventRecord,
+    ResourceStat,
+    RunSummary,
+    SegmentStat,
+    ShipmentOutcome,
+)
+from simulation.metrics import Window, resource_stats, segment_stats, shipment_outcomes
+from simulation.recorder import NO_RESOURCE, EventLog, EventLogError, check_event_log
+
+
+def test_record_fields_are_pinned() -> None:
+    """Changing a record is a schema change: update docs/reference/results.md with it."""
+    assert [f.name for f in fields(EventRecord)] == [
+        "case_id", "activity", "instance_id", "lifecycle", "time_min", "node", "resource",
+    ]  # fmt: skip
+    assert [f.name for f in fields(ShipmentOutcome)] == [
+        "case_id", "process", "object_type", "case_class", "channel", "aeo", "advance_declared",
+        "ship_side", "destination", "arrival_min", "lodgement_min", "release_min", "exit_min",
+        "delivery_min",
+    ]  # fmt: skip
+    assert [f.name for f in fields(SegmentStat)] == [
+        "segment", "channel", "n", "mean_h", "median_h", "p90_h", "share_24h", "share_48h",
+    ]  # fmt: skip
+    assert [f.name for f in fields(ResourceStat)] == [
+        "resource", "capacity", "available_fraction", "utilisation", "utilisation_check",
+        "mean_queue_length", "mean_wait_min", "max_queue_length", "served",
+    ]  # fmt: skip
+    assert [f.name for f in fields(RunSummary)] == [
+        "scenario_hash", "replication", "root_seed", "arrived", "completed", "in_system",
+        "measured", "events", "end_time_min", "segments", "resources",
+    ]  # fmt: skip
+
+
+def _log() -> EventLog:
+    return EventLog(nodes=("PORT",), resources=("lanes",))
+
+
+def _hand_log() -> EventLog:
+    """Two containers: one green (released at 10 h), one red inspected on the single lane."""
+    log = _log()
+    arrival, lodgement, release, exit_ = (
+        log.activity(n) for n in ("arrival", "lodgement", "release", "exit")
+    )
+    inspection = log.activity("inspection")
+    a = log.new_case("container", "p")
+    b = log.new_case("container", "p")
+    log.cases.channel[a], log.cases.channel[b] = 1, 3
+    lane = log.resource("lanes")
+    rows = [
+        (a, arrival, 0, 0.0), (b, arrival, 0, 0.0),
+        (a, lodgement, 0, 60.0), (b, lodgement, 0, 120.0),
+    ]  # fmt: skip
+    for case, activity, _, time in rows:
+        log.rows.append((case, activity, log.new_instance(), 2, time, 0, NO_RESOURCE))
+    instance = log.new_instance()
+    log.rows.append((b, inspection, instance, 0, 120.0, 0, lane))
+    log.rows.append((b, inspection, instance, 1, 180.0, 0, lane))
+    log.rows.append((a, release, log.new_instance(), 2, 600.0, 0, NO_RESOURCE))
+    log.rows.append((b, inspection, instance, 2, 300.0 + 300.0, 0, lane))
+    log.rows.append((b, release, log.new_instance(), 2, 1800.0, 0, NO_RESOURCE))
+    log.rows.append((a, exit_, log.new_instance(), 2, 1800.0, 0, NO_RESOURCE))
+    log.rows.append((b, exit_, log.new_instance(), 2, 3600.0, 0, NO_RESOURCE))
+    log.cases.finished[a] = log.cases.finished[b] = True
+    return log
+
+
+def test_segments_by_hand() -> None:
+    log = _hand_log()
+    check_event_log(log)
+    stats = {(s.segment, s.channel): s for s in segment_stats(log, Window(0, 100))}
+    release = stats[("arrival->release", "all")]
+    assert release.n == 2
+    assert release.mean_h == (10 + 30) / 2 and release.median_h == 20
+    assert math.isclose(release.p90_h, 10 + 0.9 * 20)
+    assert release.share_24h == 0.5 and release.share_48h == 1.0
+    assert stats[("arrival->exit", "red")].mean_h == 60
+    assert (
+        stats[("arrival->exit", "red")].share_24h == 0
+        and stats[("arrival->exit", "red")].share_48h == 0
+    )
+    assert stats[("lodgement->release", "green")].mean_h == 9
+    assert stats[("arrival->release", "yellow")].n == 0
+    assert math.isnan(stats[("arrival->release", "yellow")].mean_h)
+    outcomes = shipment_outcomes(log)
+    assert [o.channel for o in outcomes] == ["green", "red"]
+
+
+def test_warm_up_truncation_drops_early_arrivals() -> None:
+    log = _hand_log()
+    stats = {(s.segment, s.channel): s for s in segment_stats(log, Window(1, 100))}
+    assert stats[("arrival->release", "all")].n == 0
+
+
+def test_resource_stats_by_hand() -> None:
+    """One lane, window [0, 1200): queued 120-180, busy 180-600; off shift 900-1200."""
+    log = _hand_log()
+    log.capacity_rows.extend([(900.0, 0, -1), (1200.0, 0, +1)])
+    (stat,) = resource_stats(log, {"lanes": 1}, Window(0, 1200))
+    assert stat.available_fraction == 900 / 1200
+    assert stat.utilisation == 420 / 900
+    assert stat.utilisation_check == 420 / 900
+    assert stat.mean_queue_length == 60 / 1200
+    assert stat.mean_wait_min == 60
+    assert stat.max_queue_length == 1 and stat.served == 1
+
+
+def test_export_records_use_names() -> None:
+    records = list(_hand_log().records())
+    assert records[0] == EventRecord(
+        "p:container:000000", "arrival", 1, "complete", 0.0, "PORT", ""
+    )
+    assert records[4].resource == "lanes" and records[4].lifecycle == "schedule"
+
+
+def _broken(mutate) -> EventLog:  # type: ignore[no-untyped-def]
+    log = _hand_log()
+    mutate(log)
+    return log
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda log: log.rows.pop(4), "start without schedule"),
+        (lambda log: log.rows.pop(5), "complete after schedule"),
+        (lambda log: log.rows.__delitem__(slice(4, 6)), "complete without start"),
+        (lambda log: log.rows.insert(0, log.rows.pop(3)), "before previous row"),
+        (lambda log: log.rows.pop(7), "left open in finished case"),
+        (lambda log: log.rows.append((0, 4, 99, 0, 4000.0, 0, NO_RESOURCE)), "single complete"),
+        (lambda log: log.rows.append((7, 0, 98, 2, 4000.0, 0, NO_RESOURCE)), "unknown case"),
+    ],
+)
+def test_check_event_log_catches_broken_logs(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(EventLogError, match=message):
+        check_event_log(_broken(mutate))
+
+
+def test_columns_match_rows() -> None:
+    log = _hand_log()
+    cols = log.columns()
+    assert cols["time"].tolist() == [row[4] for row in log.rows]
+    assert np.array_equal(cols["resource"], [row[6] for row in log.rows])

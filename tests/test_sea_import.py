@@ -1,0 +1,174 @@
+"""The sea-import process does what it claims: channels, paths, ship-side pickup, CRN effect."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pytest
+from factories import BASELINE, SHIP_SIDE, short_sea_import
+
+from models.vocabulary import CHANNEL_NAMES
+from scenarios.overrides import with_values
+from simulation.metrics import shipment_outcomes
+from simulation.recorder import check_event_log
+from simulation.run import RunResult, run_replication
+from simulation.statistics import mean_confidence_interval
+
+PAIRED_REPLICATIONS = 5
+
+
+def _activities_by_case(result: RunResult) -> dict[int, set[str]]:
+    seen: dict[int, set[str]] = defaultdict(set)
+    for case, activity, *_ in result.log.rows:
+        seen[case].add(result.log.activities[activity])
+    return seen
+
+
+@pytest.fixture(scope="module")
+def ship_side_run() -> RunResult:
+    scenario = short_sea_import(SHIP_SIDE, days=6, warmup_days=1)
+    result = run_replication(scenario, 0, scenario.seed)
+    check_event_log(result.log)
+    return result
+
+
+@pytest.fixture(scope="module")
+def baseline_run() -> RunResult:
+    scenario = short_sea_import(BASELINE, days=6, warmup_days=1)
+    result = run_replication(scenario, 0, scenario.seed)
+    check_event_log(result.log)
+    return result
+
+
+def test_channels_take_their_paths(baseline_run: RunResult) -> None:
+    """Green: no review, no inspection; yellow: review only; red: review and inspection."""
+    activities = _activities_by_case(baseline_run)
+    cases = baseline_run.log.cases
+    counted = defaultdict(int)
+    for case, kind in enumerate(cases.object_type):
+        if kind != "container" or not cases.finished[case]:
+            continue
+        channel = CHANNEL_NAMES[cases.channel[case]]
+        counted[channel] += 1
+        done = activities[case]
+        assert ("document_review" in done) == (channel in ("yellow", "red"))
+        assert ("inspection" in done) == (channel == "red")
+        assert {"inspection_transfer", "return_transfer"} <= done or channel != "red"
+        assert {"discharge", "gate_in", "yard_retrieval", "gate_out", "road_transport"} <= done
+    assert counted["green"] > counted["yellow"] > counted["red"] > 0
+
+
+def test_release_follows_lodgement_and_exit_follows_release(baseline_run: RunResult) -> None:
+    for outcome in shipment_outcomes(baseline_run.log):
+        if np.isnan(outcome.exit_min):
+            continue
+        assert outcome.lodgement_min <= outcome.release_min <= outcome.exit_min
+        assert outcome.arrival_min <= outcome.release_min
+        assert not outcome.delivery_min < outcome.exit_min  # NaN: still on the road at the end
+        if outcome.advance_declared:
+            assert outcome.lodgement_min <= outcome.arrival_min
+        else:
+            assert outcome.lodgement_min > outcome.arrival_min
+
+
+def test_ship_side_boxes_skip_the_yard(ship_side_run: RunResult) -> None:
+    """A box lifted onto its truck was released before the crane lifted it; it skipped the yard."""
+    activities = _activities_by_case(ship_side_run)
+    log = ship_side_run.log
+    discharge = log.activities.index("discharge")
+    discharge_start = {
+        case: time
+        for case, activity, _, lifecycle, time, *_ in log.rows
+        if activity == discharge and lifecycle == 1
+    }
+    outcomes = {o.case_id: o for o in shipment_outcomes(log)}
+    direct = 0
+    for case, done in activities.items():
+        if "quay_to_gate" not in done:
+            continue
+        direct += 1
+        assert log.cases.ship_side[case]
+        assert log.cases.advance_declared[case]
+        assert CHANNEL_NAMES[log.cases.channel[case]] != "red"
+        assert not done & {"truck_booking", "gate_in", "yard_retrieval", "inspection"}
+        assert outcomes[log.case_name(case)].release_min <= discharge_start[case]
+    participants = sum(log.cases.ship_side)
+    assert 0 < direct <= participants
+    non_participants_direct = [
+        c for c, done in activities.items() if "quay_to_gate" in done and not log.cases.ship_side[c]
+    ]
+    assert non_participants_direct == []
+
+
+def test_red_ship_side_boxes_take_the_conventional_branch(ship_side_run: RunResult) -> None:
+    activities = _activities_by_case(ship_side_run)
+    log = ship_side_run.log
+    red_participants = [
+        c
+        for c in range(len(log.cases))
+        if log.cases.ship_side[c]
+        and log.cases.finished[c]
+        and CHANNEL_NAMES[log.cases.channel[c]] == "red"
+    ]
+    assert red_participants
+    for case in red_participants:
+        assert "inspection" in activities[case]
+        assert "quay_to_gate" not in activities[case]
+
+
+def test_aeo_importers_are_inspected_less() -> None:
+    """Red shares by importer class match the spec (binomial 99.9% band), AEO below general."""
+    scenario = with_values(
+        short_sea_import(days=12, warmup_days=0),
+        {
+            "processes.yangluo_import.aeo_share": 0.5,
+            "processes.yangluo_import.risk.general": {"green": 0.7, "yellow": 0.1, "red": 0.2},
+            "processes.yangluo_import.risk.aeo": {"green": 0.93, "yellow": 0.05, "red": 0.02},
+        },
+    )
+    result = run_replication(scenario, 0, 3)
+    cases = result.log.cases
+    for klass, expected in (("aeo", 0.02), ("general", 0.2)):
+        chosen = [
+            CHANNEL_NAMES[cases.channel[c]] == "red"
+            for c in range(len(cases))
+            if cases.case_class[c] == klass and cases.channel[c] != 0
+        ]
+        n, share = len(chosen), float(np.mean(chosen))
+        band = 3.3 * np.sqrt(expected * (1 - expected) / n)
+        assert abs(share - expected) <= band, (klass, share, expected, n)
+
+
+def test_ship_side_pickup_lowers_arrival_to_exit_under_crn() -> None:
+    """Paired over replications with common random numbers, the mean difference is > 0.
+
+    The same containers arrive in both scenarios (streams keyed by replication and purpose), so
+    the paired difference of mean arrival->exit has a far narrower CI than two independent runs.
+    """
+    baseline = short_sea_import(BASELINE, days=6, warmup_days=1)
+    pilot = short_sea_import(SHIP_SIDE, days=6, warmup_days=1)
+    differences = []
+    for replication in range(PAIRED_REPLICATIONS):
+        base = run_replication(baseline, replication, 11).summary
+        ship = run_replication(pilot, replication, 11).summary
+        assert base.measured == ship.measured  # common random numbers: the same boxes arrive
+        exit_base = next(
+            s for s in base.segments if s.segment == "arrival->exit" and s.channel == "all"
+        )
+        exit_ship = next(
+            s for s in ship.segments if s.segment == "arrival->exit" and s.channel == "all"
+        )
+        differences.append(exit_base.mean_h - exit_ship.mean_h)
+    estimate = mean_confidence_interval(differences, 0.99)
+    print(f"baseline - ship-side arrival->exit: {estimate.mean:.2f} ± {estimate.half_width:.2f} h")
+    assert estimate.low > 0
+
+
+def test_conservation_in_the_sea_import(baseline_run: RunResult) -> None:
+    summary = baseline_run.summary
+    assert summary.arrived == summary.completed + summary.in_system
+    outcomes = shipment_outcomes(baseline_run.log)
+    arrived = sum(1 for o in outcomes if not np.isnan(o.arrival_min))
+    exited = sum(1 for o in outcomes if not np.isnan(o.exit_min))
+    assert (arrived, exited) == (summary.arrived, summary.completed)
