@@ -48,6 +48,7 @@ class EventLog:
 
     __slots__ = (
         "_activity_codes",
+        "_columns",
         "_instances",
         "activities",
         "capacity_rows",
@@ -68,6 +69,7 @@ class EventLog:
         self.capacity_rows: list[tuple[float, int, int]] = []
         self.cases = CaseTable()
         self._instances = 0
+        self._columns: tuple[int, dict[str, np.ndarray]] | None = None
         for name in MILESTONES:
             self.activity(name, milestone=True)
 
@@ -121,7 +123,15 @@ class EventLog:
         return self._instances
 
     def columns(self) -> dict[str, np.ndarray]:
-        """The rows as numpy columns (case, activity, instance, lifecycle, time, node, resource)."""
+        """The rows as numpy columns (case, activity, instance, lifecycle, time, node, resource).
+
+        Built once per length of the log: metrics call this many times after a run.
+        """
+        if self._columns is None or self._columns[0] != len(self.rows):
+            self._columns = (len(self.rows), self._build_columns())
+        return self._columns[1]
+
+    def _build_columns(self) -> dict[str, np.ndarray]:
         if not self.rows:
             empty_i = np.empty(0, dtype=np.int64)
             return {

@@ -1,18 +1,42 @@
-"""Shared fixtures: replications of the validation scenarios, run once per session."""
+"""Shared fixtures: every simulated log is checked; validation replications run once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 from factories import MMC, MMC_PRIORITY
 
+import simulation.run
 from flows.replications import default_workers
 from models.scenario import Scenario
 from scenarios.load import load_scenario
+from simulation.recorder import EventLog, check_event_log
 from simulation.run import RunResult, run_replication
 
 THEORY_REPLICATIONS = 8
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_simulated_log_is_checked() -> Iterator[None]:
+    """``check_event_log`` runs on every log any test simulates (DESIGN rule 5).
+
+    The engine's ``simulate`` is wrapped for the whole session, before any fixture runs, so the
+    check also covers replications run through the CLI and in forked worker processes.
+    """
+    original = simulation.run.simulate
+
+    def checked(
+        scenario: Scenario, replication: int, root_seed: int
+    ) -> tuple[EventLog, simulation.run.RunControl, float]:
+        log, control, end = original(scenario, replication, root_seed)
+        check_event_log(log)
+        return log, control, end
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(simulation.run, "simulate", checked)
+        yield
 
 
 def _replications(scenario: Scenario, n: int) -> list[RunResult]:

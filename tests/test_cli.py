@@ -95,6 +95,29 @@ def _assert_user_error(args: list[str], *needles: str) -> str:
             ("capacity", "greater than or equal to 1"),
         ),
         ({"extends": "missing.yaml"}, ("bad.yaml", "extends", "file not found")),
+        (
+            {"processes": [{"name": "inspection_queue", "arrivals": {"rate_per_hour": -1}}]},
+            ("processes.0.arrivals.rate_per_hour", "greater than 0"),
+        ),
+        (
+            {
+                "processes": [
+                    {
+                        "name": "inspection_queue",
+                        "classes": [{"name": "a", "share": 0.5, "priority": 0}],
+                    }
+                ]
+            },
+            ("processes.0", "class shares must sum to 1"),
+        ),
+        (
+            {"network": {"nodes": {"ISLAND": {"kind": "bonded_zone", "lat": 30, "lon": 114}}}},
+            ("network", "disconnected", "ISLAND"),
+        ),
+        (
+            {"processes": [{"name": "inspection_queue", "node": "NOWHERE"}]},
+            ("node 'NOWHERE' is referenced but not defined",),
+        ),
     ],
 )
 def test_bad_scenarios_exit_2_and_write_nothing(
@@ -105,6 +128,12 @@ def test_bad_scenarios_exit_2_and_write_nothing(
     db = tmp_path / "never.db"
     _assert_user_error(["run", str(path), "--db-url", f"sqlite:///{db}"], *needles)
     assert not db.exists()
+
+
+def test_extends_cycle_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("extends: b.yaml\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\n", encoding="utf-8")
+    _assert_user_error(["run", str(tmp_path / "a.yaml")], "extends cycle")
 
 
 def test_missing_scenario_file(tmp_path: Path) -> None:

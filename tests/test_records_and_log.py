@@ -8,6 +8,7 @@ from dataclasses import fields
 import numpy as np
 import pytest
 
+import simulation.run
 from models.records import (
     EventRecord,
     ResourceStat,
@@ -151,3 +152,8 @@ def test_columns_match_rows() -> None:
     cols = log.columns()
     assert cols["time"].tolist() == [row[4] for row in log.rows]
     assert np.array_equal(cols["resource"], [row[6] for row in log.rows])
+
+
+def test_the_suite_checks_every_simulated_log() -> None:
+    """conftest wraps the engine so that check_event_log runs on every simulated log."""
+    assert simulation.run.simulate.__name__ == "checked"
