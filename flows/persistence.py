@@ -117,6 +117,7 @@ def _add_replication(session: Session, summary: RunSummary, version: str, librar
         completed=summary.completed,
         in_system=summary.in_system,
         measured=summary.measured,
+        censored=summary.censored,
         events=summary.events,
         end_time_min=summary.end_time_min,
     )
@@ -202,6 +203,7 @@ def _summary(session: Session, row: ReplicationRow) -> RunSummary:
         completed=row.completed,
         in_system=row.in_system,
         measured=row.measured,
+        censored=row.censored,
         events=row.events,
         end_time_min=row.end_time_min,
         segments=tuple(

@@ -69,6 +69,7 @@ def report_json(report: ScenarioReport, extra: dict[str, Any]) -> dict[str, Any]
             "completed": estimate_json(report.completed),
             "in_system": estimate_json(report.in_system),
             "measured": estimate_json(report.measured),
+            "censored": estimate_json(report.censored),
         },
         "segments": [_segment_json(s) for s in report.segments],
         "resources": [_resource_json(r) for r in report.resources],
@@ -85,6 +86,61 @@ def _cell(estimate: Estimate, digits: int = 1, percent: bool = False) -> str:
     return text
 
 
+def _visible(seg: SegmentEstimate) -> bool:
+    """A channel split with no case in any replication is left out of the tables."""
+    return seg.cases.n > 0 and seg.cases.mean > 0
+
+
+def trs_markdown(report: ScenarioReport) -> str:
+    """The TRS segments by channel as a markdown table (for Prefect artifacts)."""
+    level = f"{report.confidence:.0%}"
+    lines = [
+        f"### {report.scenario_name} [{report.scenario_hash[:12]}]: WCO TRS segments, hours",
+        "",
+        f"{report.replications} replications from root seed {report.root_seed}; "
+        f"each cell is the mean ± {level} CI half-width over replications.",
+        "",
+        "| segment | channel | cases | mean | median | p90 | ≤ 24 h | ≤ 48 h |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for seg in filter(_visible, report.segments):
+        cells = (
+            seg.segment,
+            seg.channel,
+            _cell(seg.cases, 0),
+            _cell(seg.mean_h),
+            _cell(seg.median_h),
+            _cell(seg.p90_h),
+            _cell(seg.share_24h, 1, percent=True),
+            _cell(seg.share_48h, 1, percent=True),
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _rounded(value: float, digits: int) -> float | None:
+    return round(value, digits) if math.isfinite(value) else None
+
+
+def resource_rows(report: ScenarioReport) -> list[dict[str, Any]]:
+    """One row per resource for a table artifact (means and CI half-widths; NaN becomes null)."""
+    return [
+        {
+            "resource": res.resource,
+            "servers": res.capacity,
+            "staffed": _rounded(res.available_fraction.mean, 4),
+            "utilisation": _rounded(res.utilisation.mean, 4),
+            "utilisation_half_width": _rounded(res.utilisation.half_width, 4),
+            "utilisation_check": _rounded(res.utilisation_check.mean, 4),
+            "mean_queue": _rounded(res.mean_queue_length.mean, 3),
+            "mean_wait_min": _rounded(res.mean_wait_min.mean, 2),
+            "mean_wait_min_half_width": _rounded(res.mean_wait_min.half_width, 2),
+            "max_queue": _rounded(res.max_queue_length.mean, 1),
+        }
+        for res in report.resources
+    ]
+
+
 def segment_table(report: ScenarioReport) -> Table:
     """TRS segments by channel: mean, median, p90 (hours), shares within 24 h and 48 h."""
     level = f"{report.confidence:.0%}"
@@ -92,9 +148,7 @@ def segment_table(report: ScenarioReport) -> Table:
     for header in ("segment", "channel", "cases", "mean", "median", "p90", "<= 24 h", "<= 48 h"):
         table.add_column(header, justify="left" if header in ("segment", "channel") else "right")
     previous = ""
-    for seg in report.segments:
-        if seg.cases.n == 0 or seg.cases.mean == 0:
-            continue
+    for seg in filter(_visible, report.segments):
         table.add_row(
             seg.segment if seg.segment != previous else "",
             seg.channel,

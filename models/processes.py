@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from models.arrivals import ArrivalProcess
 from models.distributions import Count, Duration, check_probability_map
-from models.vocabulary import Milestone
+from models.vocabulary import MILESTONES, Milestone
 
 
 class _Spec(BaseModel):
@@ -159,6 +159,12 @@ class StationFlowSpec(_Spec):
 
     @model_validator(mode="after")
     def _classes(self) -> StationFlowSpec:
+        for stage in self.stages:
+            if stage.activity in MILESTONES:
+                raise ValueError(
+                    f"stage activity {stage.activity!r} is a milestone name; use "
+                    "milestone_on_complete to record a milestone after a stage"
+                )
         check_probability_map({c.name: c.share for c in self.classes}, "class shares")
         if len({c.name for c in self.classes}) != len(self.classes):
             raise ValueError("class names must be unique")

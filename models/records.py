@@ -74,7 +74,12 @@ class ResourceStat:
 
 @dataclass(frozen=True, slots=True)
 class RunSummary:
-    """The small, serialisable result of one replication: counts, TRS segments, resources."""
+    """The small, serialisable result of one replication: counts, TRS segments, resources.
+
+    ``measured`` cases arrived within the measurement window; ``censored`` of them had not left
+    the customs area (no exit) when the run stopped at the drain limit, so their segments past
+    the last milestone they reached are missing from the statistics.
+    """
 
     scenario_hash: str
     replication: int
@@ -83,6 +88,7 @@ class RunSummary:
     completed: int
     in_system: int
     measured: int
+    censored: int
     events: int
     end_time_min: float
     segments: tuple[SegmentStat, ...]

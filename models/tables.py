@@ -50,6 +50,7 @@ class ReplicationRow(SQLModel, table=True):
     completed: int
     in_system: int
     measured: int
+    censored: int
     events: int
     end_time_min: float
 

@@ -3,8 +3,9 @@
 Rules of a scenario file:
 
 * ``extends: other.yaml`` (relative to the file) starts from that file's resolved document;
-  mappings merge key by key, lists of mappings that all carry a ``name`` merge entry by entry
-  on that name (new names are appended), any other value replaces the parent's.
+  mappings merge key by key, except that a mapping whose ``kind`` differs from the parent's
+  replaces it whole; lists of mappings that all carry a ``name`` merge entry by entry on that
+  name (new names are appended); any other value replaces the parent's.
 * ``network: some/graph.yaml`` (a string) reads the network spec from that file.
 
 Every problem, whether a YAML syntax error, a missing file, an ``extends:`` cycle or a failed
@@ -105,17 +106,19 @@ def _named_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, dict) and "name" in v for v in value)
 
 
-def _merge(base: Any, override: Any) -> Any:
+def _merge(base: Any, override: Any, nested: bool = False) -> Any:
     if isinstance(base, dict) and isinstance(override, dict):
+        if nested and "kind" in override and override["kind"] != base.get("kind"):
+            return override  # another kind of distribution, process, ...: nothing to inherit
         merged = dict(base)
         for key, value in override.items():
-            merged[key] = _merge(base[key], value) if key in base else value
+            merged[key] = _merge(base[key], value, nested=True) if key in base else value
         return merged
     if _named_list(base) and _named_list(override) and override:
         by_name = {entry["name"]: entry for entry in base}
         for entry in override:
             name = entry["name"]
-            by_name[name] = _merge(by_name[name], entry) if name in by_name else entry
+            by_name[name] = _merge(by_name[name], entry, nested=True) if name in by_name else entry
         return list(by_name.values())
     return override
 
@@ -132,6 +135,11 @@ def _leaf_paths(data: Any, prefix: FieldPath = ()) -> list[FieldPath]:
     return [prefix]
 
 
+def _node_kind(node: Any) -> Any:
+    """The ``kind`` of a mapping in the document, if it has one."""
+    return node.get("kind") if isinstance(node, dict) else None
+
+
 def _document_path(document: Any, loc: tuple[str | int, ...]) -> FieldPath:
     """Map a pydantic error location onto the document, dropping union tags it inserts."""
     path: list[str | int] = []
@@ -142,7 +150,7 @@ def _document_path(document: Any, loc: tuple[str | int, ...]) -> FieldPath:
         if in_dict or in_list:
             node = node[part]
             path.append(part)
-        elif isinstance(node, dict | list) and i < len(loc) - 1:
+        elif isinstance(node, dict | list) and (i < len(loc) - 1 or _node_kind(node) == part):
             continue  # a discriminator tag or a union branch name, not a document key
         else:
             path.append(part)

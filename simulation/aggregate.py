@@ -50,6 +50,7 @@ class ScenarioReport:
     completed: Estimate
     in_system: Estimate
     measured: Estimate
+    censored: Estimate
     segments: tuple[SegmentEstimate, ...]
     resources: tuple[ResourceEstimate, ...]
 
@@ -108,6 +109,7 @@ def aggregate(
         completed=_estimate([float(r.completed) for r in runs], confidence),
         in_system=_estimate([float(r.in_system) for r in runs], confidence),
         measured=_estimate([float(r.measured) for r in runs], confidence),
+        censored=_estimate([float(r.censored) for r in runs], confidence),
         segments=tuple(segments),
         resources=tuple(resources),
     )

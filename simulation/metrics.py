@@ -189,8 +189,10 @@ def resource_stats(log: EventLog, capacities: dict[str, int], window: Window) ->
     """Utilisation (two estimators), queue length and wait of every resource in the window.
 
     ``utilisation`` is busy server-minutes over staffed server-minutes. ``utilisation_check``
-    estimates the same from the throughput and mean service time (Little's law on the servers):
-    services started in the window times their mean duration, over staffed server-minutes.
+    estimates the same by Little's law on the servers, from counts rather than busy time: visits
+    that joined the queue in the window times the mean duration of services that started in it,
+    over staffed server-minutes. The two differ by how the backlog and the services in progress
+    change across the window, so a gap between them flags a window too short for steady state.
     """
     intervals = service_intervals(log)
     stats = []
@@ -207,6 +209,7 @@ def resource_stats(log: EventLog, capacities: dict[str, int], window: Window) ->
         busy = float(_clipped(start[started], comp[started], window).sum())
         in_window = started & (start >= window.start_min) & (start < window.end_min)
         done = in_window & ~np.isnan(comp)
+        joined = int(((sched >= window.start_min) & (sched < window.end_min)).sum())
         mean_service = float((comp[done] - start[done]).mean()) if done.any() else 0.0
         waiting = float(_clipped(sched, start, window).sum())
         queued = (sched >= window.start_min) & (sched < window.end_min) & started
@@ -219,9 +222,7 @@ def resource_stats(log: EventLog, capacities: dict[str, int], window: Window) ->
                 available_fraction=available / (capacity * window.length_min),
                 utilisation=busy / available if available > 0 else float("nan"),
                 utilisation_check=(
-                    int(in_window.sum()) * mean_service / available
-                    if available > 0
-                    else float("nan")
+                    joined * mean_service / available if available > 0 else float("nan")
                 ),
                 mean_queue_length=waiting / window.length_min,
                 mean_wait_min=float(waits.mean()) if waits.size else float("nan"),

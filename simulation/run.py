@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import simpy
 
 from models.processes import SeaImportSpec, StationFlowSpec
 from models.records import RunSummary
 from models.scenario import Scenario
+from models.vocabulary import MILESTONES
 from simulation.control import RunControl
 from simulation.facilities import Facility
 from simulation.metrics import (
@@ -86,6 +88,8 @@ def summarise(
 ) -> RunSummary:
     """The replication's :class:`RunSummary`, computed from its event log."""
     window = Window(scenario.warmup_min, scenario.horizon_min)
+    times = milestone_times(log)
+    measured = measured_cases(log, times, window)
     capacities = {name: spec.capacity for name, spec in scenario.resources.items()}
     return RunSummary(
         scenario_hash=scenario.scenario_hash,
@@ -94,7 +98,8 @@ def summarise(
         arrived=control.arrived,
         completed=control.exited,
         in_system=control.in_system,
-        measured=int(measured_cases(log, milestone_times(log), window).sum()),
+        measured=int(measured.sum()),
+        censored=int((measured & np.isnan(times[:, MILESTONES.index("exit")])).sum()),
         events=len(log.rows),
         end_time_min=end_time_min,
         segments=tuple(segment_stats(log, window)),

@@ -162,3 +162,37 @@ def test_named_lists_merge_by_name(tmp_path: Path) -> None:
     assert len(scenario.processes) == 1
     assert scenario.processes[0].aeo_share == 0.4
     assert scenario.processes[0].inspection.duration_min.mean > 0  # inherited from the parent
+
+
+def test_a_variant_can_change_a_distribution_kind(tmp_path: Path) -> None:
+    """A mapping with another ``kind`` replaces the parent's instead of merging into it."""
+    body = {
+        "processes": [
+            {
+                "name": "yangluo_import",
+                "inspection": {"duration_min": {"kind": "exponential", "mean_min": 100}},
+            }
+        ]
+    }
+    scenario = load_scenario(_variant(tmp_path, "a.yaml", body))
+    assert scenario.processes[0].inspection.duration_min.kind == "exponential"
+    assert scenario.processes[0].inspection.duration_min.mean == 100
+
+
+def test_error_inside_a_distribution_names_the_field_not_the_kind(tmp_path: Path) -> None:
+    bad = {"kind": "triangular", "low_min": 9, "mode_min": 2, "high_min": 10}
+    body = {"processes": [{"name": "yangluo_import", "inspection": {"duration_min": bad}}]}
+    error = _error(_variant(tmp_path, "a.yaml", body))
+    assert error.field == "processes.0.inspection.duration_min"
+    assert "low_min <= mode_min <= high_min" in error.reason
+
+
+def test_a_stage_cannot_take_a_milestone_name(tmp_path: Path) -> None:
+    stage = {
+        "activity": "release",
+        "resource": "inspection_lanes",
+        "service_min": {"kind": "exponential", "mean_min": 5},
+    }
+    body = {"processes": [{"name": "inspection_queue", "stages": [stage]}]}
+    path = _write(tmp_path / "a.yaml", {"extends": str(MMC), **body})
+    assert "milestone name" in _error(path).reason

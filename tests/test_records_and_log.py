@@ -39,7 +39,7 @@ def test_record_fields_are_pinned() -> None:
     ]  # fmt: skip
     assert [f.name for f in fields(RunSummary)] == [
         "scenario_hash", "replication", "root_seed", "arrived", "completed", "in_system",
-        "measured", "events", "end_time_min", "segments", "resources",
+        "measured", "censored", "events", "end_time_min", "segments", "resources",
     ]  # fmt: skip
 
 

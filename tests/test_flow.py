@@ -1,0 +1,196 @@
+"""The Prefect flow ``clearsim-run`` and ``prefect.yaml``: parallel through Prefect = sequential."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+import yaml
+from factories import MMC, ROOT
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import Artifact as ClientArtifact
+from prefect.exceptions import ParameterTypeError
+from prefect.flows import Flow, load_flow_from_entrypoint
+from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
+from prefect.testing.utilities import prefect_test_harness
+from prefect.utilities.schema_tools import ValidationError, validate
+
+from flows.persistence import load_run, open_database
+from flows.render import report_json
+from flows.replications import run_replications
+from flows.run_flow import RUN_COMMAND, replication_batches, run_scenario, simulate_batch
+from models.scenario import Scenario
+from scenarios.load import load_scenario
+from simulation.aggregate import aggregate
+from simulation.run import run_summary
+
+STARTUP_TIMEOUT_S = 180  # STACK.md: the default 20 s fails about one cold start in four
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect API and database for the whole session."""
+    with (
+        temporary_settings(
+            updates={PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: STARTUP_TIMEOUT_S}
+        ),
+        prefect_test_harness(server_startup_timeout=None),  # None: use the setting above
+    ):
+        yield
+
+
+def short_mmc(tmp_path: Path) -> Path:
+    """A shortened copy of the shipped M/M/3 scenario (~240 arrivals measured per replication)."""
+    path = tmp_path / "mmc_short.yaml"
+    path.write_text(
+        yaml.safe_dump({"extends": str(MMC), "warmup_min": 600, "horizon_min": 6600}),
+        encoding="utf-8",
+    )
+    return path
+
+
+def keys_of(node: Any) -> list[str]:
+    """Every mapping key in a parsed YAML document, at any depth."""
+    if isinstance(node, dict):
+        return [str(k) for k in node] + [k for v in node.values() for k in keys_of(v)]
+    if isinstance(node, list):
+        return [k for v in node for k in keys_of(v)]
+    return []
+
+
+def artifacts_of(flow_run_id: UUID | None) -> list[ClientArtifact]:
+    """The artifacts a flow run published.
+
+    Prefect 3.8.8's ``read_artifacts`` (and so ``Artifact.get``) sends ``null`` for the filters,
+    sort and offset it is not given, which its own server rejects with 422, while empty filters
+    drop flow-level artifacts; so the query goes to the same route with only what it needs.
+    """
+    assert flow_run_id is not None
+    query = {"flow_runs": {"id": {"any_": [str(flow_run_id)]}}, "sort": "KEY_ASC", "limit": 50}
+    with get_client(sync_client=True) as client:
+        response = client.request("POST", "/artifacts/filter", json=query)
+    response.raise_for_status()
+    return ClientArtifact.model_validate_list(response.json())
+
+
+def report_extra(spec: Scenario) -> dict[str, Any]:
+    return {"kind": spec.kind, "warmup_min": spec.warmup_min, "horizon_min": spec.horizon_min}
+
+
+@pytest.mark.prefect
+def test_flow_equals_sequential_and_stores_the_run(prefect_harness: None, tmp_path: Path) -> None:
+    scenario = short_mmc(tmp_path)
+    db_url = f"sqlite:///{tmp_path / 'runs.db'}"
+    # batch_size=1: the two replications run as two tasks, in two worker processes.
+    state = run_scenario(
+        str(scenario), replications=2, seed=7, batch_size=1, db_url=db_url, return_state=True
+    )
+    result = state.result()
+
+    spec = load_scenario(scenario, replications=2, seed=7)
+    sequential = run_replications(spec, range(2), spec.seed, workers=1)
+    expected = report_json(aggregate(spec.name, sequential), report_extra(spec))
+    assert expected["counts"]["measured"]["mean"] > 100
+    assert result["report"] == expected
+    assert result["scenario_hash"] == spec.scenario_hash
+    json.dumps(result, allow_nan=False)
+
+    stored = load_run(open_database(db_url), result["run_id"])
+    assert stored.run.command == RUN_COMMAND
+    assert stored.run.root_seed == 7
+    assert stored.run.scenario_hash == spec.scenario_hash
+    # repr compares floats exactly and treats NaN (an empty segment) as equal to NaN.
+    assert [repr(s) for s in stored.summaries] == [repr(s) for s in sequential]
+
+    artifacts = {a.key: a for a in artifacts_of(state.state_details.flow_run_id)}
+    trs = artifacts["clearsim-trs-mmc-inspection"]
+    assert trs.type == "markdown"
+    assert "| segment | channel |" in str(trs.data)
+    assert " ± " in str(trs.data)
+    resources = artifacts["clearsim-resources-mmc-inspection"]
+    assert resources.type == "table"
+    assert "inspection_lanes" in str(resources.data)
+    assert [a.data for a in artifacts.values() if a.type == "progress"] == [100.0]
+
+
+@pytest.mark.prefect
+def test_flow_rejects_bad_parameters(prefect_harness: None) -> None:
+    with pytest.raises(ParameterTypeError, match="replications"):
+        run_scenario(str(MMC), replications=0)
+
+
+def test_simulate_batch_runs_its_replications_in_order(tmp_path: Path) -> None:
+    spec = load_scenario(short_mmc(tmp_path))
+    batch = simulate_batch.fn(spec, [2, 0], spec.seed)
+    assert [s.replication for s in batch] == [2, 0]
+    assert repr(batch[0]) == repr(run_summary(spec, 2, spec.seed))
+    assert repr(batch[1]) == repr(run_summary(spec, 0, spec.seed))
+    assert replication_batches(7, 3) == [[0, 1, 2], [3, 4, 5], [6]]
+
+
+def test_prefect_yaml_deployments_load_and_validate() -> None:
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    assert "definitions" in config
+    assert not [k for k in keys_of(config) if k == "id" or k.endswith("_id")]  # rule 8: no IDs
+    deployments = config["deployments"]
+    assert [d["name"] for d in deployments] == ["run-baseline"]
+    for deployment in deployments:
+        assert deployment["enforce_parameter_schema"] is True
+        assert deployment["work_pool"]["name"] == "clearsim-local"
+        path, _, name = deployment["entrypoint"].partition(":")
+        flow = load_flow_from_entrypoint(f"{ROOT / path}:{name}", use_placeholder_flow=False)
+        assert isinstance(flow, Flow)
+        assert flow.name == "clearsim-run"
+        parameters = deployment["parameters"]
+        schema = flow.parameters.model_dump_for_openapi()
+        validate(parameters, schema, raise_on_error=True)
+        flow.validate_parameters(parameters)
+        load_scenario(ROOT / parameters["scenario_path"])
+        with pytest.raises(ValidationError, match="batch_size"):
+            validate({**parameters, "batch_size": 0}, schema, raise_on_error=True)
+
+
+WORKER_SERVER_SCRIPT = """
+import json, sys
+from flows.run_flow import run_scenario
+
+if __name__ == "__main__":
+    result = run_scenario(sys.argv[1], replications=2, batch_size=1, db_url=sys.argv[2])
+    print("RESULT " + json.dumps({"run_id": result["run_id"]}))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.prefect
+def test_workers_use_the_parents_ephemeral_api(tmp_path: Path) -> None:
+    """With no PREFECT_API_URL, exactly one temporary server starts (not one per worker)."""
+    script = tmp_path / "run_flow_once.py"
+    script.write_text(WORKER_SERVER_SCRIPT, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env |= {
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": str(STARTUP_TIMEOUT_S),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+    }
+    db_url = f"sqlite:///{tmp_path / 'runs.db'}"
+    done = subprocess.run(
+        [sys.executable, str(script), str(short_mmc(tmp_path)), db_url],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-3000:]
+    assert "RESULT " in done.stdout
+    starts = [line for line in output.splitlines() if "Starting temporary server" in line]
+    assert len(starts) == 1, "\n".join(starts)
