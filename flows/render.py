@@ -91,6 +91,18 @@ def _visible(seg: SegmentEstimate) -> bool:
     return seg.cases.n > 0 and seg.cases.mean > 0
 
 
+def _segment_cells(seg: SegmentEstimate) -> tuple[str, ...]:
+    """Cases, mean, median, p90, shares within 24 h and 48 h, as mean ± half-width."""
+    return (
+        _cell(seg.cases, 0),
+        _cell(seg.mean_h),
+        _cell(seg.median_h),
+        _cell(seg.p90_h),
+        _cell(seg.share_24h, 1, percent=True),
+        _cell(seg.share_48h, 1, percent=True),
+    )
+
+
 def trs_markdown(report: ScenarioReport) -> str:
     """The TRS segments by channel as a markdown table (for Prefect artifacts)."""
     level = f"{report.confidence:.0%}"
@@ -104,16 +116,7 @@ def trs_markdown(report: ScenarioReport) -> str:
         "|---|---|--:|--:|--:|--:|--:|--:|",
     ]
     for seg in filter(_visible, report.segments):
-        cells = (
-            seg.segment,
-            seg.channel,
-            _cell(seg.cases, 0),
-            _cell(seg.mean_h),
-            _cell(seg.median_h),
-            _cell(seg.p90_h),
-            _cell(seg.share_24h, 1, percent=True),
-            _cell(seg.share_48h, 1, percent=True),
-        )
+        cells = (seg.segment, seg.channel, *_segment_cells(seg))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -150,15 +153,7 @@ def segment_table(report: ScenarioReport) -> Table:
     previous = ""
     for seg in filter(_visible, report.segments):
         table.add_row(
-            seg.segment if seg.segment != previous else "",
-            seg.channel,
-            _cell(seg.cases, 0),
-            _cell(seg.mean_h),
-            _cell(seg.median_h),
-            _cell(seg.p90_h),
-            _cell(seg.share_24h, 1, percent=True),
-            _cell(seg.share_48h, 1, percent=True),
-            end_section=False,
+            seg.segment if seg.segment != previous else "", seg.channel, *_segment_cells(seg)
         )
         previous = seg.segment
     return table

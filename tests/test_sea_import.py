@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +12,6 @@ from factories import BASELINE, SHIP_SIDE, short_sea_import
 from models.vocabulary import CHANNEL_NAMES
 from scenarios.overrides import with_values
 from simulation.metrics import shipment_outcomes
-from simulation.recorder import check_event_log
 from simulation.run import RunResult, run_replication
 from simulation.statistics import mean_confidence_interval
 
@@ -25,20 +25,19 @@ def _activities_by_case(result: RunResult) -> dict[int, set[str]]:
     return seen
 
 
+def _six_days(path: Path) -> RunResult:
+    scenario = short_sea_import(path, days=6, warmup_days=1)
+    return run_replication(scenario, 0, scenario.seed)  # conftest checks every simulated log
+
+
 @pytest.fixture(scope="module")
 def ship_side_run() -> RunResult:
-    scenario = short_sea_import(SHIP_SIDE, days=6, warmup_days=1)
-    result = run_replication(scenario, 0, scenario.seed)
-    check_event_log(result.log)
-    return result
+    return _six_days(SHIP_SIDE)
 
 
 @pytest.fixture(scope="module")
 def baseline_run() -> RunResult:
-    scenario = short_sea_import(BASELINE, days=6, warmup_days=1)
-    result = run_replication(scenario, 0, scenario.seed)
-    check_event_log(result.log)
-    return result
+    return _six_days(BASELINE)
 
 
 def test_channels_take_their_paths(baseline_run: RunResult) -> None:
