@@ -15,6 +15,7 @@ import pytest
 import yaml
 from factories import MMC, ROOT
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import Artifact as ClientArtifact
 from prefect.exceptions import ParameterTypeError
 from prefect.flows import Flow, load_flow_from_entrypoint
@@ -66,18 +67,12 @@ def keys_of(node: Any) -> list[str]:
 
 
 def artifacts_of(flow_run_id: UUID | None) -> list[ClientArtifact]:
-    """The artifacts a flow run published.
-
-    Prefect 3.8.8's ``read_artifacts`` (and so ``Artifact.get``) sends ``null`` for the filters,
-    sort and offset it is not given, which its own server rejects with 422, while empty filters
-    drop flow-level artifacts; so the query goes to the same route with only what it needs.
-    """
+    """The artifacts a flow run published, read back through Prefect's public client."""
     assert flow_run_id is not None
-    query = {"flow_runs": {"id": {"any_": [str(flow_run_id)]}}, "sort": "KEY_ASC", "limit": 50}
     with get_client(sync_client=True) as client:
-        response = client.request("POST", "/artifacts/filter", json=query)
-    response.raise_for_status()
-    return ClientArtifact.model_validate_list(response.json())
+        return client.read_artifacts(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
 
 
 def report_extra(spec: Scenario) -> dict[str, Any]:
