@@ -6,10 +6,13 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from models.scenario import Scenario
 
 app = typer.Typer(
     name="clearsim",
@@ -44,6 +47,7 @@ WorkersOpt = Annotated[
 ]
 
 stderr = Console(stderr=True, highlight=False)
+MAX_SEED = 2**63
 
 
 def fail(message: str) -> NoReturn:
@@ -56,6 +60,17 @@ def stdout_console() -> Console:
     """Console for results: the terminal's width, or wide enough for the tables in a file."""
     console = Console(highlight=False)
     return console if console.is_terminal else Console(highlight=False, width=150)
+
+
+def check_stability(path: Path, spec: Scenario) -> None:
+    """Fail (steady state) or warn (terminating) when a queue's offered utilisation is >= 1."""
+    from simulation.stability import unstable_resources
+
+    for name, rho in sorted(unstable_resources(spec).items()):
+        message = f"resource {name!r} is offered utilisation {rho:.2f} >= 1: its queue is unstable"
+        if spec.kind == "steady_state":
+            fail(f"{path}: {message} (a steady-state scenario needs every rho < 1)")
+        stderr.print(f"clearsim: warning: {message}", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -75,12 +90,11 @@ def run(
     from flows.replications import default_workers, run_replications
     from scenarios.load import ScenarioError, load_scenario
     from simulation.aggregate import aggregate
-    from simulation.stability import unstable_resources
 
     if replications is not None and replications < 1:
         fail(f"--replications must be >= 1 (got {replications})")
-    if seed is not None and seed < 0:
-        fail(f"--seed must be >= 0 (got {seed})")
+    if seed is not None and not 0 <= seed < MAX_SEED:
+        fail(f"--seed must be in [0, 2**63) (got {seed})")
     if workers is not None and workers < 1:
         fail(f"--workers must be >= 1 (got {workers})")
     updates = {
@@ -90,11 +104,7 @@ def run(
         spec = load_scenario(scenario, **updates)
     except ScenarioError as error:
         fail(str(error))
-    for name, rho in sorted(unstable_resources(spec).items()):
-        message = f"resource {name!r} is offered utilisation {rho:.2f} >= 1: its queue is unstable"
-        if spec.kind == "steady_state":
-            fail(f"{scenario}: {message} (a steady-state scenario needs every rho < 1)")
-        stderr.print(f"clearsim: warning: {message}", markup=False, soft_wrap=True)
+    check_stability(scenario, spec)
     url = resolve_db_url(db_url)
     try:
         engine = open_database(url)
@@ -139,7 +149,10 @@ def run(
 
 @app.command()
 def validate(scenario: ScenarioArg, json_output: JsonOpt = False) -> None:
-    """Check a scenario file and show its resolved form, hash and offered utilisation."""
+    """Check a scenario file and show its resolved form, hash and offered utilisation.
+
+    Exits 2 like ``run`` would: on an invalid file, or on an unstable steady-state queue.
+    """
     from scenarios.load import ScenarioError, load_scenario
     from simulation.stability import offered_utilisation
 
@@ -147,6 +160,7 @@ def validate(scenario: ScenarioArg, json_output: JsonOpt = False) -> None:
         spec = load_scenario(scenario)
     except ScenarioError as error:
         fail(str(error))
+    check_stability(scenario, spec)
     if json_output:
         sys.stdout.write(spec.resolved_json() + "\n")
         return

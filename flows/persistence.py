@@ -52,7 +52,7 @@ def _nullable(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
-def _finite(value: float | None) -> float:
+def _nan_if_null(value: float | None) -> float:
     return math.nan if value is None else value
 
 
@@ -211,11 +211,11 @@ def _summary(session: Session, row: ReplicationRow) -> RunSummary:
                 segment=s.segment,
                 channel=s.channel,
                 n=s.n,
-                mean_h=_finite(s.mean_h),
-                median_h=_finite(s.median_h),
-                p90_h=_finite(s.p90_h),
-                share_24h=_finite(s.share_24h),
-                share_48h=_finite(s.share_48h),
+                mean_h=_nan_if_null(s.mean_h),
+                median_h=_nan_if_null(s.median_h),
+                p90_h=_nan_if_null(s.p90_h),
+                share_24h=_nan_if_null(s.share_24h),
+                share_48h=_nan_if_null(s.share_48h),
             )
             for s in segments
         ),
@@ -223,11 +223,11 @@ def _summary(session: Session, row: ReplicationRow) -> RunSummary:
             ResourceStat(
                 resource=r.resource,
                 capacity=r.capacity,
-                available_fraction=_finite(r.available_fraction),
-                utilisation=_finite(r.utilisation),
-                utilisation_check=_finite(r.utilisation_check),
-                mean_queue_length=_finite(r.mean_queue_length),
-                mean_wait_min=_finite(r.mean_wait_min),
+                available_fraction=_nan_if_null(r.available_fraction),
+                utilisation=_nan_if_null(r.utilisation),
+                utilisation_check=_nan_if_null(r.utilisation_check),
+                mean_queue_length=_nan_if_null(r.mean_queue_length),
+                mean_wait_min=_nan_if_null(r.mean_wait_min),
                 max_queue_length=r.max_queue_length,
                 served=r.served,
             )

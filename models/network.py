@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import deque
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from models.canonical import sort_mapping
 from models.distributions import Duration
 
 NodeKind = Literal[
@@ -54,6 +55,11 @@ class NetworkSpec(BaseModel):
 
     nodes: dict[str, NodeSpec] = Field(min_length=1)
     edges: tuple[EdgeSpec, ...] = ()
+
+    @field_validator("nodes", mode="before")
+    @classmethod
+    def _sorted(cls, value: Any) -> Any:
+        return sort_mapping(value)
 
     @model_validator(mode="after")
     def _valid(self) -> NetworkSpec:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.arrivals import ArrivalProcess
+from models.canonical import sort_mapping
 from models.distributions import Count, Duration, check_probability_map
-from models.vocabulary import MILESTONES, Milestone
+from models.vocabulary import MILESTONES
 
 
 class _Spec(BaseModel):
@@ -111,6 +112,11 @@ class SeaImportSpec(_Spec):
     ship_side_pickup: ShipSidePickupSpec = ShipSidePickupSpec()
     resources: SeaImportResources = SeaImportResources()
 
+    @field_validator("destinations", mode="before")
+    @classmethod
+    def _sorted(cls, value: Any) -> Any:
+        return sort_mapping(value)
+
     @model_validator(mode="after")
     def _shares(self) -> SeaImportSpec:
         check_probability_map(self.destinations, "destinations")
@@ -142,8 +148,10 @@ class Stage(_Spec):
     resource: str
     service_min: Duration
     probability: float = Field(default=1.0, gt=0, le=1, description="Share that visits.")
-    milestone_on_complete: Milestone | None = Field(
-        default=None, description="TRS milestone recorded when this stage completes."
+    milestone_on_complete: Literal["lodgement", "release"] | None = Field(
+        default=None,
+        description="TRS milestone recorded when this stage completes (arrival and exit are "
+        "recorded by the flow itself).",
     )
 
 

@@ -7,9 +7,10 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.calendars import AlwaysOpen, Calendar
+from models.canonical import sort_mapping
 from models.network import NetworkSpec
 from models.processes import ProcessSpec
 from models.resources import ResourceSpec
@@ -54,6 +55,11 @@ class Scenario(BaseModel):
     network: NetworkSpec
     resources: dict[str, ResourceSpec] = Field(min_length=1)
     processes: tuple[ProcessSpec, ...] = Field(min_length=1)
+
+    @field_validator("calendars", "resources", mode="before")
+    @classmethod
+    def _sorted(cls, value: Any) -> Any:
+        return sort_mapping(value)
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:

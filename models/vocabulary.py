@@ -48,5 +48,3 @@ class Channel(IntEnum):
 CHANNEL_NAMES: tuple[str, ...] = ("none", "green", "yellow", "red")
 REPORTED_CHANNELS: tuple[str, ...] = ("all", "green", "yellow", "red")
 """Channel splits of the TRS report: every case, then by channel."""
-
-ObjectType = Literal["container", "vessel", "customer"]

@@ -70,8 +70,9 @@ def aggregate(
     if any(r.scenario_hash != first.scenario_hash for r in runs):
         raise ValueError("summaries of different scenarios cannot be aggregated together")
     segments = []
-    for i, seg in enumerate(first.segments):
-        rows = [r.segments[i] for r in runs]
+    for seg in first.segments:
+        key = (seg.segment, seg.channel)
+        rows = [next(s for s in r.segments if (s.segment, s.channel) == key) for r in runs]
         segments.append(
             SegmentEstimate(
                 segment=seg.segment,
@@ -85,8 +86,8 @@ def aggregate(
             )
         )
     resources = []
-    for i, res in enumerate(first.resources):
-        rows_r = [r.resources[i] for r in runs]
+    for res in first.resources:
+        rows_r = [next(s for s in r.resources if s.resource == res.resource) for r in runs]
         resources.append(
             ResourceEstimate(
                 resource=res.resource,

@@ -6,11 +6,13 @@ import simpy
 
 
 class RunControl:
-    """Counts cases so the run can stop once every measured case has left the system.
+    """Counts cases so the run can stop once every measured case has finished.
 
-    A case is *measured* when it arrives before the horizon. ``in_system`` counts cases that have
-    arrived and not yet exited: it is kept by the processes themselves, independently of the
-    event log, so that conservation (arrivals = exits + in system) is a real check.
+    A case is *measured* when it arrives before the horizon, and *finished* when it has done its
+    last activity (a container: delivered to the consignee, after its exit from the customs
+    area). ``in_system`` counts cases that have arrived and not yet exited: it is kept by the
+    processes themselves, independently of the event log, so that conservation (arrivals =
+    exits + in system) is a real check.
     """
 
     __slots__ = ("_open_measured", "arrived", "done", "exited", "horizon_min", "in_system")

@@ -42,6 +42,11 @@ class Facility:
         self.code = log.resource(name)
         self.node = node
         self.resource = simpy.PriorityResource(env, capacity=capacity)
+        if closed and closed[0][0] <= env.now:
+            # Closed from the start: block now, before any process created later can request.
+            for _ in range(capacity):
+                env.process(self._off_shift(env, closed[0][1], log))
+            closed = closed[1:]
         if closed:
             env.process(self._shift_changes(env, closed, log))
 

@@ -210,7 +210,7 @@ def resource_stats(log: EventLog, capacities: dict[str, int], window: Window) ->
         in_window = started & (start >= window.start_min) & (start < window.end_min)
         done = in_window & ~np.isnan(comp)
         joined = int(((sched >= window.start_min) & (sched < window.end_min)).sum())
-        mean_service = float((comp[done] - start[done]).mean()) if done.any() else 0.0
+        mean_service = float((comp[done] - start[done]).mean()) if done.any() else float("nan")
         waiting = float(_clipped(sched, start, window).sum())
         queued = (sched >= window.start_min) & (sched < window.end_min) & started
         waits = start[queued] - sched[queued]
@@ -222,7 +222,9 @@ def resource_stats(log: EventLog, capacities: dict[str, int], window: Window) ->
                 available_fraction=available / (capacity * window.length_min),
                 utilisation=busy / available if available > 0 else float("nan"),
                 utilisation_check=(
-                    joined * mean_service / available if available > 0 else float("nan")
+                    (joined * mean_service / available if joined else 0.0)
+                    if available > 0
+                    else float("nan")
                 ),
                 mean_queue_length=waiting / window.length_min,
                 mean_wait_min=float(waits.mean()) if waits.size else float("nan"),

@@ -52,14 +52,6 @@ class Router:
             raise NetworkError(f"no route from {source!r} to {target!r}") from error
         return tuple(self.graph.edges[a, b]["travel"] for a, b in itertools.pairwise(path))
 
-    def path(self, source: str, target: str) -> list[str]:
-        """Sites along the shortest route by expected travel time."""
-        return list(nx.shortest_path(self.graph, source, target, weight="expected_min"))
-
-    def expected_min(self, source: str, target: str) -> float:
-        """Expected travel time of the shortest route."""
-        return sum(spec.mean for spec in self._route(source, target))
-
     def trip_min(self, source: str, target: str, u: float) -> float:
         """Travel time of one trip: every leg at the same quantile ``u`` (one trip, one pace)."""
         return sum(quantile(spec, u) for spec in self._route(source, target))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from models.records import EventRecord
-from models.vocabulary import CHANNEL_NAMES, LIFECYCLE_NAMES, MILESTONES, Channel, Lifecycle
+from models.vocabulary import LIFECYCLE_NAMES, MILESTONES, Channel, Lifecycle
 
 NO_RESOURCE = -1
 EventRow = tuple[int, int, int, int, float, int, int]
@@ -170,10 +170,6 @@ class EventLog:
                 node=self.nodes[node],
                 resource="" if resource == NO_RESOURCE else self.resources[resource],
             )
-
-    def channel_name(self, case: int) -> str:
-        """Risk channel of ``case`` as a name."""
-        return CHANNEL_NAMES[self.cases.channel[case]]
 
 
 class EventLogError(AssertionError):

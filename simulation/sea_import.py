@@ -19,7 +19,16 @@ import simpy
 from models.processes import SeaImportSpec
 from models.vocabulary import Channel
 from simulation.control import RunControl
-from simulation.facilities import Facility, Process, delay, milestone, serve
+from simulation.facilities import (
+    COMPLETE,
+    SCHEDULE,
+    START,
+    Facility,
+    Process,
+    delay,
+    milestone,
+    serve,
+)
 from simulation.network import Router
 from simulation.recorder import EventLog
 from simulation.sea_import_entities import Container, VesselCall
@@ -87,14 +96,14 @@ def vessel_call(env: simpy.Environment, call: VesselCall, site: SeaImportSite) -
         site.control.arrive()
     env.process(confirm_arrival(env, call, site))
     berths, emit, instance = site.berths, log.rows.append, log.new_instance()
-    emit((call.case, site.berth, instance, 0, env.now, port, berths.code))
+    emit((call.case, site.berth, instance, SCHEDULE, env.now, port, berths.code))
     with berths.resource.request(priority=1) as request:
         yield request
-        emit((call.case, site.berth, instance, 1, env.now, port, berths.code))
+        emit((call.case, site.berth, instance, START, env.now, port, berths.code))
         yield from delay(env, log, call.case, site.berthing, port, call.berthing_min)
         yield env.all_of([env.process(discharge(env, box, site)) for box in call.containers])
         yield from delay(env, log, call.case, site.unberthing, port, call.unberthing_min)
-        emit((call.case, site.berth, instance, 2, env.now, port, berths.code))
+        emit((call.case, site.berth, instance, COMPLETE, env.now, port, berths.code))
     milestone(env, log, call.case, site.vessel_departure, port)
     log.cases.finished[call.case] = True
 
@@ -110,13 +119,13 @@ def discharge(env: simpy.Environment, box: Container, site: SeaImportSite) -> Pr
     """A quay crane lifts the box: onto a waiting truck if ship-side and released, else to yard."""
     log, cranes = site.log, site.cranes
     emit, instance, port = log.rows.append, log.new_instance(), site.port
-    emit((box.case, site.discharge, instance, 0, env.now, port, cranes.code))
+    emit((box.case, site.discharge, instance, SCHEDULE, env.now, port, cranes.code))
     with cranes.resource.request(priority=1) as request:
         yield request
-        emit((box.case, site.discharge, instance, 1, env.now, port, cranes.code))
+        emit((box.case, site.discharge, instance, START, env.now, port, cranes.code))
         box.direct = box.ship_side and box.released.triggered
         yield env.timeout(box.crane_min)
-        emit((box.case, site.discharge, instance, 2, env.now, port, cranes.code))
+        emit((box.case, site.discharge, instance, COMPLETE, env.now, port, cranes.code))
     box.discharged.succeed()
     if box.direct:
         env.process(ship_side_exit(env, box, site))

@@ -59,9 +59,7 @@ class Container:
     case: int
     call: VesselCall
     measured: bool
-    aeo: bool
     ship_side: bool
-    advance: bool
     destination: str
     channel: Channel
     priority: int
@@ -179,9 +177,7 @@ class ContainerFactory:
             case=case,
             call=call,
             measured=control.expect(call.arrival_min),
-            aeo=aeo,
             ship_side=ship_side,
-            advance=advance,
             destination=destination,
             channel=(Channel.GREEN, Channel.YELLOW, Channel.RED)[channel_index],
             priority=0 if (aeo and spec.aeo_queue_priority) else 1,

@@ -155,6 +155,12 @@ def test_unstable_steady_state_is_an_error(tmp_path: Path) -> None:
     assert not db.exists()
 
 
+def test_validate_refuses_what_run_refuses(tmp_path: Path) -> None:
+    path = _short_mmc(tmp_path, resources={"inspection_lanes": {"capacity": 2}})
+    _assert_user_error(["validate", str(path)], "unstable", "inspection_lanes")
+    _assert_user_error(["run", str(path), "--seed", str(2**63)], "--seed")
+
+
 def test_unstable_terminating_run_warns_and_runs(tmp_path: Path) -> None:
     path = _short_mmc(
         tmp_path, kind="terminating", warmup_min=0, resources={"inspection_lanes": {"capacity": 2}}

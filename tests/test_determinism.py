@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from pathlib import Path
 
-from factories import short_sea_import
+import yaml
+from factories import BASELINE, MMC, short_sea_import
 
 from flows.replications import run_replications
 from models.records import RunSummary
+from scenarios.load import load_scenario, read_document
 from simulation.recorder import check_event_log
 from simulation.run import run_replication
 
@@ -37,7 +40,7 @@ def test_other_replication_or_seed_gives_another_log() -> None:
 
 
 def test_parallel_replications_equal_sequential_ones() -> None:
-    scenario = short_sea_import(days=4, warmup_days=1)
+    scenario = load_scenario(MMC, horizon_min=20_000.0, warmup_min=1_000.0)
     sequential = run_replications(scenario, range(4), 5, workers=1)
     parallel = run_replications(scenario, range(4), 5, workers=2)
     assert [s.replication for s in parallel] == [0, 1, 2, 3]
@@ -50,3 +53,19 @@ def test_scenario_name_and_seed_do_not_change_the_hash() -> None:
     assert renamed.scenario_hash == scenario.scenario_hash
     longer = scenario.model_copy(update={"horizon_min": scenario.horizon_min + 1})
     assert longer.scenario_hash != scenario.scenario_hash
+
+
+def test_mapping_order_changes_neither_hash_nor_log(tmp_path: Path) -> None:
+    """Equal hashes mean equal replications: reordering YAML mappings changes nothing."""
+    document = read_document(BASELINE)
+    reordered = dict(reversed(list(document.items())))
+    reordered["resources"] = dict(reversed(list(document["resources"].items())))
+    reordered["network"]["nodes"] = dict(reversed(list(document["network"]["nodes"].items())))
+    process = reordered["processes"][0]
+    process["destinations"] = dict(reversed(list(process["destinations"].items())))
+    path = tmp_path / "reordered.yaml"
+    path.write_text(yaml.safe_dump(reordered, sort_keys=False), encoding="utf-8")
+    short = {"horizon_min": 3 * 1440.0, "warmup_min": 1440.0}
+    original, shuffled = load_scenario(BASELINE, **short), load_scenario(path, **short)
+    assert shuffled.scenario_hash == original.scenario_hash
+    assert run_replication(shuffled, 0, 3).log.rows == run_replication(original, 0, 3).log.rows

@@ -74,9 +74,43 @@ def test_red_channel_trace_waits_for_the_office() -> None:
         }
     )
     rows = _milestones(scenario)
+    officers = next(
+        r
+        for r in run_replication(scenario, 0, 7).summary.resources
+        if r.resource == "customs_officers"
+    )
+    # The run ends at 878 but the window is the whole horizon [0, 1440): staffed 540 of 1440
+    # minutes, busy 2 x 40 = 80 of them.
+    assert officers.available_fraction == 540 / 1440
+    assert officers.utilisation == 80 / 540
     assert [r[2] for r in rows] == [677.0, 767.0]
     assert [r[3] for r in rows] == [751.0, 841.0]
     assert [r[4] for r in rows] == [788.0, 878.0]
+
+
+def test_a_resource_closed_at_minute_zero_is_closed_to_the_first_arrival() -> None:
+    """Berths staffed 08:30-17:30 only: a vessel arriving at 0 berths at 510, not at once.
+
+    Berthing 30 -> cranes 540-543, 543-546; lodgement 180, release 190.5; trucks at the gate from
+    250.5 wait for discharge. Box 0: gate in 543-547, yard 547-553, gate out 553-557. Box 1: gate
+    in 547-551 (one lane), yard 553-559 (after box 0), gate out 559-563.
+    """
+    office = {"kind": "weekly", "shifts": [{"days": ["mon"], "start": "08:30", "end": "17:30"}]}
+    scenario = golden(
+        **{
+            "calendars": {"always": {"kind": "always"}, "office": office},
+            "resources.berths.calendar": "office",
+            "processes.golden.vessel_arrivals.times_min": [0],
+            "processes.golden.declaration.after_arrival_delay_min.value_min": 180,
+        }
+    )
+    result = run_replication(scenario, 0, 1)
+    log = result.log
+    berth = log.activities.index("berth")
+    starts = [row[4] for row in log.rows if row[1] == berth and row[3] == 1]
+    assert starts == [510.0]
+    exits = [o.exit_min for o in shipment_outcomes(log)]
+    assert exits == [557.0, 563.0]
 
 
 @pytest.mark.parametrize("replication", [0, 3])

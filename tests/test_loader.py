@@ -196,3 +196,16 @@ def test_a_stage_cannot_take_a_milestone_name(tmp_path: Path) -> None:
     body = {"processes": [{"name": "inspection_queue", "stages": [stage]}]}
     path = _write(tmp_path / "a.yaml", {"extends": str(MMC), **body})
     assert "milestone name" in _error(path).reason
+
+
+@pytest.mark.parametrize("marker", ["arrival", "exit", "delivery"])
+def test_a_stage_cannot_record_arrival_or_exit(tmp_path: Path, marker: str) -> None:
+    stage = {
+        "activity": "inspection",
+        "resource": "inspection_lanes",
+        "service_min": {"kind": "exponential", "mean_min": 5},
+        "milestone_on_complete": marker,
+    }
+    body = {"processes": [{"name": "inspection_queue", "stages": [stage]}]}
+    error = _error(_write(tmp_path / "a.yaml", {"extends": str(MMC), **body}))
+    assert error.field == "processes.0.stages.0.milestone_on_complete"

@@ -15,7 +15,7 @@ from simulation.metrics import shipment_outcomes
 from simulation.run import RunResult, run_replication
 from simulation.statistics import mean_confidence_interval
 
-PAIRED_REPLICATIONS = 5
+PAIRED_REPLICATIONS = 4
 
 
 def _activities_by_case(result: RunResult) -> dict[int, set[str]]:
@@ -145,8 +145,8 @@ def test_ship_side_pickup_lowers_arrival_to_exit_under_crn() -> None:
     The same containers arrive in both scenarios (streams keyed by replication and purpose), so
     the paired difference of mean arrival->exit has a far narrower CI than two independent runs.
     """
-    baseline = short_sea_import(BASELINE, days=6, warmup_days=1)
-    pilot = short_sea_import(SHIP_SIDE, days=6, warmup_days=1)
+    baseline = short_sea_import(BASELINE, days=4, warmup_days=1)
+    pilot = short_sea_import(SHIP_SIDE, days=4, warmup_days=1)
     differences = []
     for replication in range(PAIRED_REPLICATIONS):
         base = run_replication(baseline, replication, 11).summary

@@ -129,12 +129,6 @@ def test_conservation_arrivals_equal_completed_plus_in_system(mmc_runs: list[Run
         assert int(np.isfinite(times[:, 3]).sum()) == summary.completed
 
 
-def test_every_validation_log_is_well_formed(mmc_runs: list[RunResult]) -> None:
-    """check_event_log passes on every simulated log."""
-    for run in mmc_runs:
-        check_event_log(run.log)
-
-
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     servers=st.integers(min_value=1, max_value=4),
