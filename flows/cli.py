@@ -151,7 +151,8 @@ def run(
 def validate(scenario: ScenarioArg, json_output: JsonOpt = False) -> None:
     """Check a scenario file and show its resolved form, hash and offered utilisation.
 
-    Exits 2 like ``run`` would: on an invalid file, or on an unstable steady-state queue.
+    Exits 2 where ``run`` would refuse: on an invalid file, or (after the listing) on an unstable
+    queue in a steady-state scenario.
     """
     from scenarios.load import ScenarioError, load_scenario
     from simulation.stability import offered_utilisation
@@ -160,9 +161,9 @@ def validate(scenario: ScenarioArg, json_output: JsonOpt = False) -> None:
         spec = load_scenario(scenario)
     except ScenarioError as error:
         fail(str(error))
-    check_stability(scenario, spec)
     if json_output:
         sys.stdout.write(spec.resolved_json() + "\n")
+        check_stability(scenario, spec)
         return
     out = stdout_console()
     out.print(f"{scenario}: valid scenario {spec.name!r} [{spec.scenario_hash[:12]}]", markup=False)
@@ -174,6 +175,7 @@ def validate(scenario: ScenarioArg, json_output: JsonOpt = False) -> None:
     for name, rho in offered_utilisation(spec).items():
         flag = "  UNSTABLE" if rho >= 1 else ""
         out.print(f"  offered utilisation {name}: {rho:.3f}{flag}", markup=False)
+    check_stability(scenario, spec)
 
 
 @app.command("scenarios")

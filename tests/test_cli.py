@@ -157,7 +157,10 @@ def test_unstable_steady_state_is_an_error(tmp_path: Path) -> None:
 
 def test_validate_refuses_what_run_refuses(tmp_path: Path) -> None:
     path = _short_mmc(tmp_path, resources={"inspection_lanes": {"capacity": 2}})
-    _assert_user_error(["validate", str(path)], "unstable", "inspection_lanes")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "offered utilisation inspection_lanes: 1.200  UNSTABLE" in result.stdout
+    assert result.stderr.startswith("clearsim: error: ") and "unstable" in result.stderr
     _assert_user_error(["run", str(path), "--seed", str(2**63)], "--seed")
 
 
