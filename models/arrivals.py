@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from models.base import FrozenSpec
 
 
-class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class PoissonArrivals(_Spec):
+class PoissonArrivals(FrozenSpec):
     """Homogeneous Poisson arrivals."""
 
     kind: Literal["poisson"] = "poisson"
@@ -31,7 +29,7 @@ class PoissonArrivals(_Spec):
         return self.rate_per_hour / 60.0
 
 
-class PiecewiseArrivals(_Spec):
+class PiecewiseArrivals(FrozenSpec):
     """Non-homogeneous Poisson arrivals with a piecewise-constant rate, sampled by thinning.
 
     ``rates_per_hour[i]`` holds on ``[i * segment_min, (i + 1) * segment_min)``. With ``cyclic``
@@ -77,7 +75,7 @@ class PiecewiseArrivals(_Spec):
         return max(self.rates_per_hour) / 60.0
 
 
-class FixedTimesArrivals(_Spec):
+class FixedTimesArrivals(FrozenSpec):
     """Arrivals at listed minutes: timetables and hand-computed traces."""
 
     kind: Literal["fixed_times"] = "fixed_times"

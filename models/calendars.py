@@ -6,7 +6,9 @@ import itertools
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from models.base import FrozenSpec
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 1440.0
@@ -25,11 +27,7 @@ def clock_to_minutes(text: str) -> float:
     return float(minutes)
 
 
-class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Shift(_Spec):
+class Shift(FrozenSpec):
     """One staffed window, repeated on the listed weekdays."""
 
     days: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = Field(min_length=1)
@@ -49,7 +47,7 @@ class Shift(_Spec):
         return self
 
 
-class AlwaysOpen(_Spec):
+class AlwaysOpen(FrozenSpec):
     """Staffed around the clock (7x24)."""
 
     kind: Literal["always"] = "always"
@@ -59,7 +57,7 @@ class AlwaysOpen(_Spec):
         return 1.0
 
 
-class WeeklyCalendar(_Spec):
+class WeeklyCalendar(FrozenSpec):
     """Staffed in weekly shifts; work arriving off shift waits for the next shift."""
 
     kind: Literal["weekly"] = "weekly"

@@ -10,16 +10,14 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from models.base import FrozenSpec
 
 _PROBABILITY_TOLERANCE = 1e-6
 
 
-class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Exponential(_Spec):
+class Exponential(FrozenSpec):
     """Exponential duration with the given mean (memoryless service, M in Kendall notation)."""
 
     kind: Literal["exponential"] = "exponential"
@@ -36,7 +34,7 @@ class Exponential(_Spec):
         return self.mean_min**2
 
 
-class Deterministic(_Spec):
+class Deterministic(FrozenSpec):
     """A fixed duration (D in Kendall notation); used for hand-computed traces."""
 
     kind: Literal["deterministic"] = "deterministic"
@@ -53,7 +51,7 @@ class Deterministic(_Spec):
         return 0.0
 
 
-class Lognormal(_Spec):
+class Lognormal(FrozenSpec):
     """Lognormal duration given by its median and the sigma of the underlying normal."""
 
     kind: Literal["lognormal"] = "lognormal"
@@ -72,7 +70,7 @@ class Lognormal(_Spec):
         return (math.exp(s2) - 1.0) * self.median_min**2 * math.exp(s2)
 
 
-class Gamma(_Spec):
+class Gamma(FrozenSpec):
     """Gamma duration given by its shape and mean (scale = mean / shape)."""
 
     kind: Literal["gamma"] = "gamma"
@@ -95,7 +93,7 @@ class Gamma(_Spec):
         return self.shape * self.scale_min**2
 
 
-class Triangular(_Spec):
+class Triangular(FrozenSpec):
     """Triangular duration on [low, high] with the given mode."""
 
     kind: Literal["triangular"] = "triangular"
@@ -123,7 +121,7 @@ class Triangular(_Spec):
         return (a * a + b * b + c * c - a * b - a * c - b * c) / 18
 
 
-class Uniform(_Spec):
+class Uniform(FrozenSpec):
     """Uniform duration on [low, high]."""
 
     kind: Literal["uniform"] = "uniform"
@@ -147,19 +145,23 @@ class Uniform(_Spec):
         return (self.high_min - self.low_min) ** 2 / 12
 
 
+def _check_shares(shares: list[float], what: str) -> None:
+    if any(v < 0 for v in shares):
+        raise ValueError(f"{what} must be >= 0")
+    total = math.fsum(shares)
+    if abs(total - 1.0) > _PROBABILITY_TOLERANCE:
+        raise ValueError(f"{what} must sum to 1 (they sum to {total:.6g})")
+
+
 def _check_probabilities(probabilities: tuple[float, ...], n_values: int) -> None:
     if len(probabilities) != n_values:
         raise ValueError(
             f"probabilities has {len(probabilities)} entries but values has {n_values}"
         )
-    if any(p < 0 for p in probabilities):
-        raise ValueError("probabilities must be >= 0")
-    total = math.fsum(probabilities)
-    if abs(total - 1.0) > _PROBABILITY_TOLERANCE:
-        raise ValueError(f"probabilities must sum to 1 (they sum to {total:.6g})")
+    _check_shares(list(probabilities), "probabilities")
 
 
-class Empirical(_Spec):
+class Empirical(FrozenSpec):
     """Discrete empirical duration: observed values with their probabilities (equal if omitted)."""
 
     kind: Literal["empirical"] = "empirical"
@@ -202,7 +204,7 @@ Duration = Annotated[
 """Any duration distribution, chosen in YAML by ``kind``."""
 
 
-class FixedCount(_Spec):
+class FixedCount(FrozenSpec):
     """Always the same count."""
 
     kind: Literal["fixed"] = "fixed"
@@ -219,7 +221,7 @@ class FixedCount(_Spec):
         return 0.0
 
 
-class PoissonCount(_Spec):
+class PoissonCount(FrozenSpec):
     """A count of at least one: 1 + Poisson(mean - 1)."""
 
     kind: Literal["poisson"] = "poisson"
@@ -236,7 +238,7 @@ class PoissonCount(_Spec):
         return self.mean_count - 1.0
 
 
-class EmpiricalCount(_Spec):
+class EmpiricalCount(FrozenSpec):
     """Observed counts with their probabilities (equal if omitted)."""
 
     kind: Literal["empirical"] = "empirical"
@@ -279,8 +281,4 @@ def check_probability_map(shares: dict[str, float], what: str) -> None:
     """Raise ``ValueError`` unless ``shares`` are non-negative and sum to one."""
     if not shares:
         raise ValueError(f"{what} must not be empty")
-    if any(v < 0 for v in shares.values()):
-        raise ValueError(f"{what} must be >= 0")
-    total = math.fsum(shares.values())
-    if abs(total - 1.0) > _PROBABILITY_TOLERANCE:
-        raise ValueError(f"{what} must sum to 1 (they sum to {total:.6g})")
+    _check_shares(list(shares.values()), what)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import deque
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from models.base import FrozenSpec
 from models.canonical import sort_mapping
 from models.distributions import Duration
 
@@ -23,10 +24,8 @@ NodeKind = Literal[
 Mode = Literal["road", "river", "sea", "rail", "air", "internal"]
 
 
-class NodeSpec(BaseModel):
+class NodeSpec(FrozenSpec):
     """A site of the network."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: NodeKind
     name_zh: str = ""
@@ -35,10 +34,8 @@ class NodeSpec(BaseModel):
     note: str = ""
 
 
-class EdgeSpec(BaseModel):
+class EdgeSpec(FrozenSpec):
     """A leg between two sites, travelled in both directions unless ``bidirectional`` is false."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     source: str
     target: str
@@ -48,10 +45,8 @@ class EdgeSpec(BaseModel):
     bidirectional: bool = True
 
 
-class NetworkSpec(BaseModel):
+class NetworkSpec(FrozenSpec):
     """Sites and legs, validated so that every site can reach every other site."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     nodes: dict[str, NodeSpec] = Field(min_length=1)
     edges: tuple[EdgeSpec, ...] = ()

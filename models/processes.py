@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from models.arrivals import ArrivalProcess
+from models.base import FrozenSpec
 from models.canonical import sort_mapping
 from models.distributions import Count, Duration, check_probability_map
 from models.vocabulary import MILESTONES
 
 
-class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ChannelRates(_Spec):
+class ChannelRates(FrozenSpec):
     """Shares of declarations the risk engine routes to each channel."""
 
     green: float = Field(ge=0, le=1, description="Released on data.")
@@ -31,7 +28,7 @@ class ChannelRates(_Spec):
         return self
 
 
-class RiskSpec(_Spec):
+class RiskSpec(FrozenSpec):
     """The customs risk engine: automatic screening and channel shares by importer class."""
 
     screening_min: Duration
@@ -39,7 +36,7 @@ class RiskSpec(_Spec):
     aeo: ChannelRates
 
 
-class DeclarationSpec(_Spec):
+class DeclarationSpec(FrozenSpec):
     """When the declarant lodges: in advance of arrival (提前申报) or after it."""
 
     advance_share: float = Field(ge=0, le=1, description="Share lodged before arrival.")
@@ -47,7 +44,7 @@ class DeclarationSpec(_Spec):
     after_arrival_delay_min: Duration = Field(description="Arrival to lodgement otherwise.")
 
 
-class InspectionSpec(_Spec):
+class InspectionSpec(FrozenSpec):
     """Physical inspection of red-channel containers on the inspection lanes."""
 
     plan_min: Duration = Field(description="Inspection order to inspection plan.")
@@ -56,7 +53,7 @@ class InspectionSpec(_Spec):
     hold_min: Duration = Field(description="Time to resolve a hold before release.")
 
 
-class PickupSpec(_Spec):
+class PickupSpec(FrozenSpec):
     """Truck pickup after release: booking, gate transactions, yard retrieval."""
 
     truck_booking_delay_min: Duration = Field(description="Release to truck at the gate.")
@@ -65,7 +62,7 @@ class PickupSpec(_Spec):
     quay_to_gate_min: Duration = Field(description="Drive inside the port from quay to gate.")
 
 
-class SeaImportResources(_Spec):
+class SeaImportResources(FrozenSpec):
     """Names of the scenario resources this process uses, by role."""
 
     berth: str = "berths"
@@ -76,7 +73,7 @@ class SeaImportResources(_Spec):
     gate_lane: str = "gate_lanes"
 
 
-class ShipSidePickupSpec(_Spec):
+class ShipSidePickupSpec(FrozenSpec):
     """船边直提: advance-declared boxes released before discharge go crane -> truck -> gate."""
 
     enabled: bool = False
@@ -85,7 +82,7 @@ class ShipSidePickupSpec(_Spec):
     )
 
 
-class SeaImportSpec(_Spec):
+class SeaImportSpec(FrozenSpec):
     """Containerised sea (river) import at a port, conventional or with ship-side pickup."""
 
     kind: Literal["sea_import"] = "sea_import"
@@ -133,7 +130,7 @@ class SeaImportSpec(_Spec):
         return (self.port_node, self.inspection_node, *self.destinations)
 
 
-class PriorityClass(_Spec):
+class PriorityClass(FrozenSpec):
     """A customer class with its share of arrivals and queue priority (lower goes first)."""
 
     name: str = Field(min_length=1)
@@ -141,7 +138,7 @@ class PriorityClass(_Spec):
     priority: int = Field(ge=0)
 
 
-class Stage(_Spec):
+class Stage(FrozenSpec):
     """One service stage of a station flow."""
 
     activity: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
@@ -155,7 +152,7 @@ class Stage(_Spec):
     )
 
 
-class StationFlowSpec(_Spec):
+class StationFlowSpec(FrozenSpec):
     """Arrivals through a sequence of service stages: textbook queues and tandem lines."""
 
     kind: Literal["station_flow"] = "station_flow"

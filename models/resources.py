@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from models.base import FrozenSpec
 
 
-class ResourceSpec(BaseModel):
+class ResourceSpec(FrozenSpec):
     """A pool of identical servers (berths, cranes, officers, lanes, gate lanes)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     capacity: int = Field(ge=1, description="Number of identical servers.")
     node: str = Field(description="Network site the resource stands at.")

@@ -82,29 +82,8 @@ def _categorical(weights: tuple[float, ...], u: np.ndarray) -> np.ndarray:
     return np.searchsorted(cumulative, u, side="right")
 
 
-class DurationSampler:
-    """Hands out durations of one spec from one stream, drawn in blocks."""
-
-    __slots__ = ("_block", "_index", "_rng", "_spec")
-
-    def __init__(self, spec: Duration, rng: np.random.Generator) -> None:
-        self._spec = spec
-        self._rng = rng
-        self._block: list[float] = []
-        self._index = 0
-
-    def __call__(self) -> float:
-        """The next duration in minutes."""
-        if self._index == len(self._block):
-            self._block = draw_durations(self._spec, self._rng, BLOCK_SIZE).tolist()
-            self._index = 0
-        value = self._block[self._index]
-        self._index += 1
-        return value
-
-
-class UniformSampler:
-    """Hands out uniforms on [0, 1) from one stream, drawn in blocks (for Bernoulli choices)."""
+class _BlockSampler:
+    """Hands out one value at a time from blocks drawn by ``_draw_block``."""
 
     __slots__ = ("_block", "_index", "_rng")
 
@@ -113,14 +92,39 @@ class UniformSampler:
         self._block: list[float] = []
         self._index = 0
 
+    def _draw_block(self) -> np.ndarray:
+        raise NotImplementedError
+
     def __call__(self) -> float:
-        """The next uniform."""
+        """The next value."""
         if self._index == len(self._block):
-            self._block = self._rng.random(BLOCK_SIZE).tolist()
+            self._block = self._draw_block().tolist()
             self._index = 0
         value = self._block[self._index]
         self._index += 1
         return value
+
+
+class DurationSampler(_BlockSampler):
+    """Hands out durations (minutes) of one spec from one stream, drawn in blocks."""
+
+    __slots__ = ("_spec",)
+
+    def __init__(self, spec: Duration, rng: np.random.Generator) -> None:
+        super().__init__(rng)
+        self._spec = spec
+
+    def _draw_block(self) -> np.ndarray:
+        return draw_durations(self._spec, self._rng, BLOCK_SIZE)
+
+
+class UniformSampler(_BlockSampler):
+    """Hands out uniforms on [0, 1) from one stream, drawn in blocks (for Bernoulli choices)."""
+
+    __slots__ = ()
+
+    def _draw_block(self) -> np.ndarray:
+        return self._rng.random(BLOCK_SIZE)
 
 
 def choose(shares: tuple[float, ...], u: float) -> int:
