@@ -81,7 +81,9 @@ def in_process(scenario: Path, n: int, workers: int) -> tuple[float, str]:
     summaries = run_replications(spec, range(n), spec.seed, workers)
     elapsed = time.perf_counter() - started
     extra = {"kind": spec.kind, "warmup_min": spec.warmup_min, "horizon_min": spec.horizon_min}
-    return elapsed, report_digest(report_json(aggregate(spec.name, summaries), extra))
+    return elapsed, report_digest(
+        report_json(aggregate(spec.name, summaries, spec.monitoring), extra)
+    )
 
 
 def child(args: argparse.Namespace) -> None:

@@ -122,7 +122,7 @@ def run(
             on_start=bar.start,
         )
     elapsed = time.perf_counter() - started
-    report = aggregate(spec.name, summaries)
+    report = aggregate(spec.name, summaries, spec.monitoring)
     if report.censored.mean > 0 and not quiet:
         stderr.print(CENSORED_NOTE.format(n=report.censored.mean), markup=False, soft_wrap=True)
     try:

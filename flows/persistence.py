@@ -12,10 +12,17 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from flows.provenance import code_version, library_versions_json
-from models.db import DEFAULT_DB_URL, make_engine
-from models.records import ResourceStat, RunSummary, SegmentStat
+from models.db import DEFAULT_DB_URL, SchemaMismatchError, make_engine
+from models.records import OutcomeCount, OverlongCase, ResourceStat, RunSummary, SegmentStat
 from models.scenario import Scenario
-from models.tables import ReplicationRow, ResourceStatRow, RunRow, SegmentStatRow
+from models.tables import (
+    OutcomeCountRow,
+    OverlongCaseRow,
+    ReplicationRow,
+    ResourceStatRow,
+    RunRow,
+    SegmentStatRow,
+)
 
 DB_URL_ENV = "CLEARSIM_DB_URL"
 
@@ -39,6 +46,8 @@ def open_database(url: str) -> Engine:
         raise DatabaseError(f"database URL is not a valid SQLAlchemy URL: {url!r}") from None
     try:
         return make_engine(url)
+    except SchemaMismatchError as error:
+        raise DatabaseError(f"cannot use database {_redacted(url)}: {error}") from None
     except (SQLAlchemyError, ImportError) as error:
         reason = " ".join(str(getattr(error, "orig", None) or error).split())
         raise DatabaseError(f"cannot open database {_redacted(url)}: {reason}") from None
@@ -128,6 +137,8 @@ def _add_replication(session: Session, summary: RunSummary, version: str, librar
         session.add(
             SegmentStatRow(
                 replication_id=row.id,
+                direction=seg.direction,
+                mode=seg.mode,
                 segment=seg.segment,
                 channel=seg.channel,
                 n=seg.n,
@@ -151,6 +162,29 @@ def _add_replication(session: Session, summary: RunSummary, version: str, librar
                 mean_wait_min=_nullable(res.mean_wait_min),
                 max_queue_length=res.max_queue_length,
                 served=res.served,
+            )
+        )
+    for outcome in summary.outcomes:
+        session.add(
+            OutcomeCountRow(
+                replication_id=row.id,
+                process=outcome.process,
+                outcome=outcome.outcome,
+                cases=outcome.cases,
+            )
+        )
+    for case in summary.overlong:
+        session.add(
+            OverlongCaseRow(
+                replication_id=row.id,
+                case_id=case.case_id,
+                process=case.process,
+                direction=case.direction,
+                mode=case.mode,
+                segment=case.segment,
+                start_min=case.start_min,
+                hours=case.hours,
+                open=case.open,
             )
         )
 
@@ -195,6 +229,16 @@ def _summary(session: Session, row: ReplicationRow) -> RunSummary:
         .where(ResourceStatRow.replication_id == row.id)
         .order_by(col(ResourceStatRow.id))
     ).all()
+    outcomes = session.exec(
+        select(OutcomeCountRow)
+        .where(OutcomeCountRow.replication_id == row.id)
+        .order_by(col(OutcomeCountRow.id))
+    ).all()
+    overlong = session.exec(
+        select(OverlongCaseRow)
+        .where(OverlongCaseRow.replication_id == row.id)
+        .order_by(col(OverlongCaseRow.id))
+    ).all()
     return RunSummary(
         scenario_hash=row.scenario_hash,
         replication=row.replication,
@@ -208,6 +252,8 @@ def _summary(session: Session, row: ReplicationRow) -> RunSummary:
         end_time_min=row.end_time_min,
         segments=tuple(
             SegmentStat(
+                direction=s.direction,
+                mode=s.mode,
                 segment=s.segment,
                 channel=s.channel,
                 n=s.n,
@@ -232,5 +278,19 @@ def _summary(session: Session, row: ReplicationRow) -> RunSummary:
                 served=r.served,
             )
             for r in resources
+        ),
+        outcomes=tuple(OutcomeCount(o.process, o.outcome, o.cases) for o in outcomes),
+        overlong=tuple(
+            OverlongCase(
+                case_id=o.case_id,
+                process=o.process,
+                direction=o.direction,
+                mode=o.mode,
+                segment=o.segment,
+                start_min=o.start_min,
+                hours=o.hours,
+                open=o.open,
+            )
+            for o in overlong
         ),
     )

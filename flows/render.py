@@ -8,7 +8,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from simulation.aggregate import ResourceEstimate, ScenarioReport, SegmentEstimate
+from simulation.aggregate import (
+    OutcomeEstimate,
+    OverlongEstimate,
+    ResourceEstimate,
+    ScenarioReport,
+    SegmentEstimate,
+)
 from simulation.statistics import Estimate
 
 
@@ -29,6 +35,8 @@ def estimate_json(estimate: Estimate) -> dict[str, Any]:
 
 def _segment_json(seg: SegmentEstimate) -> dict[str, Any]:
     return {
+        "direction": seg.direction,
+        "mode": seg.mode,
         "segment": seg.segment,
         "channel": seg.channel,
         "cases": estimate_json(seg.cases),
@@ -73,7 +81,49 @@ def report_json(report: ScenarioReport, extra: dict[str, Any]) -> dict[str, Any]
         },
         "segments": [_segment_json(s) for s in report.segments],
         "resources": [_resource_json(r) for r in report.resources],
+        "outcomes": [_outcome_json(o) for o in report.outcomes],
+        "overlong": {
+            "threshold_h": report.overlong_threshold_h,
+            "counts": [_overlong_json(o) for o in report.overlong],
+            "cases": [
+                {
+                    "replication": replication,
+                    "case_id": case.case_id,
+                    "process": case.process,
+                    "direction": case.direction,
+                    "mode": case.mode,
+                    "segment": case.segment,
+                    "start_min": case.start_min,
+                    "hours": case.hours,
+                    "open": case.open,
+                }
+                for replication, case in report.overlong_cases
+            ],
+        },
     }
+
+
+def _outcome_json(outcome: OutcomeEstimate) -> dict[str, Any]:
+    return {
+        "process": outcome.process,
+        "outcome": outcome.outcome,
+        "cases": estimate_json(outcome.cases),
+    }
+
+
+def _overlong_json(overlong: OverlongEstimate) -> dict[str, Any]:
+    return {
+        "direction": overlong.direction,
+        "mode": overlong.mode,
+        "segment": overlong.segment,
+        "cases": estimate_json(overlong.cases),
+        "open_cases": estimate_json(overlong.open_cases),
+    }
+
+
+def flow_name(direction: str, mode: str) -> str:
+    """Display name of a flow, e.g. ``import sea``."""
+    return f"{direction} {mode}"
 
 
 def _cell(estimate: Estimate, digits: int = 1, percent: bool = False) -> str:
@@ -112,11 +162,11 @@ def trs_markdown(report: ScenarioReport) -> str:
         f"{report.replications} replications from root seed {report.root_seed}; "
         f"each cell is the mean ± {level} CI half-width over replications.",
         "",
-        "| segment | channel | cases | mean | median | p90 | ≤ 24 h | ≤ 48 h |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
+        "| flow | segment | channel | cases | mean | median | p90 | ≤ 24 h | ≤ 48 h |",
+        "|---|---|---|--:|--:|--:|--:|--:|--:|",
     ]
     for seg in filter(_visible, report.segments):
-        cells = (seg.segment, seg.channel, *_segment_cells(seg))
+        cells = (flow_name(seg.direction, seg.mode), seg.segment, seg.channel, *_segment_cells(seg))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -148,14 +198,80 @@ def segment_table(report: ScenarioReport) -> Table:
     """TRS segments by channel: mean, median, p90 (hours), shares within 24 h and 48 h."""
     level = f"{report.confidence:.0%}"
     table = Table(title=f"WCO TRS segments, hours (mean ± {level} CI half-width over replications)")
-    for header in ("segment", "channel", "cases", "mean", "median", "p90", "<= 24 h", "<= 48 h"):
-        table.add_column(header, justify="left" if header in ("segment", "channel") else "right")
-    previous = ""
+    headers = ("flow", "segment", "channel", "cases", "mean", "median", "p90", "<= 24 h", "<= 48 h")
+    for header in headers:
+        left = header in ("flow", "segment", "channel")
+        table.add_column(header, justify="left" if left else "right")
+    previous_flow, previous_segment = "", ""
     for seg in filter(_visible, report.segments):
+        flow = flow_name(seg.direction, seg.mode)
+        new_flow = flow != previous_flow
         table.add_row(
-            seg.segment if seg.segment != previous else "", seg.channel, *_segment_cells(seg)
+            flow if new_flow else "",
+            seg.segment if new_flow or seg.segment != previous_segment else "",
+            seg.channel,
+            *_segment_cells(seg),
+            end_section=False,
         )
-        previous = seg.segment
+        previous_flow, previous_segment = flow, seg.segment
+    return table
+
+
+def outcome_table(report: ScenarioReport) -> Table | None:
+    """Named outcomes per process (cases per replication), or None when no process has any."""
+    if not report.outcomes:
+        return None
+    level = f"{report.confidence:.0%}"
+    table = Table(title=f"Outcomes, measured cases per replication (mean ± {level} CI)")
+    for header in ("process", "outcome", "cases"):
+        table.add_column(header, justify="right" if header == "cases" else "left")
+    for outcome in report.outcomes:
+        table.add_row(outcome.process, outcome.outcome, _cell(outcome.cases, 1))
+    return table
+
+
+OVERLONG_LISTED = 10
+"""How many of the longest overlong cases the table lists (``--json`` has them all)."""
+
+
+def overlong_table(report: ScenarioReport) -> Table:
+    """Overlong-case counts per flow and monitored segment, then the longest cases."""
+    level = f"{report.confidence:.0%}"
+    table = Table(
+        title=f"Overlong cases (> {report.overlong_threshold_h:g} h), per replication "
+        f"(mean ± {level} CI); open: not yet at the segment's end when the run stopped"
+    )
+    for header in ("flow", "segment", "cases", "open"):
+        table.add_column(header, justify="left" if header in ("flow", "segment") else "right")
+    for row in report.overlong:
+        table.add_row(
+            flow_name(row.direction, row.mode),
+            row.segment,
+            _cell(row.cases, 1),
+            _cell(row.open_cases, 1),
+        )
+    return table
+
+
+def overlong_list(report: ScenarioReport) -> Table | None:
+    """The longest overlong cases over all replications, or None when there are none."""
+    if not report.overlong_cases:
+        return None
+    shown = report.overlong_cases[:OVERLONG_LISTED]
+    table = Table(
+        title=f"Longest overlong cases ({len(shown)} of {len(report.overlong_cases)}; "
+        "--json lists all)"
+    )
+    for header in ("replication", "case", "segment", "hours", "open"):
+        table.add_column(header, justify="right" if header in ("replication", "hours") else "left")
+    for replication, case in shown:
+        table.add_row(
+            str(replication),
+            case.case_id,
+            case.segment,
+            f"{case.hours:.1f}",
+            "yes" if case.open else "",
+        )
     return table
 
 
@@ -190,7 +306,10 @@ def resource_table(report: ScenarioReport) -> Table:
 
 
 def print_report(console: Console, report: ScenarioReport, header: str) -> None:
-    """Print the header line and both tables."""
+    """Print the header line and the tables: segments, resources, outcomes, overlong cases."""
     console.print(header)
     console.print(segment_table(report))
     console.print(resource_table(report))
+    for table in (outcome_table(report), overlong_table(report), overlong_list(report)):
+        if table is not None:
+            console.print(table)

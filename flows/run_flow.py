@@ -144,7 +144,7 @@ def run_scenario(
             done += len(batch)
             update_progress_artifact(progress_id, progress=100.0 * done / spec.replications)
     summaries.sort(key=lambda s: s.replication)
-    report = aggregate(spec.name, summaries)
+    report = aggregate(spec.name, summaries, spec.monitoring)
     run_id = store_run(engine, spec, summaries, command=RUN_COMMAND)
     create_markdown_artifact(
         markdown=trs_markdown(report),

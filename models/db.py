@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel, create_engine
 
@@ -30,4 +30,22 @@ def make_engine(url: str) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     SQLModel.metadata.create_all(engine)
+    _check_columns(engine)
     return engine
+
+
+class SchemaMismatchError(RuntimeError):
+    """The database holds clearsim tables of another schema (written by an older version)."""
+
+
+def _check_columns(engine: Engine) -> None:
+    """Refuse a database whose existing tables lack columns this version writes."""
+    inspector = inspect(engine)
+    for table in SQLModel.metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing = sorted(set(table.columns.keys()) - present)
+        if missing:
+            raise SchemaMismatchError(
+                f"table {table.name} lacks column(s) {', '.join(missing)}: the database was "
+                "written by another clearsim schema; use a new database file or URL"
+            )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -10,7 +10,7 @@ from models.arrivals import ArrivalProcess
 from models.base import FrozenSpec
 from models.canonical import sort_mapping
 from models.distributions import Count, Duration, check_probability_map
-from models.vocabulary import MILESTONES
+from models.vocabulary import MILESTONES, Direction, Mode
 
 
 class ChannelRates(FrozenSpec):
@@ -158,6 +158,8 @@ class StationFlowSpec(FrozenSpec):
     kind: Literal["station_flow"] = "station_flow"
     name: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
     node: str
+    direction: Direction = Field(default="import", description="Trade flow its cases report in.")
+    mode: Mode = Field(default="sea", description="Mode its cases report in.")
     arrivals: ArrivalProcess
     classes: tuple[PriorityClass, ...] = (PriorityClass(name="all", share=1.0, priority=0),)
     stages: tuple[Stage, ...] = Field(min_length=1)
@@ -184,7 +186,3 @@ class StationFlowSpec(FrozenSpec):
     def node_names(self) -> tuple[str, ...]:
         """The network sites this process needs."""
         return (self.node,)
-
-
-ProcessSpec = Annotated[SeaImportSpec | StationFlowSpec, Field(discriminator="kind")]
-"""Any clearance process, chosen in YAML by ``kind``."""

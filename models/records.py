@@ -30,11 +30,14 @@ class ShipmentOutcome:
     case_id: str
     process: str
     object_type: str
+    direction: str
+    mode: str
     case_class: str
     channel: str
     aeo: bool
     advance_declared: bool
-    ship_side: bool
+    two_step: bool
+    direct_path: bool
     destination: str
     arrival_min: float
     lodgement_min: float
@@ -45,8 +48,10 @@ class ShipmentOutcome:
 
 @dataclass(frozen=True, slots=True)
 class SegmentStat:
-    """One replication's statistics of one TRS segment for one channel split (hours)."""
+    """One replication's statistics of one TRS segment of one flow and channel split (hours)."""
 
+    direction: str
+    mode: str
     segment: str
     channel: str
     n: int
@@ -73,12 +78,41 @@ class ResourceStat:
 
 
 @dataclass(frozen=True, slots=True)
+class OutcomeCount:
+    """How many measured cases of a process ended with (or met) a named outcome."""
+
+    process: str
+    outcome: str
+    cases: int
+
+
+@dataclass(frozen=True, slots=True)
+class OverlongCase:
+    """A measured case whose segment ran past the monitoring threshold (SEED-003 s22).
+
+    ``open`` cases had not reached the segment's end when the run stopped; their ``hours`` run
+    to the end of the run.
+    """
+
+    case_id: str
+    process: str
+    direction: str
+    mode: str
+    segment: str
+    start_min: float
+    hours: float
+    open: bool
+
+
+@dataclass(frozen=True, slots=True)
 class RunSummary:
     """The small, serialisable result of one replication: counts, TRS segments, resources.
 
     ``measured`` cases arrived within the measurement window; ``censored`` of them had not left
     the customs area (no exit) when the run stopped at the drain limit, so their segments past
-    the last milestone they reached are missing from the statistics.
+    the last milestone they reached are missing from the statistics. ``outcomes`` counts the
+    named outcomes of measured cases; ``overlong`` lists measured cases past the scenario's
+    monitoring threshold.
     """
 
     scenario_hash: str
@@ -93,3 +127,5 @@ class RunSummary:
     end_time_min: float
     segments: tuple[SegmentStat, ...]
     resources: tuple[ResourceStat, ...]
+    outcomes: tuple[OutcomeCount, ...]
+    overlong: tuple[OverlongCase, ...]

@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from models.calendars import AlwaysOpen, Calendar
 from models.canonical import sort_mapping
+from models.monitoring import MonitoringSpec
 from models.network import NetworkSpec
-from models.processes import ProcessSpec
+from models.process_union import ProcessSpec
 from models.resources import ResourceSpec
 
 SCHEMA_VERSION = 1
@@ -55,6 +56,7 @@ class Scenario(BaseModel):
     network: NetworkSpec
     resources: dict[str, ResourceSpec] = Field(min_length=1)
     processes: tuple[ProcessSpec, ...] = Field(min_length=1)
+    monitoring: MonitoringSpec = MonitoringSpec()
 
     @field_validator("calendars", "resources", mode="before")
     @classmethod

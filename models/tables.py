@@ -62,6 +62,8 @@ class SegmentStatRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     replication_id: int = Field(foreign_key="replication_result.id", index=True)
+    direction: str
+    mode: str
     segment: str
     channel: str
     n: int
@@ -88,3 +90,32 @@ class ResourceStatRow(SQLModel, table=True):
     mean_wait_min: float | None
     max_queue_length: int
     served: int
+
+
+class OutcomeCountRow(SQLModel, table=True):
+    """How many measured cases of a process recorded a named outcome in one replication."""
+
+    __tablename__ = "outcome_count"
+
+    id: int | None = Field(default=None, primary_key=True)
+    replication_id: int = Field(foreign_key="replication_result.id", index=True)
+    process: str
+    outcome: str
+    cases: int
+
+
+class OverlongCaseRow(SQLModel, table=True):
+    """A measured case past the monitoring threshold in one replication."""
+
+    __tablename__ = "overlong_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    replication_id: int = Field(foreign_key="replication_result.id", index=True)
+    case_id: str
+    process: str
+    direction: str
+    mode: str
+    segment: str
+    start_min: float
+    hours: float
+    open: bool

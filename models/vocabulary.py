@@ -45,6 +45,17 @@ class Channel(IntEnum):
     RED = 3
 
 
+Direction = Literal["import", "export", "transit"]
+"""Trade flow of a shipment, as the TRS reports it."""
+
+DIRECTIONS: tuple[str, ...] = ("import", "export", "transit")
+
+Mode = Literal["sea", "air", "rail", "cbec_1210", "cbec_9610"]
+"""How a shipment is carried and declared: general trade by sea (river), air or rail, or
+cross-border e-commerce retail under 网购保税 1210 or 直购 9610."""
+
+MODES: tuple[str, ...] = ("sea", "air", "rail", "cbec_1210", "cbec_9610")
+
 CHANNEL_NAMES: tuple[str, ...] = ("none", "green", "yellow", "red")
 REPORTED_CHANNELS: tuple[str, ...] = ("all", "green", "yellow", "red")
 """Channel splits of the TRS report: every case, then by channel."""

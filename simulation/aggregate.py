@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models.records import RunSummary
+from models.monitoring import MonitoringSpec
+from models.records import OverlongCase, RunSummary
 from simulation.statistics import DEFAULT_CONFIDENCE, Estimate, mean_confidence_interval
 
 
 @dataclass(frozen=True, slots=True)
 class SegmentEstimate:
-    """A TRS segment for one channel split, each statistic averaged across replications."""
+    """A TRS segment of one flow and channel split, each statistic averaged over replications."""
 
+    direction: str
+    mode: str
     segment: str
     channel: str
     cases: Estimate
@@ -38,6 +41,26 @@ class ResourceEstimate:
 
 
 @dataclass(frozen=True, slots=True)
+class OutcomeEstimate:
+    """Cases per replication of one process that recorded one outcome."""
+
+    process: str
+    outcome: str
+    cases: Estimate
+
+
+@dataclass(frozen=True, slots=True)
+class OverlongEstimate:
+    """Overlong cases per replication of one flow in one monitored segment."""
+
+    direction: str
+    mode: str
+    segment: str
+    cases: Estimate
+    open_cases: Estimate
+
+
+@dataclass(frozen=True, slots=True)
 class ScenarioReport:
     """Everything ``clearsim run`` prints for one scenario."""
 
@@ -53,14 +76,63 @@ class ScenarioReport:
     censored: Estimate
     segments: tuple[SegmentEstimate, ...]
     resources: tuple[ResourceEstimate, ...]
+    outcomes: tuple[OutcomeEstimate, ...]
+    overlong: tuple[OverlongEstimate, ...]
+    overlong_threshold_h: float
+    overlong_cases: tuple[tuple[int, OverlongCase], ...]
+    """(replication, case) of every overlong case, longest first."""
 
 
 def _estimate(values: Sequence[float], confidence: float) -> Estimate:
     return mean_confidence_interval(values, confidence)
 
 
+def _overlong(
+    runs: Sequence[RunSummary],
+    segments: Sequence[SegmentEstimate],
+    monitored: Sequence[str],
+    confidence: float,
+) -> tuple[OverlongEstimate, ...]:
+    """Overlong counts per (flow, monitored segment), zero where a replication had none."""
+    flows = list(dict.fromkeys((s.direction, s.mode) for s in segments))
+    estimates = []
+    for direction, mode in flows:
+        for segment in monitored:
+            key = (direction, mode, segment)
+            mine = [
+                [c for c in run.overlong if (c.direction, c.mode, c.segment) == key] for run in runs
+            ]
+            estimates.append(
+                OverlongEstimate(
+                    direction=direction,
+                    mode=mode,
+                    segment=segment,
+                    cases=_estimate([float(len(m)) for m in mine], confidence),
+                    open_cases=_estimate([float(sum(c.open for c in m)) for m in mine], confidence),
+                )
+            )
+    return tuple(estimates)
+
+
+def _outcomes(runs: Sequence[RunSummary], confidence: float) -> tuple[OutcomeEstimate, ...]:
+    estimates = []
+    for outcome in runs[0].outcomes:
+        key = (outcome.process, outcome.outcome)
+        counts = [
+            float(next(x.cases for x in run.outcomes if (x.process, x.outcome) == key))
+            for run in runs
+        ]
+        estimates.append(
+            OutcomeEstimate(outcome.process, outcome.outcome, _estimate(counts, confidence))
+        )
+    return tuple(estimates)
+
+
 def aggregate(
-    scenario_name: str, summaries: Sequence[RunSummary], confidence: float = DEFAULT_CONFIDENCE
+    scenario_name: str,
+    summaries: Sequence[RunSummary],
+    monitoring: MonitoringSpec,
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> ScenarioReport:
     """Report of one scenario from its replications (sorted by replication before combining)."""
     if not summaries:
@@ -71,10 +143,15 @@ def aggregate(
         raise ValueError("summaries of different scenarios cannot be aggregated together")
     segments = []
     for seg in first.segments:
-        key = (seg.segment, seg.channel)
-        rows = [next(s for s in r.segments if (s.segment, s.channel) == key) for r in runs]
+        key = (seg.direction, seg.mode, seg.segment, seg.channel)
+        rows = [
+            next(s for s in r.segments if (s.direction, s.mode, s.segment, s.channel) == key)
+            for r in runs
+        ]
         segments.append(
             SegmentEstimate(
+                direction=seg.direction,
+                mode=seg.mode,
                 segment=seg.segment,
                 channel=seg.channel,
                 cases=_estimate([float(s.n) for s in rows], confidence),
@@ -113,4 +190,13 @@ def aggregate(
         censored=_estimate([float(r.censored) for r in runs], confidence),
         segments=tuple(segments),
         resources=tuple(resources),
+        outcomes=_outcomes(runs, confidence),
+        overlong=_overlong(runs, segments, monitoring.segments, confidence),
+        overlong_threshold_h=monitoring.overlong_threshold_h,
+        overlong_cases=tuple(
+            sorted(
+                ((run.replication, case) for run in runs for case in run.overlong),
+                key=lambda item: (-item[1].hours, item[0], item[1].case_id, item[1].segment),
+            )
+        ),
     )

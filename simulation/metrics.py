@@ -10,7 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.records import ResourceStat, SegmentStat, ShipmentOutcome
+from models.records import (
+    OutcomeCount,
+    OverlongCase,
+    ResourceStat,
+    SegmentStat,
+    ShipmentOutcome,
+)
 from models.vocabulary import (
     CHANNEL_NAMES,
     MILESTONES,
@@ -19,9 +25,6 @@ from models.vocabulary import (
     segment_name,
 )
 from simulation.recorder import NO_RESOURCE, EventLog
-
-SHIPMENT_TYPES = frozenset({"container", "customer"})
-"""Object types whose cases are shipments measured by the TRS (vessels are not)."""
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,14 @@ def shipment_outcomes(log: EventLog) -> list[ShipmentOutcome]:
             case_id=log.case_name(case),
             process=cases.process[case],
             object_type=cases.object_type[case],
+            direction=cases.direction[case],
+            mode=cases.mode[case],
             case_class=cases.case_class[case],
             channel=CHANNEL_NAMES[cases.channel[case]],
             aeo=cases.aeo[case],
             advance_declared=cases.advance_declared[case],
-            ship_side=cases.ship_side[case],
+            two_step=cases.two_step[case],
+            direct_path=cases.direct_path[case],
             destination=cases.destination[case],
             arrival_min=float(times[case, 0]),
             lodgement_min=float(times[case, 1]),
@@ -74,40 +80,57 @@ def shipment_outcomes(log: EventLog) -> list[ShipmentOutcome]:
             delivery_min=float(times[case, 4]),
         )
         for case in range(len(cases))
-        if cases.object_type[case] in SHIPMENT_TYPES
+        if cases.shipment[case]
     ]
 
 
 def measured_cases(log: EventLog, times: np.ndarray, window: Window) -> np.ndarray:
     """Boolean mask of shipment cases arriving within the window."""
-    is_shipment = np.fromiter(
-        (t in SHIPMENT_TYPES for t in log.cases.object_type), bool, len(log.cases)
-    )
+    is_shipment = np.asarray(log.cases.shipment, dtype=bool)
     arrival = times[:, MILESTONES.index("arrival")]
     with np.errstate(invalid="ignore"):
         return is_shipment & (arrival >= window.start_min) & (arrival < window.end_min)
 
 
+def _flow_masks(log: EventLog) -> list[tuple[str, str, np.ndarray]]:
+    """(direction, mode, mask of its cases) for every flow the processes declared."""
+    direction = np.asarray(log.cases.direction, dtype=object)
+    mode = np.asarray(log.cases.mode, dtype=object)
+    return [(d, m, (direction == d) & (mode == m)) for d, m in log.flows]
+
+
 def segment_stats(log: EventLog, window: Window) -> list[SegmentStat]:
-    """TRS segment statistics (hours) for every case and per risk channel."""
+    """TRS segment statistics (hours) of every declared flow, for every case and per channel.
+
+    Flows (direction and mode) are reported apart, never pooled: an export release in an hour
+    and an import release in two days are different indicators (as GACC publishes them).
+    """
     times = milestone_times(log)
     measured = measured_cases(log, times, window)
     channel = np.asarray(log.cases.channel, dtype=np.int64)
     stats = []
-    for start, end in TRS_SEGMENTS:
-        hours = (times[:, MILESTONES.index(end)] - times[:, MILESTONES.index(start)]) / 60.0
-        for name in REPORTED_CHANNELS:
-            mask = measured if name == "all" else measured & (channel == CHANNEL_NAMES.index(name))
-            stats.append(_segment_stat(segment_name(start, end), name, hours[mask]))
+    for direction, mode, in_flow in _flow_masks(log):
+        mine = measured & in_flow
+        for start, end in TRS_SEGMENTS:
+            hours = (times[:, MILESTONES.index(end)] - times[:, MILESTONES.index(start)]) / 60.0
+            for name in REPORTED_CHANNELS:
+                mask = mine if name == "all" else mine & (channel == CHANNEL_NAMES.index(name))
+                stats.append(
+                    _segment_stat(direction, mode, segment_name(start, end), name, hours[mask])
+                )
     return stats
 
 
-def _segment_stat(segment: str, channel: str, hours: np.ndarray) -> SegmentStat:
+def _segment_stat(
+    direction: str, mode: str, segment: str, channel: str, hours: np.ndarray
+) -> SegmentStat:
     values = hours[~np.isnan(hours)]
     if values.size == 0:
         nan = float("nan")
-        return SegmentStat(segment, channel, 0, nan, nan, nan, nan, nan)
+        return SegmentStat(direction, mode, segment, channel, 0, nan, nan, nan, nan, nan)
     return SegmentStat(
+        direction=direction,
+        mode=mode,
         segment=segment,
         channel=channel,
         n=int(values.size),
@@ -117,6 +140,58 @@ def _segment_stat(segment: str, channel: str, hours: np.ndarray) -> SegmentStat:
         share_24h=float(np.mean(values <= 24.0)),
         share_48h=float(np.mean(values <= 48.0)),
     )
+
+
+def outcome_counts(log: EventLog, window: Window) -> list[OutcomeCount]:
+    """Per registered (process, outcome), how many measured cases recorded that outcome."""
+    times = milestone_times(log)
+    measured = measured_cases(log, times, window)
+    cols = log.columns()
+    process_of = np.asarray(log.cases.process, dtype=object)
+    counts = []
+    for process, outcome in log.process_outcomes:
+        cases = np.unique(cols["case"][cols["activity"] == log.activity(outcome)])
+        cases = cases[measured[cases] & (process_of[cases] == process)]
+        counts.append(OutcomeCount(process=process, outcome=outcome, cases=int(cases.size)))
+    return counts
+
+
+def overlong_cases(
+    log: EventLog, window: Window, threshold_h: float, segments: tuple[str, ...], end_min: float
+) -> list[OverlongCase]:
+    """Measured cases whose ``segments`` ran past ``threshold_h`` (open ones up to ``end_min``).
+
+    The seeds ask customs to monitor overlong unreleased declarations (SEED-003 s22): a case
+    counts when its segment took longer than the threshold, or when it started and had not
+    ended by the end of the run and had already been open longer than the threshold.
+    """
+    times = milestone_times(log)
+    measured = measured_cases(log, times, window)
+    found: list[OverlongCase] = []
+    for start, end in TRS_SEGMENTS:
+        name = segment_name(start, end)
+        if name not in segments:
+            continue
+        began = times[:, MILESTONES.index(start)]
+        ended = times[:, MILESTONES.index(end)]
+        is_open = np.isnan(ended)
+        hours = (np.where(is_open, end_min, ended) - began) / 60.0
+        with np.errstate(invalid="ignore"):
+            over = measured & ~np.isnan(began) & (hours > threshold_h)
+        found.extend(
+            OverlongCase(
+                case_id=log.case_name(case),
+                process=log.cases.process[case],
+                direction=log.cases.direction[case],
+                mode=log.cases.mode[case],
+                segment=name,
+                start_min=float(began[case]),
+                hours=float(hours[case]),
+                open=bool(is_open[case]),
+            )
+            for case in np.flatnonzero(over).tolist()
+        )
+    return found
 
 
 @dataclass(frozen=True)

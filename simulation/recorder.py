@@ -25,17 +25,24 @@ CASE, ACTIVITY, INSTANCE, LIFECYCLE, TIME, NODE, RESOURCE = range(7)
 class CaseTable:
     """Per-case attributes, indexed by case id (ids are counters from zero).
 
-    ``case_class`` is the trader or priority class: ``aeo`` or ``general`` for containers, the
-    class name for station-flow customers, empty for vessels.
+    ``shipment`` cases are measured by the TRS (containers, parcels, orders); carriers such as
+    vessels, flights and trains are not. ``case_class`` is the trader or priority class: ``aeo``
+    or ``general`` for declarations, the class name for station-flow customers. ``direct_path``
+    marks a case enrolled in a direct-path pilot (ship-side pickup, direct loading, apron
+    pickup or loading, airside transfer).
     """
 
     object_type: list[str] = field(default_factory=list)
     process: list[str] = field(default_factory=list)
+    shipment: list[bool] = field(default_factory=list)
+    direction: list[str] = field(default_factory=list)
+    mode: list[str] = field(default_factory=list)
     channel: list[int] = field(default_factory=list)
     case_class: list[str] = field(default_factory=list)
     aeo: list[bool] = field(default_factory=list)
     advance_declared: list[bool] = field(default_factory=list)
-    ship_side: list[bool] = field(default_factory=list)
+    two_step: list[bool] = field(default_factory=list)
+    direct_path: list[bool] = field(default_factory=list)
     destination: list[str] = field(default_factory=list)
     finished: list[bool] = field(default_factory=list)
 
@@ -53,8 +60,10 @@ class EventLog:
         "activities",
         "capacity_rows",
         "cases",
+        "flows",
         "milestone_codes",
         "nodes",
+        "process_outcomes",
         "resources",
         "rows",
     )
@@ -65,6 +74,8 @@ class EventLog:
         self.activities: list[str] = []
         self._activity_codes: dict[str, int] = {}
         self.milestone_codes: set[int] = set()
+        self.process_outcomes: list[tuple[str, str]] = []
+        self.flows: list[tuple[str, str]] = []
         self.rows: list[EventRow] = []
         self.capacity_rows: list[tuple[float, int, int]] = []
         self.cases = CaseTable()
@@ -74,15 +85,34 @@ class EventLog:
             self.activity(name, milestone=True)
 
     def activity(self, name: str, *, milestone: bool = False) -> int:
-        """Code of activity ``name``, registering it on first use (at set-up, not per event)."""
+        """Code of activity ``name``, registering it on first use (at set-up, not per event).
+
+        A ``milestone`` is recorded as a single complete.
+        """
         code = self._activity_codes.get(name)
         if code is None:
             code = len(self.activities)
             self.activities.append(name)
             self._activity_codes[name] = code
-            if milestone:
-                self.milestone_codes.add(code)
+        if milestone:
+            self.milestone_codes.add(code)
         return code
+
+    def outcome(self, process: str, name: str) -> int:
+        """Code of an outcome milestone of ``process``: how a case ended or what befell it.
+
+        Outcomes (an out-of-stock order, a late complete declaration) are counted per process
+        in the run summary, zero counts included.
+        """
+        code = self.activity(name, milestone=True)
+        if (process, name) not in self.process_outcomes:
+            self.process_outcomes.append((process, name))
+        return code
+
+    def declare_flow(self, direction: str, mode: str) -> None:
+        """Announce (at set-up) that a process produces shipments of this direction and mode."""
+        if (direction, mode) not in self.flows:
+            self.flows.append((direction, mode))
 
     def node(self, name: str) -> int:
         """Code of network site ``name``."""
@@ -97,10 +127,14 @@ class EventLog:
         object_type: str,
         process: str,
         *,
+        shipment: bool = True,
+        direction: str = "import",
+        mode: str = "sea",
         case_class: str = "",
         aeo: bool = False,
         advance_declared: bool = False,
-        ship_side: bool = False,
+        two_step: bool = False,
+        direct_path: bool = False,
         destination: str = "",
     ) -> int:
         """Register a case and return its id."""
@@ -108,11 +142,15 @@ class EventLog:
         case_id = len(cases)
         cases.object_type.append(object_type)
         cases.process.append(process)
+        cases.shipment.append(shipment)
+        cases.direction.append(direction)
+        cases.mode.append(mode)
         cases.channel.append(int(Channel.NONE))
         cases.case_class.append(case_class)
         cases.aeo.append(aeo)
         cases.advance_declared.append(advance_declared)
-        cases.ship_side.append(ship_side)
+        cases.two_step.append(two_step)
+        cases.direct_path.append(direct_path)
         cases.destination.append(destination)
         cases.finished.append(False)
         return case_id

@@ -7,26 +7,26 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from models.processes import SeaImportSpec, StationFlowSpec
 from models.records import RunSummary
 from models.scenario import Scenario
 from models.vocabulary import MILESTONES
+from simulation.context import ProcessContext
 from simulation.control import RunControl
 from simulation.facilities import Facility
 from simulation.metrics import (
     Window,
     measured_cases,
     milestone_times,
+    outcome_counts,
+    overlong_cases,
     resource_stats,
     segment_stats,
 )
 from simulation.network import Router, build_graph
+from simulation.process_registry import start_processes
 from simulation.recorder import EventLog
 from simulation.rng import Streams
-from simulation.sea_import import SeaImportSite, start_vessel_call
-from simulation.sea_import_entities import ContainerFactory
 from simulation.shifts import closed_intervals
-from simulation.station_flow import StationFlow, arrivals
 
 
 @dataclass(frozen=True)
@@ -61,17 +61,9 @@ def simulate(
         )
         for name, spec in scenario.resources.items()
     }
-    for process in scenario.processes:
-        if isinstance(process, SeaImportSpec):
-            site = SeaImportSite(process, facilities, log, router, control)
-            factory = ContainerFactory(process, streams)
-            for call in factory.vessel_calls(env, log, control, arrivals_until):
-                start_vessel_call(env, call, site)
-        elif isinstance(process, StationFlowSpec):
-            flow = StationFlow(process, facilities, log, control, streams)
-            env.process(arrivals(env, flow, flow.customers(arrivals_until)))
-        else:  # pragma: no cover - the union is exhaustive
-            raise TypeError(f"unknown process kind {type(process).__name__}")
+    start_processes(
+        scenario, ProcessContext(env, log, facilities, router, control, streams, arrivals_until)
+    )
     control.check()
     # The window's resource figures need every shift change up to its end, even when all
     # measured cases finish earlier (a terminating day whose work is done by the evening).
@@ -106,6 +98,16 @@ def summarise(
         end_time_min=end_time_min,
         segments=tuple(segment_stats(log, window)),
         resources=tuple(resource_stats(log, capacities, window)),
+        outcomes=tuple(outcome_counts(log, window)),
+        overlong=tuple(
+            overlong_cases(
+                log,
+                window,
+                scenario.monitoring.overlong_threshold_h,
+                scenario.monitoring.segments,
+                end_time_min,
+            )
+        ),
     )
 
 

@@ -18,6 +18,7 @@ import simpy
 
 from models.processes import SeaImportSpec
 from models.vocabulary import Channel
+from simulation.context import ProcessContext
 from simulation.control import RunControl
 from simulation.facilities import (
     COMPLETE,
@@ -31,7 +32,7 @@ from simulation.facilities import (
 )
 from simulation.network import Router
 from simulation.recorder import EventLog
-from simulation.sea_import_entities import Container, VesselCall
+from simulation.sea_import_entities import Container, ContainerFactory, VesselCall
 
 
 class SeaImportSite:
@@ -75,6 +76,15 @@ class SeaImportSite:
         self.truck_booking, self.gate_in = a("truck_booking"), a("gate_in")
         self.yard_retrieval, self.quay_to_gate = a("yard_retrieval"), a("quay_to_gate")
         self.gate_out, self.road_transport = a("gate_out"), a("road_transport")
+
+
+def start_sea_import(spec: SeaImportSpec, ctx: ProcessContext) -> None:
+    """Set up the port and schedule every vessel call arriving before the admission limit."""
+    ctx.log.declare_flow("import", "sea")
+    site = SeaImportSite(spec, dict(ctx.facilities), ctx.log, ctx.router, ctx.control)
+    factory = ContainerFactory(spec, ctx.streams)
+    for call in factory.vessel_calls(ctx.env, ctx.log, ctx.control, ctx.arrivals_until_min):
+        start_vessel_call(ctx.env, call, site)
 
 
 def start_vessel_call(env: simpy.Environment, call: VesselCall, site: SeaImportSite) -> None:

@@ -144,7 +144,8 @@ class ContainerFactory:
         calls = []
         for arrival_min, size in zip(times.tolist(), sizes.tolist(), strict=True):
             durations = (self._confirmation(), self._berthing(), self._unberthing())
-            call = VesselCall(env, log.new_case("vessel", self.spec.name), arrival_min, durations)
+            case = log.new_case("vessel", self.spec.name, shipment=False)
+            call = VesselCall(env, case, arrival_min, durations)
             call.containers = [self._container(env, log, control, call) for _ in range(size)]
             calls.append(call)
         return calls
@@ -170,7 +171,7 @@ class ContainerFactory:
             case_class="aeo" if aeo else "general",
             aeo=aeo,
             advance_declared=advance,
-            ship_side=ship_side,
+            direct_path=ship_side,
             destination=destination,
         )
         return Container(

@@ -14,6 +14,7 @@ import simpy
 
 from models.processes import StationFlowSpec
 from simulation.arrivals import arrival_times
+from simulation.context import ProcessContext
 from simulation.control import RunControl
 from simulation.facilities import Facility, Process, milestone, serve
 from simulation.recorder import EventLog
@@ -83,7 +84,13 @@ class StationFlow:
                 u() < stage.probability for u, stage in zip(self._visit_u, stages, strict=True)
             ]
             customer = Customer(
-                case=self.log.new_case("customer", self.spec.name, case_class=customer_class.name),
+                case=self.log.new_case(
+                    "customer",
+                    self.spec.name,
+                    direction=self.spec.direction,
+                    mode=self.spec.mode,
+                    case_class=customer_class.name,
+                ),
                 arrival_min=t,
                 measured=self.control.expect(t),
                 priority=customer_class.priority,
@@ -92,6 +99,13 @@ class StationFlow:
             )
             result.append(customer)
         return result
+
+
+def start_station_flow(spec: StationFlowSpec, ctx: ProcessContext) -> None:
+    """Set up the stages and schedule every customer arriving before the admission limit."""
+    ctx.log.declare_flow(spec.direction, spec.mode)
+    flow = StationFlow(spec, dict(ctx.facilities), ctx.log, ctx.control, ctx.streams)
+    ctx.env.process(arrivals(ctx.env, flow, flow.customers(ctx.arrivals_until_min)))
 
 
 def arrivals(env: simpy.Environment, flow: StationFlow, customers: list[Customer]) -> Process:

@@ -91,7 +91,7 @@ def test_flow_equals_sequential_and_stores_the_run(prefect_harness: None, tmp_pa
 
     spec = load_scenario(scenario, replications=2, seed=7)
     sequential = run_replications(spec, range(2), spec.seed, workers=1)
-    expected = report_json(aggregate(spec.name, sequential), report_extra(spec))
+    expected = report_json(aggregate(spec.name, sequential, spec.monitoring), report_extra(spec))
     assert expected["counts"]["measured"]["mean"] > 100
     assert result["report"] == expected
     assert result["scenario_hash"] == spec.scenario_hash

@@ -16,7 +16,14 @@ from models.records import (
     SegmentStat,
     ShipmentOutcome,
 )
-from simulation.metrics import Window, resource_stats, segment_stats, shipment_outcomes
+from simulation.metrics import (
+    Window,
+    outcome_counts,
+    overlong_cases,
+    resource_stats,
+    segment_stats,
+    shipment_outcomes,
+)
 from simulation.recorder import NO_RESOURCE, EventLog, EventLogError, check_event_log
 
 
@@ -26,12 +33,13 @@ def test_record_fields_are_pinned() -> None:
         "case_id", "activity", "instance_id", "lifecycle", "time_min", "node", "resource",
     ]  # fmt: skip
     assert [f.name for f in fields(ShipmentOutcome)] == [
-        "case_id", "process", "object_type", "case_class", "channel", "aeo", "advance_declared",
-        "ship_side", "destination", "arrival_min", "lodgement_min", "release_min", "exit_min",
-        "delivery_min",
+        "case_id", "process", "object_type", "direction", "mode", "case_class", "channel", "aeo",
+        "advance_declared", "two_step", "direct_path", "destination", "arrival_min",
+        "lodgement_min", "release_min", "exit_min", "delivery_min",
     ]  # fmt: skip
     assert [f.name for f in fields(SegmentStat)] == [
-        "segment", "channel", "n", "mean_h", "median_h", "p90_h", "share_24h", "share_48h",
+        "direction", "mode", "segment", "channel", "n", "mean_h", "median_h", "p90_h",
+        "share_24h", "share_48h",
     ]  # fmt: skip
     assert [f.name for f in fields(ResourceStat)] == [
         "resource", "capacity", "available_fraction", "utilisation", "utilisation_check",
@@ -39,7 +47,8 @@ def test_record_fields_are_pinned() -> None:
     ]  # fmt: skip
     assert [f.name for f in fields(RunSummary)] == [
         "scenario_hash", "replication", "root_seed", "arrived", "completed", "in_system",
-        "measured", "censored", "events", "end_time_min", "segments", "resources",
+        "measured", "censored", "events", "end_time_min", "segments", "resources", "outcomes",
+        "overlong",
     ]  # fmt: skip
 
 
@@ -54,6 +63,7 @@ def _hand_log() -> EventLog:
         log.activity(n) for n in ("arrival", "lodgement", "release", "exit")
     )
     inspection = log.activity("inspection")
+    log.declare_flow("import", "sea")
     a = log.new_case("container", "p")
     b = log.new_case("container", "p")
     log.cases.channel[a], log.cases.channel[b] = 1, 3
@@ -80,6 +90,7 @@ def test_segments_by_hand() -> None:
     log = _hand_log()
     check_event_log(log)
     stats = {(s.segment, s.channel): s for s in segment_stats(log, Window(0, 100))}
+    assert {(s.direction, s.mode) for s in stats.values()} == {("import", "sea")}
     release = stats[("arrival->release", "all")]
     assert release.n == 2
     assert release.mean_h == (10 + 30) / 2 and release.median_h == 20
@@ -157,3 +168,38 @@ def test_columns_match_rows() -> None:
 def test_the_suite_checks_every_simulated_log() -> None:
     """conftest wraps the engine so that check_event_log runs on every simulated log."""
     assert simulation.run.simulate.__name__ == "checked"
+
+
+def test_flows_are_reported_apart() -> None:
+    """An export case never enters the import statistics, and each flow gets its own rows."""
+    log = _hand_log()
+    log.declare_flow("export", "sea")
+    arrival, release = log.activity("arrival"), log.activity("release")
+    c = log.new_case("container", "p", direction="export")
+    log.rows.append((c, arrival, log.new_instance(), 2, 3600.0, 0, NO_RESOURCE))
+    log.rows.append((c, release, log.new_instance(), 2, 3660.0, 0, NO_RESOURCE))
+    stats = {(s.direction, s.segment, s.channel): s for s in segment_stats(log, Window(0, 4000))}
+    assert stats[("import", "arrival->release", "all")].n == 2
+    assert stats[("export", "arrival->release", "all")].n == 1
+    assert stats[("export", "arrival->release", "all")].mean_h == 1.0
+
+
+def test_overlong_cases_by_hand() -> None:
+    """Threshold 20 h on arrival->release: case b (30 h) is listed, case a (10 h) is not."""
+    log = _hand_log()
+    (case,) = overlong_cases(log, Window(0, 100), 20.0, ("arrival->release",), 3600.0)
+    assert case.hours == 30.0 and not case.open and case.case_id.endswith("000001")
+    # With release removed for b, it is open: elapsed to the end of the run (60 h) counts.
+    log.rows = [r for r in log.rows if not (r[0] == 1 and log.activities[r[1]] == "release")]
+    (case,) = overlong_cases(log, Window(0, 100), 20.0, ("arrival->release",), 3600.0)
+    assert case.open and case.hours == 60.0
+
+
+def test_outcomes_count_measured_cases_of_their_process() -> None:
+    log = _hand_log()
+    late = log.outcome("p", "complete_declaration_late")
+    log.outcome("q", "complete_declaration_late")
+    log.rows.append((1, late, log.new_instance(), 2, 3600.0, 0, NO_RESOURCE))
+    counts = {(c.process, c.outcome): c.cases for c in outcome_counts(log, Window(0, 100))}
+    assert counts == {("p", "complete_declaration_late"): 1, ("q", "complete_declaration_late"): 0}
+    assert outcome_counts(log, Window(1, 100))[0].cases == 0  # warm-up arrivals not counted

@@ -87,15 +87,17 @@ def test_ship_side_boxes_skip_the_yard(ship_side_run: RunResult) -> None:
         if "quay_to_gate" not in done:
             continue
         direct += 1
-        assert log.cases.ship_side[case]
+        assert log.cases.direct_path[case]
         assert log.cases.advance_declared[case]
         assert CHANNEL_NAMES[log.cases.channel[case]] != "red"
         assert not done & {"truck_booking", "gate_in", "yard_retrieval", "inspection"}
         assert outcomes[log.case_name(case)].release_min <= discharge_start[case]
-    participants = sum(log.cases.ship_side)
+    participants = sum(log.cases.direct_path)
     assert 0 < direct <= participants
     non_participants_direct = [
-        c for c, done in activities.items() if "quay_to_gate" in done and not log.cases.ship_side[c]
+        c
+        for c, done in activities.items()
+        if "quay_to_gate" in done and not log.cases.direct_path[c]
     ]
     assert non_participants_direct == []
 
@@ -106,7 +108,7 @@ def test_red_ship_side_boxes_take_the_conventional_branch(ship_side_run: RunResu
     red_participants = [
         c
         for c in range(len(log.cases))
-        if log.cases.ship_side[c]
+        if log.cases.direct_path[c]
         and log.cases.finished[c]
         and CHANNEL_NAMES[log.cases.channel[c]] == "red"
     ]

@@ -1,0 +1,12 @@
+"""The union of every clearance process a scenario can run, chosen in YAML by ``kind``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from models.processes import SeaImportSpec, StationFlowSpec
+
+ProcessSpec = Annotated[SeaImportSpec | StationFlowSpec, Field(discriminator="kind")]
+"""Any clearance process, chosen in YAML by ``kind``."""

@@ -1,0 +1,25 @@
+"""Which engine module starts which process kind: one entry per ``kind`` of the spec union."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from models.scenario import Scenario
+from simulation.context import ProcessContext
+from simulation.sea_import import start_sea_import
+from simulation.station_flow import start_station_flow
+
+Starter = Callable[[Any, ProcessContext], None]
+
+STARTERS: dict[str, Starter] = {
+    "sea_import": start_sea_import,
+    "station_flow": start_station_flow,
+}
+"""``kind`` -> function that sets the process up and schedules its arrivals."""
+
+
+def start_processes(scenario: Scenario, context: ProcessContext) -> None:
+    """Start every process of the scenario, in the order the scenario lists them."""
+    for process in scenario.processes:
+        STARTERS[process.kind](process, context)
