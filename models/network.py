@@ -20,6 +20,8 @@ NodeKind = Literal[
     "bonded_zone",
     "distribution_centre",
     "supervision_centre",
+    "border_port",
+    "overseas_hub",
 ]
 Mode = Literal["road", "river", "sea", "rail", "air", "internal"]
 

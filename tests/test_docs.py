@@ -36,6 +36,12 @@ def _read(relative: str) -> str:
     return (DOCS / relative).read_text(encoding="utf-8")
 
 
+def _reference_with_processes(relative: str) -> str:
+    """A reference page followed by the per-process pages of ``reference/processes/``."""
+    pages = sorted((DOCS / "reference" / "processes").glob("*.md"))
+    return "\n".join([_read(relative), *(p.read_text(encoding="utf-8") for p in pages)])
+
+
 def _prose(text: str) -> str:
     """The text without fenced code blocks (their '#' lines are not headings)."""
     return FENCE.sub("", text)
@@ -89,7 +95,7 @@ def _spec_models(annotation: object, found: list[type[BaseModel]]) -> list[type[
 
 
 def test_every_scenario_field_is_in_the_schema_reference() -> None:
-    text = _read("reference/scenario-schema.md")
+    text = _reference_with_processes("reference/scenario-schema.md")
     models = _spec_models(Scenario, [])
     assert len(models) > 25
     for model in models:
@@ -121,7 +127,10 @@ def test_the_runs_register_the_activities_of_both_processes(activity_names: set[
 
 @pytest.mark.parametrize("document", ["reference/event-log.md", "glossary.md"])
 def test_every_activity_is_documented(document: str, activity_names: set[str]) -> None:
-    assert not _missing(_read(document), sorted(activity_names))
+    text = (
+        _reference_with_processes(document) if document.startswith("reference") else _read(document)
+    )
+    assert not _missing(text, sorted(activity_names))
 
 
 def test_every_command_and_option_is_in_the_cli_reference() -> None:
