@@ -36,12 +36,48 @@ class RiskSpec(FrozenSpec):
     aeo: ChannelRates
 
 
+class TwoStepSpec(FrozenSpec):
+    """两步申报 (S24): release on a summary declaration; the complete one follows off the path.
+
+    The summary declaration answers a few yes/no questions and so can be lodged sooner than a
+    complete one; taxable goods are released against a guarantee instead of paid duty; the
+    complete declaration is due within ``deadline_days`` of the means of transport's arrival.
+    """
+
+    share: float = Field(gt=0, le=1, description="Share of declarations lodged in two steps.")
+    summary_delay_min: Duration = Field(
+        description="Arrival to summary lodgement, for declarants who lodge after arrival."
+    )
+    guarantee_min: Duration = Field(description="Guarantee for the duty (replaces payment).")
+    complete_delay_min: Duration = Field(description="Release to complete declaration lodged.")
+    deadline_days: float = Field(
+        default=14.0, gt=0, description="Complete declaration due this long after arrival (S24)."
+    )
+
+
 class DeclarationSpec(FrozenSpec):
-    """When the declarant lodges: in advance of arrival (提前申报) or after it."""
+    """When the declarant lodges: in advance of arrival (提前申报) or after it; one or two steps."""
 
     advance_share: float = Field(ge=0, le=1, description="Share lodged before arrival.")
     advance_lead_min: Duration = Field(description="How long before arrival an advance one is.")
     after_arrival_delay_min: Duration = Field(description="Arrival to lodgement otherwise.")
+    two_step: TwoStepSpec | None = Field(
+        default=None, description="两步申报; absent: every declaration is lodged in one step."
+    )
+
+
+class RemoteInspectionSpec(FrozenSpec):
+    """远程属地查检 (SEED-003 s8, s10, s12): qualifying red boxes are not examined at the port.
+
+    ``destination``: released at the port, examined at the consignee's site after delivery,
+    off the port path. ``video``: an officer examines the box by video while it stays in the
+    yard (S38: 25 min per site), with no transfer to the inspection area and no lane.
+    """
+
+    method: Literal["destination", "video"]
+    share: float = Field(gt=0, le=1, description="Share of red boxes whose goods qualify.")
+    video_min: Duration = Field(description="Remote video examination by an officer.")
+    destination_min: Duration = Field(description="Examination at the consignee's site.")
 
 
 class InspectionSpec(FrozenSpec):
@@ -51,6 +87,9 @@ class InspectionSpec(FrozenSpec):
     duration_min: Duration = Field(description="Officer's examination on a lane.")
     hold_probability: float = Field(ge=0, le=1, description="Share held after examination.")
     hold_min: Duration = Field(description="Time to resolve a hold before release.")
+    remote: RemoteInspectionSpec | None = Field(
+        default=None, description="Remote / destination inspection; absent: all at the port."
+    )
 
 
 class PickupSpec(FrozenSpec):

@@ -3,9 +3,11 @@
 Rules of a scenario file:
 
 * ``extends: other.yaml`` (relative to the file) starts from that file's resolved document;
-  mappings merge key by key, except that a mapping whose ``kind`` differs from the parent's
-  replaces it whole; lists of mappings that all carry a ``name`` merge entry by entry on that
-  name (new names are appended); any other value replaces the parent's.
+  ``extends: [a.yaml, b.yaml]`` starts from ``a`` merged with ``b`` (left to right), which is
+  how a multi-mode scenario composes single-mode ones. Mappings merge key by key, except that
+  a mapping whose ``kind`` differs from the parent's replaces it whole; lists of mappings that
+  all carry a ``name`` merge entry by entry on that name (new names are appended); any other
+  value replaces the parent's.
 * ``network: some/graph.yaml`` (a string) reads the network spec from that file.
 
 Every problem, whether a YAML syntax error, a missing file, an ``extends:`` cycle or a failed
@@ -94,10 +96,18 @@ def _resolve(
         data["network"] = _read_yaml(path.parent / data["network"], path, "network")
     if parent_ref is None:
         return data, dict.fromkeys(_leaf_paths(data), path)
-    if not isinstance(parent_ref, str):
-        raise ScenarioError(path, "extends", "must be the path of one scenario file")
-    parent, origins = _resolve(path.parent / parent_ref, (*chain, resolved), referrer=path)
-    merged = _merge(parent, data)
+    refs = [parent_ref] if isinstance(parent_ref, str) else parent_ref
+    if not (isinstance(refs, list) and refs and all(isinstance(r, str) for r in refs)):
+        raise ScenarioError(
+            path, "extends", "must be the path of a scenario file or a list of such paths"
+        )
+    merged: dict[str, Any] = {}
+    origins: dict[FieldPath, Path] = {}
+    for ref in refs:
+        parent, parent_origins = _resolve(path.parent / ref, (*chain, resolved), referrer=path)
+        merged = _merge(merged, parent) if merged else parent
+        origins.update(parent_origins)
+    merged = _merge(merged, data)
     origins.update(dict.fromkeys(_leaf_paths(data), path))
     return merged, origins
 

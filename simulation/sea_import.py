@@ -57,6 +57,8 @@ class SeaImportSite:
         self.officers = facilities[roles.document_officer]
         self.lanes = facilities[roles.inspection_lane]
         self.gates = facilities[roles.gate_lane]
+        remote = spec.inspection.remote
+        self.inspects_at_destination = remote is not None and remote.method == "destination"
         self.port = log.node(spec.port_node)
         self.inspection_area = log.node(spec.inspection_node)
         self.destination_codes = {name: log.node(name) for name in spec.destinations}
@@ -76,6 +78,11 @@ class SeaImportSite:
         self.truck_booking, self.gate_in = a("truck_booking"), a("gate_in")
         self.yard_retrieval, self.quay_to_gate = a("yard_retrieval"), a("quay_to_gate")
         self.gate_out, self.road_transport = a("gate_out"), a("road_transport")
+        self.guarantee = a("guarantee")
+        self.complete_declaration = a("complete_declaration", milestone=True)
+        self.complete_declaration_late = log.outcome(spec.name, "complete_declaration_late")
+        self.video_inspection = a("video_inspection")
+        self.destination_inspection = a("destination_inspection")
 
 
 def start_sea_import(spec: SeaImportSpec, ctx: ProcessContext) -> None:
@@ -153,7 +160,11 @@ def declaration(env: simpy.Environment, box: Container, site: SeaImportSite) -> 
         yield from serve(
             env, site.officers, log, box.case, site.document_review, box.review_min, box.priority
         )
-    yield from delay(env, log, box.case, site.tax_payment, port, box.tax_min)
+    if box.two_step:
+        # Taxable goods leave against a guarantee; duty is settled with the complete declaration.
+        yield from delay(env, log, box.case, site.guarantee, port, box.guarantee_min)
+    else:
+        yield from delay(env, log, box.case, site.tax_payment, port, box.tax_min)
     box.declared.succeed()
 
 
@@ -161,11 +172,18 @@ def clearance(env: simpy.Environment, box: Container, site: SeaImportSite) -> Pr
     """Release once declared and arrived (red: once inspected), then pick the box up."""
     log = site.log
     yield box.declared & box.call.confirmed
-    if box.channel == Channel.RED:
+    if box.channel == Channel.RED and not (box.remote and site.inspects_at_destination):
         yield box.discharged
-        yield from inspection(env, box, site)
+        if box.remote:
+            yield from video_inspection(env, box, site)
+        else:
+            yield from inspection(env, box, site)
     milestone(env, log, box.case, site.release, site.port)
     box.released.succeed()
+    if box.two_step:
+        env.process(complete_declaration(env, box, site))
+    else:
+        box.paperwork_done.succeed()
     if box.ship_side:
         yield box.discharged
         if box.direct:
@@ -195,6 +213,41 @@ def inspection(env: simpy.Environment, box: Container, site: SeaImportSite) -> P
     yield from delay(env, log, box.case, site.return_transfer, area, back_min)
 
 
+def video_inspection(env: simpy.Environment, box: Container, site: SeaImportSite) -> Process:
+    """远程视频查验: an officer examines the box in the yard by video (S38), no lane, no move."""
+    log, port = site.log, site.port
+    yield from delay(env, log, box.case, site.inspection_planning, port, box.plan_min)
+    yield from serve(
+        env, site.officers, log, box.case, site.video_inspection, box.remote_min, box.priority
+    )
+    if box.hold:
+        yield from delay(env, log, box.case, site.inspection_hold, port, box.hold_min)
+
+
+def complete_declaration(env: simpy.Environment, box: Container, site: SeaImportSite) -> Process:
+    """两步申报 step 2, off the release path: lodged ``complete_min`` after release.
+
+    The case is done for run control at its complete declaration or at the deadline (14 days
+    after arrival, S24), whichever is first; a declaration lodged after the deadline is a
+    late completion (an outcome) and is still recorded if the run lasts that long.
+    """
+    log, port = site.log, site.port
+    spec = site.spec.declaration.two_step
+    assert spec is not None
+    deadline = box.call.arrival_min + spec.deadline_days * 1440.0
+    lodged = env.now + box.complete_min
+    if lodged > deadline:
+        if deadline > env.now:
+            yield env.timeout(deadline - env.now)
+        milestone(env, log, box.case, site.complete_declaration_late, port)
+        box.paperwork_done.succeed()
+    if lodged > env.now:
+        yield env.timeout(lodged - env.now)
+    milestone(env, log, box.case, site.complete_declaration, port)
+    if not box.paperwork_done.triggered:
+        box.paperwork_done.succeed()
+
+
 def ship_side_exit(env: simpy.Environment, box: Container, site: SeaImportSite) -> Process:
     """船边直提: the truck waiting at the berth drives the box straight to the gate."""
     yield from delay(env, site.log, box.case, site.quay_to_gate, site.port, box.quay_to_gate_min)
@@ -209,6 +262,16 @@ def leave_port(env: simpy.Environment, box: Container, site: SeaImportSite) -> P
     site.control.exit()
     trip_min = site.router.trip_min(site.spec.port_node, box.destination, box.trip_u)
     yield from delay(env, log, box.case, site.road_transport, port, trip_min)
-    milestone(env, log, box.case, site.delivery, site.destination_codes[box.destination])
+    destination = site.destination_codes[box.destination]
+    milestone(env, log, box.case, site.delivery, destination)
+    if box.remote and box.channel == Channel.RED and site.inspects_at_destination:
+        # 属地查检: examined at the consignee's site, after delivery, off the port path.
+        yield from delay(
+            env, log, box.case, site.destination_inspection, destination, box.remote_min
+        )
+        if box.hold:
+            yield from delay(env, log, box.case, site.inspection_hold, destination, box.hold_min)
+    if not box.paperwork_done.triggered:
+        yield box.paperwork_done
     log.cases.finished[box.case] = True
     site.control.finish(box.measured)

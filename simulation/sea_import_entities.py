@@ -60,6 +60,8 @@ class Container:
     call: VesselCall
     measured: bool
     ship_side: bool
+    two_step: bool
+    remote: bool
     destination: str
     channel: Channel
     priority: int
@@ -78,11 +80,15 @@ class Container:
     yard_move_min: float
     yard_out_min: float
     quay_to_gate_min: float
+    guarantee_min: float
+    complete_min: float
+    remote_min: float
     trip_u: float
     inspection_trip_u: float
     declared: simpy.Event
     discharged: simpy.Event
     released: simpy.Event
+    paperwork_done: simpy.Event
     direct: bool = False
 
 
@@ -132,6 +138,34 @@ class ContainerFactory:
         )
         self._berthing = durations(Purpose.PORT_OPERATIONS, "berthing", spec.berthing_min)
         self._unberthing = durations(Purpose.PORT_OPERATIONS, "unberthing", spec.unberthing_min)
+        two_step = d.two_step
+        self._two_step = uniforms(Purpose.DECLARATION, "two_step")
+        self._summary = (
+            durations(Purpose.DECLARATION, "summary_delay", two_step.summary_delay_min)
+            if two_step
+            else None
+        )
+        self._guarantee = (
+            durations(Purpose.DECLARATION, "guarantee", two_step.guarantee_min)
+            if two_step
+            else None
+        )
+        self._complete = (
+            durations(Purpose.DECLARATION, "complete_delay", two_step.complete_delay_min)
+            if two_step
+            else None
+        )
+        remote = i.remote
+        self._remote = uniforms(Purpose.INSPECTION, "remote")
+        self._remote_min = (
+            durations(
+                Purpose.INSPECTION,
+                f"remote_{remote.method}",
+                remote.video_min if remote.method == "video" else remote.destination_min,
+            )
+            if remote
+            else None
+        )
         self._destinations = tuple(spec.destinations)
         self._destination_shares = tuple(spec.destinations.values())
 
@@ -162,6 +196,12 @@ class ContainerFactory:
         # Ship-side pickup requires declaring and paying in advance (S26).
         advance = self._advance() < spec.declaration.advance_share or ship_side
         lead, after = self._lead(), self._after()
+        two_step_spec = spec.declaration.two_step
+        two_step = two_step_spec is not None and self._two_step() < two_step_spec.share
+        if two_step and not advance and self._summary is not None:
+            after = self._summary()
+        remote_spec = spec.inspection.remote
+        remote = remote_spec is not None and self._remote() < remote_spec.share
         destination = self._destinations[choose(self._destination_shares, self._destination())]
         rates = spec.risk.aeo if aeo else spec.risk.general
         channel_index = choose((rates.green, rates.yellow, rates.red), self._channel())
@@ -171,6 +211,7 @@ class ContainerFactory:
             case_class="aeo" if aeo else "general",
             aeo=aeo,
             advance_declared=advance,
+            two_step=two_step,
             direct_path=ship_side,
             destination=destination,
         )
@@ -179,6 +220,8 @@ class ContainerFactory:
             call=call,
             measured=control.expect(call.arrival_min),
             ship_side=ship_side,
+            two_step=two_step,
+            remote=remote,
             destination=destination,
             channel=(Channel.GREEN, Channel.YELLOW, Channel.RED)[channel_index],
             priority=0 if (aeo and spec.aeo_queue_priority) else 1,
@@ -199,9 +242,13 @@ class ContainerFactory:
             yard_move_min=self._yard_move(),
             yard_out_min=self._yard_out(),
             quay_to_gate_min=self._quay_to_gate(),
+            guarantee_min=self._guarantee() if two_step and self._guarantee else 0.0,
+            complete_min=self._complete() if two_step and self._complete else 0.0,
+            remote_min=self._remote_min() if remote and self._remote_min else 0.0,
             trip_u=self._trip(),
             inspection_trip_u=self._inspection_trip(),
             declared=env.event(),
             discharged=env.event(),
             released=env.event(),
+            paperwork_done=env.event(),
         )

@@ -209,3 +209,24 @@ def test_a_stage_cannot_record_arrival_or_exit(tmp_path: Path, marker: str) -> N
     body = {"processes": [{"name": "inspection_queue", "stages": [stage]}]}
     error = _error(_write(tmp_path / "a.yaml", {"extends": str(MMC), **body}))
     assert error.field == "processes.0.stages.0.milestone_on_complete"
+
+
+def test_extends_a_list_composes_parents_left_to_right(tmp_path: Path) -> None:
+    """Two single-process files compose into one scenario with both processes."""
+    base = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
+    base["network"] = str(BASELINE.parent / base["network"])
+    first = dict(base, horizon_min=5000)
+    second = dict(base, horizon_min=6000, warmup_min=1000)
+    second["processes"] = [dict(base["processes"][0], name="second_port")]
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(first), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(yaml.safe_dump(second), encoding="utf-8")
+    (tmp_path / "both.yaml").write_text("extends: [a.yaml, b.yaml]\nname: both\n", encoding="utf-8")
+    scenario = load_scenario(tmp_path / "both.yaml")
+    assert [p.name for p in scenario.processes] == ["yangluo_import", "second_port"]
+    assert scenario.horizon_min == 6000 and scenario.name == "both"
+
+
+def test_extends_must_name_files(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("extends: [1, 2]\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="extends: must be the path of a scenario file"):
+        load_scenario(tmp_path / "bad.yaml")
