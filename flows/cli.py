@@ -42,12 +42,38 @@ CENSORED_NOTE = (
     "note: {n:.1f} measured case(s) per replication had not left the customs area when the run "
     "stopped (drain limit); their later segments are missing from the statistics"
 )
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override a field, e.g. --set resources.inspection_lanes.capacity=5 "
+        "(lists by index or name; the value is read as YAML); repeatable.",
+    ),
+]
 WorkersOpt = Annotated[
     int | None, typer.Option("--workers", "-w", help="Worker processes (default: one per core).")
 ]
 
 stderr = Console(stderr=True, highlight=False)
 MAX_SEED = 2**63
+
+
+def load_with_overrides(path: Path, assignments: list[str] | None, **updates: object) -> Scenario:
+    """Load ``path`` with top-level ``updates`` and ``--set`` assignments; fail on any error."""
+    from scenarios.load import ScenarioError, load_scenario, parse_assignment
+    from scenarios.overrides import OverrideError, with_values
+
+    try:
+        spec = load_scenario(path, **updates)
+    except ScenarioError as error:
+        fail(str(error))
+    if not assignments:
+        return spec
+    try:
+        values = dict(parse_assignment(text) for text in assignments)
+        return with_values(spec, values)
+    except (ValueError, OverrideError) as error:
+        fail(f"{path}: {error}")
 
 
 def fail(message: str) -> NoReturn:
@@ -82,13 +108,13 @@ def run(
     json_output: JsonOpt = False,
     quiet: QuietOpt = False,
     workers: WorkersOpt = None,
+    assignments: SetOpt = None,
 ) -> None:
     """Simulate a scenario's replications, store the run, print TRS segments and resources."""
     from flows.persistence import DatabaseError, open_database, resolve_db_url, store_run
     from flows.progress import replication_progress
     from flows.render import print_report, report_json
     from flows.replications import default_workers, run_replications
-    from scenarios.load import ScenarioError, load_scenario
     from simulation.aggregate import aggregate
 
     if replications is not None and replications < 1:
@@ -100,10 +126,7 @@ def run(
     updates = {
         k: v for k, v in {"replications": replications, "seed": seed}.items() if v is not None
     }
-    try:
-        spec = load_scenario(scenario, **updates)
-    except ScenarioError as error:
-        fail(str(error))
+    spec = load_with_overrides(scenario, assignments, **updates)
     check_stability(scenario, spec)
     url = resolve_db_url(db_url)
     try:
@@ -148,19 +171,17 @@ def run(
 
 
 @app.command()
-def validate(scenario: ScenarioArg, json_output: JsonOpt = False) -> None:
+def validate(
+    scenario: ScenarioArg, json_output: JsonOpt = False, assignments: SetOpt = None
+) -> None:
     """Check a scenario file and show its resolved form, hash and offered utilisation.
 
     Exits 2 where ``run`` would refuse: on an invalid file, or (after the listing) on an unstable
     queue in a steady-state scenario.
     """
-    from scenarios.load import ScenarioError, load_scenario
     from simulation.stability import offered_utilisation
 
-    try:
-        spec = load_scenario(scenario)
-    except ScenarioError as error:
-        fail(str(error))
+    spec = load_with_overrides(scenario, assignments)
     if json_output:
         sys.stdout.write(spec.resolved_json() + "\n")
         check_stability(scenario, spec)

@@ -57,6 +57,23 @@ def load_scenario(path: str | Path, **updates: Any) -> Scenario:
         raise _scenario_error(error, document, origins, top) from None
 
 
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Split ``dotted.path=value`` of a ``--set`` option; the value is read as a YAML scalar.
+
+    So ``lanes=4`` gives an int, ``share=0.3`` a float, ``enabled=true`` a bool and
+    ``calendar=always`` a string; ``{kind: ...}`` gives a mapping.
+    """
+    path, sep, raw = text.partition("=")
+    path = path.strip()
+    if not sep or not path or any(not part for part in path.split(".")):
+        raise ValueError(f"--set {text!r}: expected dotted.path=value")
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        raise ValueError(f"--set {text!r}: the value is not valid YAML") from None
+    return path, value
+
+
 def read_document(path: str | Path) -> dict[str, Any]:
     """The resolved document of ``path`` (after ``extends:``), not yet validated."""
     return _resolve(Path(path), chain=())[0]

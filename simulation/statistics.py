@@ -52,3 +52,19 @@ def mean_confidence_interval(
         return Estimate(mean, math.nan, 1)
     variance = math.fsum((v - mean) ** 2 for v in finite) / (n - 1)
     return Estimate(mean, t_quantile(confidence, n - 1) * math.sqrt(variance / n), n)
+
+
+def paired_difference(
+    treatment: Sequence[float], reference: Sequence[float], confidence: float = DEFAULT_CONFIDENCE
+) -> Estimate:
+    """Mean of ``treatment[r] - reference[r]`` with its paired-t interval.
+
+    The two sequences are per-replication values of two scenarios run with the same root seed
+    and replication numbers (common random numbers), so their differences are paired; pairs
+    where either value is missing (NaN) are dropped.
+    """
+    if len(treatment) != len(reference):
+        raise ValueError("paired values need the same replications on both sides")
+    return mean_confidence_interval(
+        [t - r for t, r in zip(treatment, reference, strict=True)], confidence
+    )

@@ -203,3 +203,41 @@ def test_console_script_error_has_no_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+def test_set_overrides_fields_and_changes_the_hash(tmp_path: Path) -> None:
+    """--set writes a dotted path (by name in lists); the run reports the changed scenario."""
+    path = _short_mmc(tmp_path)
+    db = f"sqlite:///{tmp_path / 'runs.db'}"
+    base = runner.invoke(app, ["run", str(path), "--json", "--db-url", db])
+    more = runner.invoke(
+        app,
+        [
+            "run",
+            str(path),
+            "--json",
+            "--db-url",
+            db,
+            "--set",
+            "resources.inspection_lanes.capacity=4",
+        ],
+    )
+    assert base.exit_code == 0 and more.exit_code == 0, more.stderr
+    base_data, more_data = json.loads(base.stdout), json.loads(more.stdout)
+    assert base_data["scenario"]["hash"] != more_data["scenario"]["hash"]
+    capacity = {r["resource"]: r["capacity"] for r in more_data["resources"]}
+    assert capacity["inspection_lanes"] == 4
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("foo", "expected dotted.path=value"),
+        ("resources.no_such.capacity=2", "no field 'no_such'"),
+        ("resources.inspection_lanes.capacity=0", "greater than or equal to 1"),
+    ],
+)
+def test_bad_set_exits_2_with_one_line(tmp_path: Path, assignment: str, message: str) -> None:
+    result = runner.invoke(app, ["validate", str(_short_mmc(tmp_path)), "--set", assignment])
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1

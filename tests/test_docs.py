@@ -18,14 +18,20 @@ from pydantic import BaseModel
 import models.records
 from flows.cli import app
 from models.scenario import Scenario
+from scenarios.catalogue import shipped_scenarios
 from scenarios.load import load_scenario
-from simulation.aggregate import ResourceEstimate, ScenarioReport, SegmentEstimate
+from simulation.aggregate import (
+    OutcomeEstimate,
+    OverlongEstimate,
+    ResourceEstimate,
+    ScenarioReport,
+    SegmentEstimate,
+)
 from simulation.run import run_replication
 from simulation.statistics import Estimate
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-SCENARIOS = ROOT / "scenarios"
 
 FENCE = re.compile(r"^ *(```|~~~).*?^ *\1[^\n]*$", re.MULTILINE | re.DOTALL)
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -76,7 +82,8 @@ def test_every_record_field_is_in_the_results_reference() -> None:
     text = _read("reference/results.md")
     records = _record_classes()
     assert {r.__name__ for r in records} >= {"EventRecord", "RunSummary", "SegmentStat"}
-    for record in [*records, Estimate, SegmentEstimate, ResourceEstimate, ScenarioReport]:
+    estimates = [Estimate, SegmentEstimate, ResourceEstimate, OutcomeEstimate, OverlongEstimate]
+    for record in [*records, *estimates, ScenarioReport]:
         names = [f.name for f in dataclasses.fields(record)]
         assert not _missing(_section(text, record.__name__), names), record.__name__
 
@@ -105,23 +112,17 @@ def test_every_scenario_field_is_in_the_schema_reference() -> None:
 
 @pytest.fixture(scope="module")
 def activity_names() -> set[str]:
-    """Activities registered by a short ship-side sea import and a short station flow."""
-    ship_side = load_scenario(
-        SCENARIOS / "sea_import_ship_side_pickup.yaml",
-        horizon_min=3 * 1440,
-        warmup_min=1440,
-        drain_limit_min=10080,
-    )
-    station = load_scenario(
-        SCENARIOS / "validation" / "mmc_inspection.yaml", horizon_min=3000, warmup_min=500
-    )
+    """Activities registered by every shipped scenario (processes register them at set-up)."""
     names: set[str] = set()
-    for scenario in (ship_side, station):
+    for entry in shipped_scenarios():
+        scenario = load_scenario(
+            entry.path, horizon_min=120, warmup_min=0, drain_limit_min=60, replications=1
+        )
         names.update(run_replication(scenario, 0, scenario.seed).log.activities)
     return names
 
 
-def test_the_runs_register_the_activities_of_both_processes(activity_names: set[str]) -> None:
+def test_the_runs_register_the_activities_of_every_process(activity_names: set[str]) -> None:
     assert {"quay_to_gate", "inspection_hold", "vessel_departure", "inspection"} <= activity_names
 
 
