@@ -42,6 +42,7 @@ class Effect:
     baseline: str
     direction: str
     mode: str
+    channel: str = "all"
 
 
 TARGETS: tuple[Target, ...] = (
@@ -114,6 +115,16 @@ EFFECTS: tuple[Effect, ...] = (
         "sea",
     ),
     Effect("7x24 appointment", "sea_import_7x24.yaml", "sea_import_baseline.yaml", "import", "sea"),
+    *(
+        Effect(label + ", red channel", reform, "sea_import_baseline.yaml", "import", "sea", "red")
+        for label, reform in (
+            ("属地查检 destination inspection", "sea_import_remote_inspection.yaml"),
+            ("远程视频查验 video inspection", "sea_import_video_inspection.yaml"),
+            ("AEO priority", "sea_import_aeo_priority.yaml"),
+            ("7x24 appointment", "sea_import_7x24.yaml"),
+            ("Yangluo: 5 inspection lanes", "yangluo_more_lanes.yaml"),
+        )
+    ),
     Effect(
         "Yangluo: 5 inspection lanes",
         "yangluo_more_lanes.yaml",
@@ -203,11 +214,11 @@ def effects_table(runner: Runner, effects: Sequence[Effect], segment: str) -> st
     ]
     for effect in effects:
         base = [
-            _segment(s, effect.direction, effect.mode, segment)
+            _segment(s, effect.direction, effect.mode, segment, effect.channel)
             for s in runner.summaries(effect.baseline)
         ]
         reform = [
-            _segment(s, effect.direction, effect.mode, segment)
+            _segment(s, effect.direction, effect.mode, segment, effect.channel)
             for s in runner.summaries(effect.reform)
         ]
         cells = []
@@ -221,7 +232,8 @@ def effects_table(runner: Runner, effects: Sequence[Effect], segment: str) -> st
                 _cell(diff, 1) + _flag(diff),
             ]
         lines.append(
-            f"| {effect.label} (`{effect.reform}`) | {effect.direction} {effect.mode} | "
+            f"| {effect.label} (`{effect.reform}`) | {effect.direction} {effect.mode}"
+            f"{'' if effect.channel == 'all' else ' ' + effect.channel} | "
             + " | ".join(cells)
             + " |"
         )

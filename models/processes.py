@@ -168,6 +168,30 @@ class SeaImportSpec(FrozenSpec):
         """The network sites this process needs."""
         return (self.port_node, self.inspection_node, *self.destinations)
 
+    def offered_work_per_min(self, horizon_min: float) -> dict[str, float]:
+        """Expected server-minutes of work per minute offered to each resource (stability check).
+
+        For a berth the work counts one crane's pace per call, an upper bound: conservative.
+        """
+        calls = self.vessel_arrivals.mean_rate_per_min(horizon_min)
+        boxes = calls * self.containers_per_call.mean
+        general, aeo = self.risk.general, self.risk.aeo
+        red = (1 - self.aeo_share) * general.red + self.aeo_share * aeo.red
+        reviewed = (1 - self.aeo_share) * (general.yellow + general.red) + self.aeo_share * (
+            aeo.yellow + aeo.red
+        )
+        cranes = self.containers_per_call.mean * self.crane_move_min.mean
+        roles = self.resources
+        handling = self.pickup.yard_handling_min.mean
+        return {
+            roles.berth: calls * (self.berthing_min.mean + cranes + self.unberthing_min.mean),
+            roles.quay_crane: boxes * self.crane_move_min.mean,
+            roles.yard_equipment: boxes * handling * (1 + red),
+            roles.document_officer: boxes * reviewed * self.document_review_min.mean,
+            roles.inspection_lane: boxes * red * self.inspection.duration_min.mean,
+            roles.gate_lane: boxes * 2 * self.pickup.gate_transaction_min.mean,
+        }
+
 
 class PriorityClass(FrozenSpec):
     """A customer class with its share of arrivals and queue priority (lower goes first)."""
@@ -225,3 +249,13 @@ class StationFlowSpec(FrozenSpec):
     def node_names(self) -> tuple[str, ...]:
         """The network sites this process needs."""
         return (self.node,)
+
+    def offered_work_per_min(self, horizon_min: float) -> dict[str, float]:
+        """Expected server-minutes of work per minute offered to each resource (stability check)."""
+        rate = self.arrivals.mean_rate_per_min(horizon_min)
+        work: dict[str, float] = {}
+        for stage in self.stages:
+            work[stage.resource] = (
+                work.get(stage.resource, 0.0) + rate * stage.probability * stage.service_min.mean
+            )
+        return work
