@@ -7,6 +7,10 @@ from typing import Annotated
 from pydantic import Field
 
 from models.processes import SeaImportSpec, StationFlowSpec
+from models.sea_export import SeaExportSpec
 
-ProcessSpec = Annotated[SeaImportSpec | StationFlowSpec, Field(discriminator="kind")]
+ProcessSpec = Annotated[
+    SeaImportSpec | StationFlowSpec | SeaExportSpec,
+    Field(discriminator="kind"),
+]
 """Any clearance process, chosen in YAML by ``kind``."""
