@@ -7,6 +7,11 @@ from typing import Annotated
 from pydantic import Field
 
 from models.processes import SeaImportSpec, StationFlowSpec
+from models.rail_import import RailImportSpec
+from models.sea_export import SeaExportSpec
 
-ProcessSpec = Annotated[SeaImportSpec | StationFlowSpec, Field(discriminator="kind")]
+ProcessSpec = Annotated[
+    SeaImportSpec | StationFlowSpec | SeaExportSpec | RailImportSpec,
+    Field(discriminator="kind"),
+]
 """Any clearance process, chosen in YAML by ``kind``."""

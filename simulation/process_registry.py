@@ -7,6 +7,8 @@ from typing import Any
 
 from models.scenario import Scenario
 from simulation.context import ProcessContext
+from simulation.rail_import import start_rail_import
+from simulation.sea_export import start_sea_export
 from simulation.sea_import import start_sea_import
 from simulation.station_flow import start_station_flow
 
@@ -15,6 +17,8 @@ Starter = Callable[[Any, ProcessContext], None]
 STARTERS: dict[str, Starter] = {
     "sea_import": start_sea_import,
     "station_flow": start_station_flow,
+    "sea_export": start_sea_export,
+    "rail_import": start_rail_import,
 }
 """``kind`` -> function that sets the process up and schedules its arrivals."""
 

@@ -1,0 +1,140 @@
+"""China-Europe rail (中欧班列) import: conventional transit, fast clearance, bonded storage."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from models.arrivals import ArrivalProcess
+from models.base import FrozenSpec
+from models.canonical import sort_mapping
+from models.distributions import Count, Duration, check_probability_map
+from models.processes import DeclarationSpec, InspectionSpec, RiskSpec
+
+
+class BorderSpec(FrozenSpec):
+    """The train's stop at the border port where it enters China."""
+
+    handling_min: Duration = Field(
+        description="Physical border handling of a train under any regime (gauge change, 换装)."
+    )
+    transit_formalities_min: Duration = Field(
+        description="Conventional: transit (转关) declaration and formalities holding the train."
+    )
+
+
+class TerminalPickupSpec(FrozenSpec):
+    """Truck pickup at the rail terminal after release: booking, gate transactions, yard move."""
+
+    truck_booking_delay_min: Duration = Field(description="Release to truck at the gate.")
+    gate_transaction_min: Duration
+    yard_handling_min: Duration = Field(description="Gantry move from the stack onto a truck.")
+
+
+class FastClearanceSpec(FrozenSpec):
+    """铁路快速通关: manifest in advance, arrival-data check at the border, no transit."""
+
+    enabled: bool = False
+    arrival_check_min: Duration = Field(
+        description="The border's check of the train's arrival data (replaces the formalities)."
+    )
+    advance_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of declarations lodged in advance under fast clearance.",
+    )
+
+
+class BondedStorageSpec(FrozenSpec):
+    """中欧班列+保税仓储: a share of boxes enter a CBZ under bonded storage, no duty yet."""
+
+    enabled: bool = False
+    share: float = Field(
+        default=0.0, ge=0, le=1, description="Share of containers entering bonded storage."
+    )
+    cbz_node: str = Field(description="The comprehensive bonded zone (综保区) they are taken to.")
+    entry_check_min: Duration = Field(
+        description="Customs check of the bonded entry list before release into the CBZ."
+    )
+
+
+class RailImportResources(FrozenSpec):
+    """Names of the scenario resources this process uses, by role."""
+
+    gantry: str = "wujiashan_gantries"
+    document_officer: str = "wujiashan_customs_officers"
+    inspection_lane: str = "wujiashan_inspection_lanes"
+    gate_lane: str = "wujiashan_gate_lanes"
+
+
+class RailImportSpec(FrozenSpec):
+    """China-Europe rail import of containers cleared at an inland rail terminal."""
+
+    kind: Literal["rail_import"] = "rail_import"
+    name: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
+    border_node: str = Field(description="The border port where trains enter China.")
+    terminal_node: str = Field(description="The inland rail terminal where customs clears.")
+    destinations: dict[str, float] = Field(description="Consignee sites and their shares.")
+    train_arrivals: ArrivalProcess = Field(description="When trains reach the border port.")
+    containers_per_train: Count
+    border: BorderSpec
+    arrival_confirmation_min: Duration = Field(
+        description="Train arrival at the terminal to arrival confirmation."
+    )
+    transit_closure_min: Duration = Field(
+        description="Conventional: arrival to the transit's closure (转关核销) at the terminal."
+    )
+    unloading_min: Duration = Field(description="One gantry move, wagon to stack.")
+    aeo_share: float = Field(ge=0, le=1, description="Share of containers of AEO importers.")
+    aeo_queue_priority: bool = Field(
+        default=False, description="AEO boxes go first in officer and lane queues."
+    )
+    declaration: DeclarationSpec
+    risk: RiskSpec
+    document_review_min: Duration
+    tax_payment_min: Duration
+    inspection: InspectionSpec
+    pickup: TerminalPickupSpec
+    fast_clearance: FastClearanceSpec
+    bonded_storage: BondedStorageSpec
+    resources: RailImportResources = RailImportResources()
+
+    @field_validator("destinations", mode="before")
+    @classmethod
+    def _sorted(cls, value: Any) -> Any:
+        return sort_mapping(value)
+
+    @model_validator(mode="after")
+    def _shares(self) -> RailImportSpec:
+        check_probability_map(self.destinations, "destinations")
+        if self.bonded_storage.enabled and self.bonded_storage.share <= 0:
+            raise ValueError("bonded_storage is enabled with share 0; set a share > 0")
+        return self
+
+    def resource_names(self) -> tuple[str, ...]:
+        """The scenario resources this process needs."""
+        return tuple(self.resources.model_dump().values())
+
+    def node_names(self) -> tuple[str, ...]:
+        """The network sites this process needs."""
+        nodes = (self.border_node, self.terminal_node, *self.destinations)
+        return (*nodes, self.bonded_storage.cbz_node)
+
+    def offered_work_per_min(self, horizon_min: float) -> dict[str, float]:
+        """Expected server-minutes of work per minute offered to each resource (stability check)."""
+        boxes = self.train_arrivals.mean_rate_per_min(horizon_min) * self.containers_per_train.mean
+        general, aeo = self.risk.general, self.risk.aeo
+        red = (1 - self.aeo_share) * general.red + self.aeo_share * aeo.red
+        reviewed = (1 - self.aeo_share) * (general.yellow + general.red) + self.aeo_share * (
+            aeo.yellow + aeo.red
+        )
+        gantry = self.unloading_min.mean + self.pickup.yard_handling_min.mean * (1 + red)
+        roles = self.resources
+        return {
+            roles.gantry: boxes * gantry,
+            roles.document_officer: boxes * reviewed * self.document_review_min.mean,
+            roles.inspection_lane: boxes * red * self.inspection.duration_min.mean,
+            roles.gate_lane: boxes * 2 * self.pickup.gate_transaction_min.mean,
+        }

@@ -1,0 +1,160 @@
+"""The sea-export process does what it claims: direct loading, fallback, flows, determinism, CRN."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+from factories import DAY, SCENARIOS
+
+from models.scenario import Scenario
+from models.vocabulary import CHANNEL_NAMES
+from scenarios.load import load_scenario
+from simulation.metrics import shipment_outcomes
+from simulation.run import RunResult, run_replication
+
+EXPORT_BASELINE = SCENARIOS / "sea_export_baseline.yaml"
+DIRECT_LOADING = SCENARIOS / "sea_export_direct_loading.yaml"
+PROCESS_PAGE = Path(__file__).resolve().parent.parent / "docs/reference/processes/sea_export.md"
+
+
+def _short(path: Path) -> Scenario:
+    return load_scenario(path, horizon_min=6 * DAY, warmup_min=2 * DAY, drain_limit_min=6 * DAY)
+
+
+def _activities_by_case(result: RunResult) -> dict[int, set[str]]:
+    seen: dict[int, set[str]] = defaultdict(set)
+    for case, activity, *_ in result.log.rows:
+        seen[case].add(result.log.activities[activity])
+    return seen
+
+
+@pytest.fixture(scope="module")
+def baseline_run() -> RunResult:
+    scenario = _short(EXPORT_BASELINE)
+    return run_replication(scenario, 0, scenario.seed)  # conftest checks every simulated log
+
+
+@pytest.fixture(scope="module")
+def direct_run() -> RunResult:
+    scenario = _short(DIRECT_LOADING)
+    return run_replication(scenario, 0, scenario.seed)
+
+
+def test_conventional_boxes_pass_the_export_yard(baseline_run: RunResult) -> None:
+    activities = _activities_by_case(baseline_run)
+    cases = baseline_run.log.cases
+    loaded = [
+        c for c in range(len(cases)) if cases.object_type[c] == "container" and cases.finished[c]
+    ]
+    assert loaded
+    for case in loaded:
+        done = activities[case]
+        assert {"gate_in", "yard_stacking", "yard_retrieval", "loading", "exit"} <= done
+        assert "delivery" not in done  # an export ends on board
+        channel = CHANNEL_NAMES[cases.channel[case]]
+        assert ("document_review" in done) == (channel in ("yellow", "red"))
+        assert ("inspection" in done) == (channel == "red")
+
+
+def test_release_follows_arrival_report_for_conventional_boxes(baseline_run: RunResult) -> None:
+    for outcome in shipment_outcomes(baseline_run.log):
+        if np.isnan(outcome.exit_min):
+            continue
+        assert outcome.arrival_min <= outcome.release_min <= outcome.exit_min
+        assert outcome.lodgement_min <= outcome.release_min
+
+
+def test_direct_loading_boxes_skip_the_yard_and_are_released_before_arrival(
+    direct_run: RunResult,
+) -> None:
+    activities = _activities_by_case(direct_run)
+    log = direct_run.log
+    outcomes = {o.case_id: o for o in shipment_outcomes(log)}
+    direct = 0
+    for case, done in activities.items():
+        if log.cases.object_type[case] != "container" or "exit" not in done:
+            continue
+        if "yard_stacking" in done:
+            continue
+        direct += 1
+        assert log.cases.direct_path[case] and log.cases.advance_declared[case]
+        assert not done & {"yard_stacking", "yard_retrieval", "inspection"}
+        outcome = outcomes[log.case_name(case)]
+        assert outcome.release_min < outcome.arrival_min <= outcome.exit_min
+    assert direct > 0
+    assert direct <= sum(log.cases.direct_path)
+
+
+def test_a_participant_not_released_in_time_takes_the_conventional_branch(
+    direct_run: RunResult,
+) -> None:
+    activities = _activities_by_case(direct_run)
+    log = direct_run.log
+    outcomes = {o.case_id: o for o in shipment_outcomes(log)}
+    late = [
+        c
+        for c in range(len(log.cases))
+        if log.cases.direct_path[c] and "yard_stacking" in activities[c]
+    ]
+    assert late  # red boxes at least: inspection needs the box in the port
+    for case in late:
+        outcome = outcomes[log.case_name(case)]
+        assert not outcome.release_min < outcome.arrival_min  # NaN or after arrival
+    red = [
+        c for c in range(len(log.cases)) if log.cases.direct_path[c] and log.cases.channel[c] == 3
+    ]
+    assert all("yard_stacking" in activities[c] for c in red)
+
+
+def test_export_segments_are_reported_in_the_export_sea_flow(direct_run: RunResult) -> None:
+    rows = [s for s in direct_run.summary.segments if (s.direction, s.mode) == ("export", "sea")]
+    names = {s.segment for s in rows}
+    assert {"arrival->release", "arrival->exit"} <= names
+    everything = next(s for s in rows if s.segment == "arrival->exit" and s.channel == "all")
+    assert everything.n > 0
+    assert not [s for s in direct_run.summary.segments if s.direction == "import"]
+
+
+def test_same_seed_same_log() -> None:
+    scenario = load_scenario(
+        DIRECT_LOADING, horizon_min=3 * DAY, warmup_min=DAY, drain_limit_min=4 * DAY
+    )
+    first = run_replication(scenario, 1, 7).log
+    second = run_replication(scenario, 1, 7).log
+    assert first.rows == second.rows
+    assert first.cases == second.cases
+
+
+def test_baseline_and_reform_see_the_same_calls_and_boxes(
+    baseline_run: RunResult, direct_run: RunResult
+) -> None:
+    """Common random numbers: the same vessel calls and the same box attributes in both."""
+    base, reform = baseline_run.log, direct_run.log
+
+    def arrivals(run: RunResult) -> list[float]:
+        log = run.log
+        code = log.activities.index("vessel_arrival")
+        return [row[4] for row in log.rows if row[1] == code and row[4] < 6 * DAY]
+
+    assert arrivals(baseline_run) == arrivals(direct_run)  # the runs stop at different times
+    assert base.cases.object_type == reform.cases.object_type
+    assert base.cases.aeo == reform.cases.aeo
+    screened = [
+        c for c in range(len(base.cases)) if base.cases.channel[c] and reform.cases.channel[c]
+    ]
+    assert screened
+    assert all(base.cases.channel[c] == reform.cases.channel[c] for c in screened)
+    # Non-participants keep their gate arrival.
+    times_base = {o.case_id: o.arrival_min for o in shipment_outcomes(base)}
+    for outcome in shipment_outcomes(reform):
+        if not outcome.direct_path and not np.isnan(outcome.arrival_min):
+            assert outcome.arrival_min == times_base[outcome.case_id]
+
+
+def test_the_process_page_lists_every_activity(direct_run: RunResult) -> None:
+    text = PROCESS_PAGE.read_text(encoding="utf-8")
+    missing = [name for name in direct_run.log.activities if f"`{name}`" not in text]
+    assert not missing
