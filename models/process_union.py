@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import Field
 
+from models.air_cargo import AirCargoSpec
 from models.processes import SeaImportSpec, StationFlowSpec
 
-ProcessSpec = Annotated[SeaImportSpec | StationFlowSpec, Field(discriminator="kind")]
+ProcessSpec = Annotated[SeaImportSpec | StationFlowSpec | AirCargoSpec, Field(discriminator="kind")]
 """Any clearance process, chosen in YAML by ``kind``."""

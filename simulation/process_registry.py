@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from models.scenario import Scenario
+from simulation.air_cargo import start_air_cargo
 from simulation.context import ProcessContext
 from simulation.sea_import import start_sea_import
 from simulation.station_flow import start_station_flow
@@ -15,6 +16,7 @@ Starter = Callable[[Any, ProcessContext], None]
 STARTERS: dict[str, Starter] = {
     "sea_import": start_sea_import,
     "station_flow": start_station_flow,
+    "air_cargo": start_air_cargo,
 }
 """``kind`` -> function that sets the process up and schedules its arrivals."""
 
