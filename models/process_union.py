@@ -6,12 +6,13 @@ from typing import Annotated
 
 from pydantic import Field
 
+from models.air_cargo import AirCargoSpec
 from models.processes import SeaImportSpec, StationFlowSpec
 from models.rail_import import RailImportSpec
 from models.sea_export import SeaExportSpec
 
 ProcessSpec = Annotated[
-    SeaImportSpec | StationFlowSpec | SeaExportSpec | RailImportSpec,
+    SeaImportSpec | StationFlowSpec | SeaExportSpec | RailImportSpec | AirCargoSpec,
     Field(discriminator="kind"),
 ]
 """Any clearance process, chosen in YAML by ``kind``."""

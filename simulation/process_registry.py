@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from models.scenario import Scenario
+from simulation.air_cargo import start_air_cargo
 from simulation.context import ProcessContext
 from simulation.rail_import import start_rail_import
 from simulation.sea_export import start_sea_export
@@ -19,6 +20,7 @@ STARTERS: dict[str, Starter] = {
     "station_flow": start_station_flow,
     "sea_export": start_sea_export,
     "rail_import": start_rail_import,
+    "air_cargo": start_air_cargo,
 }
 """``kind`` -> function that sets the process up and schedules its arrivals."""
 
