@@ -153,19 +153,41 @@ def _segment_cells(seg: SegmentEstimate) -> tuple[str, ...]:
     )
 
 
+CHANNEL_SEGMENTS = ("arrival->release", "arrival->exit")
+"""Segments the channel tables split by risk channel (the headline table shows every case)."""
+
+
+def _headline(report: ScenarioReport) -> list[SegmentEstimate]:
+    return [s for s in report.segments if s.channel == "all" and _visible(s)]
+
+
+def _by_channel(report: ScenarioReport) -> list[SegmentEstimate]:
+    return [
+        s
+        for s in report.segments
+        if s.channel != "all" and s.segment in CHANNEL_SEGMENTS and _visible(s)
+    ]
+
+
 def trs_markdown(report: ScenarioReport) -> str:
-    """The TRS segments by channel as a markdown table (for Prefect artifacts)."""
+    """The TRS segments per flow, then split by channel, as markdown (for Prefect artifacts)."""
     level = f"{report.confidence:.0%}"
+    header = "| flow | segment | channel | cases | mean | median | p90 | ≤ 24 h | ≤ 48 h |"
+    rule = "|---|---|---|--:|--:|--:|--:|--:|--:|"
     lines = [
         f"### {report.scenario_name} [{report.scenario_hash[:12]}]: WCO TRS segments, hours",
         "",
         f"{report.replications} replications from root seed {report.root_seed}; "
         f"each cell is the mean ± {level} CI half-width over replications.",
         "",
-        "| flow | segment | channel | cases | mean | median | p90 | ≤ 24 h | ≤ 48 h |",
-        "|---|---|---|--:|--:|--:|--:|--:|--:|",
+        header,
+        rule,
     ]
-    for seg in filter(_visible, report.segments):
+    for seg in _headline(report):
+        cells = (flow_name(seg.direction, seg.mode), seg.segment, seg.channel, *_segment_cells(seg))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "By risk channel:", "", header, rule]
+    for seg in _by_channel(report):
         cells = (flow_name(seg.direction, seg.mode), seg.segment, seg.channel, *_segment_cells(seg))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -194,16 +216,14 @@ def resource_rows(report: ScenarioReport) -> list[dict[str, Any]]:
     ]
 
 
-def segment_table(report: ScenarioReport) -> Table:
-    """TRS segments by channel: mean, median, p90 (hours), shares within 24 h and 48 h."""
-    level = f"{report.confidence:.0%}"
-    table = Table(title=f"WCO TRS segments, hours (mean ± {level} CI half-width over replications)")
+def _segments_table(title: str, segments: list[SegmentEstimate]) -> Table:
+    table = Table(title=title)
     headers = ("flow", "segment", "channel", "cases", "mean", "median", "p90", "<= 24 h", "<= 48 h")
     for header in headers:
         left = header in ("flow", "segment", "channel")
         table.add_column(header, justify="left" if left else "right")
     previous_flow, previous_segment = "", ""
-    for seg in filter(_visible, report.segments):
+    for seg in segments:
         flow = flow_name(seg.direction, seg.mode)
         new_flow = flow != previous_flow
         table.add_row(
@@ -211,10 +231,27 @@ def segment_table(report: ScenarioReport) -> Table:
             seg.segment if new_flow or seg.segment != previous_segment else "",
             seg.channel,
             *_segment_cells(seg),
-            end_section=False,
         )
         previous_flow, previous_segment = flow, seg.segment
     return table
+
+
+def segment_table(report: ScenarioReport) -> Table:
+    """TRS segments per flow, every case: mean, median, p90 (hours), shares within 24/48 h."""
+    level = f"{report.confidence:.0%}"
+    return _segments_table(
+        f"WCO TRS segments, hours (mean ± {level} CI half-width over replications)",
+        _headline(report),
+    )
+
+
+def channel_table(report: ScenarioReport) -> Table:
+    """Arrival->release and arrival->exit per flow split by risk channel."""
+    level = f"{report.confidence:.0%}"
+    return _segments_table(
+        f"By risk channel, hours (mean ± {level} CI half-width over replications)",
+        _by_channel(report),
+    )
 
 
 def outcome_table(report: ScenarioReport) -> Table | None:
@@ -306,9 +343,10 @@ def resource_table(report: ScenarioReport) -> Table:
 
 
 def print_report(console: Console, report: ScenarioReport, header: str) -> None:
-    """Print the header line and the tables: segments, resources, outcomes, overlong cases."""
+    """Print the header line and the tables: segments, channels, resources, outcomes, overlong."""
     console.print(header)
     console.print(segment_table(report))
+    console.print(channel_table(report))
     console.print(resource_table(report))
     for table in (outcome_table(report), overlong_table(report), overlong_list(report)):
         if table is not None:

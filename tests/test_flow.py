@@ -107,7 +107,7 @@ def test_flow_equals_sequential_and_stores_the_run(prefect_harness: None, tmp_pa
     artifacts = {a.key: a for a in artifacts_of(state.state_details.flow_run_id)}
     trs = artifacts["clearsim-trs-mmc-inspection"]
     assert trs.type == "markdown"
-    assert "| segment | channel |" in str(trs.data)
+    assert "| flow | segment | channel |" in str(trs.data)
     assert " ± " in str(trs.data)
     resources = artifacts["clearsim-resources-mmc-inspection"]
     assert resources.type == "table"
