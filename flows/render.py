@@ -186,7 +186,8 @@ def trs_markdown(report: ScenarioReport) -> str:
     for seg in _headline(report):
         cells = (flow_name(seg.direction, seg.mode), seg.segment, seg.channel, *_segment_cells(seg))
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "By risk channel:", "", header, rule]
+    if _by_channel(report):
+        lines += ["", "By risk channel:", "", header, rule]
     for seg in _by_channel(report):
         cells = (flow_name(seg.direction, seg.mode), seg.segment, seg.channel, *_segment_cells(seg))
         lines.append("| " + " | ".join(cells) + " |")
@@ -245,8 +246,10 @@ def segment_table(report: ScenarioReport) -> Table:
     )
 
 
-def channel_table(report: ScenarioReport) -> Table:
-    """Arrival->release and arrival->exit per flow split by risk channel."""
+def channel_table(report: ScenarioReport) -> Table | None:
+    """Arrival->release and arrival->exit per flow split by risk channel (None: no channels)."""
+    if not _by_channel(report):
+        return None
     level = f"{report.confidence:.0%}"
     return _segments_table(
         f"By risk channel, hours (mean ± {level} CI half-width over replications)",
@@ -344,10 +347,15 @@ def resource_table(report: ScenarioReport) -> Table:
 
 def print_report(console: Console, report: ScenarioReport, header: str) -> None:
     """Print the header line and the tables: segments, channels, resources, outcomes, overlong."""
-    console.print(header)
+    console.print(header, markup=False, highlight=False)
     console.print(segment_table(report))
-    console.print(channel_table(report))
-    console.print(resource_table(report))
-    for table in (outcome_table(report), overlong_table(report), overlong_list(report)):
+    tables = (
+        channel_table(report),
+        resource_table(report),
+        outcome_table(report),
+        overlong_table(report),
+        overlong_list(report),
+    )
+    for table in tables:
         if table is not None:
             console.print(table)

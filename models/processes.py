@@ -183,14 +183,21 @@ class SeaImportSpec(FrozenSpec):
         cranes = self.containers_per_call.mean * self.crane_move_min.mean
         roles = self.resources
         handling = self.pickup.yard_handling_min.mean
-        return {
+        remote = self.inspection.remote
+        remote_share = remote.share if remote else 0.0
+        video = remote.video_min.mean if remote and remote.method == "video" else 0.0
+        officers = boxes * (reviewed * self.document_review_min.mean + red * remote_share * video)
+        lanes = boxes * red * (1 - remote_share) * self.inspection.duration_min.mean
+        work = {
             roles.berth: calls * (self.berthing_min.mean + cranes + self.unberthing_min.mean),
             roles.quay_crane: boxes * self.crane_move_min.mean,
-            roles.yard_equipment: boxes * handling * (1 + red),
-            roles.document_officer: boxes * reviewed * self.document_review_min.mean,
-            roles.inspection_lane: boxes * red * self.inspection.duration_min.mean,
+            roles.yard_equipment: boxes * handling * (1 + red * (1 - remote_share)),
+            roles.document_officer: 0.0,
+            roles.inspection_lane: lanes,
             roles.gate_lane: boxes * 2 * self.pickup.gate_transaction_min.mean,
         }
+        work[roles.document_officer] += officers
+        return work
 
 
 class PriorityClass(FrozenSpec):

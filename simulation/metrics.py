@@ -162,11 +162,14 @@ def overlong_cases(
     """Measured cases whose ``segments`` ran past ``threshold_h`` (open ones up to ``end_min``).
 
     The seeds ask customs to monitor overlong unreleased declarations (SEED-003 s22): a case
-    counts when its segment took longer than the threshold, or when it started and had not
-    ended by the end of the run and had already been open longer than the threshold.
+    counts when its segment took longer than the threshold, or when it started, had not ended
+    by the end of the run (the case still unfinished) and had already been open longer than
+    the threshold. A finished case that never reached the segment's end (a cancelled order, a
+    flow without that milestone) is not overlong in it.
     """
     times = milestone_times(log)
     measured = measured_cases(log, times, window)
+    unfinished = ~np.asarray(log.cases.finished, dtype=bool)
     found: list[OverlongCase] = []
     for start, end in TRS_SEGMENTS:
         name = segment_name(start, end)
@@ -174,10 +177,11 @@ def overlong_cases(
             continue
         began = times[:, MILESTONES.index(start)]
         ended = times[:, MILESTONES.index(end)]
-        is_open = np.isnan(ended)
+        is_open = np.isnan(ended) & unfinished
         hours = (np.where(is_open, end_min, ended) - began) / 60.0
         with np.errstate(invalid="ignore"):
             over = measured & ~np.isnan(began) & (hours > threshold_h)
+        over &= ~np.isnan(ended) | is_open
         found.extend(
             OverlongCase(
                 case_id=log.case_name(case),

@@ -189,10 +189,14 @@ def test_overlong_cases_by_hand() -> None:
     log = _hand_log()
     (case,) = overlong_cases(log, Window(0, 100), 20.0, ("arrival->release",), 3600.0)
     assert case.hours == 30.0 and not case.open and case.case_id.endswith("000001")
-    # With release removed for b, it is open: elapsed to the end of the run (60 h) counts.
+    # With release removed for b and b unfinished, it is open: elapsed to the run's end counts.
     log.rows = [r for r in log.rows if not (r[0] == 1 and log.activities[r[1]] == "release")]
+    log.cases.finished[1] = False
     (case,) = overlong_cases(log, Window(0, 100), 20.0, ("arrival->release",), 3600.0)
     assert case.open and case.hours == 60.0
+    # A finished case that never reached release (cancelled) is not overlong.
+    log.cases.finished[1] = True
+    assert overlong_cases(log, Window(0, 100), 20.0, ("arrival->release",), 3600.0) == []
 
 
 def test_outcomes_count_measured_cases_of_their_process() -> None:
