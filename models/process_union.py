@@ -6,7 +6,10 @@ from typing import Annotated
 
 from pydantic import Field
 
+from models.direct_purchase import DirectPurchaseSpec
 from models.processes import SeaImportSpec, StationFlowSpec
 
-ProcessSpec = Annotated[SeaImportSpec | StationFlowSpec, Field(discriminator="kind")]
+ProcessSpec = Annotated[
+    SeaImportSpec | StationFlowSpec | DirectPurchaseSpec, Field(discriminator="kind")
+]
 """Any clearance process, chosen in YAML by ``kind``."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from models.scenario import Scenario
 from simulation.context import ProcessContext
+from simulation.direct_purchase import start_direct_purchase
 from simulation.sea_import import start_sea_import
 from simulation.station_flow import start_station_flow
 
@@ -15,6 +16,7 @@ Starter = Callable[[Any, ProcessContext], None]
 STARTERS: dict[str, Starter] = {
     "sea_import": start_sea_import,
     "station_flow": start_station_flow,
+    "cbec_9610": start_direct_purchase,
 }
 """``kind`` -> function that sets the process up and schedules its arrivals."""
 

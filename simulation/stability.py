@@ -47,8 +47,10 @@ def offered_utilisation(scenario: Scenario) -> dict[str, float]:
     for process in scenario.processes:
         if isinstance(process, SeaImportSpec):
             offered = _sea_import_work(process, scenario.horizon_min)
-        else:
+        elif isinstance(process, StationFlowSpec):
             offered = _station_flow_work(process, scenario.horizon_min)
+        else:
+            offered = process.offered_work_per_min(scenario.horizon_min)
         for resource, minutes in offered.items():
             work[resource] += minutes
     result = {}
