@@ -1,0 +1,239 @@
+"""直购进口 9610 direct-purchase import: parcels flown in, cleared one by one, handed to couriers.
+
+Actors and steps (DOMAIN.md section 2, "直购进口 9610"): consumers order and pay abroad; a flight
+lands a batch of parcels at Tianhe or Huahu; the cargo terminal breaks the batch down and seals
+it onto a truck, which drives to the express / CBEC supervision centre (Dongxihu, S32c); a dock
+team unloads the truck and inducts the parcels one by one onto the sorting line. Apart from that
+physical flow, each parcel's list (清单) is lodged, usually before the landing, and matched
+against the order, payment and waybill data (三单对碰); a list with missing or mismatched data is
+held until the data is corrected; the matched list is risk-screened. On the line every parcel
+passes an X-ray; a parcel flagged by the risk engine or with an abnormal image is unpacked by an
+officer (the red channel), and a few unpacked parcels are seized or returned. The others are
+released on their data (green). Released parcels are sorted to courier cages, leave the centre
+with the next courier pickup wave (exit) and reach the courier's hub (delivery).
+"""
+
+from __future__ import annotations
+
+import math
+
+import simpy
+
+from models.direct_purchase import DirectPurchaseSpec
+from models.vocabulary import Channel
+from simulation.context import ProcessContext
+from simulation.control import RunControl
+from simulation.direct_purchase_entities import Flight, Parcel, ParcelFactory
+from simulation.facilities import (
+    COMPLETE,
+    SCHEDULE,
+    START,
+    Facility,
+    Process,
+    delay,
+    milestone,
+)
+from simulation.fifo_line import FifoLine
+from simulation.network import Router
+from simulation.recorder import EventLog
+
+
+class SupervisionCentre:
+    """The collaborators of one 9610 process: facilities, sites, router, activity codes."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        spec: DirectPurchaseSpec,
+        facilities: dict[str, Facility],
+        log: EventLog,
+        router: Router,
+        control: RunControl,
+    ) -> None:
+        roles = spec.resources
+        self.spec = spec
+        self.log = log
+        self.router = router
+        self.control = control
+        self.unloaders = facilities[roles.unloader]
+        # Parcel queues run to thousands on a peak day: FIFO lines keep each arrival O(1).
+        self.xray_lines = FifoLine(env, facilities[roles.xray_line], log)
+        self.officers = FifoLine(env, facilities[roles.unpack_officer], log)
+        self.sorters = FifoLine(env, facilities[roles.sorter], log)
+        self.centre = log.node(spec.centre_node)
+        self.airport_codes = {name: log.node(name) for name in spec.airports}
+        self.destination_codes = {name: log.node(name) for name in spec.destinations}
+        self.minutes_per_parcel = 60.0 / spec.unloading_rate_per_hour
+        a = log.activity
+        self.arrival, self.lodgement = a("arrival"), a("lodgement")
+        self.release, self.exit, self.delivery = a("release"), a("exit"), a("delivery")
+        self.flight_arrival = a("flight_arrival", milestone=True)
+        self.truck_arrival = a("truck_arrival", milestone=True)
+        self.line_induction = a("line_induction", milestone=True)
+        self.aircraft_unloading, self.sealed_transfer = (
+            a("aircraft_unloading"),
+            a("sealed_transfer"),
+        )
+        self.truck_unloading = a("truck_unloading")
+        self.list_matching, self.data_correction = a("list_matching"), a("data_correction")
+        self.risk_screening, self.xray_scan = a("risk_screening"), a("xray_scan")
+        self.unpack_check, self.courier_sorting = a("unpack_check"), a("courier_sorting")
+        self.courier_wait, self.road_transport = a("courier_wait"), a("road_transport")
+        self.data_incomplete_held = log.outcome(spec.name, "data_incomplete_held")
+        self.seized_or_returned = log.outcome(spec.name, "seized_or_returned")
+
+    def next_pickup_min(self, now: float) -> float:
+        """Time of the first courier pickup wave at or after ``now``."""
+        courier = self.spec.courier
+        waves = math.ceil((now - courier.pickup_offset_min) / courier.pickup_interval_min)
+        return courier.pickup_offset_min + max(0, waves) * courier.pickup_interval_min
+
+
+def start_direct_purchase(spec: DirectPurchaseSpec, ctx: ProcessContext) -> None:
+    """Set up the supervision centre and schedule every flight landing before the admission limit.
+
+    Every measured parcel is announced to the run control now, so the run cannot end between two
+    flights; the flights and their parcels are created later, one advance window before each
+    landing, so a run that ends early never builds the parcels it would not reach.
+    """
+    ctx.log.declare_flow("import", "cbec_9610")
+    env = ctx.env
+    centre = SupervisionCentre(env, spec, dict(ctx.facilities), ctx.log, ctx.router, ctx.control)
+    factory = ParcelFactory(spec, ctx.streams)
+    schedule = [
+        (arrival_min, parcels, announce(ctx.control, arrival_min, parcels))
+        for arrival_min, parcels in factory.schedule(ctx.arrivals_until_min)
+    ]
+    env.process(flight_source(env, factory, centre, schedule))
+
+
+def announce(control: RunControl, arrival_min: float, parcels: int) -> bool:
+    """Register a flight's parcels with the run control; True when they are measured."""
+    measured = False
+    for _ in range(parcels):
+        measured = control.expect(arrival_min)
+    return measured
+
+
+def flight_source(
+    env: simpy.Environment,
+    factory: ParcelFactory,
+    centre: SupervisionCentre,
+    schedule: list[tuple[float, int, bool]],
+) -> Process:
+    """Create each flight with its parcels one advance window before it lands, in landing order."""
+    window_min = centre.spec.parcel_list.advance_window_min
+    for arrival_min, parcels, measured in schedule:
+        create_min = arrival_min - window_min
+        if create_min > env.now:
+            yield env.timeout(create_min - env.now)
+        flight = factory.flight(env, centre.log, arrival_min, parcels, measured)
+        env.process(flight_process(env, flight, centre))
+        for parcel in flight.parcels:
+            env.process(parcel_list(env, parcel, centre))
+
+
+def flight_process(env: simpy.Environment, flight: Flight, centre: SupervisionCentre) -> Process:
+    """Land, unload and seal, truck to the centre, dock: parcels are inducted while it unloads."""
+    log, spec = centre.log, centre.spec
+    airport = centre.airport_codes[flight.airport]
+    if flight.arrival_min > env.now:
+        yield env.timeout(flight.arrival_min - env.now)
+    milestone(env, log, flight.case, centre.flight_arrival, airport)
+    for parcel in flight.parcels:
+        milestone(env, log, parcel.case, centre.arrival, airport)
+        centre.control.arrive()
+    yield from delay(
+        env, log, flight.case, centre.aircraft_unloading, airport, flight.unloading_min
+    )
+    trip_min = centre.router.trip_min(flight.airport, spec.centre_node, flight.transfer_u)
+    yield from delay(env, log, flight.case, centre.sealed_transfer, airport, trip_min)
+    milestone(env, log, flight.case, centre.truck_arrival, centre.centre)
+    docks, emit, instance = centre.unloaders, log.rows.append, log.new_instance()
+    emit((flight.case, centre.truck_unloading, instance, SCHEDULE, env.now, docks.node, docks.code))
+    with docks.resource.request(priority=1) as request:
+        yield request
+        emit(
+            (flight.case, centre.truck_unloading, instance, START, env.now, docks.node, docks.code)
+        )
+        flight.dock_start_min = env.now
+        for parcel in flight.parcels:
+            env.process(parcel_clearance(env, parcel, centre))
+        unloading_min = flight.setup_min + len(flight.parcels) * centre.minutes_per_parcel
+        yield env.timeout(unloading_min)
+        emit(
+            (
+                flight.case,
+                centre.truck_unloading,
+                instance,
+                COMPLETE,
+                env.now,
+                docks.node,
+                docks.code,
+            )
+        )
+    log.cases.finished[flight.case] = True
+
+
+def parcel_list(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> Process:
+    """Lodge the list, match the three data sets, hold until corrected if incomplete, screen."""
+    log, node = centre.log, centre.centre
+    if parcel.lodgement_min > env.now:
+        yield env.timeout(parcel.lodgement_min - env.now)
+    milestone(env, log, parcel.case, centre.lodgement, node)
+    yield from delay(env, log, parcel.case, centre.list_matching, node, parcel.matching_min)
+    if parcel.incomplete:
+        # Missing or mismatched order, payment or waybill data: no release until re-sent.
+        milestone(env, log, parcel.case, centre.data_incomplete_held, node)
+        yield from delay(env, log, parcel.case, centre.data_correction, node, parcel.correction_min)
+    yield from delay(env, log, parcel.case, centre.risk_screening, node, parcel.screening_min)
+    parcel.declared.succeed()
+
+
+def parcel_clearance(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> Process:
+    """Induct, X-ray, unpack if flagged, release (or seize), sort, leave with a courier wave."""
+    log, node = centre.log, centre.centre
+    induction_min = (
+        parcel.flight.dock_start_min
+        + parcel.flight.setup_min
+        + (parcel.index + 1) * centre.minutes_per_parcel
+    )
+    if induction_min > env.now:
+        yield env.timeout(induction_min - env.now)
+    milestone(env, log, parcel.case, centre.line_induction, node)
+    # Every 9610 parcel passes the X-ray on the sorting line (the model's assumption).
+    yield from centre.xray_lines.serve(parcel.case, centre.xray_scan, parcel.xray_min)
+    if not parcel.declared.triggered:
+        yield parcel.declared
+    log.cases.channel[parcel.case] = int(Channel.RED if parcel.unpacked else Channel.GREEN)
+    if parcel.unpacked:
+        yield from centre.officers.serve(parcel.case, centre.unpack_check, parcel.unpack_min)
+        if parcel.seized:
+            seize(env, parcel, centre)
+            return
+    milestone(env, log, parcel.case, centre.release, node)
+    yield from centre.sorters.serve(parcel.case, centre.courier_sorting, parcel.sorting_min)
+    wait_min = centre.next_pickup_min(env.now) - env.now
+    yield from delay(env, log, parcel.case, centre.courier_wait, node, wait_min)
+    milestone(env, log, parcel.case, centre.exit, node)
+    centre.control.exit()
+    spec = centre.spec
+    trip_min = centre.router.trip_min(spec.centre_node, parcel.destination, parcel.trip_u)
+    yield from delay(env, log, parcel.case, centre.road_transport, node, trip_min)
+    milestone(env, log, parcel.case, centre.delivery, centre.destination_codes[parcel.destination])
+    log.cases.finished[parcel.case] = True
+    centre.control.finish(parcel.measured)
+
+
+def seize(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+    """A seized or returned parcel leaves the customs flow at the centre, never released.
+
+    It records ``exit`` when handed to the seizure store or the return carrier, so that it is
+    not counted as still in the system; it records no ``release`` and no ``delivery``.
+    """
+    log, node = centre.log, centre.centre
+    milestone(env, log, parcel.case, centre.seized_or_returned, node)
+    milestone(env, log, parcel.case, centre.exit, node)
+    centre.control.exit()
+    log.cases.finished[parcel.case] = True
+    centre.control.finish(parcel.measured)

@@ -1,0 +1,74 @@
+"""A first-come-first-served line in front of a facility, for queues thousands of parcels long.
+
+SimPy's ``PriorityResource`` keeps its waiting requests in a list it re-sorts on every request,
+so a queue of n requests costs O(n) per arrival: a flight's thousand parcels queueing for one
+X-ray line make that quadratic. A :class:`FifoLine` holds the waiting jobs in a deque (append and
+pop, no sort) and lets one feeder per server take them in arrival order, each feeder requesting a
+server of the facility as :func:`simulation.facilities.serve` would. The facility's
+shift blockers therefore work unchanged, and the rows recorded are those ``serve`` records:
+schedule when the job joins the line, start when a server takes it, complete when it is done.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import simpy
+
+from simulation.facilities import COMPLETE, SCHEDULE, START, Facility, Process
+from simulation.recorder import EventLog
+
+
+@dataclass(slots=True, eq=False)
+class _Job:
+    case: int
+    activity: int
+    instance: int
+    duration: float
+    done: simpy.Event
+
+
+class FifoLine:
+    """One FIFO queue of equal-priority jobs in front of every server of ``facility``."""
+
+    __slots__ = ("_env", "_idle", "_log", "_waiting", "facility")
+
+    def __init__(self, env: simpy.Environment, facility: Facility, log: EventLog) -> None:
+        self._env = env
+        self._log = log
+        self._waiting: deque[_Job] = deque()
+        self._idle: deque[simpy.Event] = deque()  # wake-up calls of feeders with nothing to do
+        self.facility = facility
+        for _ in range(facility.capacity):
+            env.process(self._feeder())
+
+    def serve(self, case: int, activity: int, duration: float) -> Process:
+        """Join the line, be served for ``duration`` by one server, recording three lifecycles."""
+        env, log, facility = self._env, self._log, self.facility
+        job = _Job(case, activity, log.new_instance(), duration, env.event())
+        log.rows.append(
+            (case, activity, job.instance, SCHEDULE, env.now, facility.node, facility.code)
+        )
+        self._waiting.append(job)
+        if self._idle:
+            self._idle.popleft().succeed()
+        yield job.done
+
+    def _feeder(self) -> Process:
+        """Take the oldest waiting job, hold a server of the facility for it, repeat."""
+        env, emit, facility = self._env, self._log.rows.append, self.facility
+        node, code = facility.node, facility.code
+        while True:
+            if not self._waiting:
+                wake = env.event()
+                self._idle.append(wake)
+                yield wake
+                continue  # another feeder woken at the same instant may have taken the job
+            job = self._waiting.popleft()
+            with facility.resource.request(priority=1) as request:
+                yield request
+                emit((job.case, job.activity, job.instance, START, env.now, node, code))
+                yield env.timeout(job.duration)
+                emit((job.case, job.activity, job.instance, COMPLETE, env.now, node, code))
+            job.done.succeed()
