@@ -7,12 +7,18 @@ from typing import Annotated
 from pydantic import Field
 
 from models.air_cargo import AirCargoSpec
+from models.bonded_import import BondedImportSpec
 from models.processes import SeaImportSpec, StationFlowSpec
 from models.rail_import import RailImportSpec
 from models.sea_export import SeaExportSpec
 
 ProcessSpec = Annotated[
-    SeaImportSpec | StationFlowSpec | SeaExportSpec | RailImportSpec | AirCargoSpec,
+    SeaImportSpec
+    | StationFlowSpec
+    | SeaExportSpec
+    | RailImportSpec
+    | AirCargoSpec
+    | BondedImportSpec,
     Field(discriminator="kind"),
 ]
 """Any clearance process, chosen in YAML by ``kind``."""

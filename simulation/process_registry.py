@@ -7,6 +7,7 @@ from typing import Any
 
 from models.scenario import Scenario
 from simulation.air_cargo import start_air_cargo
+from simulation.bonded_import import start_bonded_import
 from simulation.context import ProcessContext
 from simulation.rail_import import start_rail_import
 from simulation.sea_export import start_sea_export
@@ -21,6 +22,7 @@ STARTERS: dict[str, Starter] = {
     "sea_export": start_sea_export,
     "rail_import": start_rail_import,
     "air_cargo": start_air_cargo,
+    "cbec_1210": start_bonded_import,
 }
 """``kind`` -> function that sets the process up and schedules its arrivals."""
 
