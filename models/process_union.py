@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from models.air_cargo import AirCargoSpec
+from models.bonded_import import BondedImportSpec
 from models.direct_purchase import DirectPurchaseSpec
 from models.processes import SeaImportSpec, StationFlowSpec
 from models.rail_import import RailImportSpec
@@ -18,6 +19,7 @@ ProcessSpec = Annotated[
     | SeaExportSpec
     | RailImportSpec
     | AirCargoSpec
+    | BondedImportSpec
     | DirectPurchaseSpec,
     Field(discriminator="kind"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from models.scenario import Scenario
 from simulation.air_cargo import start_air_cargo
+from simulation.bonded_import import start_bonded_import
 from simulation.context import ProcessContext
 from simulation.direct_purchase import start_direct_purchase
 from simulation.rail_import import start_rail_import
@@ -23,6 +24,7 @@ STARTERS: dict[str, Starter] = {
     "rail_import": start_rail_import,
     "air_cargo": start_air_cargo,
     "cbec_9610": start_direct_purchase,
+    "cbec_1210": start_bonded_import,
 }
 """``kind`` -> function that sets the process up and schedules its arrivals."""
 

@@ -1,0 +1,302 @@
+"""1210 entities: consumer orders and stock batches, each drawing its attributes at creation.
+
+Every attribute an order might need on any path (stock, mismatch, limits, review, X-ray, the
+second parcel, every duration) is drawn when the order is created, each from its own named
+stream, in arrival order. So the k-th order of a replication is the same order in every scenario
+that shares those specs (the pilot on or off, say): common random numbers by construction.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.bonded_import import BondedImportSpec
+from models.distributions import Duration
+from simulation.arrivals import arrival_times
+from simulation.cbec_rules import LimitDecision, limit_decision, order_tax_cny
+from simulation.control import RunControl
+from simulation.recorder import EventLog
+from simulation.rng import Purpose, Streams
+from simulation.sampling import DurationSampler, UniformSampler, choose, draw_counts
+
+
+@dataclass(slots=True, eq=False)
+class StockBatch:
+    """A replenishment batch (not a shipment of the TRS): SKUs and units it books in."""
+
+    case: int
+    departure_min: float
+    units: tuple[tuple[int, int], ...]
+    """(SKU, units) pairs, SKUs distinct, in ascending SKU order."""
+    trip_u: float
+    entry_min: float
+    spot_checked: bool
+    spot_check_min: float
+
+
+@dataclass(slots=True, eq=False)
+class ConsumerOrder:
+    """One consumer order (a shipment case) with its pre-drawn attributes.
+
+    Money in CNY, durations in minutes; ``*_u`` are uniforms that fix a trip's pace.
+    """
+
+    case: int
+    measured: bool
+    arrival_min: float
+    destination: str
+    sku: int
+    quantity: int
+    value_cny: float
+    prior_annual_cny: float
+    decision: LimitDecision
+    tax_cny: float
+    mixed: bool
+    mismatch: bool
+    corrected: bool
+    flagged: bool
+    xray: bool
+    abnormal: bool
+    push_min: float
+    review_min: float
+    second_review_min: float
+    correction_min: float
+    officer_min: float
+    pick_min: float
+    extra_pick_min: float
+    nonbonded_pick_min: float
+    xray_min: float
+    unpack_min: float
+    gate_min: float
+    handover_min: float
+    trip_u: float
+    nonbonded_trip_u: float
+
+
+def sku_popularity(skus: int, exponent: float) -> np.ndarray:
+    """Zipf shares of SKUs ranked by popularity: ``(rank + 1) ** -exponent``, normalised."""
+    weights = np.arange(1, skus + 1, dtype=float) ** -exponent
+    shares: np.ndarray = weights / weights.sum()
+    return shares
+
+
+class OrderFactory:
+    """Creates orders and stock batches, drawing every attribute from its own stream."""
+
+    def __init__(self, spec: BondedImportSpec, streams: Streams) -> None:
+        self.spec = spec
+        name = spec.name
+
+        def durations(purpose: Purpose, label: str, dist: Duration) -> DurationSampler:
+            return DurationSampler(dist, streams.generator(purpose, name, label))
+
+        def uniforms(purpose: Purpose, label: str) -> UniformSampler:
+            return UniformSampler(streams.generator(purpose, name, label))
+
+        def normals(label: str) -> np.random.Generator:
+            return streams.generator(Purpose.ATTRIBUTES, name, label)
+
+        o, d, x = spec.order, spec.declaration, spec.exit_supervision
+        self._streams = streams
+        self._times: list[float] = []
+        self._quantities: list[int] = []
+        self._values: list[float] = []
+        self._priors: list[float] = []
+        self._measured: list[bool] = []
+        self.popularity = sku_popularity(spec.stock.skus, spec.stock.popularity_exponent)
+        self._cumulative = np.cumsum(self.popularity)
+        self._cumulative[-1] = math.inf  # every uniform falls in some SKU
+        ct = streams.generator(Purpose.ATTRIBUTES, name, "sku_consumption_tax")
+        liable = ct.random(spec.stock.skus) < o.consumption_tax_share
+        self.sku_ct_rate = np.where(liable, o.consumption_tax_rate, 0.0)
+        self._sku = uniforms(Purpose.ATTRIBUTES, "sku")
+        self._quantity_rng = streams.generator(Purpose.ATTRIBUTES, name, "quantity")
+        self._value_rng = normals("unit_value")
+        self._prior_rng = normals("prior_annual_spend")
+        self._mixed = uniforms(Purpose.ATTRIBUTES, "nonbonded_item")
+        self._destination = uniforms(Purpose.ROUTING, "destination")
+        self._mismatch = uniforms(Purpose.DECLARATION, "three_document_mismatch")
+        self._corrected = uniforms(Purpose.DECLARATION, "corrected")
+        self._flagged = uniforms(Purpose.RISK, "document_review")
+        self._xray = uniforms(Purpose.INSPECTION, "xray_sample")
+        self._abnormal = uniforms(Purpose.INSPECTION, "abnormal_image")
+        self._trip = uniforms(Purpose.TRANSPORT, "trip")
+        self._nonbonded_trip = uniforms(Purpose.TRANSPORT, "nonbonded_trip")
+        self._push = durations(Purpose.DECLARATION, "data_push", d.data_push_min)
+        self._review = durations(Purpose.RISK, "auto_review", d.auto_review_min)
+        self._second_review = durations(Purpose.RISK, "second_review", d.auto_review_min)
+        self._correction = durations(Purpose.DECLARATION, "correction", d.correction_min)
+        self._officer = durations(Purpose.REVIEW, "document_review", d.document_review_min)
+        self._pick = durations(Purpose.SERVICE, "pick_pack", x.pick_pack_min)
+        self._extra_pick = durations(
+            Purpose.SERVICE, "extra_pick", spec.same_warehouse.extra_pick_min
+        )
+        self._nonbonded_pick = durations(
+            Purpose.SERVICE, "nonbonded_pick_pack", spec.nonbonded_parcel.pick_pack_min
+        )
+        self._xray_min = durations(Purpose.INSPECTION, "xray", x.xray_min)
+        self._unpack = durations(Purpose.INSPECTION, "unpack", x.unpack_min)
+        self._gate = durations(Purpose.GATE, "gate_association", x.gate_association_min)
+        self._handover = durations(Purpose.GATE, "handover", spec.nonbonded_parcel.handover_min)
+        self._destinations = tuple(spec.destinations)
+        self._destination_shares = tuple(spec.destinations.values())
+
+    def daily_demand(self) -> np.ndarray:
+        """Expected units demanded per day of each SKU (multiplier included)."""
+        units_per_day = self.spec.orders_per_day() * self.spec.order.quantity.mean
+        demand: np.ndarray = units_per_day * self.popularity
+        return demand
+
+    def initial_units(self) -> list[int]:
+        """Stock of each SKU at the start: ``initial_stock_days`` of its expected demand."""
+        days = self.spec.stock.initial_stock_days
+        return [math.ceil(days * units) for units in self.daily_demand().tolist()]
+
+    def plan_orders(self, control: RunControl, until_min: float) -> int:
+        """Draw the arrival times and amounts of every order placed before ``until_min``.
+
+        Orders are registered with run control now (so the run knows how many measured ones
+        to wait for) and created one by one when they arrive (:meth:`order`), in arrival order,
+        so their draws do not depend on when the run stops. Returns the number of orders.
+        """
+        spec, o = self.spec, self.spec.order
+        rng = self._streams.generator(Purpose.ARRIVALS, spec.name, "orders")
+        times = arrival_times(spec.order_arrivals(), rng, until_min)
+        n = len(times)
+        quantities = draw_counts(o.quantity, self._quantity_rng, n)
+        units = o.unit_value_median_cny * np.exp(
+            o.unit_value_sigma * self._value_rng.standard_normal(n)
+        )
+        priors = o.prior_annual_spend_median_cny * np.exp(
+            o.prior_annual_spend_sigma * self._prior_rng.standard_normal(n)
+        )
+        self._times = times.tolist()
+        self._quantities = quantities.tolist()
+        self._values = (units * quantities).tolist()
+        self._priors = priors.tolist()
+        self._measured = [control.expect(t) for t in self._times]
+        return n
+
+    def arrival_min(self, index: int) -> float:
+        """When the ``index``-th order is placed."""
+        return self._times[index]
+
+    def order(self, log: EventLog, index: int) -> ConsumerOrder:
+        """Create the ``index``-th order (call in arrival order: draws are taken in sequence)."""
+        return self._order(
+            log,
+            self._measured[index],
+            self._times[index],
+            self._quantities[index],
+            self._values[index],
+            self._priors[index],
+        )
+
+    def _order(
+        self,
+        log: EventLog,
+        measured: bool,
+        arrival_min: float,
+        quantity: int,
+        value_cny: float,
+        prior_cny: float,
+    ) -> ConsumerOrder:
+        spec = self.spec
+        d, x = spec.declaration, spec.exit_supervision
+        sku = int(np.searchsorted(self._cumulative, self._sku(), side="right"))
+        decision = limit_decision(value_cny, quantity, prior_cny, spec.limits)
+        tax = order_tax_cny(
+            value_cny,
+            spec.order.vat_rate,
+            float(self.sku_ct_rate[sku]),
+            decision,
+            spec.limits.tax_factor,
+        )
+        mixed = self._mixed() < spec.order.nonbonded_share
+        destination = self._destinations[choose(self._destination_shares, self._destination())]
+        case = log.new_case(
+            "order",
+            spec.name,
+            mode="cbec_1210",
+            case_class="mixed" if mixed else "bonded",
+            direct_path=mixed and spec.same_warehouse.enabled,
+            destination=destination,
+        )
+        return ConsumerOrder(
+            case=case,
+            measured=measured,
+            arrival_min=arrival_min,
+            destination=destination,
+            sku=sku,
+            quantity=quantity,
+            value_cny=value_cny,
+            prior_annual_cny=prior_cny,
+            decision=decision,
+            tax_cny=tax,
+            mixed=mixed,
+            mismatch=self._mismatch() < d.mismatch_share,
+            corrected=self._corrected() >= d.uncorrected_share,
+            flagged=self._flagged() < d.review_share,
+            xray=self._xray() < x.xray_share,
+            abnormal=self._abnormal() < x.abnormal_share,
+            push_min=self._push(),
+            review_min=self._review(),
+            second_review_min=self._second_review(),
+            correction_min=self._correction(),
+            officer_min=self._officer(),
+            pick_min=self._pick(),
+            extra_pick_min=self._extra_pick(),
+            nonbonded_pick_min=self._nonbonded_pick(),
+            xray_min=self._xray_min(),
+            unpack_min=self._unpack(),
+            gate_min=self._gate(),
+            handover_min=self._handover(),
+            trip_u=self._trip(),
+            nonbonded_trip_u=self._nonbonded_trip(),
+        )
+
+    def batches(self, log: EventLog, until_min: float) -> list[StockBatch]:
+        """Every replenishment batch leaving the origin before ``until_min``, in order.
+
+        A batch restocks ``skus_per_batch`` distinct SKUs drawn uniformly; each gets the
+        expected demand until that SKU's next restock, times ``supply_ratio``.
+        """
+        spec, stock, name = self.spec, self.spec.stock, self.spec.name
+        rng = self._streams.generator(Purpose.ARRIVALS, name, "stock_batches")
+        times = arrival_times(stock.batches, rng, until_min).tolist()
+        pick_rng = self._streams.generator(Purpose.BATCH_SIZE, name, "batch_skus")
+        trip = UniformSampler(self._streams.generator(Purpose.TRANSPORT, name, "batch_trip"))
+        checked = UniformSampler(self._streams.generator(Purpose.INSPECTION, name, "spot_check"))
+        entry = DurationSampler(
+            stock.entry_declaration_min,
+            self._streams.generator(Purpose.PORT_OPERATIONS, name, "entry_declaration"),
+        )
+        check_min = DurationSampler(
+            stock.spot_check_min,
+            self._streams.generator(Purpose.INSPECTION, name, "spot_check_duration"),
+        )
+        per_day = stock.batches.mean_rate_per_min(1440.0) * 1440.0
+        restock_days = stock.skus / (stock.skus_per_batch * per_day)
+        demand = self.daily_demand() * restock_days * stock.supply_ratio
+        batches = []
+        for departure in times:
+            skus = np.sort(pick_rng.choice(stock.skus, size=stock.skus_per_batch, replace=False))
+            units = tuple((int(s), math.ceil(float(demand[s]))) for s in skus.tolist())
+            case = log.new_case(
+                "stock_batch", name, shipment=False, mode="cbec_1210", destination=spec.zone_node
+            )
+            batches.append(
+                StockBatch(
+                    case=case,
+                    departure_min=departure,
+                    units=units,
+                    trip_u=trip(),
+                    entry_min=entry(),
+                    spot_checked=checked() < stock.spot_check_share,
+                    spot_check_min=check_min(),
+                )
+            )
+        return batches
