@@ -109,7 +109,8 @@ class RunSummary:
     """The small, serialisable result of one replication: counts, TRS segments, resources.
 
     ``measured`` cases arrived within the measurement window; ``censored`` of them had not left
-    the customs area (no exit) when the run stopped at the drain limit, so their segments past
+    the customs area (no exit) and were still in progress when the run stopped at the drain
+    limit (a cancelled order is finished, not censored), so their segments past
     the last milestone they reached are missing from the statistics. ``outcomes`` counts the
     named outcomes of measured cases; ``overlong`` lists measured cases past the scenario's
     monitoring threshold.

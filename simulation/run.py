@@ -93,7 +93,13 @@ def summarise(
         completed=control.exited,
         in_system=control.in_system,
         measured=int(measured.sum()),
-        censored=int((measured & np.isnan(times[:, MILESTONES.index("exit")])).sum()),
+        censored=int(
+            (
+                measured
+                & np.isnan(times[:, MILESTONES.index("exit")])
+                & ~np.asarray(log.cases.finished, dtype=bool)
+            ).sum()
+        ),
         events=len(log.rows),
         end_time_min=end_time_min,
         segments=tuple(segment_stats(log, window)),
