@@ -1,6 +1,6 @@
 """Air cargo at an airport: conventional clearance and the three airside reforms.
 
-Actors and steps (DOMAIN.md section 2, "空侧直转 / 机坪直提 / 机坪直装"; SEED-003 section 2): a
+Actors and steps (docs/background/air-cargo-model.md; SEED-003 section 2): a
 cargo flight arrives, takes a stand (on-blocks) and is offloaded ULD by ULD; it departs when its
 turnaround ends, taking the outbound ULDs that reached the stand before loading closed.
 

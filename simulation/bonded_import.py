@@ -1,6 +1,6 @@
 """网购保税进口 1210 bonded e-commerce import: bonded stock in a zone, released per order.
 
-Actors and steps (DOMAIN.md section 2, "网购保税进口 1210"; S27, S28, S29): a firm's bulk stock
+Actors and steps (docs/background/cbec-1210-model.md; S27, S28, S29): a firm's bulk stock
 leaves the port by road, enters the bonded zone under normal entry, a share is spot-checked by
 customs (<= 2 days, S27b) and the batch is booked on the bonded account. A consumer order takes
 units of its SKU (or waits for the next batch, and is cancelled if none comes in time). The

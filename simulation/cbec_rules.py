@@ -41,7 +41,7 @@ def cbec_tax_rate(vat_rate: float, ct_rate: float, factor: float) -> float:
     """Comprehensive rate ``(CT + VAT) / (1 - CT) * factor``, tariff 0 (S29b).
 
     ``factor`` is 0.7 within the limits (70% of statutory VAT and CT, S29) and 1 for the
-    indivisible exception taxed in full. Examples (DOMAIN 1c): VAT 13%, no CT, factor 0.7 gives
+    indivisible exception taxed in full. Examples (sources 1c): VAT 13%, no CT, factor 0.7 gives
     9.1%; with 15% CT, 23.1%.
     """
     if not 0 <= ct_rate < 1:

@@ -1,6 +1,6 @@
 """直购进口 9610 direct-purchase import: parcels flown in, cleared one by one, handed to couriers.
 
-Actors and steps (DOMAIN.md section 2, "直购进口 9610"): consumers order and pay abroad; a flight
+Actors and steps (docs/background/cbec-9610-model.md): consumers order and pay abroad; a flight
 lands a batch of parcels at Tianhe or Huahu; the cargo terminal breaks the batch down and seals
 it onto a truck, which drives to the express / CBEC supervision centre (Dongxihu, S32c); a dock
 team unloads the truck and inducts the parcels one by one onto the sorting line. Apart from that

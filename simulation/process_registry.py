@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from models.scenario import Scenario
 from simulation.air_cargo import start_air_cargo
 from simulation.bonded_import import start_bonded_import
 from simulation.context import ProcessContext
@@ -29,7 +28,7 @@ STARTERS: dict[str, Starter] = {
 """``kind`` -> function that sets the process up and schedules its arrivals."""
 
 
-def start_processes(scenario: Scenario, context: ProcessContext) -> None:
-    """Start every process of the scenario, in the order the scenario lists them."""
-    for process in scenario.processes:
+def start_processes(processes: Sequence[Any], context: ProcessContext) -> None:
+    """Start every process given, in the order given (the scenario's order)."""
+    for process in processes:
         STARTERS[process.kind](process, context)

@@ -1,6 +1,6 @@
 """中欧班列 China-Europe rail import: conventional transit, rail fast clearance, bonded storage.
 
-Actors and steps (DOMAIN.md section 2, "铁路快速通关"; S32): a train from Europe reaches the border
+Actors and steps (docs/background/rail-import-model.md; S32): a train from Europe reaches the border
 port and is handled there (gauge change). Conventionally the transit (转关) declaration and its
 formalities hold the train at the border; each box records them (``transit_formalities``). The
 train runs to the inland terminal (Wujiashan) over the network; its arrival there is every box's

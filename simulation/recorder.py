@@ -160,6 +160,15 @@ class EventLog:
         self._instances += 1
         return self._instances
 
+    @property
+    def instance_count(self) -> int:
+        """How many activity-instance ids have been handed out."""
+        return self._instances
+
+    def reserve_instances(self, count: int) -> None:
+        """Hand out ids after ``count`` from now on (ids below it are taken by merged rows)."""
+        self._instances = max(self._instances, count)
+
     def columns(self) -> dict[str, np.ndarray]:
         """The rows as numpy columns (case, activity, instance, lifecycle, time, node, resource).
 

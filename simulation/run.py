@@ -13,6 +13,8 @@ from models.vocabulary import MILESTONES
 from simulation.context import ProcessContext
 from simulation.control import RunControl
 from simulation.facilities import Facility
+from simulation.groups import ProcessGroup, independent_groups
+from simulation.log_merge import merge_logs
 from simulation.metrics import (
     Window,
     measured_cases,
@@ -37,21 +39,54 @@ class RunResult:
     log: EventLog
 
 
+@dataclass(frozen=True)
+class RunCounts:
+    """Cases that arrived, that left (exit), and that were still in the system at the end."""
+
+    arrived: int
+    exited: int
+    in_system: int
+
+
 def simulate(
     scenario: Scenario, replication: int, root_seed: int
-) -> tuple[EventLog, RunControl, float]:
-    """Run one replication; return its event log, final counts and the simulated end time."""
-    env = simpy.Environment()
-    log = EventLog(nodes=tuple(scenario.network.nodes), resources=tuple(scenario.resources))
+) -> tuple[EventLog, RunCounts, float]:
+    """Run one replication; return its event log, final counts and the simulated end time.
+
+    Groups of processes that share no resource run one after the other, each in its own
+    environment until its own measured cases are done (see :mod:`simulation.groups`); their
+    logs are merged in time order.
+    """
     streams = Streams(root_seed, replication)
     router = Router(build_graph(scenario.network))
+    logs, controls, ends = [], [], []
+    for group in independent_groups(scenario):
+        log, control, end = _simulate_group(scenario, group, streams, router)
+        logs.append(log)
+        controls.append(control)
+        ends.append(end)
+    counts = RunCounts(
+        arrived=sum(c.arrived for c in controls),
+        exited=sum(c.exited for c in controls),
+        in_system=sum(c.in_system for c in controls),
+    )
+    return merge_logs(logs), counts, max(ends)
+
+
+def _simulate_group(
+    scenario: Scenario, group: ProcessGroup, streams: Streams, router: Router
+) -> tuple[EventLog, RunControl, float]:
+    env = simpy.Environment()
+    log = EventLog(nodes=tuple(scenario.network.nodes), resources=tuple(scenario.resources))
     control = RunControl(env, scenario.horizon_min)
     stop_min = scenario.horizon_min + scenario.drain_limit_min
     # Steady state keeps the system loaded while measured cases finish; terminating runs stop
     # admitting work at the horizon.
     arrivals_until = stop_min if scenario.kind == "steady_state" else scenario.horizon_min
-    facilities = {
-        name: Facility(
+    facilities = {}
+    for name in group.resources:
+        spec = scenario.resources[name]
+        facilities[name] = Facility(
             env,
             name,
             spec.capacity,
@@ -59,10 +94,9 @@ def simulate(
             log,
             closed_intervals(scenario.calendars[spec.calendar], scenario.start, stop_min),
         )
-        for name, spec in scenario.resources.items()
-    }
     start_processes(
-        scenario, ProcessContext(env, log, facilities, router, control, streams, arrivals_until)
+        group.processes,
+        ProcessContext(env, log, facilities, router, control, streams, arrivals_until),
     )
     control.check()
     # The window's resource figures need every shift change up to its end, even when all
@@ -77,7 +111,7 @@ def summarise(
     replication: int,
     root_seed: int,
     log: EventLog,
-    control: RunControl,
+    counts: RunCounts,
     end_time_min: float,
 ) -> RunSummary:
     """The replication's :class:`RunSummary`, computed from its event log."""
@@ -89,9 +123,9 @@ def summarise(
         scenario_hash=scenario.scenario_hash,
         replication=replication,
         root_seed=root_seed,
-        arrived=control.arrived,
-        completed=control.exited,
-        in_system=control.in_system,
+        arrived=counts.arrived,
+        completed=counts.exited,
+        in_system=counts.in_system,
         measured=int(measured.sum()),
         censored=int(
             (
@@ -119,8 +153,8 @@ def summarise(
 
 def run_replication(scenario: Scenario, replication: int, root_seed: int) -> RunResult:
     """Simulate replication ``replication`` of ``scenario`` from ``root_seed``."""
-    log, control, end = simulate(scenario, replication, root_seed)
-    summary = summarise(scenario, replication, root_seed, log, control, end)
+    log, counts, end = simulate(scenario, replication, root_seed)
+    summary = summarise(scenario, replication, root_seed, log, counts, end)
     return RunResult(summary=summary, log=log)
 
 

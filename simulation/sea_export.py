@@ -1,6 +1,6 @@
 """Sea (river) export of containers: conventional clearance and 抵港直装 direct loading on arrival.
 
-Actors and steps (DOMAIN.md section 2, "抵港直装" and "提前申报"; S1, S25): an export vessel call
+Actors and steps (docs/background/sea-export-model.md; S1, S25): an export vessel call
 arrives, waits for a berth and opens its loading window. Its containers come by truck to the
 port gate (``arrival``) before the cut-off; the terminal sends the arrival report (运抵报告); the
 declarant lodges the export declaration after arrival or in advance (at most 3 days before,

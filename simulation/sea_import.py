@@ -1,6 +1,6 @@
 """Sea (river) import of containers: conventional clearance and 船边直提 ship-side direct pickup.
 
-Actors and steps (DOMAIN.md section 2, "Baseline sea import" and "船边直提"): a vessel call
+Actors and steps (docs/background/sea-import-model.md): a vessel call
 arrives and waits for a berth; quay cranes discharge its boxes to the yard; the declarant lodges
 the declaration after arrival or in advance (提前申报); the risk engine screens it into the green,
 yellow or red channel; yellow and red get a document review by an officer; red boxes are moved

@@ -29,7 +29,7 @@ def every_simulated_log_is_checked() -> Iterator[None]:
 
     def checked(
         scenario: Scenario, replication: int, root_seed: int
-    ) -> tuple[EventLog, simulation.run.RunControl, float]:
+    ) -> tuple[EventLog, simulation.run.RunCounts, float]:
         log, control, end = original(scenario, replication, root_seed)
         check_event_log(log)
         return log, control, end
