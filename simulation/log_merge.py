@@ -14,6 +14,7 @@ def merge_logs(logs: Sequence[EventLog]) -> EventLog:
     Case and activity-instance ids are offset group by group (the first group keeps its own);
     rows of equal time keep their group's recording order, groups in the order given. Node and
     resource codes are shared, since every group's log registers the scenario's full lists.
+    The group logs are consumed: their rows are released as they are copied, to bound memory.
     """
     if len(logs) == 1:
         return logs[0]
@@ -46,6 +47,7 @@ def merge_logs(logs: Sequence[EventLog]) -> EventLog:
                 for case, activity, instance, lifecycle, time, node, resource in log.rows
             ]
         )
+        log.rows = []
         _append_cases(merged.cases, log.cases)
         merged.capacity_rows.extend(log.capacity_rows)
         case_offset += len(log.cases)
