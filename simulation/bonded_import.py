@@ -36,8 +36,8 @@ from simulation.cbec_rules import LimitDecision
 from simulation.context import ProcessContext
 from simulation.control import RunControl
 from simulation.facilities import Facility, Process, delay, milestone, serve
+from simulation.fifo_line import FifoLine
 from simulation.network import Router
-from simulation.pick_queue import PickQueue
 
 MINUTES_PER_DAY = 1440.0
 Outcome = Generator[simpy.Event, Any, bool]
@@ -74,8 +74,8 @@ class BondedZone:
         self.router: Router = ctx.router
         self.control: RunControl = ctx.control
         self.stock = stock
-        self.pickers = PickQueue(ctx.env, ctx.facilities[roles.picker], log)
-        self.nonbonded_pickers = PickQueue(ctx.env, ctx.facilities[roles.nonbonded_picker], log)
+        self.pickers = FifoLine(ctx.env, ctx.facilities[roles.picker], log)
+        self.nonbonded_pickers = FifoLine(ctx.env, ctx.facilities[roles.nonbonded_picker], log)
         self.officers: Facility = ctx.facilities[roles.document_officer]
         self.xray_lines: Facility = ctx.facilities[roles.xray_line]
         self.unpack_officers: Facility = ctx.facilities[roles.unpack_officer]
@@ -214,7 +214,7 @@ def fulfilment(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -
     if order.mixed:
         milestone(env, log, case, zone.one_parcel_mixed if pilot else zone.split_two_parcels, node)
     second = env.process(nonbonded_parcel(env, order, zone)) if order.mixed and not pilot else None
-    yield from zone.pickers.serve(env, case, zone.pick_pack, pick_min)
+    yield from zone.pickers.serve(case, zone.pick_pack, pick_min)
     if order.xray:
         yield from serve(env, zone.xray_lines, log, case, zone.xray_check, order.xray_min)
         if order.abnormal:
@@ -239,7 +239,7 @@ def nonbonded_parcel(env: simpy.Environment, order: ConsumerOrder, zone: BondedZ
     """Without the pilot: the non-bonded item, picked in its own warehouse, a second parcel."""
     log, node, case, spec = zone.log, zone.zone, order.case, zone.spec
     yield from zone.nonbonded_pickers.serve(
-        env, case, zone.nonbonded_pick_pack, order.nonbonded_pick_min
+        case, zone.nonbonded_pick_pack, order.nonbonded_pick_min
     )
     yield from delay(env, log, case, zone.nonbonded_courier_wait, node, zone.next_wave())
     yield from delay(env, log, case, zone.nonbonded_handover, node, order.handover_min)
