@@ -207,8 +207,9 @@ def list_scenarios() -> None:
     from scenarios.catalogue import shipped_scenarios
 
     table = Table(title="Shipped scenarios")
-    for header in ("file", "name", "description"):
-        table.add_column(header)
+    for header in ("file", "name"):
+        table.add_column(header, no_wrap=True)
+    table.add_column("description", overflow="fold")  # fold, never cut, wide CJK text
     cwd = Path.cwd()
     for entry in shipped_scenarios():
         shown = entry.path.relative_to(cwd) if entry.path.is_relative_to(cwd) else entry.path

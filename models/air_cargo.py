@@ -1,6 +1,6 @@
 """Air cargo at an airport: import, transfer and export, conventional or with the airside reforms.
 
-The reforms (DOMAIN.md section 2, "空侧直转 / 机坪直提 / 机坪直装"; SEED-003 section 2) are
+The reforms (docs/background/air-cargo-model.md; SEED-003 section 2) are
 three pilots of one process: apron direct pickup of imports (机坪直提), airside direct transfer
 of whole pallets (空侧直转 / 整板转运) and apron direct loading of exports (机坪直装).
 """

@@ -6,6 +6,6 @@ from pydantic import BaseModel, ConfigDict
 
 
 class FrozenSpec(BaseModel):
-    """A frozen pydantic model with ``extra="forbid"`` (house rule 1)."""
+    """A frozen pydantic model with ``extra="forbid"``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -1,6 +1,6 @@
 """网购保税进口 1210: bonded e-commerce import, from bulk stock in a bonded zone to a consumer.
 
-The spec describes the process of DOMAIN.md section 2 ("网购保税进口 1210"): bulk stock enters
+The spec describes the process of docs/background/cbec-1210-model.md: bulk stock enters
 the zone and goes on a bonded account book; consumer orders are matched against payment and
 waybill (三单对碰), checked against the CBEC limits, declared per order (清单) and released; the
 warehouse picks and packs; a sampled share is X-rayed at the exit supervision line; couriers

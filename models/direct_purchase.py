@@ -3,7 +3,7 @@
 Consumers order and pay abroad; parcels fly into Wuhan in batches, are trucked under seal to the
 express / CBEC supervision centre, declared one by one on a list (清单) matched against the order,
 payment and waybill data (三单对碰), X-rayed on the sorting line, unpacked when flagged, released
-and handed to couriers (DOMAIN.md section 2, "直购进口 9610").
+and handed to couriers (docs/background/cbec-9610-model.md).
 """
 
 from __future__ import annotations

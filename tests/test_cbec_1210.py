@@ -119,7 +119,7 @@ def runs() -> dict[str, Run]:
 
 
 def test_cbec_tax_rate_matches_the_hand_computed_examples() -> None:
-    """DOMAIN 1c: VAT 13%, no CT -> 9.1%; 15% CT -> 23.1%; in full (indivisible) 13% / 32.9%."""
+    """Sources 1c: VAT 13%, no CT -> 9.1%; 15% CT -> 23.1%; in full (indivisible) 13% / 32.9%."""
     assert cbec_tax_rate(0.13, 0.0, 0.7) == pytest.approx(0.091)
     assert cbec_tax_rate(0.13, 0.15, 0.7) == pytest.approx(0.28 / 0.85 * 0.7)
     assert round(cbec_tax_rate(0.13, 0.15, 0.7), 3) == 0.231

@@ -32,7 +32,7 @@ from scenarios.load import load_scenario
 from simulation.aggregate import aggregate
 from simulation.run import run_summary
 
-STARTUP_TIMEOUT_S = 180  # STACK.md: the default 20 s fails about one cold start in four
+STARTUP_TIMEOUT_S = 180  # the default 20 s fails about one cold start in four
 
 
 @pytest.fixture(scope="session")

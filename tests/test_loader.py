@@ -98,7 +98,7 @@ def test_edge_to_an_undefined_node(tmp_path: Path) -> None:
     network["edges"].append(
         {
             "source": "YANGLUO_PORT",
-            "target": "HUASHAN_PORT",
+            "target": "NO_SUCH_PORT",
             "mode": "road",
             "km": 20,
             "travel_min": {"kind": "deterministic", "value_min": 30},
@@ -106,7 +106,7 @@ def test_edge_to_an_undefined_node(tmp_path: Path) -> None:
     )
     error = _error(_variant(tmp_path, "a.yaml", {"network": network}))
     assert error.field == "network"
-    assert "'HUASHAN_PORT', which is not defined" in error.reason
+    assert "'NO_SUCH_PORT', which is not defined" in error.reason
 
 
 def test_process_references_an_undefined_node(tmp_path: Path) -> None:
