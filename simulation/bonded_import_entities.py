@@ -14,13 +14,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.bonded_import import BondedImportSpec
-from models.distributions import Duration
 from simulation.arrivals import arrival_times
 from simulation.cbec_rules import LimitDecision, limit_decision, order_tax_cny
 from simulation.control import RunControl
 from simulation.recorder import EventLog
 from simulation.rng import Purpose, Streams
-from simulation.sampling import DurationSampler, UniformSampler, choose, draw_counts
+from simulation.sampling import (
+    DurationSampler,
+    ProcessSamplers,
+    UniformSampler,
+    choose,
+    draw_counts,
+)
 
 
 @dataclass(slots=True, eq=False)
@@ -90,11 +95,8 @@ class OrderFactory:
         self.spec = spec
         name = spec.name
 
-        def durations(purpose: Purpose, label: str, dist: Duration) -> DurationSampler:
-            return DurationSampler(dist, streams.generator(purpose, name, label))
-
-        def uniforms(purpose: Purpose, label: str) -> UniformSampler:
-            return UniformSampler(streams.generator(purpose, name, label))
+        samplers = ProcessSamplers(streams, name)
+        durations, uniforms = samplers.durations, samplers.uniforms
 
         def normals(label: str) -> np.random.Generator:
             return streams.generator(Purpose.ATTRIBUTES, name, label)

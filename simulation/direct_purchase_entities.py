@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 import simpy
 
 from models.direct_purchase import DirectPurchaseSpec
-from models.distributions import Duration
 from simulation.arrivals import arrival_times
 from simulation.recorder import EventLog
 from simulation.rng import Purpose, Streams
-from simulation.sampling import DurationSampler, UniformSampler, choose, draw_counts
+from simulation.sampling import (
+    ProcessSamplers,
+    choose,
+    draw_counts,
+)
 
 
 @dataclass(slots=True, eq=False)
@@ -81,11 +84,8 @@ class ParcelFactory:
         self.spec = spec
         name = spec.name
 
-        def durations(purpose: Purpose, label: str, dist: Duration) -> DurationSampler:
-            return DurationSampler(dist, streams.generator(purpose, name, label))
-
-        def uniforms(purpose: Purpose, label: str) -> UniformSampler:
-            return UniformSampler(streams.generator(purpose, name, label))
+        samplers = ProcessSamplers(streams, name)
+        durations, uniforms = samplers.durations, samplers.uniforms
 
         self._arrivals_rng = streams.generator(Purpose.ARRIVALS, name, "flights")
         self._batch_rng = streams.generator(Purpose.BATCH_SIZE, name, "parcels_per_flight")

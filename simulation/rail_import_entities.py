@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import simpy
 
-from models.distributions import Duration
 from models.rail_import import RailImportSpec
 from models.vocabulary import Channel
 from simulation.arrivals import arrival_times
@@ -21,7 +20,11 @@ from simulation.control import RunControl
 from simulation.network import Router
 from simulation.recorder import EventLog
 from simulation.rng import Purpose, Streams
-from simulation.sampling import DurationSampler, UniformSampler, choose, draw_counts
+from simulation.sampling import (
+    ProcessSamplers,
+    choose,
+    draw_counts,
+)
 
 
 class Train:
@@ -99,11 +102,8 @@ class RailContainerFactory:
         self.router = router
         name = spec.name
 
-        def durations(purpose: Purpose, label: str, dist: Duration) -> DurationSampler:
-            return DurationSampler(dist, streams.generator(purpose, name, label))
-
-        def uniforms(purpose: Purpose, label: str) -> UniformSampler:
-            return UniformSampler(streams.generator(purpose, name, label))
+        samplers = ProcessSamplers(streams, name)
+        durations, uniforms = samplers.durations, samplers.uniforms
 
         self._arrivals_rng = streams.generator(Purpose.ARRIVALS, name, "trains")
         self._batch_rng = streams.generator(Purpose.BATCH_SIZE, name, "containers_per_train")

@@ -29,6 +29,7 @@ from models.distributions import (
     Triangular,
     Uniform,
 )
+from simulation.rng import Purpose, Streams
 
 BLOCK_SIZE = 512
 _STANDARD_NORMAL = NormalDist()
@@ -155,3 +156,21 @@ def quantile(spec: Duration, u: float) -> float:
     if isinstance(spec, Empirical):
         return spec.values_min[choose(spec.weights, u)]
     raise TypeError(f"unknown duration spec {type(spec).__name__}")
+
+
+class ProcessSamplers:
+    """Sampler factory of one process: every stream keyed by purpose, process name and label."""
+
+    __slots__ = ("_process", "_streams")
+
+    def __init__(self, streams: Streams, process: str) -> None:
+        self._streams = streams
+        self._process = process
+
+    def durations(self, purpose: Purpose, label: str, dist: Duration) -> DurationSampler:
+        """Durations of ``dist`` from the stream (purpose, process, label)."""
+        return DurationSampler(dist, self._streams.generator(purpose, self._process, label))
+
+    def uniforms(self, purpose: Purpose, label: str) -> UniformSampler:
+        """Uniforms on [0, 1) from the stream (purpose, process, label)."""
+        return UniformSampler(self._streams.generator(purpose, self._process, label))

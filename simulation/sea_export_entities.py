@@ -13,14 +13,17 @@ from dataclasses import dataclass
 
 import simpy
 
-from models.distributions import Duration
 from models.sea_export import SeaExportSpec
 from models.vocabulary import Channel
 from simulation.arrivals import arrival_times
 from simulation.control import RunControl
 from simulation.recorder import EventLog
 from simulation.rng import Purpose, Streams
-from simulation.sampling import DurationSampler, UniformSampler, choose, draw_counts
+from simulation.sampling import (
+    ProcessSamplers,
+    choose,
+    draw_counts,
+)
 
 ADVANCE_LIMIT_MIN = 3 * 1440.0
 """An export declaration may be lodged at most 3 days before the goods arrive (S25)."""
@@ -113,11 +116,8 @@ class ExportContainerFactory:
         self.spec = spec
         name = spec.name
 
-        def durations(purpose: Purpose, label: str, dist: Duration) -> DurationSampler:
-            return DurationSampler(dist, streams.generator(purpose, name, label))
-
-        def uniforms(purpose: Purpose, label: str) -> UniformSampler:
-            return UniformSampler(streams.generator(purpose, name, label))
+        samplers = ProcessSamplers(streams, name)
+        durations, uniforms = samplers.durations, samplers.uniforms
 
         self._arrivals_rng = streams.generator(Purpose.ARRIVALS, name, "vessel_calls")
         self._batch_rng = streams.generator(Purpose.BATCH_SIZE, name, "containers_per_call")
