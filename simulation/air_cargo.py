@@ -35,6 +35,7 @@ from models.vocabulary import Channel
 from simulation.air_cargo_entities import EXPORT, IMPORT, Flight, Shipment, ShipmentFactory
 from simulation.context import ProcessContext
 from simulation.control import RunControl
+from simulation.declaration import DeclarationDesk, lodge_and_screen
 from simulation.facilities import (
     COMPLETE,
     SCHEDULE,
@@ -84,6 +85,14 @@ class AirCargoSite:
         self.stand, self.loading, self.offload = a("stand"), a("loading"), a("offload")
         self.tow_to_terminal, self.breakdown = a("tow_to_terminal"), a("breakdown")
         self.risk_screening, self.document_review = a("risk_screening"), a("document_review")
+        self.desk = DeclarationDesk(
+            log,
+            self.officers,
+            self.airport,
+            self.lodgement,
+            self.risk_screening,
+            self.document_review,
+        )
         self.tax_payment = a("tax_payment")
         self.inspection_planning, self.inspection = a("inspection_planning"), a("inspection")
         self.inspection_hold = a("inspection_hold")
@@ -166,15 +175,16 @@ def turnaround(env: simpy.Environment, flight: Flight, site: AirCargoSite) -> Pr
 def declaration(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Process:
     """Lodgement, risk screening, document review (yellow, red) and, for imports, duty payment."""
     log, airport = site.log, site.airport
-    if s.lodgement_min > env.now:
-        yield env.timeout(s.lodgement_min - env.now)
-    milestone(env, log, s.case, site.lodgement, airport)
-    yield from delay(env, log, s.case, site.risk_screening, airport, s.screening_min)
-    log.cases.channel[s.case] = int(s.channel)
-    if s.channel != Channel.GREEN:
-        yield from serve(
-            env, site.officers, log, s.case, site.document_review, s.review_min, s.priority
-        )
+    yield from lodge_and_screen(
+        env,
+        site.desk,
+        s.case,
+        s.lodgement_min,
+        s.screening_min,
+        s.channel,
+        s.review_min,
+        s.priority,
+    )
     if s.direction == IMPORT:
         yield from delay(env, log, s.case, site.tax_payment, airport, s.tax_min)
     s.declared.succeed()

@@ -27,6 +27,7 @@ from models.rail_import import RailImportSpec
 from models.vocabulary import Channel
 from simulation.context import ProcessContext
 from simulation.control import RunControl
+from simulation.declaration import DeclarationDesk, lodge_and_screen
 from simulation.facilities import Facility, Process, delay, milestone, serve
 from simulation.network import Router
 from simulation.rail_import_entities import RailContainer, RailContainerFactory, Train
@@ -71,6 +72,14 @@ class RailImportSite:
         self.rail_transport, self.transit_closure = a("rail_transport"), a("transit_closure")
         self.unloading = a("unloading")
         self.risk_screening, self.document_review = a("risk_screening"), a("document_review")
+        self.desk = DeclarationDesk(
+            log,
+            self.officers,
+            self.terminal,
+            self.lodgement,
+            self.risk_screening,
+            self.document_review,
+        )
         self.tax_payment, self.bonded_entry_check = a("tax_payment"), a("bonded_entry_check")
         self.inspection_planning, self.yard_move = a("inspection_planning"), a("yard_move")
         self.inspection, self.inspection_hold = a("inspection"), a("inspection_hold")
@@ -146,19 +155,21 @@ def unload(env: simpy.Environment, box: RailContainer, site: RailImportSite) -> 
 def declaration(env: simpy.Environment, box: RailContainer, site: RailImportSite) -> Process:
     """Lodgement and screening; then review and duty, or (bonded storage) neither."""
     log, terminal = site.log, site.terminal
-    if box.lodgement_min > env.now:
-        yield env.timeout(box.lodgement_min - env.now)
-    milestone(env, log, box.case, site.lodgement, terminal)
-    yield from delay(env, log, box.case, site.risk_screening, terminal, box.screening_min)
-    log.cases.channel[box.case] = int(box.channel)
+    yield from lodge_and_screen(
+        env,
+        site.desk,
+        box.case,
+        box.lodgement_min,
+        box.screening_min,
+        box.channel,
+        box.review_min,
+        box.priority,
+        reviewed=not box.bonded,
+    )
     if box.bonded:
         # A bonded entry list: no duty is due until the goods leave the CBZ for the market.
         box.declared.succeed()
         return
-    if box.channel != Channel.GREEN:
-        yield from serve(
-            env, site.officers, log, box.case, site.document_review, box.review_min, box.priority
-        )
     yield from delay(env, log, box.case, site.tax_payment, terminal, box.tax_min)
     box.declared.succeed()
 

@@ -220,7 +220,7 @@ class EventLog:
 
 
 class EventLogError(AssertionError):
-    """The event log breaks an invariant of house rule 5."""
+    """The event log breaks an invariant of architecture rule 5 (docs/architecture.md)."""
 
 
 def check_event_log(log: EventLog) -> None:

@@ -1,4 +1,4 @@
-"""Named, seeded random streams (house rule 2).
+"""Named, seeded random streams (architecture rule 2, docs/architecture.md).
 
 Every draw comes from a ``numpy.random.Generator`` built from
 ``SeedSequence(root_seed, spawn_key=(replication, purpose, *labels))``. Purposes have fixed

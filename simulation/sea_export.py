@@ -27,6 +27,7 @@ from models.sea_export import SeaExportSpec
 from models.vocabulary import Channel
 from simulation.context import ProcessContext
 from simulation.control import RunControl
+from simulation.declaration import DeclarationDesk, lodge_and_screen
 from simulation.facilities import (
     COMPLETE,
     SCHEDULE,
@@ -77,6 +78,14 @@ class SeaExportSite:
         self.yard_stacking, self.yard_retrieval = a("yard_stacking"), a("yard_retrieval")
         self.quay_transfer, self.loading = a("quay_transfer"), a("loading")
         self.risk_screening, self.document_review = a("risk_screening"), a("document_review")
+        self.desk = DeclarationDesk(
+            log,
+            self.officers,
+            self.port,
+            self.lodgement,
+            self.risk_screening,
+            self.document_review,
+        )
         self.inspection_planning, self.yard_move = a("inspection_planning"), a("yard_move")
         self.inspection_transfer, self.inspection = a("inspection_transfer"), a("inspection")
         self.inspection_hold, self.return_transfer = a("inspection_hold"), a("return_transfer")
@@ -124,16 +133,16 @@ def vessel_call(env: simpy.Environment, call: ExportVesselCall, site: SeaExportS
 
 def declaration(env: simpy.Environment, box: ExportContainer, site: SeaExportSite) -> Process:
     """Lodgement, risk screening and document review (yellow, red); exports pay no duty."""
-    log, port = site.log, site.port
-    if box.lodgement_min > env.now:
-        yield env.timeout(box.lodgement_min - env.now)
-    milestone(env, log, box.case, site.lodgement, port)
-    yield from delay(env, log, box.case, site.risk_screening, port, box.screening_min)
-    log.cases.channel[box.case] = int(box.channel)
-    if box.channel != Channel.GREEN:
-        yield from serve(
-            env, site.officers, log, box.case, site.document_review, box.review_min, box.priority
-        )
+    yield from lodge_and_screen(
+        env,
+        site.desk,
+        box.case,
+        box.lodgement_min,
+        box.screening_min,
+        box.channel,
+        box.review_min,
+        box.priority,
+    )
     box.declared.succeed()
 
 

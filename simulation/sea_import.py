@@ -20,6 +20,7 @@ from models.processes import SeaImportSpec
 from models.vocabulary import Channel
 from simulation.context import ProcessContext
 from simulation.control import RunControl
+from simulation.declaration import DeclarationDesk, lodge_and_screen
 from simulation.facilities import (
     COMPLETE,
     SCHEDULE,
@@ -83,6 +84,14 @@ class SeaImportSite:
         self.complete_declaration_late = log.outcome(spec.name, "complete_declaration_late")
         self.video_inspection = a("video_inspection")
         self.destination_inspection = a("destination_inspection")
+        self.desk = DeclarationDesk(
+            log,
+            self.officers,
+            self.port,
+            self.lodgement,
+            self.risk_screening,
+            self.document_review,
+        )
 
 
 def start_sea_import(spec: SeaImportSpec, ctx: ProcessContext) -> None:
@@ -151,15 +160,16 @@ def discharge(env: simpy.Environment, box: Container, site: SeaImportSite) -> Pr
 def declaration(env: simpy.Environment, box: Container, site: SeaImportSite) -> Process:
     """Lodgement, risk screening, document review (yellow, red) and duty payment."""
     log, port = site.log, site.port
-    if box.lodgement_min > env.now:
-        yield env.timeout(box.lodgement_min - env.now)
-    milestone(env, log, box.case, site.lodgement, port)
-    yield from delay(env, log, box.case, site.risk_screening, port, box.screening_min)
-    log.cases.channel[box.case] = int(box.channel)
-    if box.channel != Channel.GREEN:
-        yield from serve(
-            env, site.officers, log, box.case, site.document_review, box.review_min, box.priority
-        )
+    yield from lodge_and_screen(
+        env,
+        site.desk,
+        box.case,
+        box.lodgement_min,
+        box.screening_min,
+        box.channel,
+        box.review_min,
+        box.priority,
+    )
     if box.two_step:
         # Taxable goods leave against a guarantee; duty is settled with the complete declaration.
         yield from delay(env, log, box.case, site.guarantee, port, box.guarantee_min)
