@@ -36,7 +36,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = ROOT / "scenarios" / "sea_import_baseline.yaml"
 LIBRARIES = ("prefect", "fastapi", "pydantic", "simpy", "numpy", "scipy", "networkx", "sqlalchemy")
-STARTUP_TIMEOUT_S = "180"  # STACK.md: the default 20 s fails about one cold start in four
+# docs/architecture.md, measured costs: the default 20 s fails about one cold start in four.
+STARTUP_TIMEOUT_S = "180"
 
 
 def cpu_model() -> str:

@@ -44,7 +44,8 @@ def simulate_batch(scenario: Scenario, replications: list[int], root_seed: int) 
     """Summaries of a batch of replications, in the order given.
 
     One task runs several replications because a Prefect task costs ~120 ms of orchestration
-    (STACK.md); results do not depend on the batching, as each replication has its own streams.
+    (docs/architecture.md, measured costs); results do not depend on the batching, as each
+    replication has its own streams.
     """
     from simulation.run import run_summary
 

@@ -20,7 +20,7 @@ THEORY_REPLICATIONS = 8
 
 @pytest.fixture(scope="session", autouse=True)
 def every_simulated_log_is_checked() -> Iterator[None]:
-    """``check_event_log`` runs on every log any test simulates (DESIGN rule 5).
+    """``check_event_log`` runs on every log any test simulates (architecture rule 5).
 
     The engine's ``simulate`` is wrapped for the whole session, before any fixture runs, so the
     check also covers replications run through the CLI and in forked worker processes.

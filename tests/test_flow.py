@@ -133,7 +133,8 @@ def test_simulate_batch_runs_its_replications_in_order(tmp_path: Path) -> None:
 def test_prefect_yaml_deployments_load_and_validate() -> None:
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
     assert "definitions" in config
-    assert not [k for k in keys_of(config) if k == "id" or k.endswith("_id")]  # rule 8: no IDs
+    # architecture rule 8 (docs/architecture.md): no IDs
+    assert not [k for k in keys_of(config) if k == "id" or k.endswith("_id")]
     deployments = config["deployments"]
     assert [d["name"] for d in deployments] == ["run-baseline"]
     for deployment in deployments:

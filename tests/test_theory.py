@@ -1,4 +1,4 @@
-"""Validation against queueing theory (DESIGN rule 9): M/M/c, priorities, Little, conservation.
+"""Queueing-theory validation (architecture rule 9): M/M/c, priorities, Little, conservation.
 
 Every comparison is ``|simulated mean - theory| <= t * s / sqrt(k)`` over k replications at 99%
 confidence, with the analytic value derived from the scenario spec and printed.
