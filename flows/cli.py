@@ -170,6 +170,97 @@ def run(
     print_report(stdout_console(), report, header)
 
 
+ScenariosArg = Annotated[
+    list[Path],
+    typer.Argument(help="Scenario YAML files; the first is the reference.", show_default=False),
+]
+
+
+@app.command()
+def compare(
+    scenarios: ScenariosArg,
+    replications: ReplicationsOpt = None,
+    seed: SeedOpt = None,
+    db_url: DbUrlOpt = None,
+    json_output: JsonOpt = False,
+    quiet: QuietOpt = False,
+    workers: WorkersOpt = None,
+) -> None:
+    """Run scenarios on common random numbers and compare each with the first (paired CIs)."""
+    from flows.persistence import DatabaseError, open_database, resolve_db_url, store_run
+    from flows.progress import replication_progress
+    from flows.render_comparison import comparison_json, print_comparison
+    from flows.replications import default_workers, run_replications
+    from simulation.aggregate import aggregate
+    from simulation.comparison import compare as compare_runs
+
+    if len(scenarios) < 2:
+        fail("compare needs a reference scenario and at least one other")
+    if replications is not None and replications < 2:
+        fail(f"--replications must be >= 2 to compare (got {replications})")
+    if seed is not None and not 0 <= seed < MAX_SEED:
+        fail(f"--seed must be in [0, 2**63) (got {seed})")
+    if workers is not None and workers < 1:
+        fail(f"--workers must be >= 1 (got {workers})")
+    first = load_with_overrides(scenarios[0], None)
+    # Common random numbers: every scenario runs the same replications from the same root seed.
+    common = {
+        "replications": replications or first.replications,
+        "seed": first.seed if seed is None else seed,
+    }
+    specs = [load_with_overrides(path, None, **common) for path in scenarios]
+    names = [spec.name for spec in specs]
+    if len(set(names)) != len(names):
+        fail(f"scenario names must differ to be compared (got {', '.join(names)})")
+    for path, spec in zip(scenarios, specs, strict=True):
+        check_stability(path, spec)
+    try:
+        engine = open_database(resolve_db_url(db_url))
+    except DatabaseError as error:
+        fail(str(error))
+    n_workers = workers or default_workers(common["replications"])
+    total = len(specs) * common["replications"]
+    started = time.perf_counter()
+    with replication_progress(total, enabled=not quiet and stderr.is_terminal) as bar:
+        runs = [
+            run_replications(
+                spec,
+                range(spec.replications),
+                spec.seed,
+                n_workers,
+                on_done=bar.advance,
+                on_start=bar.start,
+            )
+            for spec in specs
+        ]
+    elapsed = time.perf_counter() - started
+    run_ids = []
+    for spec, summaries in zip(specs, runs, strict=True):
+        try:
+            run_ids.append(store_run(engine, spec, summaries, command="compare"))
+        except Exception as error:
+            fail(f"could not store the run of {spec.name}: {' '.join(str(error).split())}")
+    reports = [
+        aggregate(spec.name, summaries, spec.monitoring)
+        for spec, summaries in zip(specs, runs, strict=True)
+    ]
+    differences = compare_runs(runs[0], dict(zip(names[1:], runs[1:], strict=True)))
+    if json_output:
+        extras = [
+            {"run_id": run_id, "kind": spec.kind}
+            for spec, run_id in zip(specs, run_ids, strict=True)
+        ]
+        document = comparison_json(reports, extras, differences)
+        sys.stdout.write(json.dumps(document, allow_nan=False) + "\n")
+        return
+    header = (
+        f"{len(specs)} scenarios, reference {names[0]}: {common['replications']} replications "
+        f"each from seed {common['seed']} (common random numbers); {elapsed:.1f} s on "
+        f"{n_workers} worker(s); stored as runs {', '.join(map(str, run_ids))}"
+    )
+    print_comparison(stdout_console(), header, reports, differences)
+
+
 @app.command()
 def validate(
     scenario: ScenarioArg, json_output: JsonOpt = False, assignments: SetOpt = None

@@ -241,3 +241,48 @@ def test_bad_set_exits_2_with_one_line(tmp_path: Path, assignment: str, message:
     result = runner.invoke(app, ["validate", str(_short_mmc(tmp_path)), "--set", assignment])
     assert result.exit_code == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_compare_pairs_scenarios_and_flags_significant_differences(tmp_path: Path) -> None:
+    """Three lanes vs four (the same arrivals and work): the fourth lane is a paired saving."""
+    reference = _short_mmc(tmp_path)
+    four = tmp_path / "four.yaml"
+    four.write_text(
+        yaml.safe_dump({"extends": str(reference), "name": "mmc_four_lanes",
+                        "resources": {"inspection_lanes": {"capacity": 4}}}),
+        encoding="utf-8",
+    )  # fmt: skip
+    db = f"sqlite:///{tmp_path / 'runs.db'}"
+    result = runner.invoke(
+        app, ["compare", str(reference), str(four), "-r", "3", "--json", "--db-url", db]
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["reference"] == "mmc_inspection"
+    assert [s["scenario"]["name"] for s in data["scenarios"]] == [
+        "mmc_inspection",
+        "mmc_four_lanes",
+    ]
+    assert all(s["scenario"]["replications"] == 3 for s in data["scenarios"])
+    (saving,) = [
+        d
+        for d in data["differences"]
+        if (d["segment"], d["channel"], d["statistic"]) == ("arrival->exit", "all", "mean_h")
+    ]
+    assert saving["paired"] and saving["significant"] and saving["difference"]["mean"] < 0
+    text = runner.invoke(app, ["compare", str(reference), str(four), "-r", "3", "--db-url", db])
+    assert text.exit_code == 0 and "Difference to the reference" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["one"], "compare needs a reference scenario and at least one other"),
+        (["one", "one"], "scenario names must differ"),
+        (["one", "one", "-r", "1"], "--replications must be >= 2"),
+    ],
+)
+def test_compare_user_errors(tmp_path: Path, arguments: list[str], message: str) -> None:
+    path = str(_short_mmc(tmp_path))
+    result = runner.invoke(app, ["compare", *[path if a == "one" else a for a in arguments]])
+    assert result.exit_code == 2 and message in result.stderr
