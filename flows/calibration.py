@@ -1,8 +1,8 @@
 """Calibration and reform effects of the shipped Wuhan scenarios, as markdown.
 
-``python -m flows.calibration`` runs every scenario named below with its own seed, puts each
-baseline's TRS figures beside the published ones (docs/background/sources.md), and each
-reform's paired difference to its baseline (common random numbers: same seed, same
+``python -m flows.calibration`` runs every scenario of ``flows.calibration_cases`` with its own
+seed, puts each baseline's TRS figures beside the published ones (docs/background/sources.md),
+and each reform's paired difference to its baseline (common random numbers: same seed, same
 replications) with a t interval. ``docs/calibration.md`` shows its latest output.
 """
 
@@ -13,213 +13,23 @@ import json
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from flows.calibration_cases import (
+    DOUBLE11_MULTIPLIERS,
+    EFFECTS,
+    TARGETS,
+    WUHAN_EFFECT_FLOWS,
+    Effect,
+    Target,
+)
+from flows.render import format_estimate
 from flows.replications import default_workers, run_replications
 from models.records import RunSummary, SegmentStat
 from scenarios.catalogue import SCENARIO_DIR
 from scenarios.load import load_scenario
 from scenarios.overrides import with_values
 from simulation.statistics import Estimate, mean_confidence_interval, paired_difference
-
-
-@dataclass(frozen=True)
-class Target:
-    """A published figure a baseline is calibrated against."""
-
-    scenario: str
-    direction: str
-    mode: str
-    segment: str
-    published: str
-    source: str
-
-
-@dataclass(frozen=True)
-class Effect:
-    """A reform scenario and the baseline it is paired with."""
-
-    label: str
-    reform: str
-    baseline: str
-    direction: str
-    mode: str
-    channel: str = "all"
-
-
-TARGETS: tuple[Target, ...] = (
-    Target(
-        "sea_import_baseline.yaml",
-        "import",
-        "sea",
-        "arrival->release",
-        "48.8 h Hubei 2021; 39 h Hubei 2022 target; 32.02 h national 2022",
-        "S8, S3",
-    ),
-    Target(
-        "sea_export_baseline.yaml",
-        "export",
-        "sea",
-        "arrival->release",
-        "1.1 h Hubei export 2021; 0.88 h Hubei 2022 target",
-        "S8",
-    ),
-    Target(
-        "sea_export_baseline.yaml",
-        "export",
-        "sea",
-        "arrival->exit",
-        "3-4 days export port stay, conventional (Shenzhen)",
-        "S1",
-    ),
-    Target(
-        "cbec_1210_baseline.yaml",
-        "import",
-        "cbec_1210",
-        "lodgement->release",
-        "<= 10 min declaration data to release (Hangzhou, 11.11)",
-        "S28",
-    ),
-    Target(
-        "air_cargo_baseline.yaml",
-        "export",
-        "air",
-        "arrival->release",
-        "about 1 h export (as sea: S8); no Wuhan air figure",
-        "S8",
-    ),
-    Target(
-        "sea_import_two_step.yaml",
-        "import",
-        "sea",
-        "arrival->release",
-        "18.63 h Ningbo under two-step, Dec 2019",
-        "S24b",
-    ),
-)
-
-EFFECTS: tuple[Effect, ...] = (
-    Effect(
-        "船边直提 ship-side pickup",
-        "sea_import_ship_side_pickup.yaml",
-        "sea_import_baseline.yaml",
-        "import",
-        "sea",
-    ),
-    Effect(
-        "提前申报 advance declaration",
-        "sea_import_advance_declaration.yaml",
-        "sea_import_baseline.yaml",
-        "import",
-        "sea",
-    ),
-    Effect(
-        "两步申报 two-step declaration",
-        "sea_import_two_step.yaml",
-        "sea_import_baseline.yaml",
-        "import",
-        "sea",
-    ),
-    Effect(
-        "两步申报+提前申报",
-        "sea_import_two_step_advance.yaml",
-        "sea_import_baseline.yaml",
-        "import",
-        "sea",
-    ),
-    Effect(
-        "属地查检 destination inspection",
-        "sea_import_remote_inspection.yaml",
-        "sea_import_baseline.yaml",
-        "import",
-        "sea",
-    ),
-    Effect(
-        "远程视频查验 video inspection",
-        "sea_import_video_inspection.yaml",
-        "sea_import_baseline.yaml",
-        "import",
-        "sea",
-    ),
-    Effect(
-        "AEO priority",
-        "sea_import_aeo_priority.yaml",
-        "sea_import_baseline.yaml",
-        "import",
-        "sea",
-    ),
-    Effect("7x24 appointment", "sea_import_7x24.yaml", "sea_import_baseline.yaml", "import", "sea"),
-    Effect(
-        "抵港直装 direct loading",
-        "sea_export_direct_loading.yaml",
-        "sea_export_baseline.yaml",
-        "export",
-        "sea",
-    ),
-    Effect(
-        "铁路快速通关 rail fast clearance",
-        "rail_fast_clearance.yaml",
-        "rail_import_baseline.yaml",
-        "import",
-        "rail",
-    ),
-    Effect(
-        "中欧班列+保税仓储 bonded storage",
-        "rail_bonded_storage.yaml",
-        "rail_import_baseline.yaml",
-        "import",
-        "rail",
-    ),
-    Effect(
-        "机坪直提 apron pickup", "air_apron_direct.yaml", "air_cargo_baseline.yaml", "import", "air"
-    ),
-    Effect(
-        "机坪直装 apron loading",
-        "air_apron_direct.yaml",
-        "air_cargo_baseline.yaml",
-        "export",
-        "air",
-    ),
-    Effect(
-        "空侧直转 airside transfer",
-        "air_airside_transfer.yaml",
-        "air_cargo_baseline.yaml",
-        "transit",
-        "air",
-    ),
-    Effect(
-        "同仓存储、同包发货 same warehouse",
-        "cbec_1210_same_warehouse.yaml",
-        "cbec_1210_baseline.yaml",
-        "import",
-        "cbec_1210",
-    ),
-    Effect(
-        "Double-11: a second X-ray line",
-        "cbec_9610_double11_more_xray.yaml",
-        "cbec_9610_double11.yaml",
-        "import",
-        "cbec_9610",
-    ),
-    *(
-        Effect(label + ", red channel", reform, "sea_import_baseline.yaml", "import", "sea", "red")
-        for label, reform in (
-            ("属地查检 destination inspection", "sea_import_remote_inspection.yaml"),
-            ("远程视频查验 video inspection", "sea_import_video_inspection.yaml"),
-            ("AEO priority", "sea_import_aeo_priority.yaml"),
-            ("7x24 appointment", "sea_import_7x24.yaml"),
-            ("Yangluo: 5 inspection lanes", "yangluo_more_lanes.yaml"),
-        )
-    ),
-    Effect(
-        "Yangluo: 5 inspection lanes",
-        "yangluo_more_lanes.yaml",
-        "sea_import_baseline.yaml",
-        "import",
-        "sea",
-    ),
-)
 
 
 def _segment(
@@ -234,10 +44,6 @@ def _segment(
         ):
             return stat
     raise KeyError(f"no {direction} {mode} {segment} segment in {summary.scenario_hash[:12]}")
-
-
-def _cell(estimate: Estimate, digits: int = 2) -> str:
-    return f"{estimate.mean:.{digits}f} ± {estimate.half_width:.{digits}f}"
 
 
 def _flag(estimate: Estimate) -> str:
@@ -287,7 +93,8 @@ def calibration_table(runner: Runner, targets: Sequence[Target]) -> str:
         p90 = mean_confidence_interval([s.p90_h for s in stats])
         lines.append(
             f"| `{target.scenario}` | {target.direction} {target.mode} | {target.segment} | "
-            f"{_cell(mean)} | {_cell(p90, 1)} | {target.published} | {target.source} |"
+            f"{format_estimate(mean, 2)} | {format_estimate(p90, 1)} | "
+            f"{target.published} | {target.source} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -317,9 +124,9 @@ def effects_table(runner: Runner, effects: Sequence[Effect], segment: str) -> st
             r = [getattr(s, field) for s in reform]
             diff = paired_difference(r, b)
             cells += [
-                _cell(mean_confidence_interval(b), 1),
-                _cell(mean_confidence_interval(r), 1),
-                _cell(diff, 1) + _flag(diff),
+                format_estimate(mean_confidence_interval(b), 1),
+                format_estimate(mean_confidence_interval(r), 1),
+                format_estimate(diff, 1) + _flag(diff),
             ]
         lines.append(
             f"| {effect.label} (`{effect.reform}`) | {effect.direction} {effect.mode}"
@@ -328,10 +135,6 @@ def effects_table(runner: Runner, effects: Sequence[Effect], segment: str) -> st
             + " |"
         )
     return "\n".join(lines) + "\n"
-
-
-DOUBLE11_MULTIPLIERS = (1, 2, 3, 4, 5)
-"""Peak-day multipliers of the Double-11 sweep (sources 1c: default 3, swept 2-5)."""
 
 
 def double11_table(runner: Runner) -> str:
@@ -355,21 +158,9 @@ def double11_table(runner: Runner) -> str:
             cases = mean_confidence_interval([float(s.n) for s in stats])
             mean = mean_confidence_interval([s.mean_h for s in stats])
             p90 = mean_confidence_interval([s.p90_h for s in stats])
-            cells += [f"{cases.mean:,.0f}", f"{_cell(mean, 1)} ({p90.mean:.1f})"]
+            cells += [f"{cases.mean:,.0f}", f"{format_estimate(mean, 1)} ({p90.mean:.1f})"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
-
-
-WUHAN_EFFECT_FLOWS = (
-    ("import", "sea"),
-    ("export", "sea"),
-    ("import", "rail"),
-    ("import", "air"),
-    ("export", "air"),
-    ("transit", "air"),
-    ("import", "cbec_1210"),
-    ("import", "cbec_9610"),
-)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

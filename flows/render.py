@@ -126,7 +126,8 @@ def flow_name(direction: str, mode: str) -> str:
     return f"{direction} {mode}"
 
 
-def _cell(estimate: Estimate, digits: int = 1, percent: bool = False) -> str:
+def format_estimate(estimate: Estimate, digits: int = 1, percent: bool = False) -> str:
+    """``mean ± half-width`` (a percentage when ``percent``); ``-`` when there is no value."""
     if not math.isfinite(estimate.mean):
         return "-"
     scale, unit = (100.0, "%") if percent else (1.0, "")
@@ -144,12 +145,12 @@ def _visible(seg: SegmentEstimate) -> bool:
 def _segment_cells(seg: SegmentEstimate) -> tuple[str, ...]:
     """Cases, mean, median, p90, shares within 24 h and 48 h, as mean ± half-width."""
     return (
-        _cell(seg.cases, 0),
-        _cell(seg.mean_h),
-        _cell(seg.median_h),
-        _cell(seg.p90_h),
-        _cell(seg.share_24h, 1, percent=True),
-        _cell(seg.share_48h, 1, percent=True),
+        format_estimate(seg.cases, 0),
+        format_estimate(seg.mean_h),
+        format_estimate(seg.median_h),
+        format_estimate(seg.p90_h),
+        format_estimate(seg.share_24h, 1, percent=True),
+        format_estimate(seg.share_48h, 1, percent=True),
     )
 
 
@@ -266,7 +267,7 @@ def outcome_table(report: ScenarioReport) -> Table | None:
     for header in ("process", "outcome", "cases"):
         table.add_column(header, justify="right" if header == "cases" else "left")
     for outcome in report.outcomes:
-        table.add_row(outcome.process, outcome.outcome, _cell(outcome.cases, 1))
+        table.add_row(outcome.process, outcome.outcome, format_estimate(outcome.cases, 1))
     return table
 
 
@@ -287,8 +288,8 @@ def overlong_table(report: ScenarioReport) -> Table:
         table.add_row(
             flow_name(row.direction, row.mode),
             row.segment,
-            _cell(row.cases, 1),
-            _cell(row.open_cases, 1),
+            format_estimate(row.cases, 1),
+            format_estimate(row.open_cases, 1),
         )
     return table
 
@@ -335,12 +336,12 @@ def resource_table(report: ScenarioReport) -> Table:
         table.add_row(
             res.resource,
             str(res.capacity),
-            _cell(res.available_fraction, 1, percent=True),
-            _cell(res.utilisation, 1, percent=True),
-            _cell(res.utilisation_check, 1, percent=True),
-            _cell(res.mean_queue_length, 2),
-            _cell(res.mean_wait_min, 1),
-            _cell(res.max_queue_length, 0),
+            format_estimate(res.available_fraction, 1, percent=True),
+            format_estimate(res.utilisation, 1, percent=True),
+            format_estimate(res.utilisation_check, 1, percent=True),
+            format_estimate(res.mean_queue_length, 2),
+            format_estimate(res.mean_wait_min, 1),
+            format_estimate(res.max_queue_length, 0),
         )
     return table
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from flows.render import estimate_json, flow_name, report_json
+from flows.render import estimate_json, flow_name, format_estimate, report_json
 from simulation.aggregate import ScenarioReport
 from simulation.comparison import Difference
-from simulation.statistics import Estimate
 
 SHOWN_SEGMENTS = ("arrival->release", "arrival->exit")
 SHOWN_STATISTICS = ("mean_h", "p90_h", "share_24h", "share_48h")
@@ -23,16 +21,6 @@ STATISTIC_HEADERS = {
     "share_24h": "Δ <= 24 h",
     "share_48h": "Δ <= 48 h",
 }
-
-
-def _cell(estimate: Estimate, percent: bool) -> str:
-    if not math.isfinite(estimate.mean):
-        return "-"
-    scale, unit, digits = (100.0, "%", 1) if percent else (1.0, "", 2)
-    text = f"{estimate.mean * scale:.{digits}f}{unit}"
-    if math.isfinite(estimate.half_width):
-        text += f" ± {estimate.half_width * scale:.{digits}f}"
-    return text
 
 
 def difference_json(difference: Difference) -> dict[str, Any]:
@@ -75,13 +63,13 @@ def headline_table(reports: Sequence[ScenarioReport]) -> Table:
         flows = list(dict.fromkeys((s.direction, s.mode) for s in rows))
         for i, (direction, mode) in enumerate(flows):
             cells = [
-                _cell(
+                format_estimate(
                     next(
                         s.mean_h
                         for s in rows
                         if (s.direction, s.mode, s.segment) == (direction, mode, segment)
                     ),
-                    percent=False,
+                    2,
                 )
                 for segment in SHOWN_SEGMENTS
             ]
@@ -120,7 +108,9 @@ def difference_table(differences: Sequence[Difference]) -> Table:
                 if (x.scenario, x.direction, x.mode, x.segment, x.statistic)
                 == (scenario, direction, mode, segment, statistic)
             )
-            cells.append(_cell(d.estimate, statistic in _PERCENT) + (" *" if d.significant else ""))
+            percent = statistic in _PERCENT
+            cell = format_estimate(d.estimate, 1 if percent else 2, percent=percent)
+            cells.append(cell + (" *" if d.significant else ""))
         table.add_row(
             scenario if scenario != previous else "", flow_name(direction, mode), segment, *cells
         )
