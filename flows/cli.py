@@ -174,6 +174,112 @@ ScenariosArg = Annotated[
     list[Path],
     typer.Argument(help="Scenario YAML files; the first is the reference.", show_default=False),
 ]
+TargetOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--target-halfwidth",
+        help="Add replications until every headline CI is within this fraction of its mean "
+        "(e.g. 0.05).",
+    ),
+]
+MaxReplicationsOpt = Annotated[
+    int | None,
+    typer.Option("--max-replications", help="Limit for --target-halfwidth (default 200)."),
+]
+DaskOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dask-address",
+        help="Run the batches on this Dask scheduler (e.g. tcp://10.0.0.5:8786) instead of a "
+        "local process pool (default: $CLEARSIM_DASK_ADDRESS).",
+    ),
+]
+BatchOpt = Annotated[
+    int | None,
+    typer.Option("--batch-size", help="Replications per task (default: ~4 batches per worker)."),
+]
+PREFECT_QUIET_CONSOLE = {"PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"}
+"""Prefect's own INFO lines stay in its API (the UI); the terminal shows clearsim's output."""
+
+
+def run_study(
+    flow_name: str,
+    parameters: dict[str, object],
+    dask_address: str | None,
+    *,
+    json_output: bool,
+    quiet: bool,
+) -> None:
+    """Run a study flow on Prefect (a temporary local API unless one is configured), print it."""
+    import os
+
+    for key, value in PREFECT_QUIET_CONSOLE.items():
+        os.environ.setdefault(key, value)
+    from flows.local_api import LocalApiError, prefect_api, startup_timeout_s
+
+    started, started_monotonic = time.perf_counter(), time.monotonic()
+    try:
+        with prefect_api() as server:
+            from flows import study_flow  # imports Prefect while the server starts
+            from flows.progress import replication_progress, study_listener
+
+            flow = getattr(study_flow, flow_name)
+            if dask_address:
+                flow = flow.with_options(task_runner=study_flow.task_runner_for(dask_address))
+            if server is not None:
+                server.wait(startup_timeout_s())
+            enabled = not quiet and stderr.is_terminal
+            with replication_progress(0, enabled) as bar, study_listener(bar.update):
+                document = flow(**parameters)
+    except LocalApiError as error:
+        fail(str(error))
+    elapsed = time.perf_counter() - started
+    first = document.get("first_task_started_monotonic")
+    startup = f", {first - started_monotonic:.1f} s of it before the first batch" if first else ""
+    print_stored_study(
+        parameters.get("db_url"),  # type: ignore[arg-type]
+        int(document["study_id"]),
+        json_output,
+        note=(
+            f"{document['simulated']} replication(s) simulated, {document['reused']} reused from "
+            f"the store; {elapsed:.1f} s{startup}"
+        ),
+        counts={k: document[k] for k in ("resumed", "reused", "simulated")},
+    )
+
+
+def print_stored_study(
+    db_url: str | None,
+    study_id: int,
+    json_output: bool,
+    note: str = "",
+    counts: dict[str, object] | None = None,
+) -> None:
+    """Print a stored study's tables (or its JSON) from the database alone."""
+    from flows.persistence import DatabaseError, open_database, resolve_db_url
+    from flows.studies import load_study
+    from flows.study_report import IncompleteStudyError, print_study, study_json, study_results
+
+    try:
+        engine = open_database(resolve_db_url(db_url))
+        results = study_results(load_study(engine, study_id))
+    except (DatabaseError, IncompleteStudyError) as error:
+        fail(str(error))
+    if json_output:
+        document = study_json(results) | (counts or {})
+        sys.stdout.write(json.dumps(document, allow_nan=False) + "\n")
+        return
+    print_study(stdout_console(), results, note)
+
+
+def check_database(db_url: str | None) -> None:
+    """Fail early, before any simulation, if the store cannot be opened."""
+    from flows.persistence import DatabaseError, open_database, resolve_db_url
+
+    try:
+        open_database(resolve_db_url(db_url)).dispose()
+    except DatabaseError as error:
+        fail(str(error))
 
 
 @app.command()
@@ -181,84 +287,150 @@ def compare(
     scenarios: ScenariosArg,
     replications: ReplicationsOpt = None,
     seed: SeedOpt = None,
+    target_halfwidth: TargetOpt = None,
+    max_replications: MaxReplicationsOpt = None,
     db_url: DbUrlOpt = None,
+    dask_address: DaskOpt = None,
+    batch_size: BatchOpt = None,
     json_output: JsonOpt = False,
     quiet: QuietOpt = False,
-    workers: WorkersOpt = None,
 ) -> None:
-    """Run scenarios on common random numbers and compare each with the first (paired CIs)."""
-    from flows.persistence import DatabaseError, open_database, resolve_db_url, store_run
-    from flows.progress import replication_progress
-    from flows.render_comparison import comparison_json, print_comparison
-    from flows.replications import default_workers, run_replications
-    from simulation.aggregate import aggregate
-    from simulation.comparison import compare as compare_runs
+    """Compare scenarios with the first on common random numbers (a stored, resumable study)."""
+    from flows.study_plans import PlanError, comparison_plan
 
-    if len(scenarios) < 2:
-        fail("compare needs a reference scenario and at least one other")
-    if replications is not None and replications < 2:
-        fail(f"--replications must be >= 2 to compare (got {replications})")
-    if seed is not None and not 0 <= seed < MAX_SEED:
-        fail(f"--seed must be in [0, 2**63) (got {seed})")
-    if workers is not None and workers < 1:
-        fail(f"--workers must be >= 1 (got {workers})")
-    first = load_with_overrides(scenarios[0], None)
-    # Common random numbers: every scenario runs the same replications from the same root seed.
-    common = {
-        "replications": replications or first.replications,
-        "seed": first.seed if seed is None else seed,
-    }
-    specs = [load_with_overrides(path, None, **common) for path in scenarios]
-    names = [spec.name for spec in specs]
-    if len(set(names)) != len(names):
-        fail(f"scenario names must differ to be compared (got {', '.join(names)})")
-    for path, spec in zip(scenarios, specs, strict=True):
-        check_stability(path, spec)
+    paths = [str(p) for p in scenarios]
     try:
-        engine = open_database(resolve_db_url(db_url))
+        plan = comparison_plan(paths, replications, seed, target_halfwidth, max_replications)
+    except PlanError as error:
+        fail(str(error))
+    if batch_size is not None and batch_size < 1:
+        fail(f"--batch-size must be >= 1 (got {batch_size})")
+    for path, spec in zip(scenarios, plan.scenarios, strict=True):
+        check_stability(path, spec)
+    check_database(db_url)
+    parameters: dict[str, object] = {
+        "scenario_paths": paths,
+        "replications": plan.replications,
+        "seed": plan.root_seed,
+        "target_halfwidth": target_halfwidth,
+        "max_replications": plan.max_replications,
+        "batch_size": batch_size,
+        "db_url": db_url,
+    }
+    run_study("compare_scenarios", parameters, dask_address, json_output=json_output, quiet=quiet)
+
+
+GridOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="A grid axis: PATH=V1,V2,... (values read as YAML); repeat for more axes, every "
+        "combination is a point.",
+    ),
+]
+LhsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--lhs",
+        help="A Latin hypercube range: PATH=LOW:HIGH (integers stay integers); repeatable.",
+    ),
+]
+SamplesOpt = Annotated[
+    int | None, typer.Option("--samples", "-n", help="Points of the Latin hypercube.")
+]
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArg,
+    grid: GridOpt = None,
+    lhs: LhsOpt = None,
+    samples: SamplesOpt = None,
+    replications: ReplicationsOpt = None,
+    seed: SeedOpt = None,
+    db_url: DbUrlOpt = None,
+    dask_address: DaskOpt = None,
+    batch_size: BatchOpt = None,
+    json_output: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Sweep parameters (grid or Latin hypercube); compare every point with the file as it is."""
+    from flows.study_plans import PlanError, parse_grid, parse_ranges, sweep_plan
+
+    try:
+        axes = parse_grid(grid or [])
+        ranges = parse_ranges(lhs or [])
+        plan = sweep_plan(str(scenario), axes, ranges, samples, replications, seed)
+    except PlanError as error:
+        fail(str(error))
+    if batch_size is not None and batch_size < 1:
+        fail(f"--batch-size must be >= 1 (got {batch_size})")
+    for spec in plan.scenarios:
+        check_stability(scenario, spec)
+    check_database(db_url)
+    parameters: dict[str, object] = {
+        "scenario_path": str(scenario),
+        "grid": axes or None,
+        "lhs": {k: list(v) for k, v in ranges.items()} or None,
+        "samples": samples,
+        "replications": plan.replications,
+        "seed": plan.root_seed,
+        "batch_size": batch_size,
+        "db_url": db_url,
+    }
+    run_study("sweep_scenario", parameters, dask_address, json_output=json_output, quiet=quiet)
+
+
+@app.command()
+def results(
+    study_id: Annotated[
+        int | None, typer.Argument(help="A stored study to print again.", show_default=False)
+    ] = None,
+    db_url: DbUrlOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """List the stored studies, or print one again without simulating."""
+    from rich.table import Table
+
+    from flows.persistence import DatabaseError, open_database, resolve_db_url
+    from flows.studies import list_studies
+
+    if study_id is not None:
+        print_stored_study(db_url, study_id, json_output)
+        return
+    try:
+        listings = list_studies(open_database(resolve_db_url(db_url)))
     except DatabaseError as error:
         fail(str(error))
-    n_workers = workers or default_workers(common["replications"])
-    total = len(specs) * common["replications"]
-    started = time.perf_counter()
-    with replication_progress(total, enabled=not quiet and stderr.is_terminal) as bar:
-        runs = [
-            run_replications(
-                spec,
-                range(spec.replications),
-                spec.seed,
-                n_workers,
-                on_done=bar.advance,
-                on_start=bar.start,
-            )
-            for spec in specs
-        ]
-    elapsed = time.perf_counter() - started
-    run_ids = []
-    for spec, summaries in zip(specs, runs, strict=True):
-        try:
-            run_ids.append(store_run(engine, spec, summaries, command="compare"))
-        except Exception as error:
-            fail(f"could not store the run of {spec.name}: {' '.join(str(error).split())}")
-    reports = [
-        aggregate(spec.name, summaries, spec.monitoring)
-        for spec, summaries in zip(specs, runs, strict=True)
-    ]
-    differences = compare_runs(runs[0], dict(zip(names[1:], runs[1:], strict=True)))
     if json_output:
-        extras = [
-            {"run_id": run_id, "kind": spec.kind}
-            for spec, run_id in zip(specs, run_ids, strict=True)
+        rows = [
+            {
+                "study_id": x.study.id,
+                "kind": x.study.kind,
+                "status": x.study.status,
+                "created_at": x.study.created_at.isoformat(),
+                "scenarios": list(x.scenario_names),
+                "replications": x.study.replications,
+                "stored": x.stored,
+                "planned": x.planned,
+            }
+            for x in listings
         ]
-        document = comparison_json(reports, extras, differences)
-        sys.stdout.write(json.dumps(document, allow_nan=False) + "\n")
+        sys.stdout.write(json.dumps(rows) + "\n")
         return
-    header = (
-        f"{len(specs)} scenarios, reference {names[0]}: {common['replications']} replications "
-        f"each from seed {common['seed']} (common random numbers); {elapsed:.1f} s on "
-        f"{n_workers} worker(s); stored as runs {', '.join(map(str, run_ids))}"
-    )
-    print_comparison(stdout_console(), header, reports, differences)
+    table = Table(title="Stored studies (clearsim results ID prints one)")
+    for header in ("id", "kind", "status", "created (UTC)", "replications stored", "scenarios"):
+        table.add_column(header, overflow="fold")
+    for x in listings:
+        table.add_row(
+            str(x.study.id),
+            x.study.kind,
+            x.study.status,
+            x.study.created_at.strftime("%Y-%m-%d %H:%M"),
+            f"{x.stored} / {x.planned}",
+            ", ".join(x.scenario_names),
+        )
+    stdout_console().print(table)
 
 
 @app.command()
@@ -316,3 +488,7 @@ def version() -> None:
     typer.echo(f"clearsim {code_version()}")
     for name, value in library_versions().items():
         typer.echo(f"  {name} {value}")
+
+
+if __name__ == "__main__":
+    app()

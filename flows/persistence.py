@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -95,24 +96,75 @@ def store_run(
         )
         session.add(run)
         for summary in sorted(summaries, key=lambda s: s.replication):
-            existing = session.exec(
-                select(ReplicationRow.id).where(
-                    ReplicationRow.scenario_hash == summary.scenario_hash,
-                    ReplicationRow.replication == summary.replication,
-                    ReplicationRow.root_seed == summary.root_seed,
-                    ReplicationRow.code_version == version,
-                )
-            ).first()
-            if existing is None:
-                try:
-                    with session.begin_nested():  # a savepoint: a concurrent duplicate is harmless
-                        _add_replication(session, summary, version, libraries)
-                except IntegrityError:
-                    continue
+            _add_if_missing(session, summary, version, libraries)
         session.commit()
         session.refresh(run)
         assert run.id is not None
         return run.id
+
+
+def _add_if_missing(session: Session, summary: RunSummary, version: str, libraries: str) -> bool:
+    """Add a replication unless it is stored; a concurrent duplicate is harmless. True if added."""
+    existing = session.exec(
+        select(ReplicationRow.id).where(
+            ReplicationRow.scenario_hash == summary.scenario_hash,
+            ReplicationRow.replication == summary.replication,
+            ReplicationRow.root_seed == summary.root_seed,
+            ReplicationRow.code_version == version,
+        )
+    ).first()
+    if existing is not None:
+        return False
+    try:
+        with session.begin_nested():  # a savepoint: a concurrent duplicate is harmless
+            _add_replication(session, summary, version, libraries)
+    except IntegrityError:
+        return False
+    return True
+
+
+def store_replications(engine: Engine, summaries: Sequence[RunSummary]) -> int:
+    """Store replications not stored before, all in one transaction; return how many were new.
+
+    A process killed during the call leaves none of them half-written: the transaction is
+    committed whole or not at all.
+    """
+    version, libraries = code_version(), library_versions_json()
+    with Session(engine) as session:
+        added = sum(_add_if_missing(session, s, version, libraries) for s in summaries)
+        session.commit()
+    return added
+
+
+def stored_replications(engine: Engine, scenario_hash: str, root_seed: int) -> set[int]:
+    """Replication numbers stored for a scenario and root seed by this code version."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(ReplicationRow.replication).where(
+                ReplicationRow.scenario_hash == scenario_hash,
+                ReplicationRow.root_seed == root_seed,
+                ReplicationRow.code_version == code_version(),
+            )
+        ).all()
+    return set(rows)
+
+
+def load_replications(
+    engine: Engine, scenario_hash: str, root_seed: int, replications: int, version: str
+) -> list[RunSummary]:
+    """Summaries of replications ``0 .. replications - 1`` stored for this key, in order."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(ReplicationRow)
+            .where(
+                ReplicationRow.scenario_hash == scenario_hash,
+                ReplicationRow.root_seed == root_seed,
+                ReplicationRow.code_version == version,
+                col(ReplicationRow.replication) < replications,
+            )
+            .order_by(col(ReplicationRow.replication))
+        ).all()
+        return [_summary(session, row) for row in rows]
 
 
 def _add_replication(session: Session, summary: RunSummary, version: str, libraries: str) -> None:
@@ -203,19 +255,11 @@ def load_run(engine: Engine, run_id: int) -> StoredRun:
         run = session.get(RunRow, run_id)
         if run is None:
             raise DatabaseError(f"no run with id {run_id}")
-        rows = session.exec(
-            select(ReplicationRow)
-            .where(
-                ReplicationRow.scenario_hash == run.scenario_hash,
-                ReplicationRow.root_seed == run.root_seed,
-                ReplicationRow.code_version == run.code_version,
-                col(ReplicationRow.replication) < run.replications,
-            )
-            .order_by(col(ReplicationRow.replication))
-        ).all()
-        summaries = [_summary(session, row) for row in rows]
         session.expunge(run)
-        return StoredRun(run=run, summaries=summaries)
+    summaries = load_replications(
+        engine, run.scenario_hash, run.root_seed, run.replications, run.code_version
+    )
+    return StoredRun(run=run, summaries=summaries)
 
 
 def _summary(session: Session, row: ReplicationRow) -> RunSummary:

@@ -119,3 +119,50 @@ class OverlongCaseRow(SQLModel, table=True):
     start_min: float
     hours: float
     open: bool
+
+
+class StudyRow(SQLModel, table=True):
+    """A comparison or a sweep: its scenarios, replications and how far it got.
+
+    ``study_key`` digests everything that decides the study's results (kind, the scenarios'
+    hashes in order, root seed, replications, precision target, code version): running the same
+    study again finds this row and simulates only the replications not yet stored.
+    """
+
+    __tablename__ = "study"
+
+    id: int | None = Field(default=None, primary_key=True)
+    study_key: str = Field(index=True, unique=True)
+    kind: str
+    created_at: datetime
+    updated_at: datetime
+    status: str
+    """``running`` until every replication is stored, then ``complete``."""
+    root_seed: int = Field(sa_column=Column(BigInteger, nullable=False))
+    replications: int
+    """Replications every scenario runs (grows while a precision target is not reached)."""
+    target_halfwidth: float | None
+    max_replications: int | None
+    confidence: float
+    design_json: str = Field(sa_column=Column(Text, nullable=False))
+    code_version: str
+    library_versions: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class StudyScenarioRow(SQLModel, table=True):
+    """One scenario of a study in its place (0 is the reference).
+
+    Its replications are found by (scenario hash, replication, root seed, code version) in
+    ``replication_result``.
+    """
+
+    __tablename__ = "study_scenario"
+    __table_args__ = (UniqueConstraint("study_id", "position", name="uq_study_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    study_id: int = Field(foreign_key="study.id", index=True)
+    position: int
+    scenario_name: str
+    scenario_hash: str
+    scenario_json: str = Field(sa_column=Column(Text, nullable=False))
+    parameters_json: str = Field(sa_column=Column(Text, nullable=False))

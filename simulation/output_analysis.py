@@ -113,3 +113,25 @@ def sequential_replications(
         if len(values) >= maximum:
             return SequentialResult(tuple(values), estimate, False)
         values.append(replicate(len(values)))
+
+
+def relative_half_width(estimate: Estimate) -> float:
+    """Half-width over ``|mean|``; infinite when it is undefined (n < 2 or a zero mean)."""
+    if estimate.n < 2 or not math.isfinite(estimate.half_width) or estimate.mean == 0:
+        return math.inf
+    return estimate.half_width / abs(estimate.mean)
+
+
+def replications_for_target(estimate: Estimate, target: float) -> int:
+    """Replications the interval needs for ``half-width / |mean| <= target`` (Law 2015, s9.4.1).
+
+    The half-width shrinks as ``1 / sqrt(n)`` for a fixed standard deviation, so
+    ``n* = ceil(n * (r / target)^2)`` where ``r`` is the current relative half-width; never less
+    than ``n``. Undefined precision (a single replication, a zero mean) asks for double.
+    """
+    if target <= 0:
+        raise ValueError("the target relative half-width must be > 0")
+    ratio = relative_half_width(estimate)
+    if not math.isfinite(ratio):
+        return max(2, 2 * estimate.n)
+    return max(estimate.n, math.ceil(estimate.n * (ratio / target) ** 2))

@@ -6,7 +6,13 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
-from factories import MMC, MMC_PRIORITY
+from factories import MMC, MMC_PRIORITY, STARTUP_TIMEOUT_S
+from prefect.settings import (
+    PREFECT_API_URL,
+    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+    temporary_settings,
+)
+from prefect.testing.utilities import prefect_test_harness
 
 import simulation.run
 from flows.replications import default_workers
@@ -16,6 +22,18 @@ from simulation.recorder import EventLog, check_event_log
 from simulation.run import RunResult, run_replication
 
 THEORY_REPLICATIONS = 8
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[str]:
+    """One temporary Prefect API and database for the whole session; yields the API URL."""
+    with (
+        temporary_settings(
+            updates={PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: STARTUP_TIMEOUT_S}
+        ),
+        prefect_test_harness(server_startup_timeout=None),  # None: use the setting above
+    ):
+        yield str(PREFECT_API_URL.value())
 
 
 @pytest.fixture(scope="session", autouse=True)

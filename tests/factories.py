@@ -15,6 +15,7 @@ BASELINE = SCENARIOS / "sea_import_baseline.yaml"
 SHIP_SIDE = SCENARIOS / "sea_import_ship_side_pickup.yaml"
 MMC = SCENARIOS / "validation" / "mmc_inspection.yaml"
 MMC_PRIORITY = SCENARIOS / "validation" / "mmc_priority.yaml"
+STARTUP_TIMEOUT_S = 180  # Prefect's default 20 s fails about one cold start in four
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden_sea_import.yaml"
 
 DAY = 1440.0

@@ -243,7 +243,10 @@ def test_bad_set_exits_2_with_one_line(tmp_path: Path, assignment: str, message:
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_compare_pairs_scenarios_and_flags_significant_differences(tmp_path: Path) -> None:
+@pytest.mark.prefect
+def test_compare_pairs_scenarios_and_flags_significant_differences(
+    prefect_harness: str, tmp_path: Path
+) -> None:
     """Three lanes vs four (the same arrivals and work): the fourth lane is a paired saving."""
     reference = _short_mmc(tmp_path)
     four = tmp_path / "four.yaml"
@@ -270,8 +273,38 @@ def test_compare_pairs_scenarios_and_flags_significant_differences(tmp_path: Pat
         if (d["segment"], d["channel"], d["statistic"]) == ("arrival->exit", "all", "mean_h")
     ]
     assert saving["paired"] and saving["significant"] and saving["difference"]["mean"] < 0
+    assert (data["simulated"], data["resumed"]) == (6, False)
     text = runner.invoke(app, ["compare", str(reference), str(four), "-r", "3", "--db-url", db])
     assert text.exit_code == 0 and "Difference to the reference" in text.stdout
+    words = " ".join(text.stdout.split())
+    assert "0 replication(s) simulated, 6 reused" in words
+    assert f"study {data['study_id']} (compare, complete)" in words
+
+    listing = runner.invoke(app, ["results", "--db-url", db, "--json"])
+    assert listing.exit_code == 0, listing.stderr
+    (study,) = json.loads(listing.stdout)
+    assert (study["study_id"], study["stored"], study["planned"]) == (data["study_id"], 6, 6)
+    table = runner.invoke(app, ["results", "--db-url", db])
+    assert "mmc_inspection, mmc_four_lanes" in table.stdout and "6 / 6" in table.stdout
+    again = runner.invoke(app, ["results", str(data["study_id"]), "--db-url", db, "--json"])
+    stored = json.loads(again.stdout)
+    volatile = ("resumed", "reused", "simulated", "first_task_started_monotonic")
+    assert stored == {k: v for k, v in data.items() if k not in volatile}
+    missing = runner.invoke(app, ["results", "99", "--db-url", db])
+    assert missing.exit_code == 2 and "no study with id 99" in missing.stderr
+
+
+def test_sweep_user_errors(tmp_path: Path) -> None:
+    path = str(_short_mmc(tmp_path))
+    for arguments, message in [
+        ([], "either --set"),
+        (["--lhs", "resources.inspection_lanes.capacity=2:5"], "--samples"),
+        (["--set", "resources.nope.capacity=2,3"], "no field 'nope'"),
+        (["--lhs", "x=a:b"], "low and high must be numbers"),
+    ]:
+        result = runner.invoke(app, ["sweep", path, *arguments])
+        assert result.exit_code == 2, (arguments, result.stdout)
+        assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(

@@ -6,21 +6,18 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
 import yaml
-from factories import MMC, ROOT
+from factories import MMC, ROOT, STARTUP_TIMEOUT_S
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import Artifact as ClientArtifact
 from prefect.exceptions import ParameterTypeError
 from prefect.flows import Flow, load_flow_from_entrypoint
-from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
-from prefect.testing.utilities import prefect_test_harness
 from prefect.utilities.schema_tools import ValidationError, validate
 
 from flows.persistence import load_run, open_database
@@ -31,20 +28,6 @@ from models.scenario import Scenario
 from scenarios.load import load_scenario
 from simulation.aggregate import aggregate
 from simulation.run import run_summary
-
-STARTUP_TIMEOUT_S = 180  # the default 20 s fails about one cold start in four
-
-
-@pytest.fixture(scope="session")
-def prefect_harness() -> Iterator[None]:
-    """One temporary Prefect API and database for the whole session."""
-    with (
-        temporary_settings(
-            updates={PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: STARTUP_TIMEOUT_S}
-        ),
-        prefect_test_harness(server_startup_timeout=None),  # None: use the setting above
-    ):
-        yield
 
 
 def short_mmc(tmp_path: Path) -> Path:
