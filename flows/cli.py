@@ -1,10 +1,11 @@
-"""The ``clearsim`` command line: run a scenario, validate one, list the shipped ones."""
+"""The ``clearsim`` command line: run, compare, sweep, results, validate, scenarios, version."""
 
 from __future__ import annotations
 
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -33,7 +34,7 @@ DbUrlOpt = Annotated[
     str | None,
     typer.Option(
         "--db-url",
-        help="SQLAlchemy URL to store the run (default: $CLEARSIM_DB_URL or sqlite:///clearsim.db).",
+        help="SQLAlchemy URL of the result store (default: $CLEARSIM_DB_URL or sqlite:///clearsim.db).",
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")]
@@ -204,13 +205,18 @@ PREFECT_QUIET_CONSOLE = {"PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"}
 
 def run_study(
     flow_name: str,
-    parameters: dict[str, object],
+    prepare: Callable[[], dict[str, object]],
     dask_address: str | None,
     *,
     json_output: bool,
     quiet: bool,
 ) -> None:
-    """Run a study flow on Prefect (a temporary local API unless one is configured), print it."""
+    """Run a study flow on Prefect and print the stored study.
+
+    The Prefect API (a temporary local server unless one is configured) starts first, so that it
+    comes up while ``prepare`` loads and checks the scenarios (and fails fast on a user error)
+    and while this process imports Prefect.
+    """
     import os
 
     for key, value in PREFECT_QUIET_CONSOLE.items():
@@ -220,6 +226,7 @@ def run_study(
     started, started_monotonic = time.perf_counter(), time.monotonic()
     try:
         with prefect_api() as server:
+            parameters = prepare()
             from flows import study_flow  # imports Prefect while the server starts
             from flows.progress import replication_progress, study_listener
 
@@ -244,7 +251,10 @@ def run_study(
             f"{document['simulated']} replication(s) simulated, {document['reused']} reused from "
             f"the store; {elapsed:.1f} s{startup}"
         ),
-        counts={k: document[k] for k in ("resumed", "reused", "simulated")},
+        counts={
+            k: document[k]
+            for k in ("resumed", "reused", "simulated", "first_task_started_monotonic")
+        },
     )
 
 
@@ -296,28 +306,31 @@ def compare(
     quiet: QuietOpt = False,
 ) -> None:
     """Compare scenarios with the first on common random numbers (a stored, resumable study)."""
-    from flows.study_plans import PlanError, comparison_plan
 
-    paths = [str(p) for p in scenarios]
-    try:
-        plan = comparison_plan(paths, replications, seed, target_halfwidth, max_replications)
-    except PlanError as error:
-        fail(str(error))
-    if batch_size is not None and batch_size < 1:
-        fail(f"--batch-size must be >= 1 (got {batch_size})")
-    for path, spec in zip(scenarios, plan.scenarios, strict=True):
-        check_stability(path, spec)
-    check_database(db_url)
-    parameters: dict[str, object] = {
-        "scenario_paths": paths,
-        "replications": plan.replications,
-        "seed": plan.root_seed,
-        "target_halfwidth": target_halfwidth,
-        "max_replications": plan.max_replications,
-        "batch_size": batch_size,
-        "db_url": db_url,
-    }
-    run_study("compare_scenarios", parameters, dask_address, json_output=json_output, quiet=quiet)
+    def prepare() -> dict[str, object]:
+        from flows.study_plans import PlanError, comparison_plan
+
+        paths = [str(p) for p in scenarios]
+        try:
+            plan = comparison_plan(paths, replications, seed, target_halfwidth, max_replications)
+        except PlanError as error:
+            fail(str(error))
+        if batch_size is not None and batch_size < 1:
+            fail(f"--batch-size must be >= 1 (got {batch_size})")
+        for path, spec in zip(scenarios, plan.scenarios, strict=True):
+            check_stability(path, spec)
+        check_database(db_url)
+        return {
+            "scenario_paths": paths,
+            "replications": plan.replications,
+            "seed": plan.root_seed,
+            "target_halfwidth": target_halfwidth,
+            "max_replications": plan.max_replications,
+            "batch_size": batch_size,
+            "db_url": db_url,
+        }
+
+    run_study("compare_scenarios", prepare, dask_address, json_output=json_output, quiet=quiet)
 
 
 GridOpt = Annotated[
@@ -332,7 +345,7 @@ LhsOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--lhs",
-        help="A Latin hypercube range: PATH=LOW:HIGH (integers stay integers); repeatable.",
+        help="A Latin hypercube range: PATH=LOW:HIGH (two integers give integers); repeatable.",
     ),
 ]
 SamplesOpt = Annotated[
@@ -355,30 +368,33 @@ def sweep(
     quiet: QuietOpt = False,
 ) -> None:
     """Sweep parameters (grid or Latin hypercube); compare every point with the file as it is."""
-    from flows.study_plans import PlanError, parse_grid, parse_ranges, sweep_plan
 
-    try:
-        axes = parse_grid(grid or [])
-        ranges = parse_ranges(lhs or [])
-        plan = sweep_plan(str(scenario), axes, ranges, samples, replications, seed)
-    except PlanError as error:
-        fail(str(error))
-    if batch_size is not None and batch_size < 1:
-        fail(f"--batch-size must be >= 1 (got {batch_size})")
-    for spec in plan.scenarios:
-        check_stability(scenario, spec)
-    check_database(db_url)
-    parameters: dict[str, object] = {
-        "scenario_path": str(scenario),
-        "grid": axes or None,
-        "lhs": {k: list(v) for k, v in ranges.items()} or None,
-        "samples": samples,
-        "replications": plan.replications,
-        "seed": plan.root_seed,
-        "batch_size": batch_size,
-        "db_url": db_url,
-    }
-    run_study("sweep_scenario", parameters, dask_address, json_output=json_output, quiet=quiet)
+    def prepare() -> dict[str, object]:
+        from flows.study_plans import PlanError, parse_grid, parse_ranges, sweep_plan
+
+        try:
+            axes = parse_grid(grid or [])
+            ranges = parse_ranges(lhs or [])
+            plan = sweep_plan(str(scenario), axes, ranges, samples, replications, seed)
+        except PlanError as error:
+            fail(str(error))
+        if batch_size is not None and batch_size < 1:
+            fail(f"--batch-size must be >= 1 (got {batch_size})")
+        for spec in plan.scenarios:
+            check_stability(scenario, spec)
+        check_database(db_url)
+        return {
+            "scenario_path": str(scenario),
+            "grid": axes or None,
+            "lhs": {k: list(v) for k, v in ranges.items()} or None,
+            "samples": samples,
+            "replications": plan.replications,
+            "seed": plan.root_seed,
+            "batch_size": batch_size,
+            "db_url": db_url,
+        }
+
+    run_study("sweep_scenario", prepare, dask_address, json_output=json_output, quiet=quiet)
 
 
 @app.command()
@@ -390,6 +406,7 @@ def results(
     json_output: JsonOpt = False,
 ) -> None:
     """List the stored studies, or print one again without simulating."""
+    from rich.markup import escape
     from rich.table import Table
 
     from flows.persistence import DatabaseError, open_database, resolve_db_url
@@ -428,7 +445,7 @@ def results(
             x.study.status,
             x.study.created_at.strftime("%Y-%m-%d %H:%M"),
             f"{x.stored} / {x.planned}",
-            ", ".join(x.scenario_names),
+            escape(", ".join(x.scenario_names)),
         )
     stdout_console().print(table)
 

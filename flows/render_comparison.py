@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from flows.render import estimate_json, flow_name, format_estimate, report_json
@@ -74,7 +75,7 @@ def headline_table(reports: Sequence[ScenarioReport]) -> Table:
                 for segment in SHOWN_SEGMENTS
             ]
             table.add_row(
-                report.scenario_name if i == 0 else "", flow_name(direction, mode), *cells
+                escape(report.scenario_name) if i == 0 else "", flow_name(direction, mode), *cells
             )
     return table
 
@@ -112,7 +113,10 @@ def difference_table(differences: Sequence[Difference]) -> Table:
             cell = format_estimate(d.estimate, 1 if percent else 2, percent=percent)
             cells.append(cell + (" *" if d.significant else ""))
         table.add_row(
-            scenario if scenario != previous else "", flow_name(direction, mode), segment, *cells
+            escape(scenario) if scenario != previous else "",
+            flow_name(direction, mode),
+            segment,
+            *cells,
         )
         previous = scenario
     return table

@@ -131,6 +131,11 @@ def latin_hypercube(
             raise ValueError(f"range of {name!r} must have low < high (got {low}..{high})")
         strata = (rng.permutation(samples) + rng.random(samples)) / samples
         if isinstance(low, int) and isinstance(high, int):
+            if high - low + 1 < samples:
+                raise ValueError(
+                    f"range {low}:{high} of {name!r} holds {high - low + 1} integers, fewer than "
+                    f"the {samples} samples; write {float(low)}:{float(high)} for real values"
+                )
             values = np.minimum(np.floor(low + strata * (high - low + 1)), high)
             columns[name] = [int(v) for v in values]
         else:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from flows.render import estimate_json, flow_name, format_estimate
@@ -141,7 +142,7 @@ def bottleneck_table(results: StudyResults) -> Table:
     )
     table.add_column("scenario")
     for name in results.bottlenecks:
-        table.add_column(name, justify="right")
+        table.add_column(escape(name), justify="right")
     for i, report in enumerate(results.reports):
         cells = []
         for name in results.bottlenecks:
@@ -162,7 +163,7 @@ def bottleneck_table(results: StudyResults) -> Table:
                     delta = format_estimate(diff.estimate, 1, percent=True)
                     cell += f"  Δ {delta}" + (" *" if diff.significant else "")
             cells.append(cell)
-        table.add_row(report.scenario_name, *cells)
+        table.add_row(escape(report.scenario_name), *cells)
     return table
 
 

@@ -294,6 +294,19 @@ def test_compare_pairs_scenarios_and_flags_significant_differences(
     assert missing.exit_code == 2 and "no study with id 99" in missing.stderr
 
 
+@pytest.mark.prefect
+def test_sweep_prints_every_point_by_name(prefect_harness: str, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'runs.db'}"
+    path = str(_short_mmc(tmp_path))
+    arguments = ["sweep", path, "--set", "resources.inspection_lanes.capacity=4,5", "-r", "2"]
+    result = runner.invoke(app, [*arguments, "--db-url", db])
+    assert result.exit_code == 0, result.stderr
+    words = " ".join(result.stdout.split())
+    assert "study 1 (sweep, complete): 3 scenarios, reference mmc_inspection" in words
+    # Square brackets in a point's name are text, not terminal markup.
+    assert "mmc_inspection[resources.inspection_lanes.capacity=5]" in result.stdout
+
+
 def test_sweep_user_errors(tmp_path: Path) -> None:
     path = str(_short_mmc(tmp_path))
     for arguments, message in [

@@ -24,6 +24,7 @@ from flows.persistence import load_run, open_database
 from flows.render import report_json
 from flows.replications import run_replications
 from flows.run_flow import RUN_COMMAND, replication_batches, run_scenario, simulate_batch
+from flows.study_plans import comparison_plan, sweep_plan
 from models.scenario import Scenario
 from scenarios.load import load_scenario
 from simulation.aggregate import aggregate
@@ -119,21 +120,36 @@ def test_prefect_yaml_deployments_load_and_validate() -> None:
     # architecture rule 8 (docs/architecture.md): no IDs
     assert not [k for k in keys_of(config) if k == "id" or k.endswith("_id")]
     deployments = config["deployments"]
-    assert [d["name"] for d in deployments] == ["run-baseline"]
+    assert [d["name"] for d in deployments] == [
+        "run-baseline",
+        "compare-sea-import-reforms",
+        "sweep-inspection-lanes",
+    ]
+    flow_names = {
+        "run_scenario": "clearsim-run",
+        "compare_scenarios": "clearsim-compare",
+        "sweep_scenario": "clearsim-sweep",
+    }
     for deployment in deployments:
         assert deployment["enforce_parameter_schema"] is True
         assert deployment["work_pool"]["name"] == "clearsim-local"
         path, _, name = deployment["entrypoint"].partition(":")
         flow = load_flow_from_entrypoint(f"{ROOT / path}:{name}", use_placeholder_flow=False)
         assert isinstance(flow, Flow)
-        assert flow.name == "clearsim-run"
+        assert flow.name == flow_names[name]
         parameters = deployment["parameters"]
         schema = flow.parameters.model_dump_for_openapi()
         validate(parameters, schema, raise_on_error=True)
         flow.validate_parameters(parameters)
-        load_scenario(ROOT / parameters["scenario_path"])
-        with pytest.raises(ValidationError, match="batch_size"):
-            validate({**parameters, "batch_size": 0}, schema, raise_on_error=True)
+        with pytest.raises(ValidationError, match="replications"):
+            validate({**parameters, "replications": 0}, schema, raise_on_error=True)
+        if name == "run_scenario":
+            load_scenario(ROOT / parameters["scenario_path"])
+        elif name == "compare_scenarios":
+            comparison_plan([str(ROOT / p) for p in parameters["scenario_paths"]])
+        else:
+            plan = sweep_plan(str(ROOT / parameters["scenario_path"]), grid=parameters["grid"])
+            assert len(plan.scenarios) == 5
 
 
 WORKER_SERVER_SCRIPT = """

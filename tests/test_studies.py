@@ -96,6 +96,8 @@ def test_latin_hypercube_hits_every_stratum_once_per_parameter() -> None:
     assert points != latin_hypercube({"share": (0.1, 0.5), "lanes": (2, 11)}, samples, seed=8)
     with pytest.raises(ValueError, match="low < high"):
         latin_hypercube({"x": (1.0, 1.0)}, 4, seed=1)
+    with pytest.raises(ValueError, match=r"holds 4 integers, fewer than the 8 samples"):
+        latin_hypercube({"x": (2, 5)}, 8, seed=1)
 
 
 def test_point_label_names_the_values() -> None:
