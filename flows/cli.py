@@ -43,6 +43,11 @@ CENSORED_NOTE = (
     "note: {n:.1f} measured case(s) per replication had not left the customs area when the run "
     "stopped (drain limit); their later segments are missing from the statistics"
 )
+WARMUP_NOTE = (
+    "note: MSER-5 ends the start-up transient at day {mser:.2f} on average over replications, "
+    "after warmup_min (day {warm:.2f}): the first measured cases may still carry it; consider a "
+    "longer warmup_min"
+)
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -149,6 +154,11 @@ def run(
     report = aggregate(spec.name, summaries, spec.monitoring)
     if report.censored.mean > 0 and not quiet:
         stderr.print(CENSORED_NOTE.format(n=report.censored.mean), markup=False, soft_wrap=True)
+    if report.warmup_mser5_min.mean > spec.warmup_min and not quiet:
+        note = WARMUP_NOTE.format(
+            mser=report.warmup_mser5_min.mean / 1440, warm=spec.warmup_min / 1440
+        )
+        stderr.print(note, markup=False, soft_wrap=True)
     try:
         run_id = store_run(engine, spec, summaries)
     except Exception as error:

@@ -181,6 +181,7 @@ def _add_replication(session: Session, summary: RunSummary, version: str, librar
         censored=summary.censored,
         events=summary.events,
         end_time_min=summary.end_time_min,
+        warmup_mser5_min=_nullable(summary.warmup_mser5_min),
     )
     session.add(row)
     session.flush()
@@ -294,6 +295,7 @@ def _summary(session: Session, row: ReplicationRow) -> RunSummary:
         censored=row.censored,
         events=row.events,
         end_time_min=row.end_time_min,
+        warmup_mser5_min=_nan_if_null(row.warmup_mser5_min),
         segments=tuple(
             SegmentStat(
                 direction=s.direction,

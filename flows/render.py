@@ -79,6 +79,7 @@ def report_json(report: ScenarioReport, extra: dict[str, Any]) -> dict[str, Any]
             "measured": estimate_json(report.measured),
             "censored": estimate_json(report.censored),
         },
+        "warmup_mser5_min": estimate_json(report.warmup_mser5_min),
         "segments": [_segment_json(s) for s in report.segments],
         "resources": [_resource_json(r) for r in report.resources],
         "outcomes": [_outcome_json(o) for o in report.outcomes],

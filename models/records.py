@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -130,3 +131,5 @@ class RunSummary:
     resources: tuple[ResourceStat, ...]
     outcomes: tuple[OutcomeCount, ...]
     overlong: tuple[OverlongCase, ...]
+    warmup_mser5_min: float = math.nan
+    """MSER-5's warm-up, min, of a steady-state scenario (NaN if terminating, or too few cases)."""

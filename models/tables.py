@@ -53,6 +53,7 @@ class ReplicationRow(SQLModel, table=True):
     censored: int
     events: int
     end_time_min: float
+    warmup_mser5_min: float | None
 
 
 class SegmentStatRow(SQLModel, table=True):

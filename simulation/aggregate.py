@@ -81,6 +81,8 @@ class ScenarioReport:
     overlong_threshold_h: float
     overlong_cases: tuple[tuple[int, OverlongCase], ...]
     """(replication, case) of every overlong case, longest first."""
+    warmup_mser5_min: Estimate
+    """MSER-5's warm-up over the replications (NaN for a terminating scenario)."""
 
 
 def _estimate(values: Sequence[float], confidence: float) -> Estimate:
@@ -193,6 +195,7 @@ def aggregate(
         outcomes=_outcomes(runs, confidence),
         overlong=_overlong(runs, segments, monitoring.segments, confidence),
         overlong_threshold_h=monitoring.overlong_threshold_h,
+        warmup_mser5_min=_estimate([r.warmup_mser5_min for r in runs], confidence),
         overlong_cases=tuple(
             sorted(
                 ((run.replication, case) for run in runs for case in run.overlong),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ from simulation.metrics import (
     Window,
     measured_cases,
     milestone_times,
+    mser5_warmup_min,
     outcome_counts,
     overlong_cases,
     resource_stats,
@@ -147,6 +149,9 @@ def summarise(
                 scenario.monitoring.segments,
                 end_time_min,
             )
+        ),
+        warmup_mser5_min=(
+            mser5_warmup_min(log, times) if scenario.kind == "steady_state" else math.nan
         ),
     )
 

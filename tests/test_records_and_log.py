@@ -49,6 +49,7 @@ def test_record_fields_are_pinned() -> None:
         "scenario_hash", "replication", "root_seed", "arrived", "completed", "in_system",
         "measured", "censored", "events", "end_time_min", "segments", "resources", "outcomes",
         "overlong",
+        "warmup_mser5_min",
     ]  # fmt: skip
 
 

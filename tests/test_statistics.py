@@ -6,8 +6,10 @@ import math
 
 import numpy as np
 import pytest
+from factories import MMC
 from scipy import stats
 
+from scenarios.load import load_scenario
 from simulation.output_analysis import (
     Truncation,
     batch_means,
@@ -15,6 +17,7 @@ from simulation.output_analysis import (
     relative_precision_reached,
     sequential_replications,
 )
+from simulation.run import run_summary
 from simulation.statistics import (
     bonferroni_confidence,
     mean_confidence_interval,
@@ -127,3 +130,53 @@ def test_sequential_replications_stop_at_the_first_precise_estimate() -> None:
 def test_sequential_replications_give_up_at_the_maximum() -> None:
     result = sequential_replications(lambda r: (-1.0) ** r, gamma=0.1, initial=2, maximum=12)
     assert not result.reached and len(result.values) == 12
+
+
+def test_mser5_warmup_of_a_run_with_a_start_up_transient() -> None:
+    """MSER-5 cuts a start-up transient and little else.
+
+    M/M/3 overloaded for its first 3,000 min (rho 1.5), then at rho 0.5: a queue builds and
+    drains, so MSER-5 must cut past the overload; the same stage at rho 0.5 throughout from empty
+    needs almost no warm-up (its steady state is near the empty start).
+    """
+    transient = load_scenario(
+        MMC,
+        warmup_min=0,
+        horizon_min=60_000,
+        processes=[
+            {
+                "kind": "station_flow",
+                "name": "inspection_queue",
+                "node": "INSPECTION_AREA",
+                "arrivals": {
+                    "kind": "piecewise_poisson",
+                    "segment_min": 3000,
+                    "rates_per_hour": [4.5, 1.5],
+                    "cyclic": False,
+                },
+                "stages": [
+                    {
+                        "activity": "inspection",
+                        "resource": "inspection_lanes",
+                        "service_min": {"kind": "exponential", "mean_min": 60},
+                        "milestone_on_complete": "release",
+                    }
+                ],
+            }
+        ],
+    )
+    steady = load_scenario(
+        MMC,
+        warmup_min=0,
+        horizon_min=60_000,
+        processes=[
+            {**transient.processes[0].model_dump(mode="json"), "arrivals": {
+                "kind": "poisson", "rate_per_hour": 1.5}}
+        ],
+    )  # fmt: skip
+    cut = [run_summary(transient, r, 11).warmup_mser5_min for r in range(3)]
+    assert all(c > 3000 for c in cut), cut
+    calm = [run_summary(steady, r, 11).warmup_mser5_min for r in range(3)]
+    assert all(c < 3000 for c in calm), calm
+    terminating = load_scenario(MMC, kind="terminating", horizon_min=20_000, warmup_min=0)
+    assert math.isnan(run_summary(terminating, 0, 11).warmup_mser5_min)
