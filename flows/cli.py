@@ -237,12 +237,19 @@ def run_study(
     try:
         with prefect_api() as server:
             parameters = prepare()
-            from flows import study_flow  # imports Prefect while the server starts
+            try:
+                from flows import study_flow  # imports Prefect while the server starts
+            except RuntimeError as error:  # CLEARSIM_DASK_ADDRESS set without prefect-dask
+                fail(str(error))
             from flows.progress import replication_progress, study_listener
 
             flow = getattr(study_flow, flow_name)
             if dask_address:
-                flow = flow.with_options(task_runner=study_flow.task_runner_for(dask_address))
+                try:
+                    runner = study_flow.task_runner_for(dask_address)
+                except RuntimeError as error:
+                    fail(str(error))
+                flow = flow.with_options(task_runner=runner)
             if server is not None:
                 server.wait(startup_timeout_s())
             enabled = not quiet and stderr.is_terminal
