@@ -253,8 +253,13 @@ def run_study(
             if server is not None:
                 server.wait(startup_timeout_s())
             enabled = not quiet and stderr.is_terminal
-            with replication_progress(0, enabled) as bar, study_listener(bar.update):
-                document = flow(**parameters)
+            try:
+                with replication_progress(0, enabled) as bar, study_listener(bar.update):
+                    document = flow(**parameters)
+            except KeyboardInterrupt:
+                stop_worker_processes()
+                stderr.print(INTERRUPTED_NOTE, markup=False, soft_wrap=True)
+                raise typer.Exit(130) from None
     except LocalApiError as error:
         fail(str(error))
     elapsed = time.perf_counter() - started
@@ -273,6 +278,26 @@ def run_study(
             for k in ("resumed", "reused", "simulated", "first_task_started_monotonic")
         },
     )
+
+
+INTERRUPTED_NOTE = (
+    "clearsim: interrupted; every finished batch is stored: run the same command again to "
+    "resume the study"
+)
+
+
+def stop_worker_processes() -> None:
+    """Terminate this process's worker processes (a task runner's pool).
+
+    Then none is left retrying a Prefect API that is about to stop.
+    """
+    import multiprocessing
+
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(timeout=5)
 
 
 def print_stored_study(

@@ -20,8 +20,10 @@ Only the standard library is imported here, so starting the server costs nothing
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -36,6 +38,8 @@ from pathlib import Path
 API_URL_ENV = "PREFECT_API_URL"
 STARTUP_TIMEOUT_ENV = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 DEFAULT_STARTUP_TIMEOUT_S = 180.0
+PR_SET_PDEATHSIG = 1
+"""prctl(2) option: the signal a process receives when its parent dies."""
 PORT_IN_USE_EXIT = 3
 """uvicorn's exit status when its port is taken: start again on another."""
 
@@ -55,6 +59,13 @@ def _prefect_dir() -> Path:
     if spec is None or spec.origin is None:
         raise LocalApiError("prefect is not installed")
     return Path(spec.origin).parent
+
+
+def _die_with_parent() -> None:
+    """In the server's process before it starts: receive SIGTERM when the parent dies (Linux)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class LocalPrefectServer:
@@ -97,7 +108,16 @@ class LocalPrefectServer:
             "--lifespan",
             "on",
         ]
-        return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+        # Its own session: a Ctrl-C in the terminal interrupts the study, not the API that has
+        # to record the interruption; the server is stopped by :meth:`stop` instead, and on
+        # Linux also when this process dies without stopping it (killed, say).
+        return subprocess.Popen(
+            command,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 (one libc call, no lock taken)
+        )
 
     def wait(self, timeout_s: float) -> float:
         """Block until the API answers its health check; return the seconds since launch."""

@@ -69,12 +69,23 @@ def _started() -> bool:
     return True
 
 
+def _ignore_interrupts() -> None:
+    """In each pool worker: leave Ctrl-C to the parent, which stops the workers itself."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class EagerProcessPoolTaskRunner(ProcessPoolTaskRunner):
     """Prefect's process-pool runner, whose workers start when the flow run starts.
 
     Spawned workers spend seconds importing Prefect; starting them at once lets that overlap
     the flow's own start (opening the study, loading what is stored) instead of following it.
+    The workers ignore SIGINT: on Ctrl-C the CLI records the interruption and terminates them.
     """
+
+    def __init__(self, max_workers: int | None = None) -> None:
+        super().__init__(max_workers=max_workers, initializer=_ignore_interrupts)
 
     def __enter__(self) -> EagerProcessPoolTaskRunner:
         super().__enter__()
