@@ -149,7 +149,7 @@ def flight_process(env: simpy.Environment, flight: Flight, centre: SupervisionCe
     trip_min = centre.router.trip_min(flight.airport, spec.centre_node, flight.transfer_u)
     yield from delay(env, log, flight.case, centre.sealed_transfer, airport, trip_min)
     milestone(env, log, flight.case, centre.truck_arrival, centre.centre)
-    docks, emit, instance = centre.unloaders, log.rows.append, log.new_instance()
+    docks, emit, instance = centre.unloaders, log.emit, log.new_instance()
     emit((flight.case, centre.truck_unloading, instance, SCHEDULE, env.now, docks.node, docks.code))
     with docks.resource.request(priority=1) as request:
         yield request

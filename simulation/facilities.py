@@ -78,7 +78,7 @@ def serve(
     priority: int = 1,
 ) -> Process:
     """Queue for ``facility``, hold one server for ``duration``, recording the three lifecycles."""
-    node, code, emit, instance = facility.node, facility.code, log.rows.append, log.new_instance()
+    node, code, emit, instance = facility.node, facility.code, log.emit, log.new_instance()
     emit((case, activity, instance, SCHEDULE, env.now, node, code))
     with facility.resource.request(priority=priority) as request:
         yield request
@@ -91,7 +91,7 @@ def delay(
     env: simpy.Environment, log: EventLog, case: int, activity: int, node: int, duration: float
 ) -> Process:
     """An activity that needs no server: scheduled and started now, complete after ``duration``."""
-    emit, instance = log.rows.append, log.new_instance()
+    emit, instance = log.emit, log.new_instance()
     emit((case, activity, instance, SCHEDULE, env.now, node, NO_RESOURCE))
     emit((case, activity, instance, START, env.now, node, NO_RESOURCE))
     yield env.timeout(duration)
@@ -100,4 +100,4 @@ def delay(
 
 def milestone(env: simpy.Environment, log: EventLog, case: int, activity: int, node: int) -> None:
     """Record an instantaneous milestone (a single complete)."""
-    log.rows.append((case, activity, log.new_instance(), COMPLETE, env.now, node, NO_RESOURCE))
+    log.emit((case, activity, log.new_instance(), COMPLETE, env.now, node, NO_RESOURCE))

@@ -47,9 +47,7 @@ class FifoLine:
         """Join the line, be served for ``duration`` by one server, recording three lifecycles."""
         env, log, facility = self._env, self._log, self.facility
         job = _Job(case, activity, log.new_instance(), duration, env.event())
-        log.rows.append(
-            (case, activity, job.instance, SCHEDULE, env.now, facility.node, facility.code)
-        )
+        log.emit((case, activity, job.instance, SCHEDULE, env.now, facility.node, facility.code))
         self._waiting.append(job)
         if self._idle:
             self._idle.popleft().succeed()
@@ -57,7 +55,7 @@ class FifoLine:
 
     def _feeder(self) -> Process:
         """Take the oldest waiting job, hold a server of the facility for it, repeat."""
-        env, emit, facility = self._env, self._log.rows.append, self.facility
+        env, emit, facility = self._env, self._log.emit, self.facility
         node, code = facility.node, facility.code
         while True:
             if not self._waiting:
