@@ -8,10 +8,12 @@ shift. Blocker holdings are recorded in the log's capacity rows, never as events
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Generator
 from typing import Any
 
 import simpy
+from simpy.resources.resource import SortedQueue
 
 from models.vocabulary import Lifecycle
 from simulation.recorder import NO_RESOURCE, EventLog
@@ -21,6 +23,32 @@ BLOCKER_PRIORITY = -1
 
 SCHEDULE, START, COMPLETE = int(Lifecycle.SCHEDULE), int(Lifecycle.START), int(Lifecycle.COMPLETE)
 Process = Generator[simpy.Event, Any, None]
+
+
+class RequestQueue(SortedQueue):
+    """The waiting requests of a facility, kept sorted by their key as SimPy's ``SortedQueue``.
+
+    SimPy re-sorts its whole queue on every request; a request that sorts last (the usual case:
+    same priority, later time) is appended here, any other is inserted after its equals, which
+    is the order SimPy's stable sort gives, at a cost of O(log n) comparisons instead of O(n).
+    """
+
+    def append(self, item: Any) -> None:
+        """Sort ``item`` into the queue (facility queues have no maximum length)."""
+        if self and item.key < self[-1].key:
+            bisect.insort_right(self, item, key=_key)
+        else:
+            super().append(item)
+
+
+def _key(request: Any) -> Any:
+    return request.key
+
+
+class FacilityResource(simpy.PriorityResource):
+    """SimPy's ``PriorityResource`` with a :class:`RequestQueue` (same order, cheaper inserts)."""
+
+    PutQueue = RequestQueue
 
 
 class Facility:
@@ -41,7 +69,7 @@ class Facility:
         self.capacity = capacity
         self.code = log.resource(name)
         self.node = node
-        self.resource = simpy.PriorityResource(env, capacity=capacity)
+        self.resource = FacilityResource(env, capacity=capacity)
         if closed and closed[0][0] <= env.now:
             # Closed from the start: block now, before any process created later can request.
             for _ in range(capacity):

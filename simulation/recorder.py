@@ -301,6 +301,40 @@ class EventLog:
         cases.finished.append(False)
         return case_id
 
+    def new_cases(
+        self,
+        object_type: str,
+        process: str,
+        case_classes: Sequence[str],
+        *,
+        direction: str = "import",
+        mode: str = "sea",
+        advance_declared: Sequence[bool] = (),
+        destinations: Sequence[str] = (),
+    ) -> range:
+        """Register one shipment case per entry of ``case_classes`` at once; return their ids.
+
+        The same as :meth:`new_case` called for each in turn; ``advance_declared`` and
+        ``destinations``, when given, hold one entry per case, other attributes their defaults.
+        """
+        cases = self.cases
+        first, n = len(cases), len(case_classes)
+        cases.object_type.extend([object_type] * n)
+        cases.process.extend([process] * n)
+        cases.shipment.extend([True] * n)
+        cases.direction.extend([direction] * n)
+        cases.mode.extend([mode] * n)
+        cases.channel.extend([int(Channel.NONE)] * n)
+        cases.case_class.extend(case_classes)
+        if len(advance_declared) not in (0, n) or len(destinations) not in (0, n):
+            raise ValueError("one advance_declared and one destination per case, or none")
+        for flags in (cases.aeo, cases.two_step, cases.direct_path):
+            flags.extend([False] * n)
+        cases.advance_declared.extend(advance_declared or [False] * n)
+        cases.destination.extend(destinations or [""] * n)
+        cases.finished.extend([False] * n)
+        return range(first, first + n)
+
     def new_instance(self) -> int:
         """A fresh activity-instance id (now and then packing the rows appended so far)."""
         self._instances += 1
