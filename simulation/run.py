@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +51,27 @@ class RunCounts:
     in_system: int
 
 
+GC_THRESHOLD = (100_000, 50, 100)
+"""Cyclic-collector thresholds while a replication runs (Python's defaults: 700, 10, 10)."""
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector rarely inside the block, then restore its thresholds.
+
+    A run allocates millions of short-lived events and holds hundreds of thousands of waiting
+    processes; with the default thresholds the collector rescans them all dozens of times
+    (a quarter of the CPU time of a Double-11 day of 100,000 orders), yet finds almost no
+    cycles (a few hundred objects). Reference counting frees everything else at once.
+    """
+    previous = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 def simulate(
     scenario: Scenario, replication: int, root_seed: int
 ) -> tuple[EventLog, RunCounts, float]:
@@ -57,6 +81,13 @@ def simulate(
     environment until its own measured cases are done (see :mod:`simulation.groups`); their
     logs are merged in time order.
     """
+    with fewer_collections():
+        return _simulate(scenario, replication, root_seed)
+
+
+def _simulate(
+    scenario: Scenario, replication: int, root_seed: int
+) -> tuple[EventLog, RunCounts, float]:
     streams = Streams(root_seed, replication)
     router = Router(build_graph(scenario.network))
     logs, controls, ends = [], [], []
