@@ -202,17 +202,17 @@ def parcel_clearance(env: simpy.Environment, parcel: Parcel, centre: Supervision
         yield env.timeout(induction_min - env.now)
     milestone(env, log, parcel.case, centre.line_induction, node)
     # Every 9610 parcel passes the X-ray on the sorting line (the model's assumption).
-    yield from centre.xray_lines.serve(parcel.case, centre.xray_scan, parcel.xray_min)
+    yield centre.xray_lines.serve(parcel.case, centre.xray_scan, parcel.xray_min)
     if not parcel.declared.triggered:
         yield parcel.declared
     log.cases.channel[parcel.case] = int(Channel.RED if parcel.unpacked else Channel.GREEN)
     if parcel.unpacked:
-        yield from centre.officers.serve(parcel.case, centre.unpack_check, parcel.unpack_min)
+        yield centre.officers.serve(parcel.case, centre.unpack_check, parcel.unpack_min)
         if parcel.seized:
             seize(env, parcel, centre)
             return
     milestone(env, log, parcel.case, centre.release, node)
-    yield from centre.sorters.serve(parcel.case, centre.courier_sorting, parcel.sorting_min)
+    yield centre.sorters.serve(parcel.case, centre.courier_sorting, parcel.sorting_min)
     wait_min = centre.next_pickup_min(env.now) - env.now
     yield from delay(env, log, parcel.case, centre.courier_wait, node, wait_min)
     milestone(env, log, parcel.case, centre.exit, node)

@@ -38,7 +38,7 @@ class RequestQueue(SortedQueue):
         if self and item.key < self[-1].key:
             bisect.insort_right(self, item, key=_key)
         else:
-            super().append(item)
+            list.append(self, item)
 
 
 def _key(request: Any) -> Any:
@@ -54,7 +54,7 @@ class FacilityResource(simpy.PriorityResource):
 class Facility:
     """A pool of identical servers at a site, staffed by a calendar."""
 
-    __slots__ = ("capacity", "code", "name", "node", "resource")
+    __slots__ = ("capacity", "code", "name", "node", "request", "resource")
 
     def __init__(
         self,
@@ -70,6 +70,8 @@ class Facility:
         self.code = log.resource(name)
         self.node = node
         self.resource = FacilityResource(env, capacity=capacity)
+        # SimPy binds ``resource.request`` anew on every access; bind it once.
+        self.request = self.resource.request
         if closed and closed[0][0] <= env.now:
             # Closed from the start: block now, before any process created later can request.
             for _ in range(capacity):
@@ -108,7 +110,7 @@ def serve(
     """Queue for ``facility``, hold one server for ``duration``, recording the three lifecycles."""
     node, code, emit, instance = facility.node, facility.code, log.emit, log.new_instance()
     emit((case, activity, instance, SCHEDULE, env.now, node, code))
-    with facility.resource.request(priority=priority) as request:
+    with facility.request(priority=priority) as request:
         yield request
         emit((case, activity, instance, START, env.now, node, code))
         yield env.timeout(duration)
