@@ -121,9 +121,9 @@ def delay(
     env: simpy.Environment, log: EventLog, case: int, activity: int, node: int, duration: float
 ) -> Process:
     """An activity that needs no server: scheduled and started now, complete after ``duration``."""
-    emit, instance = log.emit, log.new_instance()
-    emit((case, activity, instance, SCHEDULE, env.now, node, NO_RESOURCE))
-    emit((case, activity, instance, START, env.now, node, NO_RESOURCE))
+    emit, instance, now = log.emit, log.new_instance(), env.now
+    emit((case, activity, instance, SCHEDULE, now, node, NO_RESOURCE))
+    emit((case, activity, instance, START, now, node, NO_RESOURCE))
     yield env.timeout(duration)
     emit((case, activity, instance, COMPLETE, env.now, node, NO_RESOURCE))
 

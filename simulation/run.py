@@ -90,18 +90,22 @@ def _simulate(
 ) -> tuple[EventLog, RunCounts, float]:
     streams = Streams(root_seed, replication)
     router = Router(build_graph(scenario.network))
-    logs, controls, ends = [], [], []
+    logs, counts, ends = [], [], []
     for group in independent_groups(scenario):
         log, control, end = _simulate_group(scenario, group, streams, router)
         logs.append(log)
-        controls.append(control)
+        counts.append(RunCounts(control.arrived, control.exited, control.in_system))
         ends.append(end)
-    counts = RunCounts(
-        arrived=sum(c.arrived for c in controls),
-        exited=sum(c.exited for c in controls),
-        in_system=sum(c.in_system for c in controls),
+        # The group's environment, its waiting processes and its sites refer to each other;
+        # free them before the next group runs (the collector runs rarely here).
+        del control
+        gc.collect()
+    total = RunCounts(
+        arrived=sum(c.arrived for c in counts),
+        exited=sum(c.exited for c in counts),
+        in_system=sum(c.in_system for c in counts),
     )
-    return merge_logs(logs), counts, max(ends)
+    return merge_logs(logs), total, max(ends)
 
 
 def _simulate_group(
