@@ -24,44 +24,20 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from machine import print_machine
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = ROOT / "scenarios" / "sea_import_baseline.yaml"
 LIBRARIES = ("prefect", "fastapi", "pydantic", "simpy", "numpy", "scipy", "networkx", "sqlalchemy")
 # docs/architecture.md, measured costs: the default 20 s fails about one cold start in four.
 STARTUP_TIMEOUT_S = "180"
-
-
-def cpu_model() -> str:
-    """The CPU model name from /proc/cpuinfo (``unknown`` elsewhere)."""
-    try:
-        text = Path("/proc/cpuinfo").read_text(encoding="utf-8")
-    except OSError:
-        return platform.processor() or "unknown"
-    for line in text.splitlines():
-        if line.startswith("model name"):
-            return line.partition(":")[2].strip()
-    return "unknown"
-
-
-def print_machine() -> None:
-    """Cores, CPU model, OS, Python and the versions of the libraries that matter here."""
-    print(f"machine: {os.cpu_count()} cores, {cpu_model()}, {platform.platform()}")
-    versions = []
-    for name in LIBRARIES:
-        try:
-            versions.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name} -")
-    print(f"python {platform.python_version()}; " + ", ".join(versions))
 
 
 def report_digest(report: dict[str, Any]) -> str:
@@ -217,7 +193,7 @@ def main() -> None:
         child(args)
         return
 
-    print_machine()
+    print_machine(LIBRARIES)
     print(
         f"scenario {args.scenario.name}, {args.replications} replications, "
         f"{args.workers} workers, batch size {args.batch_size} (flow), {args.repeat} round(s); "

@@ -148,7 +148,7 @@ def turnaround(env: simpy.Environment, flight: Flight, site: AirCargoSite) -> Pr
     if flight.arrival_min > env.now:
         yield env.timeout(flight.arrival_min - env.now)
     # The stand is held across milestones, so it is recorded like the sea import's berth.
-    stands, emit, instance = site.stands, log.rows.append, log.new_instance()
+    stands, emit, instance = site.stands, log.emit, log.new_instance()
     emit((flight.case, site.stand, instance, SCHEDULE, env.now, airport, stands.code))
     with stands.resource.request(priority=1) as request:
         yield request

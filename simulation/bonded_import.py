@@ -214,7 +214,7 @@ def fulfilment(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -
     if order.mixed:
         milestone(env, log, case, zone.one_parcel_mixed if pilot else zone.split_two_parcels, node)
     second = env.process(nonbonded_parcel(env, order, zone)) if order.mixed and not pilot else None
-    yield from zone.pickers.serve(case, zone.pick_pack, pick_min)
+    yield zone.pickers.serve(case, zone.pick_pack, pick_min)
     if order.xray:
         yield from serve(env, zone.xray_lines, log, case, zone.xray_check, order.xray_min)
         if order.abnormal:
@@ -238,9 +238,7 @@ def fulfilment(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -
 def nonbonded_parcel(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> Process:
     """Without the pilot: the non-bonded item, picked in its own warehouse, a second parcel."""
     log, node, case, spec = zone.log, zone.zone, order.case, zone.spec
-    yield from zone.nonbonded_pickers.serve(
-        case, zone.nonbonded_pick_pack, order.nonbonded_pick_min
-    )
+    yield zone.nonbonded_pickers.serve(case, zone.nonbonded_pick_pack, order.nonbonded_pick_min)
     yield from delay(env, log, case, zone.nonbonded_courier_wait, node, zone.next_wave())
     yield from delay(env, log, case, zone.nonbonded_handover, node, order.handover_min)
     trip_min = zone.router.trip_min(spec.zone_node, order.destination, order.nonbonded_trip_u)

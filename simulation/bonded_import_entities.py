@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from simulation.sampling import (
     DurationSampler,
     ProcessSamplers,
     UniformSampler,
-    choose,
+    choose_many,
     draw_counts,
 )
 
@@ -81,6 +82,19 @@ class ConsumerOrder:
     nonbonded_trip_u: float
 
 
+ORDER_BLOCK = 1024
+"""Orders whose per-order draws are taken from their streams at once."""
+
+
+class _Drawn(NamedTuple):
+    """The per-order draws of one order: SKU, mixed, destination, and the rest in field order."""
+
+    sku: int
+    mixed: bool
+    destination: str
+    rest: tuple[Any, ...]
+
+
 def sku_popularity(skus: int, exponent: float) -> np.ndarray:
     """Zipf shares of SKUs ranked by popularity: ``(rank + 1) ** -exponent``, normalised."""
     weights = np.arange(1, skus + 1, dtype=float) ** -exponent
@@ -114,6 +128,9 @@ class OrderFactory:
         ct = streams.generator(Purpose.ATTRIBUTES, name, "sku_consumption_tax")
         liable = ct.random(spec.stock.skus) < o.consumption_tax_share
         self.sku_ct_rate = np.where(liable, o.consumption_tax_rate, 0.0)
+        self._sku_ct_rate: list[float] = self.sku_ct_rate.tolist()
+        self._block: list[_Drawn] = []
+        self._next = 0
         self._sku = uniforms(Purpose.ATTRIBUTES, "sku")
         self._quantity_rng = streams.generator(Purpose.ATTRIBUTES, name, "quantity")
         self._value_rng = normals("unit_value")
@@ -188,37 +205,26 @@ class OrderFactory:
 
     def order(self, log: EventLog, index: int) -> ConsumerOrder:
         """Create the ``index``-th order (call in arrival order: draws are taken in sequence)."""
-        return self._order(
-            log,
-            self._measured[index],
-            self._times[index],
-            self._quantities[index],
+        if self._next >= len(self._block):
+            self._block = self._draw_block(ORDER_BLOCK)
+            self._next = 0
+        drawn = self._block[self._next]
+        self._next += 1
+        spec = self.spec
+        value_cny, quantity, prior_cny = (
             self._values[index],
+            self._quantities[index],
             self._priors[index],
         )
-
-    def _order(
-        self,
-        log: EventLog,
-        measured: bool,
-        arrival_min: float,
-        quantity: int,
-        value_cny: float,
-        prior_cny: float,
-    ) -> ConsumerOrder:
-        spec = self.spec
-        d, x = spec.declaration, spec.exit_supervision
-        sku = int(np.searchsorted(self._cumulative, self._sku(), side="right"))
+        sku, mixed, destination = drawn.sku, drawn.mixed, drawn.destination
         decision = limit_decision(value_cny, quantity, prior_cny, spec.limits)
         tax = order_tax_cny(
             value_cny,
             spec.order.vat_rate,
-            float(self.sku_ct_rate[sku]),
+            self._sku_ct_rate[sku],
             decision,
             spec.limits.tax_factor,
         )
-        mixed = self._mixed() < spec.order.nonbonded_share
-        destination = self._destinations[choose(self._destination_shares, self._destination())]
         case = log.new_case(
             "order",
             spec.name,
@@ -228,37 +234,62 @@ class OrderFactory:
             destination=destination,
         )
         return ConsumerOrder(
-            case=case,
-            measured=measured,
-            arrival_min=arrival_min,
-            destination=destination,
-            sku=sku,
-            quantity=quantity,
-            value_cny=value_cny,
-            prior_annual_cny=prior_cny,
-            decision=decision,
-            tax_cny=tax,
-            mixed=mixed,
-            mismatch=self._mismatch() < d.mismatch_share,
-            corrected=self._corrected() >= d.uncorrected_share,
-            flagged=self._flagged() < d.review_share,
-            xray=self._xray() < x.xray_share,
-            abnormal=self._abnormal() < x.abnormal_share,
-            push_min=self._push(),
-            review_min=self._review(),
-            second_review_min=self._second_review(),
-            correction_min=self._correction(),
-            officer_min=self._officer(),
-            pick_min=self._pick(),
-            extra_pick_min=self._extra_pick(),
-            nonbonded_pick_min=self._nonbonded_pick(),
-            xray_min=self._xray_min(),
-            unpack_min=self._unpack(),
-            gate_min=self._gate(),
-            handover_min=self._handover(),
-            trip_u=self._trip(),
-            nonbonded_trip_u=self._nonbonded_trip(),
+            case,
+            self._measured[index],
+            self._times[index],
+            destination,
+            sku,
+            quantity,
+            value_cny,
+            prior_cny,
+            decision,
+            tax,
+            mixed,
+            *drawn.rest,
         )
+
+    def _draw_block(self, size: int) -> list[_Drawn]:
+        """The per-order draws of the next ``size`` orders, each stream taken in order."""
+        spec = self.spec
+        d, x = spec.declaration, spec.exit_supervision
+        skus = np.searchsorted(self._cumulative, self._sku.take(size), side="right").tolist()
+        mixed = (self._mixed.take(size) < spec.order.nonbonded_share).tolist()
+        destinations = [
+            self._destinations[k]
+            for k in choose_many(self._destination_shares, self._destination.take(size)).tolist()
+        ]
+        # In ConsumerOrder's field order, from ``mismatch`` on.
+        rest = zip(
+            (self._mismatch.take(size) < d.mismatch_share).tolist(),
+            (self._corrected.take(size) >= d.uncorrected_share).tolist(),
+            (self._flagged.take(size) < d.review_share).tolist(),
+            (self._xray.take(size) < x.xray_share).tolist(),
+            (self._abnormal.take(size) < x.abnormal_share).tolist(),
+            *(
+                sampler.take(size).tolist()
+                for sampler in (
+                    self._push,
+                    self._review,
+                    self._second_review,
+                    self._correction,
+                    self._officer,
+                    self._pick,
+                    self._extra_pick,
+                    self._nonbonded_pick,
+                    self._xray_min,
+                    self._unpack,
+                    self._gate,
+                    self._handover,
+                    self._trip,
+                    self._nonbonded_trip,
+                )
+            ),
+            strict=True,
+        )
+        return [
+            _Drawn(sku, mix, destination, values)
+            for sku, mix, destination, values in zip(skus, mixed, destinations, rest, strict=True)
+        ]
 
     def batches(self, log: EventLog, until_min: float) -> list[StockBatch]:
         """Every replenishment batch leaving the origin before ``until_min``, in order.

@@ -149,7 +149,7 @@ def flight_process(env: simpy.Environment, flight: Flight, centre: SupervisionCe
     trip_min = centre.router.trip_min(flight.airport, spec.centre_node, flight.transfer_u)
     yield from delay(env, log, flight.case, centre.sealed_transfer, airport, trip_min)
     milestone(env, log, flight.case, centre.truck_arrival, centre.centre)
-    docks, emit, instance = centre.unloaders, log.rows.append, log.new_instance()
+    docks, emit, instance = centre.unloaders, log.emit, log.new_instance()
     emit((flight.case, centre.truck_unloading, instance, SCHEDULE, env.now, docks.node, docks.code))
     with docks.resource.request(priority=1) as request:
         yield request
@@ -202,17 +202,17 @@ def parcel_clearance(env: simpy.Environment, parcel: Parcel, centre: Supervision
         yield env.timeout(induction_min - env.now)
     milestone(env, log, parcel.case, centre.line_induction, node)
     # Every 9610 parcel passes the X-ray on the sorting line (the model's assumption).
-    yield from centre.xray_lines.serve(parcel.case, centre.xray_scan, parcel.xray_min)
+    yield centre.xray_lines.serve(parcel.case, centre.xray_scan, parcel.xray_min)
     if not parcel.declared.triggered:
         yield parcel.declared
     log.cases.channel[parcel.case] = int(Channel.RED if parcel.unpacked else Channel.GREEN)
     if parcel.unpacked:
-        yield from centre.officers.serve(parcel.case, centre.unpack_check, parcel.unpack_min)
+        yield centre.officers.serve(parcel.case, centre.unpack_check, parcel.unpack_min)
         if parcel.seized:
             seize(env, parcel, centre)
             return
     milestone(env, log, parcel.case, centre.release, node)
-    yield from centre.sorters.serve(parcel.case, centre.courier_sorting, parcel.sorting_min)
+    yield centre.sorters.serve(parcel.case, centre.courier_sorting, parcel.sorting_min)
     wait_min = centre.next_pickup_min(env.now) - env.now
     yield from delay(env, log, parcel.case, centre.courier_wait, node, wait_min)
     milestone(env, log, parcel.case, centre.exit, node)

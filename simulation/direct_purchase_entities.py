@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import simpy
 
 from models.direct_purchase import DirectPurchaseSpec
@@ -21,6 +22,7 @@ from simulation.rng import Purpose, Streams
 from simulation.sampling import (
     ProcessSamplers,
     choose,
+    choose_many,
     draw_counts,
 )
 
@@ -151,49 +153,95 @@ class ParcelFactory:
             setup_min=self._setup(),
             transfer_u=self._transfer(),
         )
-        flight.parcels = [self._parcel(env, log, flight, k, measured) for k in range(parcels)]
+        flight.parcels = self._parcels(env, log, flight, parcels, measured)
         return flight
 
-    def _parcel(
-        self, env: simpy.Environment, log: EventLog, flight: Flight, index: int, measured: bool
-    ) -> Parcel:
+    def _parcels(
+        self, env: simpy.Environment, log: EventLog, flight: Flight, n: int, measured: bool
+    ) -> list[Parcel]:
+        """The flight's ``n`` parcels, each stream taken in order for the whole batch at once."""
         spec = self.spec
         lst, ins = spec.parcel_list, spec.inspection
-        advance = self._advance() < lst.advance_share
-        lead, after = self._lead(), self._after()
-        destination = self._destinations[choose(self._destination_shares, self._destination())]
-        case = log.new_case(
+        advance = self._advance.take(n) < lst.advance_share
+        lead, after = self._lead.take(n), self._after.take(n)
+        destinations = [
+            self._destinations[k]
+            for k in choose_many(self._destination_shares, self._destination.take(n)).tolist()
+        ]
+        landing = flight.arrival_min
+        lodgement = np.where(
+            advance,
+            np.maximum(0.0, landing - np.minimum(lead, lst.advance_window_min)),
+            landing + after,
+        )
+        advance_list = advance.tolist()
+        cases = log.new_cases(
             "parcel",
             spec.name,
-            direction="import",
+            ["general"] * n,
             mode="cbec_9610",
-            case_class="general",
-            advance_declared=advance,
-            destination=destination,
+            advance_declared=advance_list,
+            destinations=destinations,
         )
-        landing = flight.arrival_min
-        return Parcel(
-            case=case,
-            flight=flight,
-            index=index,
-            measured=measured,
-            destination=destination,
-            advance=advance,
-            lodgement_min=(
-                max(0.0, landing - min(lead, lst.advance_window_min))
-                if advance
-                else landing + after
-            ),
-            matching_min=self._matching(),
-            incomplete=self._incomplete() < lst.incomplete_share,
-            correction_min=self._correction(),
-            screening_min=self._screening(),
-            flagged=self._flag() < ins.risk_flag_share,
-            xray_min=self._xray(),
-            abnormal=self._abnormal() < ins.abnormal_image_share,
-            unpack_min=self._unpack(),
-            seized=self._seized() < ins.seizure_share,
-            sorting_min=self._sorting(),
-            trip_u=self._trip(),
-            declared=env.event(),
+        columns = zip(
+            cases,
+            range(n),
+            destinations,
+            advance_list,
+            lodgement.tolist(),
+            self._matching.take(n).tolist(),
+            (self._incomplete.take(n) < lst.incomplete_share).tolist(),
+            self._correction.take(n).tolist(),
+            self._screening.take(n).tolist(),
+            (self._flag.take(n) < ins.risk_flag_share).tolist(),
+            self._xray.take(n).tolist(),
+            (self._abnormal.take(n) < ins.abnormal_image_share).tolist(),
+            self._unpack.take(n).tolist(),
+            (self._seized.take(n) < ins.seizure_share).tolist(),
+            self._sorting.take(n).tolist(),
+            self._trip.take(n).tolist(),
+            strict=True,
         )
+        parcels = []
+        for (
+            case,
+            index,
+            destination,
+            advanced,
+            lodgement_min,
+            matching_min,
+            incomplete,
+            correction_min,
+            screening_min,
+            flagged,
+            xray_min,
+            abnormal,
+            unpack_min,
+            seized,
+            sorting_min,
+            trip_u,
+        ) in columns:
+            parcels.append(
+                Parcel(
+                    case,
+                    flight,
+                    index,
+                    measured,
+                    destination,
+                    advanced,
+                    lodgement_min,
+                    matching_min,
+                    incomplete,
+                    correction_min,
+                    screening_min,
+                    flagged,
+                    xray_min,
+                    abnormal,
+                    unpack_min,
+                    seized,
+                    sorting_min,
+                    trip_u,
+                    env.event(),
+                )
+            )
+        return parcels

@@ -43,21 +43,24 @@ class FifoLine:
         for _ in range(facility.capacity):
             env.process(self._feeder())
 
-    def serve(self, case: int, activity: int, duration: float) -> Process:
-        """Join the line, be served for ``duration`` by one server, recording three lifecycles."""
+    def serve(self, case: int, activity: int, duration: float) -> simpy.Event:
+        """Join the line to be served for ``duration`` by one server (three lifecycles recorded).
+
+        Returns the event that fires when the job is done: ``yield line.serve(...)``. A plain
+        function, not a generator, so a job waiting in a line thousands long holds no frame of
+        its own.
+        """
         env, log, facility = self._env, self._log, self.facility
         job = _Job(case, activity, log.new_instance(), duration, env.event())
-        log.rows.append(
-            (case, activity, job.instance, SCHEDULE, env.now, facility.node, facility.code)
-        )
+        log.emit((case, activity, job.instance, SCHEDULE, env.now, facility.node, facility.code))
         self._waiting.append(job)
         if self._idle:
             self._idle.popleft().succeed()
-        yield job.done
+        return job.done
 
     def _feeder(self) -> Process:
         """Take the oldest waiting job, hold a server of the facility for it, repeat."""
-        env, emit, facility = self._env, self._log.rows.append, self.facility
+        env, emit, facility = self._env, self._log.emit, self.facility
         node, code = facility.node, facility.code
         while True:
             if not self._waiting:
@@ -66,7 +69,7 @@ class FifoLine:
                 yield wake
                 continue  # another feeder woken at the same instant may have taken the job
             job = self._waiting.popleft()
-            with facility.resource.request(priority=1) as request:
+            with facility.request(priority=1) as request:
                 yield request
                 emit((job.case, job.activity, job.instance, START, env.now, node, code))
                 yield env.timeout(job.duration)

@@ -2,64 +2,87 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 
-from simulation.recorder import TIME, CaseTable, EventLog, EventRow
+import numpy as np
+
+from simulation.recorder import COLUMNS, ROW_DTYPE, CaseTable, EventLog
 
 
 def merge_logs(logs: Sequence[EventLog]) -> EventLog:
     """One log with every group's cases, rows in time order, activity codes re-registered.
 
     Case and activity-instance ids are offset group by group (the first group keeps its own);
-    rows of equal time keep their group's recording order, groups in the order given. Node and
-    resource codes are shared, since every group's log registers the scenario's full lists.
-    The group logs are consumed: their rows are released as they are copied, to bound memory.
+    rows of equal time keep their group's recording order, groups in the order given (the order
+    a stable sort of the groups' rows by time gives). Node and resource codes are shared, since
+    every group's log registers the scenario's full lists. The group logs are consumed: each
+    group's rows are merged into the rows before it column by column, and released as they are.
     """
     if len(logs) == 1:
         return logs[0]
     first = logs[0]
     merged = EventLog(nodes=first.nodes, resources=first.resources)
-    streams = []
+    rows: dict[str, np.ndarray] = {}
     case_offset = instance_offset = 0
     for log in logs:
         if (log.nodes, log.resources) != (merged.nodes, merged.resources):
             raise ValueError("group logs must share the scenario's node and resource lists")
-        codes = [
-            merged.activity(name, milestone=code in log.milestone_codes)
-            for code, name in enumerate(log.activities)
-        ]
+        codes = np.array(
+            [
+                merged.activity(name, milestone=code in log.milestone_codes)
+                for code, name in enumerate(log.activities)
+            ],
+            dtype=ROW_DTYPE["activity"],
+        )
         for process, outcome in log.process_outcomes:
             merged.outcome(process, outcome)
         for direction, mode in log.flows:
             merged.declare_flow(direction, mode)
-        streams.append(
-            [
-                (
-                    case + case_offset,
-                    codes[activity],
-                    instance + instance_offset,
-                    lifecycle,
-                    time,
-                    node,
-                    resource,
-                )
-                for case, activity, instance, lifecycle, time, node, resource in log.rows
-            ]
-        )
-        log.rows = []
+        group = dict(log.columns())
+        log.release_rows()
+        group["activity"] = codes[group["activity"]]
+        group["case"] = _offset(group["case"], case_offset)
+        group["instance"] = _offset(group["instance"], instance_offset)
+        rows = _merge_sorted(rows, group) if rows else group
         _append_cases(merged.cases, log.cases)
         merged.capacity_rows.extend(log.capacity_rows)
         case_offset += len(log.cases)
         instance_offset += log.instance_count
-    merged.rows = list(heapq.merge(*streams, key=_time))
+    merged.set_columns(rows)
     merged.capacity_rows.sort(key=lambda row: row[0])
     merged.reserve_instances(instance_offset)
     return merged
 
 
-def _time(row: EventRow) -> float:
-    return row[TIME]
+def _offset(column: np.ndarray, offset: int) -> np.ndarray:
+    if not offset or not column.size:
+        return column
+    if int(column.max()) + offset > np.iinfo(column.dtype).max:
+        raise OverflowError(f"event-log ids beyond {column.dtype} after merging groups")
+    shifted: np.ndarray = column + column.dtype.type(offset)
+    return shifted
+
+
+def _merge_sorted(
+    before: dict[str, np.ndarray], after: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Rows of two time-ordered logs in time order, ``before``'s first at equal times.
+
+    Each of ``after``'s rows goes after the rows of ``before`` at or before its time: no sort,
+    and one column at a time, each input column dropped once copied. Both dicts are emptied.
+    """
+    n_before, n_after = before["time"].size, after["time"].size
+    into = np.searchsorted(before["time"], after["time"], side="right")
+    into += np.arange(n_after, dtype=into.dtype)
+    from_before = np.ones(n_before + n_after, dtype=bool)
+    from_before[into] = False
+    merged = {}
+    for name in COLUMNS:
+        column = np.empty(n_before + n_after, dtype=ROW_DTYPE[name])
+        column[from_before] = before.pop(name)
+        column[into] = after.pop(name)
+        merged[name] = column
+    return merged
 
 
 def _append_cases(into: CaseTable, cases: CaseTable) -> None:

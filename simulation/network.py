@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import math
+from collections.abc import Callable
 from functools import lru_cache
+from statistics import NormalDist
 
 import networkx as nx
 
-from models.distributions import Duration
+from models.distributions import Duration, Lognormal
 from models.network import NetworkSpec
 from simulation.sampling import quantile
 
@@ -44,6 +47,7 @@ class Router:
             raise NetworkError("the router needs a frozen graph (use build_graph)")
         self.graph = graph
         self._route = lru_cache(maxsize=None)(self._shortest)
+        self._trips: dict[tuple[str, str], Callable[[float], float]] = {}
 
     def _shortest(self, source: str, target: str) -> tuple[Duration, ...]:
         try:
@@ -54,4 +58,36 @@ class Router:
 
     def trip_min(self, source: str, target: str, u: float) -> float:
         """Travel time of one trip: every leg at the same quantile ``u`` (one trip, one pace)."""
-        return sum(quantile(spec, u) for spec in self._route(source, target))
+        trip = self._trips.get((source, target))
+        if trip is None:
+            trip = self._trips[source, target] = route_quantile(self._route(source, target))
+        return trip(u)
+
+
+def route_quantile(legs: tuple[Duration, ...]) -> Callable[[float], float]:
+    """``u -> sum of the legs' quantiles at u``, the standard normal quantile taken once.
+
+    Legs that are all lognormal (the usual road and rail legs) share ``z = Phi^-1(u)``; the
+    sum is taken in leg order from 0, so the result is the one leg-by-leg quantiles give.
+    """
+    if legs and all(isinstance(leg, Lognormal) for leg in legs):
+        params = [(leg.median_min, leg.sigma) for leg in legs if isinstance(leg, Lognormal)]
+        inv_cdf = NormalDist().inv_cdf
+        if len(params) == 1:
+            ((median, sigma),) = params
+
+            def one_leg_trip(u: float) -> float:
+                return median * math.exp(sigma * inv_cdf(min(max(u, 1e-12), 1.0 - 1e-12)))
+
+            return one_leg_trip
+
+        def lognormal_trip(u: float) -> float:
+            z = inv_cdf(min(max(u, 1e-12), 1.0 - 1e-12))
+            return sum(median * math.exp(sigma * z) for median, sigma in params)
+
+        return lognormal_trip
+
+    def any_trip(u: float) -> float:
+        return sum(quantile(spec, u) for spec in legs)
+
+    return any_trip

@@ -1,15 +1,19 @@
 """The event log: what processes record, and the invariant every simulated log satisfies.
 
-Rows are plain tuples ``(case, activity, instance, lifecycle, time_min, node, resource)`` of
-integer codes, appended in simulation order; names are kept once in the log's registries and
-mapped back at export. Case attributes live beside the rows in :class:`CaseTable`, and shift
-capacity changes in ``capacity_rows``: metrics are pure functions of these three.
+Rows are tuples ``(case, activity, instance, lifecycle, time_min, node, resource)`` of integer
+codes and a time, appended in simulation order through :attr:`EventLog.emit`; names are kept once
+in the log's registries and mapped back at export. Appended rows are packed every few tens of
+thousands of events into numpy column chunks of 23 bytes a row (a tuple row costs about 200), so
+a replication of millions of events keeps its log in memory (docs/performance.md). Case
+attributes live beside the rows in :class:`CaseTable`, and shift capacity changes in
+``capacity_rows``: metrics are pure functions of these three.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 import numpy as np
 
@@ -19,6 +23,21 @@ from models.vocabulary import LIFECYCLE_NAMES, MILESTONES, Channel, Lifecycle
 NO_RESOURCE = -1
 EventRow = tuple[int, int, int, int, float, int, int]
 CASE, ACTIVITY, INSTANCE, LIFECYCLE, TIME, NODE, RESOURCE = range(7)
+ROW_DTYPE = np.dtype(
+    [
+        ("case", np.int32),
+        ("activity", np.int16),
+        ("instance", np.int32),
+        ("lifecycle", np.int8),
+        ("time", np.float64),
+        ("node", np.int16),
+        ("resource", np.int16),
+    ]
+)
+"""Packed row layout: ids below 2**31, codes below 2**15 (packing raises beyond them)."""
+COLUMNS: tuple[str, ...] = tuple(ROW_DTYPE.names or ())
+PACK_EVERY_INSTANCES = 1 << 15
+"""Appended rows are packed each time this many more activity instances have been handed out."""
 
 
 @dataclass(slots=True)
@@ -50,23 +69,141 @@ class CaseTable:
         return len(self.object_type)
 
 
+class RowStore:
+    """The rows of one log: recently appended tuples, and packed column chunks before them."""
+
+    __slots__ = ("_packed", "_parts", "appended")
+
+    def __init__(self) -> None:
+        self.appended: list[EventRow] = []
+        self._parts: dict[str, list[np.ndarray]] = {name: [] for name in COLUMNS}
+        self._packed = 0
+
+    def __len__(self) -> int:
+        return self._packed + len(self.appended)
+
+    def pack(self) -> None:
+        """Move the appended tuples into a column chunk (the list object itself is kept)."""
+        if not self.appended:
+            return
+        block = np.fromiter(self.appended, dtype=ROW_DTYPE, count=len(self.appended))
+        for name in COLUMNS:
+            self._parts[name].append(block[name].copy())
+        self._packed += len(self.appended)
+        self.appended.clear()
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Every row as one contiguous array per column (chunks are joined once, in place)."""
+        self.pack()
+        result = {}
+        for name in COLUMNS:
+            parts = self._parts[name]
+            if len(parts) != 1:
+                joined = np.concatenate(parts) if parts else np.empty(0, ROW_DTYPE[name])
+                parts[:] = [joined]
+            result[name] = parts[0]
+        return result
+
+    def replace(self, rows: Iterable[EventRow]) -> None:
+        """Drop every row and hold ``rows`` instead."""
+        self.clear()
+        self.appended.extend(rows)
+
+    def set_columns(self, columns: dict[str, np.ndarray]) -> None:
+        """Drop every row and hold these packed columns instead (equal lengths)."""
+        self.clear()
+        for name in COLUMNS:
+            self._parts[name].append(_packed_column(columns[name], ROW_DTYPE[name]))
+        self._packed = len(columns[COLUMNS[0]])
+
+    def clear(self) -> None:
+        """Drop every row, releasing its memory."""
+        self.appended.clear()
+        for parts in self._parts.values():
+            parts.clear()
+        self._packed = 0
+
+    def __iter__(self) -> Iterator[EventRow]:
+        self.pack()
+        for chunk in range(len(self._parts[COLUMNS[0]])):
+            yield from zip(*(self._parts[name][chunk].tolist() for name in COLUMNS), strict=True)
+
+
+def _packed_column(column: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``column`` in its packed dtype, refusing values the dtype cannot hold."""
+    if dtype.kind == "i" and column.size:
+        info = np.iinfo(dtype)
+        if column.min() < info.min or column.max() > info.max:
+            raise OverflowError(f"event-log values outside {dtype} (at most {info.max})")
+    return np.ascontiguousarray(column, dtype=dtype)
+
+
+class Rows(Sequence[EventRow]):
+    """Read-only view of a log's rows as tuples, in recording order.
+
+    For large logs prefer :meth:`EventLog.columns` (numpy) or iteration; indexing packs the
+    appended rows first and reads one row from the columns.
+    """
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: RowStore) -> None:
+        self._store = store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __iter__(self) -> Iterator[EventRow]:
+        return iter(self._store)
+
+    @overload
+    def __getitem__(self, index: int) -> EventRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[EventRow]: ...
+    def __getitem__(self, index: int | slice) -> EventRow | list[EventRow]:
+        if isinstance(index, slice):
+            return list(self)[index]
+        cols = self._store.columns()
+        i = range(len(self))[index]
+        case, activity, instance, lifecycle, time, node, resource = (
+            cols[name][i].item() for name in COLUMNS
+        )
+        return (case, activity, instance, lifecycle, time, node, resource)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Rows):
+            mine, theirs = self._store.columns(), other._store.columns()
+            return all(np.array_equal(mine[name], theirs[name]) for name in COLUMNS)
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Rows({len(self)} rows)"
+
+
 class EventLog:
-    """Columnar-by-construction event log of one replication."""
+    """The event log of one replication: rows, case table, capacity rows and registries."""
 
     __slots__ = (
         "_activity_codes",
-        "_columns",
         "_instances",
+        "_store",
         "activities",
         "capacity_rows",
         "cases",
+        "emit",
         "flows",
         "milestone_codes",
         "nodes",
         "process_outcomes",
         "resources",
-        "rows",
     )
+
+    emit: Callable[[EventRow], None]
+    """Append one row (processes bind it once: ``emit = log.emit``); the hot path of the log."""
 
     def __init__(self, nodes: tuple[str, ...], resources: tuple[str, ...]) -> None:
         self.nodes = nodes
@@ -76,13 +213,22 @@ class EventLog:
         self.milestone_codes: set[int] = set()
         self.process_outcomes: list[tuple[str, str]] = []
         self.flows: list[tuple[str, str]] = []
-        self.rows: list[EventRow] = []
+        self._store = RowStore()
+        self.emit = self._store.appended.append
         self.capacity_rows: list[tuple[float, int, int]] = []
         self.cases = CaseTable()
         self._instances = 0
-        self._columns: tuple[int, dict[str, np.ndarray]] | None = None
         for name in MILESTONES:
             self.activity(name, milestone=True)
+
+    @property
+    def rows(self) -> Rows:
+        """The rows as tuples, in recording order (a read-only view; assign a list to replace)."""
+        return Rows(self._store)
+
+    @rows.setter
+    def rows(self, rows: Iterable[EventRow]) -> None:
+        self._store.replace(list(rows))
 
     def activity(self, name: str, *, milestone: bool = False) -> int:
         """Code of activity ``name``, registering it on first use (at set-up, not per event).
@@ -155,9 +301,45 @@ class EventLog:
         cases.finished.append(False)
         return case_id
 
+    def new_cases(
+        self,
+        object_type: str,
+        process: str,
+        case_classes: Sequence[str],
+        *,
+        direction: str = "import",
+        mode: str = "sea",
+        advance_declared: Sequence[bool] = (),
+        destinations: Sequence[str] = (),
+    ) -> range:
+        """Register one shipment case per entry of ``case_classes`` at once; return their ids.
+
+        The same as :meth:`new_case` called for each in turn; ``advance_declared`` and
+        ``destinations``, when given, hold one entry per case, other attributes their defaults.
+        """
+        cases = self.cases
+        first, n = len(cases), len(case_classes)
+        cases.object_type.extend([object_type] * n)
+        cases.process.extend([process] * n)
+        cases.shipment.extend([True] * n)
+        cases.direction.extend([direction] * n)
+        cases.mode.extend([mode] * n)
+        cases.channel.extend([int(Channel.NONE)] * n)
+        cases.case_class.extend(case_classes)
+        if len(advance_declared) not in (0, n) or len(destinations) not in (0, n):
+            raise ValueError("one advance_declared and one destination per case, or none")
+        for flags in (cases.aeo, cases.two_step, cases.direct_path):
+            flags.extend([False] * n)
+        cases.advance_declared.extend(advance_declared or [False] * n)
+        cases.destination.extend(destinations or [""] * n)
+        cases.finished.extend([False] * n)
+        return range(first, first + n)
+
     def new_instance(self) -> int:
-        """A fresh activity-instance id."""
+        """A fresh activity-instance id (now and then packing the rows appended so far)."""
         self._instances += 1
+        if not self._instances % PACK_EVERY_INSTANCES:
+            self._store.pack()
         return self._instances
 
     @property
@@ -172,34 +354,18 @@ class EventLog:
     def columns(self) -> dict[str, np.ndarray]:
         """The rows as numpy columns (case, activity, instance, lifecycle, time, node, resource).
 
-        Built once per length of the log: metrics call this many times after a run.
+        Dtypes are those of :data:`ROW_DTYPE`. The arrays are the log's own storage: read them,
+        do not write to them.
         """
-        if self._columns is None or self._columns[0] != len(self.rows):
-            self._columns = (len(self.rows), self._build_columns())
-        return self._columns[1]
+        return self._store.columns()
 
-    def _build_columns(self) -> dict[str, np.ndarray]:
-        if not self.rows:
-            empty_i = np.empty(0, dtype=np.int64)
-            return {
-                "case": empty_i,
-                "activity": empty_i,
-                "instance": empty_i,
-                "lifecycle": empty_i,
-                "time": np.empty(0, dtype=float),
-                "node": empty_i,
-                "resource": empty_i,
-            }
-        ints = np.array([row[:4] + row[5:] for row in self.rows], dtype=np.int64)
-        return {
-            "case": ints[:, 0],
-            "activity": ints[:, 1],
-            "instance": ints[:, 2],
-            "lifecycle": ints[:, 3],
-            "time": np.fromiter((row[TIME] for row in self.rows), float, len(self.rows)),
-            "node": ints[:, 4],
-            "resource": ints[:, 5],
-        }
+    def set_columns(self, columns: dict[str, np.ndarray]) -> None:
+        """Replace every row by these columns (e.g. a merged log's), packed as they are."""
+        self._store.set_columns(columns)
+
+    def release_rows(self) -> None:
+        """Drop every row (a group log once merged), keeping the registries and case table."""
+        self._store.clear()
 
     def case_name(self, case: int) -> str:
         """Exported case id, e.g. ``yangluo_import:container:000042``."""
@@ -207,7 +373,7 @@ class EventLog:
 
     def records(self) -> Iterator[EventRecord]:
         """The rows as named :class:`EventRecord` objects (for export, not for metrics)."""
-        for case, activity, instance, lifecycle, time, node, resource in self.rows:
+        for case, activity, instance, lifecycle, time, node, resource in self._store:
             yield EventRecord(
                 case_id=self.case_name(case),
                 activity=self.activities[activity],

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +53,27 @@ class RunCounts:
     in_system: int
 
 
+GC_THRESHOLD = (100_000, 50, 100)
+"""Cyclic-collector thresholds while a replication runs (Python's defaults: 700, 10, 10)."""
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector rarely inside the block, then restore its thresholds.
+
+    A run allocates millions of short-lived events and holds hundreds of thousands of waiting
+    processes; with the default thresholds the collector rescans them all dozens of times
+    (a quarter of the CPU time of a Double-11 day of 100,000 orders), yet finds almost no
+    cycles (a few hundred objects). Reference counting frees everything else at once.
+    """
+    previous = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 def simulate(
     scenario: Scenario, replication: int, root_seed: int
 ) -> tuple[EventLog, RunCounts, float]:
@@ -59,20 +83,31 @@ def simulate(
     environment until its own measured cases are done (see :mod:`simulation.groups`); their
     logs are merged in time order.
     """
+    with fewer_collections():
+        return _simulate(scenario, replication, root_seed)
+
+
+def _simulate(
+    scenario: Scenario, replication: int, root_seed: int
+) -> tuple[EventLog, RunCounts, float]:
     streams = Streams(root_seed, replication)
     router = Router(build_graph(scenario.network))
-    logs, controls, ends = [], [], []
+    logs, counts, ends = [], [], []
     for group in independent_groups(scenario):
         log, control, end = _simulate_group(scenario, group, streams, router)
         logs.append(log)
-        controls.append(control)
+        counts.append(RunCounts(control.arrived, control.exited, control.in_system))
         ends.append(end)
-    counts = RunCounts(
-        arrived=sum(c.arrived for c in controls),
-        exited=sum(c.exited for c in controls),
-        in_system=sum(c.in_system for c in controls),
+        # The group's environment, its waiting processes and its sites refer to each other;
+        # free them before the next group runs (the collector runs rarely here).
+        del control
+        gc.collect()
+    total = RunCounts(
+        arrived=sum(c.arrived for c in counts),
+        exited=sum(c.exited for c in counts),
+        in_system=sum(c.in_system for c in counts),
     )
-    return merge_logs(logs), counts, max(ends)
+    return merge_logs(logs), total, max(ends)
 
 
 def _simulate_group(

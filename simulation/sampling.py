@@ -84,7 +84,12 @@ def _categorical(weights: tuple[float, ...], u: np.ndarray) -> np.ndarray:
 
 
 class _BlockSampler:
-    """Hands out one value at a time from blocks drawn by ``_draw_block``."""
+    """Hands out values one at a time, or many at once, from blocks drawn by ``_draw``.
+
+    The k-th value handed out is the k-th of the stream whichever way it is taken: numpy fills
+    its arrays element by element in stream order, so drawing n values at once gives the values
+    that n blocks drawn one after the other would.
+    """
 
     __slots__ = ("_block", "_index", "_rng")
 
@@ -93,17 +98,26 @@ class _BlockSampler:
         self._block: list[float] = []
         self._index = 0
 
-    def _draw_block(self) -> np.ndarray:
+    def _draw(self, size: int) -> np.ndarray:
         raise NotImplementedError
 
     def __call__(self) -> float:
         """The next value."""
         if self._index == len(self._block):
-            self._block = self._draw_block().tolist()
+            self._block = self._draw(BLOCK_SIZE).tolist()
             self._index = 0
         value = self._block[self._index]
         self._index += 1
         return value
+
+    def take(self, size: int) -> np.ndarray:
+        """The next ``size`` values as an array (for entities created in bulk)."""
+        left = np.asarray(self._block[self._index :], dtype=float)
+        self._block, self._index = [], 0
+        if left.size >= size:
+            self._block, left = left[size:].tolist(), left[:size]
+            return left
+        return np.concatenate([left, self._draw(size - left.size)])
 
 
 class DurationSampler(_BlockSampler):
@@ -115,8 +129,8 @@ class DurationSampler(_BlockSampler):
         super().__init__(rng)
         self._spec = spec
 
-    def _draw_block(self) -> np.ndarray:
-        return draw_durations(self._spec, self._rng, BLOCK_SIZE)
+    def _draw(self, size: int) -> np.ndarray:
+        return draw_durations(self._spec, self._rng, size)
 
 
 class UniformSampler(_BlockSampler):
@@ -124,8 +138,8 @@ class UniformSampler(_BlockSampler):
 
     __slots__ = ()
 
-    def _draw_block(self) -> np.ndarray:
-        return self._rng.random(BLOCK_SIZE)
+    def _draw(self, size: int) -> np.ndarray:
+        return self._rng.random(size)
 
 
 def choose(shares: tuple[float, ...], u: float) -> int:
@@ -136,6 +150,13 @@ def choose(shares: tuple[float, ...], u: float) -> int:
         if u < cumulative:
             return i
     return len(shares) - 1
+
+
+def choose_many(shares: tuple[float, ...], u: np.ndarray) -> np.ndarray:
+    """:func:`choose` for an array of uniforms (the same index for every ``u``)."""
+    cumulative = np.cumsum(np.asarray(shares, dtype=float))
+    index: np.ndarray = np.minimum(np.searchsorted(cumulative, u, side="right"), len(shares) - 1)
+    return index
 
 
 def quantile(spec: Duration, u: float) -> float:

@@ -112,7 +112,7 @@ def vessel_call(env: simpy.Environment, call: ExportVesselCall, site: SeaExportS
     if call.arrival_min > env.now:
         yield env.timeout(call.arrival_min - env.now)
     milestone(env, log, call.case, site.vessel_arrival, port)
-    berths, emit, instance = site.berths, log.rows.append, log.new_instance()
+    berths, emit, instance = site.berths, log.emit, log.new_instance()
     emit((call.case, site.berth, instance, SCHEDULE, env.now, port, berths.code))
     with berths.resource.request(priority=1) as request:
         yield request

@@ -121,7 +121,7 @@ def vessel_call(env: simpy.Environment, call: VesselCall, site: SeaImportSite) -
         milestone(env, log, box.case, site.arrival, port)
         site.control.arrive()
     env.process(confirm_arrival(env, call, site))
-    berths, emit, instance = site.berths, log.rows.append, log.new_instance()
+    berths, emit, instance = site.berths, log.emit, log.new_instance()
     emit((call.case, site.berth, instance, SCHEDULE, env.now, port, berths.code))
     with berths.resource.request(priority=1) as request:
         yield request
@@ -144,7 +144,7 @@ def confirm_arrival(env: simpy.Environment, call: VesselCall, site: SeaImportSit
 def discharge(env: simpy.Environment, box: Container, site: SeaImportSite) -> Process:
     """A quay crane lifts the box: onto a waiting truck if ship-side and released, else to yard."""
     log, cranes = site.log, site.cranes
-    emit, instance, port = log.rows.append, log.new_instance(), site.port
+    emit, instance, port = log.emit, log.new_instance(), site.port
     emit((box.case, site.discharge, instance, SCHEDULE, env.now, port, cranes.code))
     with cranes.resource.request(priority=1) as request:
         yield request

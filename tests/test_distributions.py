@@ -9,8 +9,16 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from models.distributions import Count, Duration
+from simulation.network import route_quantile
 from simulation.rng import Purpose, Streams
-from simulation.sampling import DurationSampler, draw_counts, draw_durations, quantile
+from simulation.sampling import (
+    DurationSampler,
+    choose,
+    choose_many,
+    draw_counts,
+    draw_durations,
+    quantile,
+)
 
 DURATIONS = [
     {"kind": "exponential", "mean_min": 12.0},
@@ -104,3 +112,41 @@ def test_streams_are_keyed_by_replication_purpose_and_label() -> None:
     assert not np.array_equal(a, Streams(1, 0).generator(Purpose.INSPECTION, "p").random(4))
     assert not np.array_equal(a, Streams(1, 0).generator(Purpose.RISK, "q").random(4))
     assert not np.array_equal(a, Streams(2, 0).generator(Purpose.RISK, "p").random(4))
+
+
+@pytest.mark.parametrize("raw", DURATIONS, ids=lambda d: d["kind"])
+def test_taking_many_gives_the_values_one_by_one_would(raw: dict) -> None:
+    """Entities drawn in bulk (``take``) see exactly the k-th values of their streams."""
+    spec = TypeAdapter(Duration).validate_python(raw)
+    one_by_one = DurationSampler(spec, _rng("take"))
+    mixed = DurationSampler(spec, _rng("take"))
+    expected = [one_by_one() for _ in range(2000)]
+    got = [mixed(), mixed(), *mixed.take(700).tolist(), mixed(), *mixed.take(1297).tolist()]
+    assert got == expected
+
+
+def test_choose_many_is_choose_for_each() -> None:
+    shares = (0.1, 0.2, 0.3, 0.4)
+    u = np.append(_rng("choose").random(5000), [0.0, 0.1, 0.3, 0.6, 1.0 - 1e-16])
+    assert choose_many(shares, u).tolist() == [choose(shares, x) for x in u.tolist()]
+
+
+@pytest.mark.parametrize(
+    "legs",
+    [
+        [{"kind": "lognormal", "median_min": 37.0, "sigma": 0.3}],
+        [
+            {"kind": "lognormal", "median_min": 37.0, "sigma": 0.3},
+            {"kind": "lognormal", "median_min": 90.0, "sigma": 0.5},
+        ],
+        [
+            {"kind": "lognormal", "median_min": 37.0, "sigma": 0.3},
+            {"kind": "triangular", "low_min": 2.0, "mode_min": 4.0, "high_min": 10.0},
+        ],
+    ],
+)
+def test_route_quantile_is_the_sum_of_leg_quantiles(legs: list[dict]) -> None:
+    specs = tuple(TypeAdapter(Duration).validate_python(leg) for leg in legs)
+    trip = route_quantile(specs)
+    for u in [*_rng("trip").random(500).tolist(), 0.0, 1.0]:
+        assert trip(u) == sum(quantile(spec, u) for spec in specs)

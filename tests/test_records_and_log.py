@@ -24,7 +24,13 @@ from simulation.metrics import (
     segment_stats,
     shipment_outcomes,
 )
-from simulation.recorder import NO_RESOURCE, EventLog, EventLogError, check_event_log
+from simulation.recorder import (
+    NO_RESOURCE,
+    PACK_EVERY_INSTANCES,
+    EventLog,
+    EventLogError,
+    check_event_log,
+)
 
 
 def test_record_fields_are_pinned() -> None:
@@ -74,15 +80,15 @@ def _hand_log() -> EventLog:
         (a, lodgement, 0, 60.0), (b, lodgement, 0, 120.0),
     ]  # fmt: skip
     for case, activity, _, time in rows:
-        log.rows.append((case, activity, log.new_instance(), 2, time, 0, NO_RESOURCE))
+        log.emit((case, activity, log.new_instance(), 2, time, 0, NO_RESOURCE))
     instance = log.new_instance()
-    log.rows.append((b, inspection, instance, 0, 120.0, 0, lane))
-    log.rows.append((b, inspection, instance, 1, 180.0, 0, lane))
-    log.rows.append((a, release, log.new_instance(), 2, 600.0, 0, NO_RESOURCE))
-    log.rows.append((b, inspection, instance, 2, 300.0 + 300.0, 0, lane))
-    log.rows.append((b, release, log.new_instance(), 2, 1800.0, 0, NO_RESOURCE))
-    log.rows.append((a, exit_, log.new_instance(), 2, 1800.0, 0, NO_RESOURCE))
-    log.rows.append((b, exit_, log.new_instance(), 2, 3600.0, 0, NO_RESOURCE))
+    log.emit((b, inspection, instance, 0, 120.0, 0, lane))
+    log.emit((b, inspection, instance, 1, 180.0, 0, lane))
+    log.emit((a, release, log.new_instance(), 2, 600.0, 0, NO_RESOURCE))
+    log.emit((b, inspection, instance, 2, 300.0 + 300.0, 0, lane))
+    log.emit((b, release, log.new_instance(), 2, 1800.0, 0, NO_RESOURCE))
+    log.emit((a, exit_, log.new_instance(), 2, 1800.0, 0, NO_RESOURCE))
+    log.emit((b, exit_, log.new_instance(), 2, 3600.0, 0, NO_RESOURCE))
     log.cases.finished[a] = log.cases.finished[b] = True
     return log
 
@@ -138,20 +144,22 @@ def test_export_records_use_names() -> None:
 
 def _broken(mutate) -> EventLog:  # type: ignore[no-untyped-def]
     log = _hand_log()
-    mutate(log)
+    rows = list(log.rows)
+    mutate(rows)
+    log.rows = rows
     return log
 
 
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda log: log.rows.pop(4), "start without schedule"),
-        (lambda log: log.rows.pop(5), "complete after schedule"),
-        (lambda log: log.rows.__delitem__(slice(4, 6)), "complete without start"),
-        (lambda log: log.rows.insert(0, log.rows.pop(3)), "before previous row"),
-        (lambda log: log.rows.pop(7), "left open in finished case"),
-        (lambda log: log.rows.append((0, 4, 99, 0, 4000.0, 0, NO_RESOURCE)), "single complete"),
-        (lambda log: log.rows.append((7, 0, 98, 2, 4000.0, 0, NO_RESOURCE)), "unknown case"),
+        (lambda rows: rows.pop(4), "start without schedule"),
+        (lambda rows: rows.pop(5), "complete after schedule"),
+        (lambda rows: rows.__delitem__(slice(4, 6)), "complete without start"),
+        (lambda rows: rows.insert(0, rows.pop(3)), "before previous row"),
+        (lambda rows: rows.pop(7), "left open in finished case"),
+        (lambda rows: rows.append((0, 4, 99, 0, 4000.0, 0, NO_RESOURCE)), "single complete"),
+        (lambda rows: rows.append((7, 0, 98, 2, 4000.0, 0, NO_RESOURCE)), "unknown case"),
     ],
 )
 def test_check_event_log_catches_broken_logs(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -177,8 +185,8 @@ def test_flows_are_reported_apart() -> None:
     log.declare_flow("export", "sea")
     arrival, release = log.activity("arrival"), log.activity("release")
     c = log.new_case("container", "p", direction="export")
-    log.rows.append((c, arrival, log.new_instance(), 2, 3600.0, 0, NO_RESOURCE))
-    log.rows.append((c, release, log.new_instance(), 2, 3660.0, 0, NO_RESOURCE))
+    log.emit((c, arrival, log.new_instance(), 2, 3600.0, 0, NO_RESOURCE))
+    log.emit((c, release, log.new_instance(), 2, 3660.0, 0, NO_RESOURCE))
     stats = {(s.direction, s.segment, s.channel): s for s in segment_stats(log, Window(0, 4000))}
     assert stats[("import", "arrival->release", "all")].n == 2
     assert stats[("export", "arrival->release", "all")].n == 1
@@ -204,7 +212,30 @@ def test_outcomes_count_measured_cases_of_their_process() -> None:
     log = _hand_log()
     late = log.outcome("p", "complete_declaration_late")
     log.outcome("q", "complete_declaration_late")
-    log.rows.append((1, late, log.new_instance(), 2, 3600.0, 0, NO_RESOURCE))
+    log.emit((1, late, log.new_instance(), 2, 3600.0, 0, NO_RESOURCE))
     counts = {(c.process, c.outcome): c.cases for c in outcome_counts(log, Window(0, 100))}
     assert counts == {("p", "complete_declaration_late"): 1, ("q", "complete_declaration_late"): 0}
     assert outcome_counts(log, Window(1, 100))[0].cases == 0  # warm-up arrivals not counted
+
+
+def test_packed_rows_read_back_as_appended() -> None:
+    """Rows packed into column chunks read back as the tuples appended, in order."""
+    log = _log()
+    step = log.activity("inspection")
+    case = log.new_case("container", "p")
+    appended = []
+    for k in range(3 * PACK_EVERY_INSTANCES + 5):
+        row = (case, step, log.new_instance(), 2, float(k), 0, NO_RESOURCE)
+        log.emit(row)
+        appended.append(row)
+    assert list(log.rows) == appended and log.rows == appended
+    assert len(log.rows) == len(appended) and log.rows[-1] == appended[-1]
+    assert log.columns()["instance"].tolist() == [row[2] for row in appended]
+    assert [r.instance_id for r in log.records()][-2:] == [row[2] for row in appended[-2:]]
+
+
+def test_packing_refuses_codes_its_columns_cannot_hold() -> None:
+    log = _log()
+    log.emit((2**31, 0, 1, 2, 0.0, 0, NO_RESOURCE))
+    with pytest.raises(OverflowError):
+        log.columns()

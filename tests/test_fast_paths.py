@@ -1,0 +1,92 @@
+"""Each fast path of the engine gives exactly what the plain version it replaces gives."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+import numpy as np
+from simpy.resources.resource import SortedQueue
+
+from simulation.facilities import RequestQueue
+from simulation.log_merge import merge_logs
+from simulation.recorder import EventLog
+
+
+@dataclass
+class _Request:
+    key: tuple[int, float, bool]
+
+
+def test_request_queue_keeps_simpys_sorted_order() -> None:
+    """Same priorities, ties in time and out-of-order priorities: the order SimPy's sort gives."""
+    rng = np.random.default_rng(5)
+    simpy_queue, queue = SortedQueue(), RequestQueue()
+    for step in range(3000):
+        request = _Request((int(rng.integers(0, 3)), float(step // 7), bool(rng.random() < 0.1)))
+        simpy_queue.append(request)
+        queue.append(request)
+        if rng.random() < 0.3:
+            assert simpy_queue.pop(0) is queue.pop(0)
+    assert [id(r) for r in queue] == [id(r) for r in simpy_queue]
+
+
+def test_new_cases_is_new_case_for_each() -> None:
+    one, bulk = EventLog(("N",), ()), EventLog(("N",), ())
+    classes, advance, destinations = ["aeo", "general", "general"], [True, False, True], list("xyz")
+    for name, ahead, destination in zip(classes, advance, destinations, strict=True):
+        one.new_case(
+            "parcel",
+            "p",
+            mode="cbec_9610",
+            case_class=name,
+            advance_declared=ahead,
+            destination=destination,
+        )
+    ids = bulk.new_cases(
+        "parcel",
+        "p",
+        classes,
+        mode="cbec_9610",
+        advance_declared=advance,
+        destinations=destinations,
+    )
+    assert ids == range(3) and bulk.cases == one.cases
+
+
+def _group_log(rng: np.random.Generator, names: list[str], n: int) -> EventLog:
+    log = EventLog(("N",), ("R",))
+    codes = [log.activity(name) for name in names]
+    cases = [log.new_case("parcel", "p") for _ in range(5)]
+    times = np.sort(rng.integers(0, 40, n)).astype(float)  # many ties
+    for t in times.tolist():
+        case, code = int(rng.choice(cases)), int(rng.choice(codes))
+        log.emit((case, code, log.new_instance(), 2, t, 0, -1))
+    return log
+
+
+def test_merged_rows_are_a_stable_time_order_of_the_groups() -> None:
+    """The merge equals heapq.merge of the groups' re-coded rows (group order breaks ties)."""
+    rng = np.random.default_rng(11)
+    specs = [(["screening", "arrival"], 300), (["gate_in"], 50), (["screening", "x"], 200)]
+    logs = [_group_log(rng, names, n) for names, n in specs]
+    expected_streams = []
+    activities: list[str] = []
+    case_offset = instance_offset = 0
+    for log in logs:
+        for name in log.activities:
+            if name not in activities:
+                activities.append(name)
+        expected_streams.append(
+            [
+                (c + case_offset, activities.index(log.activities[a]), i + instance_offset, *rest)
+                for c, a, i, *rest in log.rows
+            ]
+        )
+        case_offset += len(log.cases)
+        instance_offset += log.instance_count
+    expected = list(heapq.merge(*expected_streams, key=lambda row: row[4]))
+    merged = merge_logs(logs)
+    assert merged.activities == activities
+    assert list(merged.rows) == expected
+    assert len(merged.cases) == case_offset and merged.new_instance() == instance_offset + 1
