@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -21,6 +22,21 @@ EventRow = tuple[int, int, int, int, float, int, int]
 CASE, ACTIVITY, INSTANCE, LIFECYCLE, TIME, NODE, RESOURCE = range(7)
 
 
+class DeclaredGoods(NamedTuple):
+    """What a CBEC order declares, as its entity module drew it (ground truth for exports).
+
+    Money in CNY; ``ct_rate`` is the statutory consumption-tax rate of the SKU, ``tax_cny`` the
+    tax due by the CBEC rules (``simulation/cbec_rules.py``).
+    """
+
+    sku: int
+    quantity: int
+    value_cny: float
+    prior_annual_cny: float
+    ct_rate: float
+    tax_cny: float
+
+
 @dataclass(slots=True)
 class CaseTable:
     """Per-case attributes, indexed by case id (ids are counters from zero).
@@ -29,7 +45,8 @@ class CaseTable:
     vessels, flights and trains are not. ``case_class`` is the trader or priority class: ``aeo``
     or ``general`` for declarations, the class name for station-flow customers. ``direct_path``
     marks a case enrolled in a direct-path pilot (ship-side pickup, direct loading, apron
-    pickup or loading, airside transfer).
+    pickup or loading, airside transfer). ``goods`` holds what a 1210 order declares (None for
+    other cases); metrics never read it, the dataset export does.
     """
 
     object_type: list[str] = field(default_factory=list)
@@ -45,6 +62,7 @@ class CaseTable:
     direct_path: list[bool] = field(default_factory=list)
     destination: list[str] = field(default_factory=list)
     finished: list[bool] = field(default_factory=list)
+    goods: list[DeclaredGoods | None] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.object_type)
@@ -153,6 +171,7 @@ class EventLog:
         cases.direct_path.append(direct_path)
         cases.destination.append(destination)
         cases.finished.append(False)
+        cases.goods.append(None)
         return case_id
 
     def new_instance(self) -> int:
