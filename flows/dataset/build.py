@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+import simulation.run
 from flows.dataset.cbec import CbecBuilder, cbec_cases
 from flows.dataset.clock import start_epoch_ms
 from flows.dataset.context import BuildContext, assign_parties, process_terms
@@ -32,7 +33,6 @@ from flows.dataset.writers import Format, TableWriter
 from flows.dataset.xes import write_xes
 from flows.provenance import code_version, library_versions
 from simulation.rng import Streams
-from simulation.run import simulate
 
 XES_FILE = "event_log.xes"
 OCEL_FILE = "event_log.ocel.json"
@@ -76,7 +76,7 @@ def build_dataset(
     with StageProgress(show_progress) as bar:
         bar.stage("simulate", 1)
         clock = time.perf_counter()
-        log, _, _ = simulate(scenario, REPLICATION, seed)
+        log, _, _ = simulation.run.simulate(scenario, REPLICATION, seed)
         digest = digest_log(log)
         bar.advance()
         result.seconds["simulate"] = time.perf_counter() - clock

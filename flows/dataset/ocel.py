@@ -99,45 +99,45 @@ def _objects(ctx: BuildContext, scenario_sites: dict[str, str]) -> Iterator[str]
 
 def _events(ctx: BuildContext, on_rows: Callable[[int], None]) -> Iterator[str]:
     digest, facts = ctx.digest, ctx.facts
-    names = facts.names.to_pylist()
-    activities, sites = digest.activities, digest.nodes
-    resources = [f"resource:{r}" for r in digest.resources]
+    # JSON-encoded once: a case, activity, site or resource name is formatted into many events.
+    cases = [_dump({"objectId": name, "qualifier": "case"}) for name in facts.names.to_pylist()]
+    types = [_dump(a) for a in digest.activities]
+    lifecycles = [_dump({"name": "lifecycle", "value": name}) for name in LIFECYCLE_NAMES]
+    sites = [_dump({"name": "site", "value": name}) for name in digest.nodes]
+    resources = [
+        "," + _dump({"objectId": f"resource:{r}", "qualifier": "resource"})
+        for r in digest.resources
+    ]
     codes = {digest.code(a): q for a, q in DECLARATION_EVENTS.items()}
     complete_code = digest.code("complete_declaration")
     for start in range(0, digest.n_events, EVENT_CHUNK):
-        sl = slice(start, start + EVENT_CHUNK)
-        times = iso_utc(epoch_ms(facts.start_ms, digest.time_min[sl])).tolist()
+        end = min(start + EVENT_CHUNK, digest.n_events)
+        times = iso_utc(epoch_ms(facts.start_ms, digest.time_min[start:end])).tolist()
+        case_of = digest.case[start:end].tolist()
+        activity_of = digest.activity[start:end].tolist()
+        lifecycle_of = digest.lifecycle[start:end].tolist()
+        node_of = digest.node[start:end].tolist()
+        resource_of = digest.resource[start:end].tolist()
+        instance_of = digest.instance[start:end].tolist()
         for k, time in enumerate(times):
-            row = start + k
-            case = int(digest.case[row])
-            activity = int(digest.activity[row])
-            relationships = [{"objectId": names[case], "qualifier": "case"}]
-            resource = int(digest.resource[row])
-            if resource >= 0:
-                relationships.append({"objectId": resources[resource], "qualifier": "resource"})
+            case, activity, resource = case_of[k], activity_of[k], resource_of[k]
+            extra = resources[resource] if resource >= 0 else ""
             if facts.declared[case]:
                 if activity in codes:
-                    relationships.append(
+                    extra += "," + _dump(
                         {"objectId": str(facts.declaration_no[case]), "qualifier": codes[activity]}
                     )
                 elif activity == complete_code and facts.complete_seen[case]:
-                    relationships.append(
+                    extra += "," + _dump(
                         {"objectId": str(facts.complete_no[case]), "qualifier": "completed"}
                     )
-            yield _dump(
-                {
-                    "id": f"e{row}",
-                    "type": activities[activity],
-                    "time": time,
-                    "attributes": [
-                        {"name": "lifecycle", "value": LIFECYCLE_NAMES[digest.lifecycle[row]]},
-                        {"name": "site", "value": sites[digest.node[row]]},
-                        {"name": "instance", "value": int(digest.instance[row])},
-                    ],
-                    "relationships": relationships,
-                }
+            yield (
+                f'{{"id":"e{start + k}","type":{types[activity]},"time":"{time}",'
+                f'"attributes":[{lifecycles[lifecycle_of[k]]},{sites[node_of[k]]},'
+                f'{{"name":"instance","value":{instance_of[k]}}}],'
+                f'"relationships":[{cases[case]}{extra}]}}'
             )
-        on_rows(len(times))
+        on_rows(end - start)
 
 
 def _array(out: IO[str], items: Iterator[str]) -> None:

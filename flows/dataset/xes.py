@@ -38,7 +38,7 @@ TRACE_ATTRIBUTES = ("process", "object_type", "direction", "mode")
 
 
 def _attr(key: str, value: str) -> str:
-    return f'<string key="{key}" value={quoteattr(value)}/>'
+    return f'<string key="{key}" value={quoteattr(value)}/>\n'
 
 
 def write_xes(ctx: BuildContext, path: Path, log_name: str, on_rows: Callable[[int], None]) -> int:
@@ -56,30 +56,31 @@ def write_xes(ctx: BuildContext, path: Path, log_name: str, on_rows: Callable[[i
         out.write(HEADER.format(name=quoteattr(log_name)))
         for start in range(0, len(order), ROWS_PER_WRITE):
             rows = order[start : start + ROWS_PER_WRITE]
-            times = iso_utc(epoch_ms(facts.start_ms, digest.time_min[rows]))
+            times = iso_utc(epoch_ms(facts.start_ms, digest.time_min[rows])).tolist()
+            case_of = digest.case[rows].tolist()
+            activity_of = digest.activity[rows].tolist()
+            lifecycle_of = digest.lifecycle[rows].tolist()
+            node_of = digest.node[rows].tolist()
+            resource_of = digest.resource[rows].tolist()
+            instance_of = digest.instance[rows].tolist()
             parts: list[str] = []
-            for row, time in zip(rows.tolist(), times.tolist(), strict=True):
-                case = int(digest.case[row])
+            for k, time in enumerate(times):
+                case = case_of[k]
                 if case != current:
                     if current >= 0:
                         parts.append("</trace>\n")
                     current = case
-                    parts.append("<trace>" + _attr("concept:name", case_names[case]))
+                    parts.append("<trace>\n" + _attr("concept:name", case_names[case]))
                     parts.extend(
                         _attr(key, str(column[case]))
                         for key, column in zip(TRACE_ATTRIBUTES, columns, strict=True)
                     )
-                    parts.append("\n")
-                code = int(digest.resource[row])
+                code = resource_of[k]
                 parts.append(
-                    "<event>"
-                    + activity[digest.activity[row]]
-                    + lifecycle[digest.lifecycle[row]]
-                    + f'<date key="time:timestamp" value="{time}"/>'
-                    + (resource[code] if code >= 0 else "")
-                    + site[digest.node[row]]
-                    + f'<int key="instance" value="{int(digest.instance[row])}"/>'
-                    + "</event>\n"
+                    f"<event>\n{activity[activity_of[k]]}{lifecycle[lifecycle_of[k]]}"
+                    f'<date key="time:timestamp" value="{time}"/>\n'
+                    f"{resource[code] if code >= 0 else ''}{site[node_of[k]]}"
+                    f'<int key="instance" value="{instance_of[k]}"/>\n</event>\n'
                 )
             out.write("".join(parts))
             on_rows(len(rows))
