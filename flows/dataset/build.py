@@ -22,7 +22,7 @@ from flows.dataset.customs import CustomsBuilder
 from flows.dataset.digest import digest_log
 from flows.dataset.eventlog import event_chunks
 from flows.dataset.facts import case_facts
-from flows.dataset.manifest import write_manifest
+from flows.dataset.manifest import exporter_version, format_libraries, write_manifest
 from flows.dataset.ocel import write_ocel
 from flows.dataset.parties import enterprises
 from flows.dataset.progress import StageProgress
@@ -140,7 +140,8 @@ def build_dataset(
         "seed": seed,
         "replication": REPLICATION,
         "code_version": code_version(),
-        "libraries": library_versions(),
+        "exporter_version": exporter_version(),
+        "libraries": {**library_versions(), **format_libraries()},
         "start_local": scenario.start.isoformat(),
         "time_zone": "Asia/Shanghai (timestamps stored in UTC)",
         "days": scope.days,

@@ -206,19 +206,21 @@ class CbecBuilder:
 def _versions(
     first: dict[str, np.ndarray], again: np.ndarray, fixed: dict[str, np.ndarray], stamp: str
 ) -> dict[str, object]:
-    """Version 1 of every document, then version 2 of those at ``again`` with ``fixed`` values."""
+    """Version 1 of every document, then version 2 of those at ``again`` with ``fixed`` values.
+
+    Rows come out by document, version 1 before version 2; ``stamp`` (epoch milliseconds)
+    becomes a timestamp column.
+    """
     n = len(next(iter(first.values())))
-    columns: dict[str, object] = {}
+    columns: dict[str, np.ndarray] = {}
     for key, values in first.items():
         second = fixed.get(key, values)[again]
         if key == "matches_order":
             second = np.ones(len(again), dtype=bool)
-        merged = np.concatenate([values, second])
-        columns[key] = merged
+        columns[key] = np.concatenate([values, second])
     columns["version"] = np.concatenate([np.ones(n, dtype=np.int64), np.full(len(again), 2)])
     order = np.lexsort((columns["version"], np.concatenate([np.arange(n), again])))
-    result = {key: np.asarray(values)[order] for key, values in columns.items()}
-    result[stamp] = timestamps(
-        np.asarray(result[stamp], dtype=np.int64), np.ones(len(order), dtype=bool)
-    )
-    return result  # type: ignore[return-value]
+    result: dict[str, object] = {key: values[order] for key, values in columns.items()}
+    stamps = columns[stamp][order].astype(np.int64)
+    result[stamp] = timestamps(stamps, np.ones(len(order), dtype=bool))
+    return result

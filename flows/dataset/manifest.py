@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from flows.dataset.writers import sha256_of
 
 MANIFEST = "manifest.json"
+FORMAT_LIBRARIES = ("faker", "pyarrow")
+"""Libraries whose version shapes the bytes of a dataset beside the engine's."""
+
+
+@cache
+def exporter_version() -> str:
+    """First 12 hex digits of a sha256 over the sources of ``flows/dataset/``.
+
+    The engine's code version (``flows.provenance.code_version``) covers ``models/`` and
+    ``simulation/``; this covers the code that turns a log into files.
+    """
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in sorted(here.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def format_libraries() -> dict[str, str]:
+    """Versions of Faker and pyarrow."""
+    return {name: metadata.version(name) for name in FORMAT_LIBRARIES}
 
 
 def write_manifest(directory: Path, header: dict[str, object], rows: dict[str, int]) -> Path:

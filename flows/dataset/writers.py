@@ -45,12 +45,7 @@ class TableWriter:
             raise ValueError(
                 f"{self.table}: columns {sorted(set(columns) ^ set(self.schema.names))} differ"
             )
-        arrays = [
-            pa.array(columns[f.name], type=f.type)
-            if not isinstance(columns[f.name], pa.Array)
-            else columns[f.name].cast(f.type)
-            for f in self.schema
-        ]
+        arrays = [_array(columns[f.name], f.type) for f in self.schema]
         batch = pa.record_batch(arrays, schema=self.schema)
         if batch.num_rows == 0:
             return
@@ -77,6 +72,12 @@ class TableWriter:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _array(values: object, kind: pa.DataType) -> pa.Array:
+    if isinstance(values, pa.Array):
+        return values.cast(kind)
+    return pa.array(values, type=kind)
 
 
 def sha256_of(path: Path) -> str:
