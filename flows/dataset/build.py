@@ -17,6 +17,7 @@ import numpy as np
 import simulation.run
 from flows.dataset.cbec import CbecBuilder, cbec_cases
 from flows.dataset.clock import start_epoch_ms
+from flows.dataset.collector import fewer_collections
 from flows.dataset.context import BuildContext, assign_parties, process_terms
 from flows.dataset.customs import CustomsBuilder
 from flows.dataset.digest import digest_log
@@ -73,7 +74,7 @@ def build_dataset(
     prepare_directory(out)
     scenario = scope.scenario
     result = DatasetResult(directory=out, rows={}, events=0)
-    with StageProgress(show_progress) as bar:
+    with fewer_collections(), StageProgress(show_progress) as bar:
         bar.stage("simulate", 1)
         clock = time.perf_counter()
         log, _, _ = simulation.run.simulate(scenario, REPLICATION, seed)
