@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import pm4py
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
-from factories import SCENARIOS
+from factories import ROOT, SCENARIOS
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -48,7 +49,7 @@ def _build(out: Path, scenario: Path, *options: str) -> None:
 
 
 def _cbec_options(seed: int) -> list[str]:
-    options = ["--orders", "3000", "--seed", str(seed)]
+    options = ["--orders", "1200", "--seed", str(seed)]
     for setting in CBEC_SETTINGS:
         options += ["--set", setting]
     return options
@@ -56,7 +57,7 @@ def _cbec_options(seed: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def cbec(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A Double-11 dataset of about 3,000 CBEC orders, with raised mismatch and review shares."""
+    """A Double-11 dataset of about 1,200 CBEC orders, with raised mismatch and review shares."""
     out = tmp_path_factory.mktemp("cbec") / "d11"
     _build(out, D11, *_cbec_options(5))
     return out
@@ -192,7 +193,7 @@ def test_pm4py_reads_the_ocel_with_the_tables_counts(cbec: Path) -> None:
 
 def test_cbec_tax_follows_the_rules(cbec: Path) -> None:
     lists = _table(cbec, "cbec_lists")
-    assert len(lists) > 1000
+    assert len(lists) > 500
     within = lists["limit_decision"] == "within"
     expected = (lists["ct_rate"] + lists["vat_rate"]) / (1 - lists["ct_rate"])
     factor = np.where(within, 0.7, np.where(lists["limit_decision"] == "indivisible", 1.0, 0.0))
@@ -226,7 +227,7 @@ def test_channel_and_mismatch_shares_follow_the_scenario(cbec: Path) -> None:
     orders = _table(cbec, "orders")
     for mode, share in (("cbec_1210", MISMATCH), ("cbec_9610", INCOMPLETE)):
         group = orders[orders["mode"] == mode]
-        assert len(group) > 300
+        assert len(group) > 200
         assert _near(int((group["mismatch"] != "none").sum()), len(group), share), mode
     payments, waybills = _table(cbec, "payments"), _table(cbec, "waybills")
     first = payments[payments["version"] == 1].set_index("order_no")
@@ -293,3 +294,35 @@ def test_orders_need_a_cbec_process_and_out_must_be_empty(tmp_path: Path) -> Non
     (tmp_path / "full" / "keep.txt").write_text("x", encoding="utf-8")
     result = runner.invoke(app, ["dataset", str(D11), "--out", str(tmp_path / "full")])
     assert result.exit_code == 2 and "is not an empty directory" in result.stderr
+
+
+DOC_TYPES = {"string": "string", "int64": "int64", "double": "float64", "bool": "bool"}
+
+
+def _documented_columns(text: str) -> dict[str, list[tuple[str, str]]]:
+    """``{table: [(column, type), ...]}`` from the dictionary's tables under each table heading."""
+    tables: dict[str, list[tuple[str, str]]] = {}
+    current = None
+    for line in text.splitlines():
+        heading = re.match(r"^### `([a-z_]+)`$", line)
+        if heading:
+            current = heading.group(1)
+            tables[current] = []
+            continue
+        row = re.match(r"^\| `([a-z_]+)` \| ([a-z0-9]+) \|", line)
+        if current is not None and row:
+            tables[current].append((row.group(1), row.group(2)))
+    return tables
+
+
+def test_the_dictionary_matches_the_files_column_for_column(cbec: Path) -> None:
+    documented = _documented_columns((ROOT / "docs" / "dataset.md").read_text(encoding="utf-8"))
+    written = sorted(p.stem for p in cbec.glob("*.parquet"))
+    assert sorted(documented) == written
+    for table in written:
+        schema = pq.read_schema(cbec / f"{table}.parquet")
+        actual = [
+            (f.name, "timestamp" if str(f.type).startswith("timestamp") else DOC_TYPES[str(f.type)])
+            for f in schema
+        ]
+        assert documented[table] == actual, table
