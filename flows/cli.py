@@ -521,6 +521,51 @@ def validate(
     check_stability(scenario, spec)
 
 
+DaysOpt = Annotated[
+    float | None, typer.Option("--days", help="Days of arrivals (default: the file's horizon).")
+]
+OrdersOpt = Annotated[
+    int | None,
+    typer.Option("--orders", help="Expected CBEC orders; scales CBEC rates and staff."),
+]
+FormatOpt = Annotated[str, typer.Option("--format", help="Table files: parquet or csv.")]
+OutOpt = Annotated[
+    Path, typer.Option("--out", help="New or empty output directory.", show_default=False)
+]
+
+
+@app.command()
+def dataset(
+    scenario: ScenarioArg,
+    out: OutOpt,
+    seed: SeedOpt = None,
+    days: DaysOpt = None,
+    orders: OrdersOpt = None,
+    fmt: FormatOpt = "parquet",
+    quiet: QuietOpt = False,
+    assignments: SetOpt = None,
+) -> None:
+    """Simulate a scenario once; write its tables, XES and OCEL 2.0 logs and a manifest."""
+    from flows.dataset.command import DatasetInputError, run_dataset
+
+    if seed is not None and not 0 <= seed < MAX_SEED:
+        fail(f"--seed must be in [0, 2**63) (got {seed})")
+    spec = load_with_overrides(scenario, assignments)
+    try:
+        line = run_dataset(
+            spec,
+            spec.seed if seed is None else seed,
+            days,
+            orders,
+            fmt,
+            out,
+            progress=not quiet and stderr.is_terminal,
+        )
+    except DatasetInputError as error:
+        fail(f"{scenario}: {error}")
+    stdout_console().print(line, markup=False, soft_wrap=True)
+
+
 @app.command("scenarios")
 def list_scenarios() -> None:
     """List the shipped scenario files with their one-line descriptions."""

@@ -18,7 +18,7 @@ from models.bonded_import import BondedImportSpec
 from simulation.arrivals import arrival_times
 from simulation.cbec_rules import LimitDecision, limit_decision, order_tax_cny
 from simulation.control import RunControl
-from simulation.recorder import EventLog
+from simulation.recorder import DeclaredGoods, EventLog
 from simulation.rng import Purpose, Streams
 from simulation.sampling import (
     DurationSampler,
@@ -232,6 +232,9 @@ class OrderFactory:
             case_class="mixed" if mixed else "bonded",
             direct_path=mixed and spec.same_warehouse.enabled,
             destination=destination,
+        )
+        log.cases.goods[case] = DeclaredGoods(
+            sku, quantity, value_cny, prior_cny, float(self.sku_ct_rate[sku]), tax
         )
         return ConsumerOrder(
             case,

@@ -1,0 +1,145 @@
+"""The event log of a replication as compact numpy columns, and per-case facts read from them.
+
+The engine keeps a log as a list of tuples (~109 bytes an event). :func:`digest_log` moves it
+into typed columns (~24 bytes an event) chunk by chunk from the end of the list, releasing the
+tuples as it goes, so converting never holds both forms of the whole log at once. Every table
+of a dataset is then derived from these columns and the case table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from models.vocabulary import MILESTONES, Lifecycle
+from simulation.recorder import CaseTable, EventLog
+
+CHUNK_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class InstanceTimes:
+    """Executions of some activities: one entry per activity instance, ordered by instance id."""
+
+    case: np.ndarray
+    activity: np.ndarray
+    instance: np.ndarray
+    resource: np.ndarray
+    node: np.ndarray
+    schedule_min: np.ndarray
+    start_min: np.ndarray
+    complete_min: np.ndarray
+
+
+class LogDigest:
+    """Typed columns of one event log, in recording (time) order, with its registries."""
+
+    def __init__(self, log: EventLog) -> None:
+        self.activities: tuple[str, ...] = tuple(log.activities)
+        self.nodes: tuple[str, ...] = log.nodes
+        self.resources: tuple[str, ...] = log.resources
+        self.cases: CaseTable = log.cases
+        n = len(log.rows)
+        self.case = np.empty(n, dtype=np.int32)
+        self.activity = np.empty(n, dtype=np.int16)
+        self.instance = np.empty(n, dtype=np.int64)
+        self.lifecycle = np.empty(n, dtype=np.int8)
+        self.time_min = np.empty(n, dtype=np.float64)
+        self.node = np.empty(n, dtype=np.int16)
+        self.resource = np.empty(n, dtype=np.int16)
+        rows = log.rows
+        end = n
+        while end > 0:
+            start = max(0, end - CHUNK_ROWS)
+            block = np.array(rows[start:end], dtype=np.float64).reshape(-1, 7)
+            self.case[start:end] = block[:, 0]
+            self.activity[start:end] = block[:, 1]
+            self.instance[start:end] = block[:, 2]
+            self.lifecycle[start:end] = block[:, 3]
+            self.time_min[start:end] = block[:, 4]
+            self.node[start:end] = block[:, 5]
+            self.resource[start:end] = block[:, 6]
+            del rows[start:]
+            end = start
+
+    @property
+    def n_events(self) -> int:
+        """Number of events (rows) of the log."""
+        return len(self.case)
+
+    @property
+    def n_cases(self) -> int:
+        """Number of cases of the log."""
+        return len(self.cases)
+
+    def code(self, activity: str) -> int:
+        """Code of ``activity``, or -1 when no process of the run registered it."""
+        try:
+            return self.activities.index(activity)
+        except ValueError:
+            return -1
+
+    @cached_property
+    def milestones(self) -> np.ndarray:
+        """``(n_cases, len(MILESTONES))`` milestone times in minutes, NaN where not reached."""
+        table = np.full((self.n_cases, len(MILESTONES)), np.nan)
+        for column, name in enumerate(MILESTONES):
+            mask = self.activity == self.code(name)
+            table[self.case[mask], column] = self.time_min[mask]
+        return table
+
+    def milestone(self, name: str) -> np.ndarray:
+        """Per-case time of milestone ``name`` in minutes (NaN where not reached)."""
+        column: np.ndarray = self.milestones[:, MILESTONES.index(name)]
+        return column
+
+    def recorded(self, activity: str) -> np.ndarray:
+        """Per-case flag: the case recorded ``activity`` at least once."""
+        flags = np.zeros(self.n_cases, dtype=bool)
+        code = self.code(activity)
+        if code >= 0:
+            flags[self.case[self.activity == code]] = True
+        return flags
+
+    def first_complete(self, activity: str) -> np.ndarray:
+        """Per-case time of the first ``complete`` of ``activity`` (NaN if none)."""
+        times = np.full(self.n_cases, np.nan)
+        code = self.code(activity)
+        if code < 0:
+            return times
+        mask = (self.activity == code) & (self.lifecycle == Lifecycle.COMPLETE)
+        cases, times_of = self.case[mask][::-1], self.time_min[mask][::-1]
+        times[cases] = times_of  # reversed: the first complete is written last
+        return times
+
+    def instances(self, activities: tuple[str, ...]) -> InstanceTimes:
+        """Every execution of ``activities``: schedule, start and complete times per instance."""
+        codes = [c for c in (self.code(a) for a in activities) if c >= 0]
+        rows = np.flatnonzero(np.isin(self.activity, codes))
+        instance = self.instance[rows]
+        ids, first = np.unique(instance, return_index=True)
+        times = np.full((len(ids), 3), np.nan)
+        times[np.searchsorted(ids, instance), self.lifecycle[rows]] = self.time_min[rows]
+        head = rows[first]
+        return InstanceTimes(
+            case=self.case[head],
+            activity=self.activity[head],
+            instance=ids,
+            resource=self.resource[head],
+            node=self.node[head],
+            schedule_min=times[:, Lifecycle.SCHEDULE],
+            start_min=times[:, Lifecycle.START],
+            complete_min=times[:, Lifecycle.COMPLETE],
+        )
+
+    def case_order(self) -> np.ndarray:
+        """Row indices grouped by case, each case's rows in recording order (for XES traces)."""
+        order: np.ndarray = np.argsort(self.case, kind="stable")
+        return order
+
+
+def digest_log(log: EventLog) -> LogDigest:
+    """Move ``log``'s rows into a :class:`LogDigest`; the log's row list is emptied."""
+    return LogDigest(log)

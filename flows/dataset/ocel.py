@@ -1,0 +1,162 @@
+"""OCEL 2.0 export (JSON) of the event log, written as a stream with the standard library.
+
+Objects: every case (its object type: ``order``, ``parcel``, ``container``, ``vessel``, ...),
+every scenario resource (``resource``) and every declaration (``declaration``). Each event is
+one row of the log (event type = activity, attributes ``lifecycle``, ``site``, ``instance``)
+related to its case (qualifier ``case``), to its resource if it has one (``resource``), and a
+``lodgement`` / ``release`` / ``complete_declaration`` event to the declaration it lodges,
+releases or completes (``lodged``, ``released``, ``completed``). A declaration object relates to
+its case (``declares``). pm4py reads the file with ``pm4py.read_ocel2_json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+
+from flows.dataset.clock import epoch_ms, iso_utc
+from flows.dataset.context import CHUNK_CASES, BuildContext
+from models.vocabulary import LIFECYCLE_NAMES
+
+EVENT_CHUNK = 200_000
+STATIC = "1970-01-01T00:00:00Z"
+"""OCEL 2.0 time of an attribute value that never changes."""
+CASE_ATTRIBUTES = ("process", "direction", "mode")
+DECLARATION_EVENTS = {"lodgement": "lodged", "release": "released"}
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _types(ctx: BuildContext) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    object_types = sorted(set(ctx.facts.object_type.tolist()))
+    strings = [{"name": a, "type": "string"} for a in CASE_ATTRIBUTES]
+    objects = [{"name": t, "attributes": strings} for t in object_types]
+    objects.append({"name": "resource", "attributes": [{"name": "site", "type": "string"}]})
+    objects.append({"name": "declaration", "attributes": [{"name": "kind", "type": "string"}]})
+    event_attributes = [
+        {"name": "lifecycle", "type": "string"},
+        {"name": "site", "type": "string"},
+        {"name": "instance", "type": "integer"},
+    ]
+    events = [
+        {"name": a, "attributes": event_attributes} for a in sorted(set(ctx.digest.activities))
+    ]
+    return objects, events
+
+
+def first_kind(mode: str, two_step: bool) -> str:
+    """Kind of a case's first declaration, as in the ``declarations`` table."""
+    if mode.startswith("cbec_"):
+        return "cbec_list"
+    return "two_step_summary" if two_step else "one_step"
+
+
+def declaration_objects(ctx: BuildContext) -> tuple[np.ndarray, np.ndarray]:
+    """Case ids with a first declaration, and those with a two-step complete declaration."""
+    facts, cases = ctx.facts, ctx.digest.cases
+    first = np.flatnonzero(facts.declared)
+    two_step = np.array([cases.two_step[c] for c in first], dtype=bool)
+    return first, first[two_step & facts.complete_seen[first]]
+
+
+def _objects(ctx: BuildContext, scenario_sites: dict[str, str]) -> Iterator[str]:
+    facts = ctx.facts
+    names = facts.names.to_pylist()
+    for start in range(0, ctx.digest.n_cases, CHUNK_CASES):
+        for case in range(start, min(start + CHUNK_CASES, ctx.digest.n_cases)):
+            attributes = [
+                {"name": a, "time": STATIC, "value": str(getattr(facts, a)[case])}
+                for a in CASE_ATTRIBUTES
+            ]
+            yield _dump(
+                {"id": names[case], "type": str(facts.object_type[case]), "attributes": attributes}
+            )
+    for name in ctx.digest.resources:
+        attributes = [{"name": "site", "time": STATIC, "value": scenario_sites[name]}]
+        yield _dump({"id": f"resource:{name}", "type": "resource", "attributes": attributes})
+    first, complete = declaration_objects(ctx)
+    for cases, numbers, kinds in (
+        (first, facts.declaration_no, None),
+        (complete, facts.complete_no, "two_step_complete"),
+    ):
+        for case in cases.tolist():
+            kind = kinds or first_kind(str(facts.mode[case]), ctx.digest.cases.two_step[case])
+            yield _dump(
+                {
+                    "id": str(numbers[case]),
+                    "type": "declaration",
+                    "attributes": [{"name": "kind", "time": STATIC, "value": kind}],
+                    "relationships": [{"objectId": names[case], "qualifier": "declares"}],
+                }
+            )
+
+
+def _events(ctx: BuildContext, on_rows: Callable[[int], None]) -> Iterator[str]:
+    digest, facts = ctx.digest, ctx.facts
+    # JSON-encoded once: a case, activity, site or resource name is formatted into many events.
+    cases = [_dump({"objectId": name, "qualifier": "case"}) for name in facts.names.to_pylist()]
+    types = [_dump(a) for a in digest.activities]
+    lifecycles = [_dump({"name": "lifecycle", "value": name}) for name in LIFECYCLE_NAMES]
+    sites = [_dump({"name": "site", "value": name}) for name in digest.nodes]
+    resources = [
+        "," + _dump({"objectId": f"resource:{r}", "qualifier": "resource"})
+        for r in digest.resources
+    ]
+    codes = {digest.code(a): q for a, q in DECLARATION_EVENTS.items()}
+    complete_code = digest.code("complete_declaration")
+    for start in range(0, digest.n_events, EVENT_CHUNK):
+        end = min(start + EVENT_CHUNK, digest.n_events)
+        times = iso_utc(epoch_ms(facts.start_ms, digest.time_min[start:end])).tolist()
+        case_of = digest.case[start:end].tolist()
+        activity_of = digest.activity[start:end].tolist()
+        lifecycle_of = digest.lifecycle[start:end].tolist()
+        node_of = digest.node[start:end].tolist()
+        resource_of = digest.resource[start:end].tolist()
+        instance_of = digest.instance[start:end].tolist()
+        for k, time in enumerate(times):
+            case, activity, resource = case_of[k], activity_of[k], resource_of[k]
+            extra = resources[resource] if resource >= 0 else ""
+            if facts.declared[case]:
+                if activity in codes:
+                    extra += "," + _dump(
+                        {"objectId": str(facts.declaration_no[case]), "qualifier": codes[activity]}
+                    )
+                elif activity == complete_code and facts.complete_seen[case]:
+                    extra += "," + _dump(
+                        {"objectId": str(facts.complete_no[case]), "qualifier": "completed"}
+                    )
+            yield (
+                f'{{"id":"e{start + k}","type":{types[activity]},"time":"{time}",'
+                f'"attributes":[{lifecycles[lifecycle_of[k]]},{sites[node_of[k]]},'
+                f'{{"name":"instance","value":{instance_of[k]}}}],'
+                f'"relationships":[{cases[case]}{extra}]}}'
+            )
+        on_rows(end - start)
+
+
+def _array(out: IO[str], items: Iterator[str]) -> None:
+    out.write("[")
+    for i, item in enumerate(items):
+        out.write(",\n" if i else "\n")
+        out.write(item)
+    out.write("\n]")
+
+
+def write_ocel(
+    ctx: BuildContext, path: Path, resource_sites: dict[str, str], on_rows: Callable[[int], None]
+) -> None:
+    """Write the OCEL 2.0 JSON file of ``ctx`` to ``path``."""
+    object_types, event_types = _types(ctx)
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"objectTypes":' + _dump(object_types) + ',\n"eventTypes":' + _dump(event_types))
+        out.write(',\n"objects":')
+        _array(out, _objects(ctx, resource_sites))
+        out.write(',\n"events":')
+        _array(out, _events(ctx, on_rows))
+        out.write("}\n")
