@@ -1,9 +1,9 @@
 """The event log of a replication as compact numpy columns, and per-case facts read from them.
 
-The engine keeps a log as a list of tuples (~109 bytes an event). :func:`digest_log` moves it
-into typed columns (~24 bytes an event) chunk by chunk from the end of the list, releasing the
-tuples as it goes, so converting never holds both forms of the whole log at once. Every table
-of a dataset is then derived from these columns and the case table.
+The engine packs its log into typed columns (``simulation.recorder.ROW_DTYPE``, 23 bytes an
+event); the digest reads those columns as they are, without a copy (only activity-instance ids
+are widened to 64 bits). Every table of a dataset is derived from these columns and the case
+table.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ import numpy as np
 
 from models.vocabulary import MILESTONES, Lifecycle
 from simulation.recorder import CaseTable, EventLog
-
-CHUNK_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -41,28 +39,15 @@ class LogDigest:
         self.nodes: tuple[str, ...] = log.nodes
         self.resources: tuple[str, ...] = log.resources
         self.cases: CaseTable = log.cases
-        n = len(log.rows)
-        self.case = np.empty(n, dtype=np.int32)
-        self.activity = np.empty(n, dtype=np.int16)
-        self.instance = np.empty(n, dtype=np.int64)
-        self.lifecycle = np.empty(n, dtype=np.int8)
-        self.time_min = np.empty(n, dtype=np.float64)
-        self.node = np.empty(n, dtype=np.int16)
-        self.resource = np.empty(n, dtype=np.int16)
-        rows = log.rows
-        end = n
-        while end > 0:
-            start = max(0, end - CHUNK_ROWS)
-            block = np.array(rows[start:end], dtype=np.float64).reshape(-1, 7)
-            self.case[start:end] = block[:, 0]
-            self.activity[start:end] = block[:, 1]
-            self.instance[start:end] = block[:, 2]
-            self.lifecycle[start:end] = block[:, 3]
-            self.time_min[start:end] = block[:, 4]
-            self.node[start:end] = block[:, 5]
-            self.resource[start:end] = block[:, 6]
-            del rows[start:]
-            end = start
+        # The log's own packed columns (simulation.recorder.ROW_DTYPE), read, never written.
+        columns = log.columns()
+        self.case = columns["case"]
+        self.activity = columns["activity"]
+        self.instance = columns["instance"].astype(np.int64)
+        self.lifecycle = columns["lifecycle"]
+        self.time_min = columns["time"]
+        self.node = columns["node"]
+        self.resource = columns["resource"]
 
     @property
     def n_events(self) -> int:
