@@ -250,6 +250,10 @@ def run_study(
                 except RuntimeError as error:
                     fail(str(error))
                 flow = flow.with_options(task_runner=runner)
+            elif isinstance(flow.task_runner, study_flow.EagerProcessPoolTaskRunner):
+                # The pool's workers import Prefect while the server starts.
+                early = study_flow.EagerProcessPoolTaskRunner().start_early()
+                flow = flow.with_options(task_runner=early)
             if server is not None:
                 server.wait(startup_timeout_s())
             enabled = not quiet and stderr.is_terminal

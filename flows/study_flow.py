@@ -16,6 +16,7 @@ pydantic are imported at module level: pool workers re-import this module.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -77,19 +78,44 @@ def _ignore_interrupts() -> None:
 
 
 class EagerProcessPoolTaskRunner(ProcessPoolTaskRunner):
-    """Prefect's process-pool runner, whose workers start when the flow run starts.
+    """Prefect's process-pool runner, whose workers start before the first task is ready.
 
-    Spawned workers spend seconds importing Prefect; starting them at once lets that overlap
-    the flow's own start (opening the study, loading what is stored) instead of following it.
-    The workers ignore SIGINT: on Ctrl-C the CLI records the interruption and terminates them.
+    Spawned workers spend seconds importing Prefect. By default they start when the flow run
+    starts, overlapping the flow's own start (opening the study); :meth:`start_early` starts
+    them sooner still, while Prefect's API server comes up, and the flow run then uses this
+    started runner instead of a fresh copy. The workers ignore SIGINT: on Ctrl-C the CLI records
+    the interruption and terminates them.
     """
 
     def __init__(self, max_workers: int | None = None) -> None:
         super().__init__(max_workers=max_workers, initializer=_ignore_interrupts)
+        self._early = False
+
+    def start_early(self) -> EagerProcessPoolTaskRunner:
+        """Start the pool and its workers now; the next flow run adopts this runner."""
+        self.__enter__()
+        self._early = True
+        return self
+
+    def __reduce__(self) -> tuple[type[EagerProcessPoolTaskRunner], tuple[int]]:
+        # Prefect sends the flow (and so its runner) to the workers: send the configuration,
+        # never the live pool, queue and threads of a started runner.
+        return (EagerProcessPoolTaskRunner, (self._max_workers,))
+
+    def duplicate(self) -> EagerProcessPoolTaskRunner:
+        """This runner itself if it was started early (once), else a fresh copy."""
+        if self._early:
+            return self
+        return EagerProcessPoolTaskRunner(max_workers=self._max_workers)
 
     def __enter__(self) -> EagerProcessPoolTaskRunner:
+        if self._early:  # adopted by the flow run: already started
+            self._early = False
+            return self
         super().__enter__()
-        if self._executor is not None:
+        # Only where the flow runs: a task's worker enters a copy of the runner too, and must
+        # not start a pool of its own.
+        if self._executor is not None and multiprocessing.parent_process() is None:
             for _ in range(self._max_workers):
                 self._executor.submit(_started)
         return self
