@@ -264,7 +264,18 @@ def run_study(
                 stop_worker_processes()
                 stderr.print(INTERRUPTED_NOTE, markup=False, soft_wrap=True)
                 raise typer.Exit(130) from None
+            except Exception as error:  # a failed batch or store: say so in one line
+                stop_worker_processes()
+                reason = " ".join(str(error).split()) or type(error).__name__
+                stderr.print(
+                    f"clearsim: error: the study stopped: {reason}; every finished batch is "
+                    "stored: run the same command again to resume it",
+                    markup=False,
+                    soft_wrap=True,
+                )
+                raise typer.Exit(1) from None
     except LocalApiError as error:
+        stop_worker_processes()
         fail(str(error))
     elapsed = time.perf_counter() - started
     first = document.get("first_task_started_monotonic")

@@ -41,7 +41,8 @@ DEFAULT_STARTUP_TIMEOUT_S = 180.0
 PR_SET_PDEATHSIG = 1
 """prctl(2) option: the signal a process receives when its parent dies."""
 PORT_IN_USE_EXIT = 3
-"""uvicorn's exit status when its port is taken: start again on another."""
+"""uvicorn's exit status when it cannot start (a taken port, among others): try another port."""
+MAX_RELAUNCHES = 2
 
 
 class LocalApiError(RuntimeError):
@@ -122,9 +123,11 @@ class LocalPrefectServer:
     def wait(self, timeout_s: float) -> float:
         """Block until the API answers its health check; return the seconds since launch."""
         deadline = self.started + timeout_s
+        relaunches = 0
         while time.perf_counter() < deadline:
             status = self.process.poll()
-            if status == PORT_IN_USE_EXIT:
+            if status == PORT_IN_USE_EXIT and relaunches < MAX_RELAUNCHES:
+                relaunches += 1
                 self.port = _free_port()
                 self.process = self._launch()
                 if os.environ.get(API_URL_ENV, "").startswith("http://127.0.0.1:"):

@@ -69,6 +69,7 @@ class StudyPlan:
         document = {
             "kind": self.kind,
             "scenarios": [s.scenario_hash for s in self.scenarios],
+            "names": [s.name for s in self.scenarios],
             "root_seed": self.root_seed,
             "replications": self.replications,
             "target_halfwidth": self.target_halfwidth,
@@ -136,8 +137,14 @@ def latin_hypercube(
                     f"range {low}:{high} of {name!r} holds {high - low + 1} integers, fewer than "
                     f"the {samples} samples; write {float(low)}:{float(high)} for real values"
                 )
-            values = np.minimum(np.floor(low + strata * (high - low + 1)), high)
-            columns[name] = [int(v) for v in values]
+            # Integer strata: the m = high - low + 1 integers split into ``samples`` runs of
+            # consecutive values (each holds at least one, as m >= samples); one draw in each.
+            m = high - low + 1
+            edges = [low + (k * m) // samples for k in range(samples + 1)]
+            order = rng.permutation(samples)
+            columns[name] = [
+                int(edges[k] + rng.integers(edges[k + 1] - edges[k])) for k in order.tolist()
+            ]
         else:
             columns[name] = [float(low + u * (high - low)) for u in strata]
     return [{name: columns[name][i] for name in ranges} for i in range(samples)]
@@ -151,5 +158,5 @@ def point_label(base: str, point: Mapping[str, Any]) -> str:
 
 def _short(value: Any) -> str:
     if isinstance(value, float) and math.isfinite(value):
-        return f"{value:.4g}"
+        return f"{value:.6g}"
     return json.dumps(value, separators=(",", ":")) if not isinstance(value, str) else value

@@ -335,7 +335,7 @@ def compare_scenarios(
 def sweep_scenario(
     scenario_path: str,
     grid: dict[str, list[Any]] | None = None,
-    lhs: dict[str, tuple[float, float]] | None = None,
+    lhs: dict[str, list[Any]] | None = None,
     samples: PositiveInt | None = None,
     replications: PositiveInt | None = None,
     seed: NonNegativeInt | None = None,
@@ -347,7 +347,8 @@ def sweep_scenario(
     Args:
         scenario_path: Scenario YAML file: the reference, and the base of every point.
         grid: Dotted field path -> values; every combination is a point.
-        lhs: Dotted field path -> [low, high]; ``samples`` points of a Latin hypercube.
+        lhs: Dotted field path -> [low, high]; ``samples`` points of a Latin hypercube (two
+            integers give integers, so the bounds keep their JSON type).
         samples: Points of the Latin hypercube.
         replications: Replications of every point (default: the file's).
         seed: Root seed of every point (default: the file's).

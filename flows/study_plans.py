@@ -65,6 +65,8 @@ def comparison_plan(
     if len(paths) < 2:
         raise PlanError("compare needs a reference scenario and at least one other")
     _check_common(replications, seed)
+    if max_replications is not None and target_halfwidth is None:
+        raise PlanError("--max-replications only applies with --target-halfwidth")
     first = _load(paths[0])
     common = {
         "replications": replications or first.replications,
@@ -79,7 +81,9 @@ def comparison_plan(
         replications=common["replications"],
         target_halfwidth=target_halfwidth,
         max_replications=(
-            max_replications or max(DEFAULT_MAX_REPLICATIONS, common["replications"])
+            max(DEFAULT_MAX_REPLICATIONS, common["replications"])
+            if max_replications is None
+            else max_replications
             if target_halfwidth is not None
             else None
         ),

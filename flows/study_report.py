@@ -7,6 +7,7 @@ comparison and printing it again later with ``clearsim results ID`` give the sam
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -119,8 +120,9 @@ def study_json(results: StudyResults) -> dict[str, Any]:
         "target_halfwidth": study.target_halfwidth,
     }
     if results.precision is not None:
+        worst = results.precision.worst_relative_half_width
         document["precision"] = {
-            "worst_relative_half_width": results.precision.worst_relative_half_width,
+            "worst_relative_half_width": worst if math.isfinite(worst) else None,
             "worst": results.precision.worst,
             "reached": study.target_halfwidth is not None
             and results.precision.worst_relative_half_width <= study.target_halfwidth,

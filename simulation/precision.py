@@ -32,7 +32,8 @@ class Precision:
 def headline_precision(reports: Sequence[ScenarioReport], target: float) -> Precision:
     """Precision of the targeted intervals of every report, and the replications for ``target``.
 
-    Intervals whose mean is undefined (a flow without cases) are left out.
+    Intervals that are undefined (a flow without cases, a statistic with a value in fewer than
+    two replications, a zero mean) are left out.
     """
     worst, where, needed = 0.0, "", 0
     for report in reports:
@@ -41,10 +42,12 @@ def headline_precision(reports: Sequence[ScenarioReport], target: float) -> Prec
                 continue
             for statistic in TARGETED_STATISTICS:
                 estimate = getattr(seg, statistic)
-                if not math.isfinite(estimate.mean) or estimate.mean == 0:
-                    continue
                 ratio = relative_half_width(estimate)
-                needed = max(needed, replications_for_target(estimate, target))
+                if not math.isfinite(ratio):  # fewer than 2 values, or a zero mean
+                    continue
+                # n counts the replications with a value; scale to all of them.
+                scale = report.replications / estimate.n
+                needed = max(needed, math.ceil(replications_for_target(estimate, target) * scale))
                 if ratio > worst or not where:
                     worst = ratio
                     where = (

@@ -34,7 +34,7 @@ from flows.study_design import (
     point_label,
     split_values,
 )
-from flows.study_flow import plan_batches
+from flows.study_flow import plan_batches, sweep_scenario
 from flows.study_plans import PlanError, comparison_plan, parse_grid, parse_ranges, sweep_plan
 from flows.study_report import IncompleteStudyError, study_json, study_results
 from models.scenario import Scenario
@@ -101,8 +101,15 @@ def test_latin_hypercube_hits_every_stratum_once_per_parameter() -> None:
 
 
 def test_point_label_names_the_values() -> None:
-    label = point_label("base", {"resources.lanes.capacity": 4, "p": 0.123456})
-    assert label == "base[resources.lanes.capacity=4,p=0.1235]"
+    label = point_label("base", {"resources.lanes.capacity": 4, "p": 0.1234567})
+    assert label == "base[resources.lanes.capacity=4,p=0.123457]"
+
+
+def test_integer_hypercube_never_repeats_a_value() -> None:
+    # 4 integers in 3 strata: {1}, {2}, {3, 4}; every seed gives three different values.
+    for seed in range(200):
+        values = [p["x"] for p in latin_hypercube({"x": (1, 4)}, 3, seed=seed)]
+        assert len(set(values)) == 3 and set(values) <= {1, 2, 3, 4}, values
 
 
 def test_plan_batches_cover_every_pending_replication_once() -> None:
@@ -129,6 +136,8 @@ def test_comparison_plan_shares_seed_and_replications(tmp_path: Path) -> None:
         comparison_plan([str(a), str(a)])
     with pytest.raises(PlanError, match="--replications must be >= 2"):
         comparison_plan([str(a), str(b)], replications=1)
+    with pytest.raises(PlanError, match="only applies with --target-halfwidth"):
+        comparison_plan([str(a), str(b)], max_replications=50)
     with pytest.raises(PlanError, match=r"missing\.yaml"):
         comparison_plan([str(a), str(tmp_path / "missing.yaml")])
 
@@ -262,3 +271,12 @@ def test_study_is_resumed_by_its_key_and_read_back(engine: Engine, two_runs: tup
         segments = session.exec(select(func.count()).select_from(SegmentStatRow)).one()
         replications = session.exec(select(func.count()).select_from(ReplicationRow)).one()
     assert segments == replications * len(runs_a[0].segments)
+
+
+def test_the_sweep_flow_keeps_integer_hypercube_bounds() -> None:
+    """Bounds reach the flow as JSON: integers must stay integers (capacities are swept)."""
+    parameters = sweep_scenario.validate_parameters(
+        {"scenario_path": "x.yaml", "lhs": {"a": [2, 5], "b": [0.1, 0.3]}, "samples": 2}
+    )
+    assert parameters["lhs"] == {"a": [2, 5], "b": [0.1, 0.3]}
+    assert all(isinstance(v, int) for v in parameters["lhs"]["a"])
