@@ -81,11 +81,11 @@ def comparison_plan(
         replications=common["replications"],
         target_halfwidth=target_halfwidth,
         max_replications=(
-            max(DEFAULT_MAX_REPLICATIONS, common["replications"])
-            if max_replications is None
+            None
+            if target_halfwidth is None
             else max_replications
-            if target_halfwidth is not None
-            else None
+            if max_replications is not None
+            else max(DEFAULT_MAX_REPLICATIONS, common["replications"])
         ),
         design={"files": [str(path) for path in paths]},
     )

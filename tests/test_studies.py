@@ -280,3 +280,12 @@ def test_the_sweep_flow_keeps_integer_hypercube_bounds() -> None:
     )
     assert parameters["lhs"] == {"a": [2, 5], "b": [0.1, 0.3]}
     assert all(isinstance(v, int) for v in parameters["lhs"]["a"])
+
+
+def test_max_replications_is_set_only_with_a_target(tmp_path: Path) -> None:
+    a, b = str(tiny_mmc(tmp_path, "a")), str(tiny_mmc(tmp_path, "b", lanes=4))
+    assert comparison_plan([a, b], replications=3).max_replications is None
+    assert comparison_plan([a, b], 3, target_halfwidth=0.1).max_replications == 200
+    assert (
+        comparison_plan([a, b], 3, target_halfwidth=0.1, max_replications=9).max_replications == 9
+    )
