@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from collections.abc import Sequence
@@ -14,14 +15,26 @@ from sqlmodel import Session, col, select
 
 from flows.provenance import code_version, library_versions_json
 from models.db import DEFAULT_DB_URL, SchemaMismatchError, make_engine
-from models.records import OutcomeCount, OverlongCase, ResourceStat, RunSummary, SegmentStat
+from models.records import (
+    LegTrips,
+    OutcomeCount,
+    OverlongCase,
+    ResourceProfile,
+    ResourceStat,
+    RunSummary,
+    SegmentQuantiles,
+    SegmentStat,
+)
 from models.scenario import Scenario
 from models.tables import (
+    LegTripsRow,
     OutcomeCountRow,
     OverlongCaseRow,
     ReplicationRow,
+    ResourceProfileRow,
     ResourceStatRow,
     RunRow,
+    SegmentQuantilesRow,
     SegmentStatRow,
 )
 
@@ -64,6 +77,15 @@ def _nullable(value: float) -> float | None:
 
 def _nan_if_null(value: float | None) -> float:
     return math.nan if value is None else value
+
+
+def _floats_json(values: Sequence[float]) -> str:
+    """A JSON list of floats, NaN as null (JSON has no NaN)."""
+    return json.dumps([None if math.isnan(v) else v for v in values], separators=(",", ":"))
+
+
+def _floats(text: str) -> tuple[float, ...]:
+    return tuple(math.nan if v is None else float(v) for v in json.loads(text))
 
 
 def store_run(
@@ -226,6 +248,7 @@ def _add_replication(session: Session, summary: RunSummary, version: str, librar
                 cases=outcome.cases,
             )
         )
+    _add_figure_data(session, row.id, summary)
     for case in summary.overlong:
         session.add(
             OverlongCaseRow(
@@ -238,6 +261,37 @@ def _add_replication(session: Session, summary: RunSummary, version: str, librar
                 start_min=case.start_min,
                 hours=case.hours,
                 open=case.open,
+            )
+        )
+
+
+def _add_figure_data(session: Session, replication_id: int, summary: RunSummary) -> None:
+    """The distributions, resource profiles and leg trips a study report draws."""
+    for part in summary.distributions:
+        session.add(
+            SegmentQuantilesRow(
+                replication_id=replication_id,
+                direction=part.direction,
+                mode=part.mode,
+                segment=part.segment,
+                n=part.n,
+                hours_json=_floats_json(part.hours),
+            )
+        )
+    for profile in summary.profiles:
+        session.add(
+            ResourceProfileRow(
+                replication_id=replication_id,
+                resource=profile.resource,
+                utilisation_by_hour_json=_floats_json(profile.utilisation_by_hour),
+                bin_min=profile.bin_min,
+                queue_length_json=_floats_json(profile.queue_length),
+            )
+        )
+    for leg in summary.leg_trips:
+        session.add(
+            LegTripsRow(
+                replication_id=replication_id, source=leg.source, target=leg.target, trips=leg.trips
             )
         )
 
@@ -283,6 +337,21 @@ def _summary(session: Session, row: ReplicationRow) -> RunSummary:
         select(OverlongCaseRow)
         .where(OverlongCaseRow.replication_id == row.id)
         .order_by(col(OverlongCaseRow.id))
+    ).all()
+    distributions = session.exec(
+        select(SegmentQuantilesRow)
+        .where(SegmentQuantilesRow.replication_id == row.id)
+        .order_by(col(SegmentQuantilesRow.id))
+    ).all()
+    profiles = session.exec(
+        select(ResourceProfileRow)
+        .where(ResourceProfileRow.replication_id == row.id)
+        .order_by(col(ResourceProfileRow.id))
+    ).all()
+    legs = session.exec(
+        select(LegTripsRow)
+        .where(LegTripsRow.replication_id == row.id)
+        .order_by(col(LegTripsRow.id))
     ).all()
     return RunSummary(
         scenario_hash=row.scenario_hash,
@@ -339,4 +408,18 @@ def _summary(session: Session, row: ReplicationRow) -> RunSummary:
             )
             for o in overlong
         ),
+        distributions=tuple(
+            SegmentQuantiles(d.direction, d.mode, d.segment, d.n, _floats(d.hours_json))
+            for d in distributions
+        ),
+        profiles=tuple(
+            ResourceProfile(
+                resource=p.resource,
+                utilisation_by_hour=_floats(p.utilisation_by_hour_json),
+                bin_min=p.bin_min,
+                queue_length=_floats(p.queue_length_json),
+            )
+            for p in profiles
+        ),
+        leg_trips=tuple(LegTrips(leg.source, leg.target, leg.trips) for leg in legs),
     )

@@ -106,6 +106,45 @@ class OverlongCase:
 
 
 @dataclass(frozen=True, slots=True)
+class SegmentQuantiles:
+    """A segment's distribution in one replication: its 0th to 100th percentiles (hours).
+
+    Measured cases of one flow, every channel; ``n`` cases, ``hours`` empty when ``n`` is 0.
+    """
+
+    direction: str
+    mode: str
+    segment: str
+    n: int
+    hours: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceProfile:
+    """A resource over time in one replication.
+
+    ``utilisation_by_hour[h]`` is busy over staffed server-minutes of the measurement window's
+    clock hour ``h`` (0-23, Asia/Shanghai; NaN when never staffed then); ``queue_length[k]`` is
+    the mean number waiting over ``[k * bin_min, (k + 1) * bin_min)`` of the run from time 0
+    to the horizon (warm-up included).
+    """
+
+    resource: str
+    utilisation_by_hour: tuple[float, ...]
+    bin_min: float
+    queue_length: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LegTrips:
+    """Trips routed over one directed leg of the network in one replication (whole run)."""
+
+    source: str
+    target: str
+    trips: int
+
+
+@dataclass(frozen=True, slots=True)
 class RunSummary:
     """The small, serialisable result of one replication: counts, TRS segments, resources.
 
@@ -133,3 +172,9 @@ class RunSummary:
     overlong: tuple[OverlongCase, ...]
     warmup_mser5_min: float = math.nan
     """MSER-5's warm-up, min, of a steady-state scenario (NaN if terminating, or too few cases)."""
+    distributions: tuple[SegmentQuantiles, ...] = ()
+    """Percentiles of arrival->release and arrival->exit per flow (the report's ECDFs)."""
+    profiles: tuple[ResourceProfile, ...] = ()
+    """Utilisation by clock hour and queue length over time, per resource."""
+    leg_trips: tuple[LegTrips, ...] = ()
+    """Trips per directed leg of the network."""

@@ -122,6 +122,45 @@ class OverlongCaseRow(SQLModel, table=True):
     open: bool
 
 
+class SegmentQuantilesRow(SQLModel, table=True):
+    """Percentiles 0..100 of a segment of one flow in one replication (a JSON list of hours)."""
+
+    __tablename__ = "segment_quantiles"
+
+    id: int | None = Field(default=None, primary_key=True)
+    replication_id: int = Field(foreign_key="replication_result.id", index=True)
+    direction: str
+    mode: str
+    segment: str
+    n: int
+    hours_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ResourceProfileRow(SQLModel, table=True):
+    """A resource over time in one replication: JSON lists (null where undefined)."""
+
+    __tablename__ = "resource_profile"
+
+    id: int | None = Field(default=None, primary_key=True)
+    replication_id: int = Field(foreign_key="replication_result.id", index=True)
+    resource: str
+    utilisation_by_hour_json: str = Field(sa_column=Column(Text, nullable=False))
+    bin_min: float
+    queue_length_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class LegTripsRow(SQLModel, table=True):
+    """Trips over one directed leg of the network in one replication."""
+
+    __tablename__ = "leg_trips"
+
+    id: int | None = Field(default=None, primary_key=True)
+    replication_id: int = Field(foreign_key="replication_result.id", index=True)
+    source: str
+    target: str
+    trips: int
+
+
 class StudyRow(SQLModel, table=True):
     """A comparison or a sweep: its scenarios, replications and how far it got.
 

@@ -94,7 +94,7 @@ def measured_cases(log: EventLog, times: np.ndarray, window: Window) -> np.ndarr
         return is_shipment & (arrival >= window.start_min) & (arrival < window.end_min)
 
 
-def _flow_masks(log: EventLog) -> list[tuple[str, str, np.ndarray]]:
+def flow_masks(log: EventLog) -> list[tuple[str, str, np.ndarray]]:
     """(direction, mode, mask of its cases) for every flow the processes declared."""
     direction = np.asarray(log.cases.direction, dtype=object)
     mode = np.asarray(log.cases.mode, dtype=object)
@@ -111,7 +111,7 @@ def segment_stats(log: EventLog, window: Window) -> list[SegmentStat]:
     measured = measured_cases(log, times, window)
     channel = np.asarray(log.cases.channel, dtype=np.int64)
     stats = []
-    for direction, mode, in_flow in _flow_masks(log):
+    for direction, mode, in_flow in flow_masks(log):
         mine = measured & in_flow
         for start, end in TRS_SEGMENTS:
             hours = (times[:, MILESTONES.index(end)] - times[:, MILESTONES.index(start)]) / 60.0
@@ -348,7 +348,7 @@ def mser5_warmup_min(log: EventLog, times: np.ndarray) -> float:
     from time zero (warm-up cases included); the result is the arrival time of the first case
     MSER-5 keeps (0 when it keeps them all). NaN with fewer than 20 released cases.
     """
-    flows = _flow_masks(log)
+    flows = flow_masks(log)
     if not flows:
         return math.nan
     arrival = times[:, MILESTONES.index("arrival")]

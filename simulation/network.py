@@ -46,22 +46,38 @@ class Router:
         if not nx.is_frozen(graph):
             raise NetworkError("the router needs a frozen graph (use build_graph)")
         self.graph = graph
-        self._route = lru_cache(maxsize=None)(self._shortest)
+        self.path = lru_cache(maxsize=None)(self._shortest_path)
         self._trips: dict[tuple[str, str], Callable[[float], float]] = {}
+        self.trip_counts: dict[tuple[str, str], int] = {}
+        """Trips routed so far, per (source, target): the network's traffic in a run."""
 
-    def _shortest(self, source: str, target: str) -> tuple[Duration, ...]:
+    def _shortest_path(self, source: str, target: str) -> tuple[str, ...]:
+        """The sites of the shortest route by expected travel time, ``source`` first."""
         try:
             path = nx.shortest_path(self.graph, source, target, weight="expected_min")
         except (nx.NetworkXNoPath, nx.NodeNotFound) as error:
             raise NetworkError(f"no route from {source!r} to {target!r}") from error
-        return tuple(self.graph.edges[a, b]["travel"] for a, b in itertools.pairwise(path))
+        return tuple(path)
 
     def trip_min(self, source: str, target: str, u: float) -> float:
         """Travel time of one trip: every leg at the same quantile ``u`` (one trip, one pace)."""
-        trip = self._trips.get((source, target))
+        key = (source, target)
+        trip = self._trips.get(key)
         if trip is None:
-            trip = self._trips[source, target] = route_quantile(self._route(source, target))
+            path = self.path(source, target)
+            legs = tuple(self.graph.edges[a, b]["travel"] for a, b in itertools.pairwise(path))
+            trip = self._trips[key] = route_quantile(legs)
+            self.trip_counts[key] = 0
+        self.trip_counts[key] += 1
         return trip(u)
+
+    def leg_trips(self) -> dict[tuple[str, str], int]:
+        """Trips per directed leg: each routed trip counted on every leg of its route."""
+        legs: dict[tuple[str, str], int] = {}
+        for (source, target), trips in self.trip_counts.items():
+            for leg in itertools.pairwise(self.path(source, target)):
+                legs[leg] = legs.get(leg, 0) + trips
+        return legs
 
 
 def route_quantile(legs: tuple[Duration, ...]) -> Callable[[float], float]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from models.records import RunSummary
+from models.records import LegTrips, RunSummary
 from models.scenario import Scenario
 from models.vocabulary import MILESTONES
 from simulation.context import ProcessContext
@@ -33,7 +33,9 @@ from simulation.network import Router, build_graph
 from simulation.process_registry import start_processes
 from simulation.recorder import EventLog
 from simulation.rng import Streams
+from simulation.segment_quantiles import segment_quantiles
 from simulation.shifts import closed_intervals
+from simulation.time_profiles import resource_profiles
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class RunCounts:
     arrived: int
     exited: int
     in_system: int
+    leg_trips: tuple[LegTrips, ...] = ()
+    """Trips the router sent over each directed leg of the network."""
 
 
 GC_THRESHOLD = (100_000, 50, 100)
@@ -106,6 +110,10 @@ def _simulate(
         arrived=sum(c.arrived for c in counts),
         exited=sum(c.exited for c in counts),
         in_system=sum(c.in_system for c in counts),
+        leg_trips=tuple(
+            LegTrips(source, target, trips)
+            for (source, target), trips in sorted(router.leg_trips().items())
+        ),
     )
     return merge_logs(logs), total, max(ends)
 
@@ -188,6 +196,11 @@ def summarise(
         warmup_mser5_min=(
             mser5_warmup_min(log, times) if scenario.kind == "steady_state" else math.nan
         ),
+        distributions=segment_quantiles(log, window),
+        profiles=resource_profiles(
+            log, capacities, window, scenario.start.hour * 60.0 + scenario.start.minute
+        ),
+        leg_trips=counts.leg_trips,
     )
 
 

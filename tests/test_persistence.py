@@ -121,18 +121,24 @@ def assert_same_record(actual: Any, expected: Any, where: str = "summary") -> No
     """Field by field, recursively: same types, equal values, NaN where NaN was stored."""
     assert type(actual) is type(expected), where
     for field in dataclasses.fields(expected):
-        got, want = getattr(actual, field.name), getattr(expected, field.name)
         here = f"{where}.{field.name}"
-        if isinstance(want, tuple):
-            assert len(got) == len(want), here
-            for i, (item_got, item_want) in enumerate(zip(got, want, strict=True)):
-                assert_same_record(item_got, item_want, f"{here}[{i}]")
-        elif isinstance(want, float) and math.isnan(want):
-            assert isinstance(got, float), here
-            assert math.isnan(got), here
-        else:
-            assert type(got) is type(want), here
-            assert got == want, here
+        assert_same_value(getattr(actual, field.name), getattr(expected, field.name), here)
+
+
+def assert_same_value(got: Any, want: Any, here: str) -> None:
+    if dataclasses.is_dataclass(want):
+        assert_same_record(got, want, here)
+    elif isinstance(want, tuple):
+        assert isinstance(got, tuple), here
+        assert len(got) == len(want), here
+        for i, (item_got, item_want) in enumerate(zip(got, want, strict=True)):
+            assert_same_value(item_got, item_want, f"{here}[{i}]")
+    elif isinstance(want, float) and math.isnan(want):
+        assert isinstance(got, float), here
+        assert math.isnan(got), here
+    else:
+        assert type(got) is type(want), here
+        assert got == want, here
 
 
 def assert_same_summaries(actual: list[RunSummary], expected: list[RunSummary]) -> None:

@@ -11,8 +11,11 @@ import pytest
 import simulation.run
 from models.records import (
     EventRecord,
+    LegTrips,
+    ResourceProfile,
     ResourceStat,
     RunSummary,
+    SegmentQuantiles,
     SegmentStat,
     ShipmentOutcome,
 )
@@ -54,9 +57,15 @@ def test_record_fields_are_pinned() -> None:
     assert [f.name for f in fields(RunSummary)] == [
         "scenario_hash", "replication", "root_seed", "arrived", "completed", "in_system",
         "measured", "censored", "events", "end_time_min", "segments", "resources", "outcomes",
-        "overlong",
-        "warmup_mser5_min",
+        "overlong", "warmup_mser5_min", "distributions", "profiles", "leg_trips",
     ]  # fmt: skip
+    assert [f.name for f in fields(SegmentQuantiles)] == [
+        "direction", "mode", "segment", "n", "hours",
+    ]  # fmt: skip
+    assert [f.name for f in fields(ResourceProfile)] == [
+        "resource", "utilisation_by_hour", "bin_min", "queue_length",
+    ]  # fmt: skip
+    assert [f.name for f in fields(LegTrips)] == ["source", "target", "trips"]
 
 
 def _log() -> EventLog:
