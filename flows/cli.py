@@ -1,44 +1,36 @@
-"""The ``clearsim`` command line: run, compare, sweep, results, validate, scenarios, version."""
+"""The ``clearsim`` command line.
+
+Here: run, validate, dataset, scenarios, version; the study commands (compare, sweep, results,
+report) are in :mod:`flows.study_cli`.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
-if TYPE_CHECKING:
-    from models.scenario import Scenario
-
-app = typer.Typer(
-    name="clearsim",
-    help="Simulate customs clearance processes and report WCO Time Release Study segments.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
+from flows.cli_common import (
+    MAX_SEED,
+    DbUrlOpt,
+    JsonOpt,
+    QuietOpt,
+    ReplicationsOpt,
+    ScenarioArg,
+    SeedOpt,
+    SetOpt,
+    app,
+    check_stability,
+    fail,
+    load_with_overrides,
+    stderr,
+    stdout_console,
 )
 
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
-ReplicationsOpt = Annotated[
-    int | None, typer.Option("--replications", "-r", help="Replications (default: the file's).")
-]
-SeedOpt = Annotated[
-    int | None, typer.Option("--seed", "-s", help="Root seed (default: the file's).")
-]
-DbUrlOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--db-url",
-        help="SQLAlchemy URL of the result store (default: $CLEARSIM_DB_URL or sqlite:///clearsim.db).",
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no notes.")]
 CENSORED_NOTE = (
     "note: {n:.1f} measured case(s) per replication had not left the customs area when the run "
     "stopped (drain limit); their later segments are missing from the statistics"
@@ -48,61 +40,9 @@ WARMUP_NOTE = (
     "after warmup_min (day {warm:.2f}): the first measured cases may still carry it; consider a "
     "longer warmup_min"
 )
-SetOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        help="Override a field, e.g. --set resources.inspection_lanes.capacity=5 "
-        "(lists by index or name; the value is read as YAML); repeatable.",
-    ),
-]
 WorkersOpt = Annotated[
     int | None, typer.Option("--workers", "-w", help="Worker processes (default: one per core).")
 ]
-
-stderr = Console(stderr=True, highlight=False)
-MAX_SEED = 2**63
-
-
-def load_with_overrides(path: Path, assignments: list[str] | None, **updates: object) -> Scenario:
-    """Load ``path`` with top-level ``updates`` and ``--set`` assignments; fail on any error."""
-    from scenarios.load import ScenarioError, load_scenario, parse_assignment
-    from scenarios.overrides import OverrideError, with_values
-
-    try:
-        spec = load_scenario(path, **updates)
-    except ScenarioError as error:
-        fail(str(error))
-    if not assignments:
-        return spec
-    try:
-        values = dict(parse_assignment(text) for text in assignments)
-        return with_values(spec, values)
-    except (ValueError, OverrideError) as error:
-        fail(f"{path}: {error}")
-
-
-def fail(message: str) -> NoReturn:
-    """Report a user error on one line of stderr and exit with status 2."""
-    stderr.print(f"clearsim: error: {message}", markup=False, soft_wrap=True)
-    raise typer.Exit(2)
-
-
-def stdout_console() -> Console:
-    """Console for results: the terminal's width, or wide enough for the tables in a file."""
-    console = Console(highlight=False)
-    return console if console.is_terminal else Console(highlight=False, width=150)
-
-
-def check_stability(path: Path, spec: Scenario) -> None:
-    """Fail (steady state) or warn (terminating) when a queue's offered utilisation is >= 1."""
-    from simulation.stability import unstable_resources
-
-    for name, rho in sorted(unstable_resources(spec).items()):
-        message = f"resource {name!r} is offered utilisation {rho:.2f} >= 1: its queue is unstable"
-        if spec.kind == "steady_state":
-            fail(f"{path}: {message} (a steady-state scenario needs every rho < 1)")
-        stderr.print(f"clearsim: warning: {message}", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -181,330 +121,8 @@ def run(
     print_report(stdout_console(), report, header)
 
 
-ScenariosArg = Annotated[
-    list[Path],
-    typer.Argument(help="Scenario YAML files; the first is the reference.", show_default=False),
-]
-TargetOpt = Annotated[
-    float | None,
-    typer.Option(
-        "--target-halfwidth",
-        help="Add replications until every headline CI is within this fraction of its mean "
-        "(e.g. 0.05).",
-    ),
-]
-MaxReplicationsOpt = Annotated[
-    int | None,
-    typer.Option("--max-replications", help="Limit for --target-halfwidth (default 200)."),
-]
-DaskOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--dask-address",
-        help="Run the batches on this Dask scheduler (e.g. tcp://10.0.0.5:8786) instead of a "
-        "local process pool (default: $CLEARSIM_DASK_ADDRESS).",
-    ),
-]
-BatchOpt = Annotated[
-    int | None,
-    typer.Option("--batch-size", help="Replications per task (default: ~4 batches per worker)."),
-]
-PREFECT_QUIET_CONSOLE = {"PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"}
-"""Prefect's own INFO lines stay in its API (the UI); the terminal shows clearsim's output."""
-
-
-def run_study(
-    flow_name: str,
-    prepare: Callable[[], dict[str, object]],
-    dask_address: str | None,
-    *,
-    json_output: bool,
-    quiet: bool,
-) -> None:
-    """Run a study flow on Prefect and print the stored study.
-
-    The Prefect API (a temporary local server unless one is configured) starts first, so that it
-    comes up while ``prepare`` loads and checks the scenarios (and fails fast on a user error)
-    and while this process imports Prefect.
-    """
-    import os
-
-    for key, value in PREFECT_QUIET_CONSOLE.items():
-        os.environ.setdefault(key, value)
-    from flows.local_api import LocalApiError, prefect_api, startup_timeout_s
-
-    started, started_monotonic = time.perf_counter(), time.monotonic()
-    try:
-        with prefect_api() as server:
-            parameters = prepare()
-            try:
-                from flows import study_flow  # imports Prefect while the server starts
-            except RuntimeError as error:  # CLEARSIM_DASK_ADDRESS set without prefect-dask
-                fail(str(error))
-            from flows.progress import replication_progress, study_listener
-
-            flow = getattr(study_flow, flow_name)
-            if dask_address:
-                try:
-                    runner = study_flow.task_runner_for(dask_address)
-                except RuntimeError as error:
-                    fail(str(error))
-                flow = flow.with_options(task_runner=runner)
-            elif isinstance(flow.task_runner, study_flow.EagerProcessPoolTaskRunner):
-                # The pool's workers import Prefect while the server starts.
-                early = study_flow.EagerProcessPoolTaskRunner().start_early()
-                flow = flow.with_options(task_runner=early)
-            if server is not None:
-                server.wait(startup_timeout_s())
-            enabled = not quiet and stderr.is_terminal
-            try:
-                with replication_progress(0, enabled) as bar, study_listener(bar.update):
-                    document = flow(**parameters)
-            except KeyboardInterrupt:
-                stop_worker_processes()
-                stderr.print(INTERRUPTED_NOTE, markup=False, soft_wrap=True)
-                raise typer.Exit(130) from None
-            except Exception as error:  # a failed batch or store: say so in one line
-                stop_worker_processes()
-                reason = " ".join(str(error).split()) or type(error).__name__
-                stderr.print(
-                    f"clearsim: error: the study stopped: {reason}; every finished batch is "
-                    "stored: run the same command again to resume it",
-                    markup=False,
-                    soft_wrap=True,
-                )
-                raise typer.Exit(1) from None
-    except LocalApiError as error:
-        stop_worker_processes()
-        fail(str(error))
-    elapsed = time.perf_counter() - started
-    first = document.get("first_task_started_monotonic")
-    startup = f", {first - started_monotonic:.1f} s of it before the first batch" if first else ""
-    print_stored_study(
-        parameters.get("db_url"),  # type: ignore[arg-type]
-        int(document["study_id"]),
-        json_output,
-        note=(
-            f"{document['simulated']} replication(s) simulated, {document['reused']} reused from "
-            f"the store; {elapsed:.1f} s{startup}"
-        ),
-        counts={
-            k: document[k]
-            for k in ("resumed", "reused", "simulated", "first_task_started_monotonic")
-        },
-    )
-
-
-INTERRUPTED_NOTE = (
-    "clearsim: interrupted; every finished batch is stored: run the same command again to "
-    "resume the study"
-)
-
-
-def stop_worker_processes() -> None:
-    """Terminate this process's worker processes (a task runner's pool).
-
-    Then none is left retrying a Prefect API that is about to stop.
-    """
-    import multiprocessing
-
-    children = multiprocessing.active_children()
-    for child in children:
-        child.terminate()
-    for child in children:
-        child.join(timeout=5)
-
-
-def print_stored_study(
-    db_url: str | None,
-    study_id: int,
-    json_output: bool,
-    note: str = "",
-    counts: dict[str, object] | None = None,
-) -> None:
-    """Print a stored study's tables (or its JSON) from the database alone."""
-    from flows.persistence import DatabaseError, open_database, resolve_db_url
-    from flows.studies import load_study
-    from flows.study_report import IncompleteStudyError, print_study, study_json, study_results
-
-    try:
-        engine = open_database(resolve_db_url(db_url))
-        results = study_results(load_study(engine, study_id))
-    except (DatabaseError, IncompleteStudyError) as error:
-        fail(str(error))
-    if json_output:
-        document = study_json(results) | (counts or {})
-        sys.stdout.write(json.dumps(document, allow_nan=False) + "\n")
-        return
-    print_study(stdout_console(), results, note)
-
-
-def check_database(db_url: str | None) -> None:
-    """Fail early, before any simulation, if the store cannot be opened."""
-    from flows.persistence import DatabaseError, open_database, resolve_db_url
-
-    try:
-        open_database(resolve_db_url(db_url)).dispose()
-    except DatabaseError as error:
-        fail(str(error))
-
-
-@app.command()
-def compare(
-    scenarios: ScenariosArg,
-    replications: ReplicationsOpt = None,
-    seed: SeedOpt = None,
-    target_halfwidth: TargetOpt = None,
-    max_replications: MaxReplicationsOpt = None,
-    db_url: DbUrlOpt = None,
-    dask_address: DaskOpt = None,
-    batch_size: BatchOpt = None,
-    json_output: JsonOpt = False,
-    quiet: QuietOpt = False,
-) -> None:
-    """Compare scenarios with the first on common random numbers (a stored, resumable study)."""
-
-    def prepare() -> dict[str, object]:
-        from flows.study_plans import PlanError, comparison_plan
-
-        paths = [str(p) for p in scenarios]
-        try:
-            plan = comparison_plan(paths, replications, seed, target_halfwidth, max_replications)
-        except PlanError as error:
-            fail(str(error))
-        if batch_size is not None and batch_size < 1:
-            fail(f"--batch-size must be >= 1 (got {batch_size})")
-        for path, spec in zip(scenarios, plan.scenarios, strict=True):
-            check_stability(path, spec)
-        check_database(db_url)
-        return {
-            "scenario_paths": paths,
-            "replications": plan.replications,
-            "seed": plan.root_seed,
-            "target_halfwidth": target_halfwidth,
-            "max_replications": plan.max_replications,
-            "batch_size": batch_size,
-            "db_url": db_url,
-        }
-
-    run_study("compare_scenarios", prepare, dask_address, json_output=json_output, quiet=quiet)
-
-
-GridOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        help="A grid axis: PATH=V1,V2,... (values read as YAML); repeat for more axes, every "
-        "combination is a point.",
-    ),
-]
-LhsOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--lhs",
-        help="A Latin hypercube range: PATH=LOW:HIGH (two integers give integers); repeatable.",
-    ),
-]
-SamplesOpt = Annotated[
-    int | None, typer.Option("--samples", "-n", help="Points of the Latin hypercube.")
-]
-
-
-@app.command()
-def sweep(
-    scenario: ScenarioArg,
-    grid: GridOpt = None,
-    lhs: LhsOpt = None,
-    samples: SamplesOpt = None,
-    replications: ReplicationsOpt = None,
-    seed: SeedOpt = None,
-    db_url: DbUrlOpt = None,
-    dask_address: DaskOpt = None,
-    batch_size: BatchOpt = None,
-    json_output: JsonOpt = False,
-    quiet: QuietOpt = False,
-) -> None:
-    """Sweep parameters (grid or Latin hypercube); compare every point with the file as it is."""
-
-    def prepare() -> dict[str, object]:
-        from flows.study_plans import PlanError, parse_grid, parse_ranges, sweep_plan
-
-        try:
-            axes = parse_grid(grid or [])
-            ranges = parse_ranges(lhs or [])
-            plan = sweep_plan(str(scenario), axes, ranges, samples, replications, seed)
-        except PlanError as error:
-            fail(str(error))
-        if batch_size is not None and batch_size < 1:
-            fail(f"--batch-size must be >= 1 (got {batch_size})")
-        for spec in plan.scenarios:
-            check_stability(scenario, spec)
-        check_database(db_url)
-        return {
-            "scenario_path": str(scenario),
-            "grid": axes or None,
-            "lhs": {k: list(v) for k, v in ranges.items()} or None,
-            "samples": samples,
-            "replications": plan.replications,
-            "seed": plan.root_seed,
-            "batch_size": batch_size,
-            "db_url": db_url,
-        }
-
-    run_study("sweep_scenario", prepare, dask_address, json_output=json_output, quiet=quiet)
-
-
-@app.command()
-def results(
-    study_id: Annotated[
-        int | None, typer.Argument(help="A stored study to print again.", show_default=False)
-    ] = None,
-    db_url: DbUrlOpt = None,
-    json_output: JsonOpt = False,
-) -> None:
-    """List the stored studies, or print one again without simulating."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    from flows.persistence import DatabaseError, open_database, resolve_db_url
-    from flows.studies import list_studies
-
-    if study_id is not None:
-        print_stored_study(db_url, study_id, json_output)
-        return
-    try:
-        listings = list_studies(open_database(resolve_db_url(db_url)))
-    except DatabaseError as error:
-        fail(str(error))
-    if json_output:
-        rows = [
-            {
-                "study_id": x.study.id,
-                "kind": x.study.kind,
-                "status": x.study.status,
-                "created_at": x.study.created_at.isoformat(),
-                "scenarios": list(x.scenario_names),
-                "replications": x.study.replications,
-                "stored": x.stored,
-                "planned": x.planned,
-            }
-            for x in listings
-        ]
-        sys.stdout.write(json.dumps(rows) + "\n")
-        return
-    table = Table(title="Stored studies (clearsim results ID prints one)")
-    for header in ("id", "kind", "status", "created (UTC)", "replications stored", "scenarios"):
-        table.add_column(header, overflow="fold")
-    for x in listings:
-        table.add_row(
-            str(x.study.id),
-            x.study.kind,
-            x.study.status,
-            x.study.created_at.strftime("%Y-%m-%d %H:%M"),
-            f"{x.stored} / {x.planned}",
-            escape(", ".join(x.scenario_names)),
-        )
-    stdout_console().print(table)
+# The study commands (compare, sweep, results, report) register here, after run, in help order.
+from flows import study_cli  # noqa: E402, F401
 
 
 @app.command()

@@ -189,17 +189,29 @@ def _run_round(
     return simulated, first_start
 
 
-def execute_study(plan: StudyPlan, engine: Engine, batch_size: int | None = None) -> dict[str, Any]:
-    """Run (or resume) the study of ``plan`` and return its JSON with what this call simulated."""
+def execute_study(
+    plan: StudyPlan,
+    engine: Engine,
+    batch_size: int | None = None,
+    report_path: str | None = None,
+) -> dict[str, Any]:
+    """Run (or resume) the study of ``plan`` and return its JSON with what this call simulated.
+
+    With ``report_path``, the study's HTML report is written there at the end.
+    """
     from flows.persistence import load_replications
     from flows.progress import report_study_progress
     from flows.provenance import code_version
+    from flows.report.artifacts import publish_report_artifacts
+    from flows.report.files import check_report_path, write_report
     from flows.studies import finish_study, load_study, open_study, set_study_replications
     from flows.study_report import difference_rows, study_json, study_markdown, study_results
     from simulation.aggregate import aggregate
     from simulation.precision import headline_precision
 
     logger = get_run_logger()
+    if report_path is not None:
+        check_report_path(report_path)  # fail before simulating
     opened = open_study(engine, plan)
     replications = max(opened.replications, plan.replications)
     stored = [set(s) for s in opened.stored]
@@ -274,6 +286,9 @@ def execute_study(plan: StudyPlan, engine: Engine, batch_size: int | None = None
         key=f"clearsim-study-{opened.study_id}-differences",
         description=f"Study {opened.study_id}: differences to the reference",
     )
+    publish_report_artifacts(results, opened.study_id)
+    if report_path is not None:
+        logger.info("report written to %s", write_report(results, report_path))
     logger.info("study %d complete: %d replication(s) simulated", opened.study_id, simulated)
     document = study_json(results)
     document.update(
@@ -301,6 +316,7 @@ def compare_scenarios(
     max_replications: PositiveInt | None = None,
     batch_size: PositiveInt | None = None,
     db_url: str | None = None,
+    report_path: str | None = None,
 ) -> dict[str, Any]:
     """Compare scenarios with the first under common random numbers; store and publish the study.
 
@@ -314,6 +330,7 @@ def compare_scenarios(
         batch_size: Replications per task (default: about four batches per worker).
         db_url: SQLAlchemy URL of the study store (default: $CLEARSIM_DB_URL or
             sqlite:///clearsim.db).
+        report_path: Write the study's self-contained HTML report to this file at the end.
 
     Returns:
         The study as JSON (``clearsim compare --json``), with ``resumed``, ``reused`` and
@@ -323,7 +340,7 @@ def compare_scenarios(
     from flows.study_plans import comparison_plan
 
     plan = comparison_plan(scenario_paths, replications, seed, target_halfwidth, max_replications)
-    return execute_study(plan, open_database(resolve_db_url(db_url)), batch_size)
+    return execute_study(plan, open_database(resolve_db_url(db_url)), batch_size, report_path)
 
 
 @flow(
@@ -341,6 +358,7 @@ def sweep_scenario(
     seed: NonNegativeInt | None = None,
     batch_size: PositiveInt | None = None,
     db_url: str | None = None,
+    report_path: str | None = None,
 ) -> dict[str, Any]:
     """Sweep a scenario's parameters and compare every point with the scenario as it is.
 
@@ -355,6 +373,7 @@ def sweep_scenario(
         batch_size: Replications per task (default: about four batches per worker).
         db_url: SQLAlchemy URL of the study store (default: $CLEARSIM_DB_URL or
             sqlite:///clearsim.db).
+        report_path: Write the study's self-contained HTML report to this file at the end.
 
     Returns:
         The study as JSON (``clearsim sweep --json``).
@@ -363,4 +382,4 @@ def sweep_scenario(
     from flows.study_plans import sweep_plan
 
     plan = sweep_plan(scenario_path, grid, lhs, samples, replications, seed)
-    return execute_study(plan, open_database(resolve_db_url(db_url)), batch_size)
+    return execute_study(plan, open_database(resolve_db_url(db_url)), batch_size, report_path)

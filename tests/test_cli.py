@@ -274,8 +274,19 @@ def test_compare_pairs_scenarios_and_flags_significant_differences(
     ]
     assert saving["paired"] and saving["significant"] and saving["difference"]["mean"] < 0
     assert (data["simulated"], data["resumed"]) == (6, False)
-    text = runner.invoke(app, ["compare", str(reference), str(four), "-r", "3", "--db-url", db])
+    report = tmp_path / "report.html"
+    text = runner.invoke(
+        app,
+        ["compare", str(reference), str(four), "-r", "3", "--db-url", db, "--report", str(report)],
+    )
     assert text.exit_code == 0 and "Difference to the reference" in text.stdout
+    assert f"report written to {report}" in " ".join(text.stderr.split())
+    again_report = tmp_path / "again.html"
+    written = runner.invoke(
+        app, ["report", str(data["study_id"]), "--out", str(again_report), "--db-url", db]
+    )
+    assert written.exit_code == 0, written.stderr
+    assert again_report.read_bytes() == report.read_bytes()
     words = " ".join(text.stdout.split())
     assert "0 replication(s) simulated, 6 reused" in words
     assert f"study {data['study_id']} (compare, complete)" in words
@@ -326,9 +337,13 @@ def test_sweep_user_errors(tmp_path: Path) -> None:
         (["one"], "compare needs a reference scenario and at least one other"),
         (["one", "one"], "scenario names must differ"),
         (["one", "one", "-r", "1"], "--replications must be >= 2"),
+        (["one", "two", "--report", "out.txt"], "--report: out.txt: the report is an HTML file"),
     ],
 )
 def test_compare_user_errors(tmp_path: Path, arguments: list[str], message: str) -> None:
     path = str(_short_mmc(tmp_path))
-    result = runner.invoke(app, ["compare", *[path if a == "one" else a for a in arguments]])
+    other = tmp_path / "two.yaml"
+    other.write_text(yaml.safe_dump({"extends": path, "name": "two"}), encoding="utf-8")
+    named = {"one": path, "two": str(other)}
+    result = runner.invoke(app, ["compare", *[named.get(a, a) for a in arguments]])
     assert result.exit_code == 2 and message in result.stderr

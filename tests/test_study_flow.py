@@ -24,6 +24,7 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from test_studies import tiny_mmc
 
 from flows.persistence import open_database, store_replications
+from flows.report.page import render_report
 from flows.studies import COMPLETE, RUNNING, finish_study, load_study, open_study
 from flows.study_flow import compare_scenarios, sweep_scenario, task_runner_for
 from flows.study_plans import comparison_plan
@@ -53,8 +54,15 @@ def artifact_keys(flow_run_id: Any) -> dict[str, str]:
 def test_compare_flow_equals_sequential_and_publishes(prefect_harness: str, tmp_path: Path) -> None:
     paths = [str(tiny_mmc(tmp_path, "three_lanes")), str(tiny_mmc(tmp_path, "four_lanes", 4))]
     db_url = f"sqlite:///{tmp_path / 'studies.db'}"
+    report_path = tmp_path / "out" / "report.html"
     state = compare_scenarios(
-        paths, replications=4, seed=5, batch_size=1, db_url=db_url, return_state=True
+        paths,
+        replications=4,
+        seed=5,
+        batch_size=1,
+        db_url=db_url,
+        report_path=str(report_path),
+        return_state=True,
     )
     document = state.result()
     assert (document["simulated"], document["reused"], document["resumed"]) == (8, 0, False)
@@ -80,6 +88,12 @@ def test_compare_flow_equals_sequential_and_publishes(prefect_harness: str, tmp_
     study = document["study_id"]
     assert keys[f"clearsim-study-{study}"] == "markdown"
     assert keys[f"clearsim-study-{study}-differences"] == "table"
+    assert keys[f"clearsim-study-{study}-report"] == "markdown"
+    for table in ("utilisation-by-hour", "queues"):
+        assert keys[f"clearsim-study-{study}-{table}"] == "table"
+    # The report written at the end is the report of the stored study.
+    stored = study_results(load_study(open_database(db_url), study))
+    assert report_path.read_text(encoding="utf-8") == render_report(stored)
 
     # The same study again: found by its key, nothing simulated, the same findings.
     again = compare_scenarios(paths, replications=4, seed=5, db_url=db_url)

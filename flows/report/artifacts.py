@@ -1,0 +1,106 @@
+"""The report's figures as Prefect artifacts of the study's flow run (markdown and tables)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from flows.render import flow_name
+from flows.report.figures import STACKED_SEGMENTS, ReportFigures, report_figures
+from flows.report.page import bottleneck_sentences
+from flows.study_report import StudyResults
+
+ECDF_LEVELS = (0.5, 0.9, 0.99)
+
+
+def _hours(value: float) -> str:
+    return f"{value:.2f}" if math.isfinite(value) else "-"
+
+
+def report_markdown(results: StudyResults, figures: ReportFigures) -> str:
+    """Bottleneck in words, segment bars, distribution percentiles and overlong counts."""
+    lines = ["# Study report", "", bottleneck_sentences(results) or "No resource figures.", ""]
+    lines += ["## TRS segments, mean hours", ""]
+    lines += ["| scenario | flow | " + " | ".join(STACKED_SEGMENTS) + " |", "|---|---|---|---|---|"]
+    for bar in figures.bars:
+        cells = " | ".join(_hours(v) for v in bar.parts)
+        lines.append(f"| {bar.scenario} | {flow_name(*bar.flow)} | {cells} |")
+    lines += ["", "## Clearance-time distributions (pooled percentiles, hours)", ""]
+    lines += ["| flow | segment | scenario | p50 | p90 | p99 |", "|---|---|---|---|---|---|"]
+    for panel in figures.ecdfs:
+        for name, values in panel.curves:
+            cells = []
+            for level in ECDF_LEVELS:
+                above = np.flatnonzero(values >= level)
+                cells.append(_hours(float(panel.hours[above[0]])) if above.size else "-")
+            lines.append(
+                f"| {flow_name(*panel.flow)} | {panel.segment} | {name} | "
+                + " | ".join(cells)
+                + " |"
+            )
+    lines += ["", "## Overlong declarations", ""]
+    for scenario, total, _cases in figures.overlong:
+        lines.append(f"- {scenario}: {total} case(s) past the threshold over all replications")
+    return "\n".join(lines) + "\n"
+
+
+def utilisation_rows(figures: ReportFigures) -> list[dict[str, Any]]:
+    """One row per scenario and resource: utilisation (%) by clock hour."""
+    rows = []
+    for heat in figures.heat_maps:
+        for i, resource in enumerate(heat.resources):
+            row: dict[str, Any] = {"scenario": heat.scenario, "resource": resource}
+            for hour in range(24):
+                value = float(heat.values[i, hour])
+                row[f"{hour:02d}h"] = round(100 * value, 1) if math.isfinite(value) else None
+            rows.append(row)
+    return rows
+
+
+def queue_rows(figures: ReportFigures) -> list[dict[str, Any]]:
+    """One row per bottleneck resource and scenario: mean queue length per day of the run."""
+    rows = []
+    for series in figures.queues:
+        for name, bin_min, values in series.series:
+            per_day = max(1, round(1440 / bin_min))
+            days = [
+                round(float(np.mean(values[k : k + per_day])), 2)
+                for k in range(0, len(values), per_day)
+            ]
+            row: dict[str, Any] = {"resource": series.resource, "scenario": name}
+            row.update({f"day {d + 1}": v for d, v in enumerate(days)})
+            rows.append(row)
+    return rows
+
+
+def network_rows(figures: ReportFigures) -> list[dict[str, Any]]:
+    """One row per leg of the network and scenario: trips a day (0 on a leg never used)."""
+    legs = sorted({(min(a, b), max(a, b)) for a, b, _ in figures.network.legs})
+    return [
+        {"scenario": name, "leg": f"{a} - {b}", "trips_per_day": round(trips.get((a, b), 0.0), 2)}
+        for name, trips in figures.network.trips_per_day
+        for a, b in legs
+    ]
+
+
+def publish_report_artifacts(results: StudyResults, study_id: int) -> None:
+    """Create the report's artifacts in the current flow run."""
+    figures = report_figures(results)
+    key = f"clearsim-study-{study_id}"
+    create_markdown_artifact(
+        markdown=report_markdown(results, figures),
+        key=f"{key}-report",
+        description=f"Study {study_id}: bottleneck, segments, distributions, overlong cases",
+    )
+    for suffix, rows, what in (
+        ("utilisation-by-hour", utilisation_rows(figures), "utilisation (%) by clock hour"),
+        ("queues", queue_rows(figures), "mean queue length per day, bottleneck resources"),
+        ("network", network_rows(figures), "trips a day on each leg"),
+    ):
+        if rows:
+            create_table_artifact(
+                table=rows, key=f"{key}-{suffix}", description=f"Study {study_id}: {what}"
+            )

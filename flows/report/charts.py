@@ -1,0 +1,228 @@
+"""The report's charts as static SVG: ECDFs, segment bars, forest plot, heat map, queues."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from flows.render import flow_name
+from flows.report.figures import EcdfPanel, ForestRow, HeatMap, QueueSeries, SegmentBar
+from flows.report.svg import (
+    Scale,
+    colour,
+    element,
+    esc,
+    heat_colour,
+    line,
+    nice_ticks,
+    number,
+    open_svg,
+    polyline,
+    text,
+    x_axis,
+    y_axis,
+)
+
+SEGMENT_COLOURS = ("#9ecae1", "#3182bd", "#fd8d3c")
+"""arrival->lodgement, lodgement->release, release->exit."""
+
+
+def ecdf_chart(panel: EcdfPanel, scenarios: Sequence[str]) -> str:
+    """One flow's segment: a cumulative distribution line per scenario."""
+    width, height, left, right, top, bottom = 400, 236, 46, 14, 14, 46
+    x = Scale(float(panel.hours[0]), float(panel.hours[-1]), left, width - right)
+    y = Scale(0.0, 1.0, height - bottom, top)
+    parts = [open_svg(width, height, f"ECDF of {flow_name(*panel.flow)} {panel.segment}")]
+    parts.append(y_axis(y, left, [0, 0.25, 0.5, 0.75, 1.0], "percent", grid_to=width - right))
+    parts.append(x_axis(x, height - bottom, nice_ticks(x.lo, x.hi), f"{panel.segment}, hours"))
+    cases = dict(panel.cases)
+    for name, values in panel.curves:
+        index = scenarios.index(name)
+        points = [
+            (x(float(h)), y(float(v)))
+            for h, v in zip(panel.hours, values, strict=True)
+            if math.isfinite(v)
+        ]
+        median = _crossing(panel.hours, values, 0.5)
+        parts.append(
+            f'<g class="mark"><title>{esc(name)}: median {number(median)} h, '
+            f"{cases.get(name, 0):,} cases</title>{polyline(points, colour(index))}</g>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _crossing(hours: np.ndarray, values: np.ndarray, level: float) -> float:
+    above = np.flatnonzero(values >= level)
+    return float(hours[above[0]]) if above.size else math.nan
+
+
+def segment_bar_chart(bars: Sequence[SegmentBar], scenarios: Sequence[str]) -> str:
+    """One flow: a bar per scenario of its mean segments laid end to end from arrival (0 h)."""
+    flow = bars[0].flow
+    width, left, right, top, row = 400, 150, 56, 34, 26
+    height = top + row * len(bars) + 44
+    spans = [_spans(bar.parts) for bar in bars]
+    ends = [v for s in spans for lo, hi, _ in s for v in (lo, hi)] or [0.0, 1.0]
+    x = Scale(min(0.0, *ends), max(*ends, 1e-9), left, width - right)
+    parts = [open_svg(width, height, f"TRS segments of {flow_name(*flow)}")]
+    for i, (bar, span) in enumerate(zip(bars, spans, strict=True)):
+        y0 = top + i * row
+        key = colour(scenarios.index(bar.scenario))
+        parts.append(text(left - 6, y0 + 14, _short(bar.scenario, 22), "end", fill=key))
+        for lo, hi, segment in span:
+            name = ("arrival->lodgement", "lodgement->release", "release->exit")[segment]
+            value = bar.parts[segment]
+            dashed = "3 2" if segment == 0 and value < 0 else None
+            fill = "none" if dashed else SEGMENT_COLOURS[segment]
+            parts.append(
+                element(
+                    "rect",
+                    f"<title>{esc(bar.scenario)}: {name} {number(value)} h</title>",
+                    class_="mark",
+                    x=x(lo),
+                    y=y0 + 2,
+                    width=max(x(hi) - x(lo), 0.8),
+                    height=row - 8,
+                    fill=fill,
+                    stroke=SEGMENT_COLOURS[segment],
+                    stroke_dasharray=dashed,
+                )
+            )
+        total = sum(v for v in bar.parts if math.isfinite(v))
+        end = max((hi for _, hi, _ in span), default=0.0)
+        parts.append(text(x(end) + 4, y0 + 14, f"{number(total, 1)} h"))
+    parts.append(line(x(0), top - 4, x(0), top + row * len(bars), "#333"))
+    axis_y = top + row * len(bars) + 4
+    parts.append(x_axis(x, axis_y, nice_ticks(x.lo, x.hi), "hours from arrival (mean)"))
+    keys = ""
+    kx = 8.0
+    for segment, name in enumerate(("arrival->lodgement", "lodgement->release", "release->exit")):
+        keys += (
+            f'<rect x="{kx:.1f}" y="6" width="10" height="10" fill="{SEGMENT_COLOURS[segment]}"/>'
+            f'<text x="{kx + 14:.1f}" y="15" fill="#333">{name}</text>'
+        )
+        kx += 132
+    parts.append(keys + "</svg>")
+    return "".join(parts)
+
+
+def _spans(parts: tuple[float, float, float]) -> list[tuple[float, float, int]]:
+    """Each finite segment as an interval from the arrival: the milestones' mean times."""
+    spans, at = [], 0.0
+    for segment, value in enumerate(parts):
+        if not math.isfinite(value):
+            continue
+        spans.append((min(at, at + value), max(at, at + value), segment))
+        at += value
+    return spans
+
+
+def _short(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def forest_chart(rows: Sequence[ForestRow], scenarios: Sequence[str], segment: str) -> str:
+    """Paired differences of mean hours with their intervals; filled dots are significant."""
+    width, left, right, top, row = 660, 290, 130, 16, 20
+    height = top + row * len(rows) + 46
+    lows = [r.estimate.low for r in rows if math.isfinite(r.estimate.low)]
+    highs = [r.estimate.high for r in rows if math.isfinite(r.estimate.high)]
+    means = [r.estimate.mean for r in rows if math.isfinite(r.estimate.mean)]
+    lo, hi = min([0.0, *lows, *means]), max([0.0, *highs, *means])
+    pad = 0.05 * (hi - lo or 1.0)
+    x = Scale(lo - pad, hi + pad, left, width - right)
+    parts = [open_svg(width, height, f"Differences of mean {segment} to the reference")]
+    parts.append(
+        f'<line x1="{x(0):.1f}" y1="{top - 6}" x2="{x(0):.1f}" y2="{top + row * len(rows)}" '
+        'stroke="#888" stroke-dasharray="4 3"/>'
+    )
+    for i, r in enumerate(rows):
+        y0 = top + i * row + row / 2
+        c = colour(scenarios.index(r.scenario))
+        e = r.estimate
+        label = f"{flow_name(*r.flow)} · {_short(r.scenario, 28)}"
+        parts.append(text(left - 8, y0 + 4, label, "end"))
+        shown = "-"
+        if math.isfinite(e.mean):
+            fill = c if r.significant else "#fff"
+            mark = element(
+                "circle", cx=x(e.mean), cy=y0, r=4, stroke=c, stroke_width=1.5, fill=fill
+            )
+            shown = f"{e.mean:+.2f}"
+            if math.isfinite(e.half_width):
+                mark = line(x(e.low), y0, x(e.high), y0, c, stroke_width=2) + mark
+                shown += f" ± {e.half_width:.2f}"
+            shown += " *" if r.significant else ""
+            title = f"<title>{esc(r.scenario)}, {esc(flow_name(*r.flow))}: {esc(shown)} h</title>"
+            parts.append(element("g", title + mark, class_="mark"))
+        parts.append(text(width - right + 8, y0 + 4, shown))
+    parts.append(
+        x_axis(x, top + row * len(rows) + 4, nice_ticks(x.lo, x.hi), f"Δ mean {segment}, hours")
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def heat_map_chart(heat: HeatMap) -> str:
+    """Resources by clock hour, each cell its mean utilisation (grey: never staffed then)."""
+    cell_w, cell_h, left, top = 22, 16, 200, 34
+    width = left + 24 * cell_w + 70
+    height = top + cell_h * len(heat.resources) + 16
+    parts = [open_svg(width, height, f"Utilisation by hour of day, {heat.scenario}")]
+    parts.extend(
+        text(left + hour * cell_w + cell_w / 2, top - 6, f"{hour:02d}", "middle")
+        for hour in range(0, 24, 2)
+    )
+    for i, resource in enumerate(heat.resources):
+        y0 = top + i * cell_h
+        parts.append(text(left - 6, y0 + 12, resource, "end"))
+        for hour in range(24):
+            value = float(heat.values[i, hour])
+            shown = f"{value:.0%}" if math.isfinite(value) else "not staffed"
+            parts.append(
+                f'<rect class="mark" x="{left + hour * cell_w}" y="{y0}" width="{cell_w - 1}" '
+                f'height="{cell_h - 1}" fill="{heat_colour(value)}"><title>{esc(resource)} '
+                f"{hour:02d}:00-{hour + 1:02d}:00: {shown}</title></rect>"
+            )
+    scale_x = left + 24 * cell_w + 16
+    parts.extend(
+        element(
+            "rect", x=scale_x, y=top + k * 12, width=14, height=12, fill=heat_colour(0.95 - k / 10)
+        )
+        for k in range(10)
+    )
+    parts.append(f'<text x="{scale_x + 18}" y="{top + 9}" fill="#333">100%</text>')
+    parts.append(f'<text x="{scale_x + 18}" y="{top + 10 * 12}" fill="#333">0%</text>')
+    parts.append(f'<text x="{left}" y="12" fill="#333">clock hour (Asia/Shanghai)</text></svg>')
+    return "".join(parts)
+
+
+def queue_chart(series: QueueSeries, scenarios: Sequence[str]) -> str:
+    """Mean number waiting for one resource over the run, a line per scenario."""
+    width, height, left, right, top, bottom = 660, 216, 50, 14, 14, 46
+    longest = max(len(values) * bin_min for _, bin_min, values in series.series) / 1440.0
+    peak = max(float(np.max(values)) if len(values) else 0.0 for _, _, values in series.series)
+    x = Scale(0.0, longest, left, width - right)
+    y = Scale(0.0, max(peak, 1.0) * 1.05, height - bottom, top)
+    parts = [open_svg(width, height, f"Queue length of {series.resource} over time")]
+    if series.warmup_min > 0:
+        parts.append(
+            f'<rect x="{x(0):.1f}" y="{top}" width="{x(series.warmup_min / 1440) - x(0):.1f}" '
+            f'height="{height - bottom - top}" fill="#f0f0f0"/>'
+            f'<text x="{x(0) + 4:.1f}" y="{top + 12}" fill="#777">warm-up</text>'
+        )
+    parts.append(y_axis(y, left, nice_ticks(0.0, y.hi), grid_to=width - right))
+    parts.append(x_axis(x, height - bottom, nice_ticks(0.0, longest), "day of the run"))
+    for name, bin_min, values in series.series:
+        days = (np.arange(len(values)) + 0.5) * bin_min / 1440.0
+        points = [(x(float(d)), y(float(v))) for d, v in zip(days, values, strict=True)]
+        parts.append(
+            f'<g class="mark"><title>{esc(name)}: mean {float(np.mean(values)):.2f} waiting, '
+            f"peak {float(np.max(values)):.1f}</title>"
+            f"{polyline(points, colour(scenarios.index(name)), 1.4)}</g>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

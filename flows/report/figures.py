@@ -1,0 +1,242 @@
+"""The numbers behind every figure of a study report, computed from the stored study alone."""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from flows.study_report import StudyResults
+from models.records import OverlongCase, RunSummary, SegmentQuantiles
+from simulation.comparison import Difference
+from simulation.segment_quantiles import pooled_ecdf
+from simulation.statistics import Estimate
+
+ECDF_POINTS = 241
+STACKED_SEGMENTS = ("arrival->lodgement", "lodgement->release", "release->exit")
+FOREST_SEGMENTS = ("arrival->release", "arrival->exit")
+OVERLONG_SHOWN = 25
+"""Overlong cases listed per scenario (the longest first); the count covers them all."""
+
+
+@dataclass(frozen=True)
+class EcdfPanel:
+    """One flow's segment: the pooled ECDF of every scenario on a shared grid of hours."""
+
+    flow: tuple[str, str]
+    segment: str
+    hours: np.ndarray
+    curves: tuple[tuple[str, np.ndarray], ...]
+    cases: tuple[tuple[str, int], ...]
+    """Cases behind each curve (all replications)."""
+
+
+@dataclass(frozen=True)
+class SegmentBar:
+    """A scenario's mean hours in the three consecutive TRS segments of one flow."""
+
+    scenario: str
+    flow: tuple[str, str]
+    parts: tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class ForestRow:
+    """A paired difference of mean hours with its interval."""
+
+    scenario: str
+    flow: tuple[str, str]
+    segment: str
+    estimate: Estimate
+    significant: bool
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    """A scenario's utilisation by resource and clock hour (mean over replications)."""
+
+    scenario: str
+    resources: tuple[str, ...]
+    values: np.ndarray
+    """Shape (resources, 24); NaN where a resource is never staffed in that hour."""
+
+
+@dataclass(frozen=True)
+class QueueSeries:
+    """A resource's mean queue length over time in every scenario."""
+
+    resource: str
+    series: tuple[tuple[str, float, np.ndarray], ...]
+    """(scenario, bin width in minutes, mean number waiting per bin)."""
+    warmup_min: float
+
+
+@dataclass(frozen=True)
+class NetworkSite:
+    """A site of the network where the report draws it."""
+
+    name: str
+    kind: str
+    name_zh: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class NetworkMap:
+    """The reference's network, and each scenario's trips per day on every leg (both ways)."""
+
+    sites: tuple[NetworkSite, ...]
+    legs: tuple[tuple[str, str, str], ...]
+    """(source, target, mode) of every edge of the spec."""
+    trips_per_day: tuple[tuple[str, dict[tuple[str, str], float]], ...]
+    """Per scenario: trips a day over each edge (its two directions added)."""
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    """Everything the report draws besides the tables it takes from the results."""
+
+    ecdfs: tuple[EcdfPanel, ...]
+    bars: tuple[SegmentBar, ...]
+    forest: tuple[ForestRow, ...]
+    heat_maps: tuple[HeatMap, ...]
+    queues: tuple[QueueSeries, ...]
+    network: NetworkMap
+    overlong: tuple[tuple[str, int, tuple[tuple[int, OverlongCase], ...]], ...]
+    """Per scenario: how many overlong cases in all, and the longest ones."""
+    missing: tuple[str, ...]
+    """Figures the store has no data for (replications stored by an older clearsim)."""
+
+
+def report_figures(results: StudyResults) -> ReportFigures:
+    """Compute every figure's data from a complete stored study."""
+    names = tuple(r.scenario_name for r in results.reports)
+    summaries = results.stored.summaries
+    missing = []
+    if not all(s.distributions for runs in summaries for s in runs):
+        missing.append("clearance-time distributions")
+    if not all(s.profiles for runs in summaries for s in runs):
+        missing.append("resource profiles")
+    return ReportFigures(
+        ecdfs=_ecdfs(names, summaries),
+        bars=_bars(results),
+        forest=_forest(results.differences),
+        heat_maps=tuple(_heat_map(n, runs) for n, runs in zip(names, summaries, strict=True)),
+        queues=_queues(results, names, summaries),
+        network=_network(results, names, summaries),
+        overlong=tuple(
+            (r.scenario_name, len(r.overlong_cases), r.overlong_cases[:OVERLONG_SHOWN])
+            for r in results.reports
+        ),
+        missing=tuple(missing),
+    )
+
+
+def _ecdfs(names: tuple[str, ...], summaries: list[list[RunSummary]]) -> tuple[EcdfPanel, ...]:
+    parts: dict[tuple[str, str, str], dict[str, list[SegmentQuantiles]]] = {}
+    for name, runs in zip(names, summaries, strict=True):
+        for run in runs:
+            for part in run.distributions:
+                key = (part.direction, part.mode, part.segment)
+                parts.setdefault(key, {}).setdefault(name, []).append(part)
+    panels = []
+    for (direction, mode, segment), by_scenario in parts.items():
+        filled = [p for ps in by_scenario.values() for p in ps if p.n]
+        if not filled:
+            continue
+        low = min(p.hours[0] for p in filled)
+        high = max(p.hours[99] for p in filled)
+        if high <= low:
+            high = low + 1.0
+        hours = np.linspace(min(low, 0.0), high, ECDF_POINTS)
+        panels.append(
+            EcdfPanel(
+                flow=(direction, mode),
+                segment=segment,
+                hours=hours,
+                curves=tuple((n, pooled_ecdf(ps, hours)) for n, ps in by_scenario.items()),
+                cases=tuple((n, sum(p.n for p in ps)) for n, ps in by_scenario.items()),
+            )
+        )
+    return tuple(panels)
+
+
+def _bars(results: StudyResults) -> tuple[SegmentBar, ...]:
+    bars = []
+    for report in results.reports:
+        means = {
+            (s.direction, s.mode, s.segment): s.mean_h.mean
+            for s in report.segments
+            if s.channel == "all"
+        }
+        flows = list(dict.fromkeys(key[:2] for key in means))
+        for direction, mode in flows:
+            a, b, c = (means.get((direction, mode, seg), math.nan) for seg in STACKED_SEGMENTS)
+            bars.append(SegmentBar(report.scenario_name, (direction, mode), (a, b, c)))
+    return tuple(bars)
+
+
+def _forest(differences: tuple[Difference, ...]) -> tuple[ForestRow, ...]:
+    return tuple(
+        ForestRow(d.scenario, (d.direction, d.mode), d.segment, d.estimate, d.significant)
+        for d in differences
+        if d.channel == "all" and d.statistic == "mean_h" and d.segment in FOREST_SEGMENTS
+    )
+
+
+def _heat_map(name: str, runs: list[RunSummary]) -> HeatMap:
+    resources = tuple(p.resource for p in runs[0].profiles) if runs else ()
+    stack = np.array(
+        [[p.utilisation_by_hour for p in run.profiles] for run in runs if run.profiles],
+        dtype=float,
+    )
+    if stack.size == 0:
+        return HeatMap(name, resources, np.full((len(resources), 24), np.nan))
+    with warnings.catch_warnings():  # an all-NaN hour: a resource never staffed then
+        warnings.simplefilter("ignore", RuntimeWarning)
+        values = np.nanmean(stack, axis=0)
+    return HeatMap(name, resources, values)
+
+
+def _queues(
+    results: StudyResults, names: tuple[str, ...], summaries: list[list[RunSummary]]
+) -> tuple[QueueSeries, ...]:
+    reference = json.loads(results.stored.scenarios[0].scenario_json)
+    found = []
+    for resource in results.bottlenecks:
+        series = []
+        for name, runs in zip(names, summaries, strict=True):
+            profiles = [p for run in runs for p in run.profiles if p.resource == resource]
+            if not profiles:
+                continue
+            length = min(len(p.queue_length) for p in profiles)
+            mean = np.mean([p.queue_length[:length] for p in profiles], axis=0)
+            series.append((name, profiles[0].bin_min, mean))
+        if series:
+            found.append(QueueSeries(resource, tuple(series), float(reference["warmup_min"])))
+    return tuple(found)
+
+
+def _network(
+    results: StudyResults, names: tuple[str, ...], summaries: list[list[RunSummary]]
+) -> NetworkMap:
+    spec = json.loads(results.stored.scenarios[0].scenario_json)["network"]
+    sites = tuple(
+        NetworkSite(name, node["kind"], node.get("name_zh", ""), node["lat"], node["lon"])
+        for name, node in spec["nodes"].items()
+    )
+    legs = tuple((e["source"], e["target"], e["mode"]) for e in spec["edges"])
+    per_scenario = []
+    for name, runs in zip(names, summaries, strict=True):
+        totals: dict[tuple[str, str], float] = {}
+        for run in runs:
+            days = run.end_time_min / 1440.0
+            for leg in run.leg_trips:
+                key = (min(leg.source, leg.target), max(leg.source, leg.target))
+                totals[key] = totals.get(key, 0.0) + leg.trips / days
+        per_scenario.append((name, {k: v / len(runs) for k, v in totals.items()}))
+    return NetworkMap(sites, legs, tuple(per_scenario))

@@ -1,0 +1,285 @@
+"""The study report: its figures' data from the event log, the HTML page, the CLI, a browser.
+
+The report is drawn from the stored study alone; the browser test opens a real report in
+headless Chromium and checks every figure and table in the rendered page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from browser import find_chromium, render
+from factories import MMC, SCENARIOS
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.persistence import open_database, store_replications
+from flows.report.figures import report_figures
+from flows.report.page import FIGURES, render_report
+from flows.studies import finish_study, load_study, open_study
+from flows.study_design import StudyPlan
+from flows.study_report import StudyResults, study_results
+from models.network import NetworkSpec
+from models.records import SegmentQuantiles
+from models.vocabulary import MILESTONES
+from scenarios.load import load_scenario
+from simulation.metrics import Window, measured_cases, milestone_times
+from simulation.network import Router, build_graph
+from simulation.run import run_replication, run_summary
+from simulation.segment_quantiles import pooled_ecdf, segment_quantiles
+from simulation.time_profiles import resource_profiles, step_integral
+
+runner = CliRunner()
+
+
+def short_sea_import(tmp: Path, base: str) -> Path:
+    """A sea-import scenario cut to six days (two of warm-up): about a second a replication."""
+    path = tmp / f"{base}.yaml"
+    document = {
+        "extends": str(SCENARIOS / f"{base}.yaml"),
+        "warmup_min": 2880,
+        "horizon_min": 8640,
+        "drain_limit_min": 5760,
+    }
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, int, StudyResults]:
+    """A complete stored comparison: sea import baseline vs two-step, 2 replications each."""
+    tmp = tmp_path_factory.mktemp("report")
+    specs = tuple(
+        load_scenario(short_sea_import(tmp, base), replications=2)
+        for base in ("sea_import_baseline", "sea_import_two_step")
+    )
+    url = f"sqlite:///{tmp / 'studies.db'}"
+    engine = open_database(url)
+    plan = StudyPlan("compare", specs, ({}, {}), root_seed=specs[0].seed, replications=2)
+    study_id = open_study(engine, plan).study_id
+    store_replications(engine, [run_summary(s, r, specs[0].seed) for s in specs for r in (0, 1)])
+    finish_study(engine, study_id)
+    return url, study_id, study_results(load_study(engine, study_id))
+
+
+# --- the figures' data, from the event log ------------------------------------------------------
+
+
+def test_step_integral_is_the_area_under_the_level() -> None:
+    # Level 1 on [0, 2), 3 on [2, 5), 2 from 5 on (changes given out of order).
+    times = np.array([5.0, 0.0, 2.0, 2.0])
+    steps = np.array([-1.0, 1.0, 1.0, 1.0])
+    at = np.array([-1.0, 0.0, 1.0, 2.0, 4.0, 5.0, 7.0])
+    assert step_integral(times, steps, at).tolist() == [0.0, 0.0, 1.0, 2.0, 8.0, 11.0, 15.0]
+    assert step_integral(np.array([np.nan]), np.array([1.0]), at).tolist() == [0.0] * 7
+
+
+def test_hourly_profiles_add_up_to_the_window_figures(tmp_path: Path) -> None:
+    """Hour-of-day utilisation, weighted by the hours each clock hour is in the window, is the
+    window's utilisation; the queue bins inside the window average to its mean queue length."""
+    path = tmp_path / "mmc.yaml"
+    document = {"extends": str(MMC), "warmup_min": 600, "horizon_min": 3600}
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    spec = load_scenario(path)
+    result = run_replication(spec, 0, spec.seed)
+    (stat,) = result.summary.resources
+    (profile,) = result.summary.profiles
+    assert (profile.resource, profile.bin_min) == ("inspection_lanes", 60.0)
+    assert len(profile.queue_length) == 60
+    offset = spec.start.hour + spec.start.minute / 60
+    covered = np.bincount([int(k + offset) % 24 for k in range(10, 60)], minlength=24)
+    by_hour = np.array(profile.utilisation_by_hour)
+    assert np.isfinite(by_hour).all()  # the lanes are staffed around the clock
+    assert float((by_hour * covered).sum() / covered.sum()) == pytest.approx(
+        stat.utilisation, abs=1e-3
+    )
+    assert float(np.mean(profile.queue_length[10:60])) == pytest.approx(
+        stat.mean_queue_length, abs=1e-3
+    )
+    again = resource_profiles(result.log, {"inspection_lanes": 3}, Window(600, 3600), offset * 60)
+    assert again == result.summary.profiles
+
+
+def test_segment_quantiles_are_the_percentiles_of_the_measured_cases(tmp_path: Path) -> None:
+    spec = load_scenario(short_sea_import(tmp_path, "sea_import_baseline"))
+    log = run_replication(spec, 0, spec.seed).log
+    window = Window(spec.warmup_min, spec.horizon_min)
+    parts = segment_quantiles(log, window)
+    assert [(p.direction, p.mode, p.segment) for p in parts] == [
+        ("import", "sea", "arrival->release"),
+        ("import", "sea", "arrival->exit"),
+    ]
+    times = milestone_times(log)
+    measured = measured_cases(log, times, window)
+    hours = (times[measured, MILESTONES.index("release")] - times[measured, 0]) / 60
+    hours = hours[~np.isnan(hours)]
+    assert parts[0].n == hours.size > 100
+    assert parts[0].hours == tuple(np.round(np.percentile(hours, range(101)), 4).tolist())
+
+
+def test_pooled_ecdf_weights_each_replication_by_its_cases() -> None:
+    low = SegmentQuantiles("import", "sea", "arrival->release", 100, tuple(np.linspace(0, 1, 101)))
+    high = SegmentQuantiles("import", "sea", "arrival->release", 300, tuple(np.linspace(1, 2, 101)))
+    x = np.array([-0.5, 0.5, 1.0, 1.5, 2.0, 3.0])
+    assert pooled_ecdf([low, high], x).tolist() == pytest.approx(
+        [0.0, 0.125, 0.25, 0.625, 1.0, 1.0]
+    )
+    # Half the cases at exactly 0 h, the rest spread over (0, 1]: a step of one half at 0.
+    zeros = SegmentQuantiles("a", "b", "c", 10, (0.0,) * 51 + tuple(np.linspace(0.02, 1, 50)))
+    assert pooled_ecdf([zeros], np.array([-0.01, 0.0, 1.0])).tolist() == pytest.approx(
+        [0.0, 0.5, 1.0]
+    )
+    empty = SegmentQuantiles("a", "b", "c", 0, ())
+    assert math.isnan(pooled_ecdf([empty], np.array([1.0]))[0])
+
+
+LEG = {"kind": "lognormal", "median_min": 20, "sigma": 0.1}
+
+
+def test_trips_are_counted_on_every_leg_of_their_route() -> None:
+    spec = NetworkSpec.model_validate(
+        {
+            "nodes": {n: {"kind": "bonded_zone", "lat": 30.0, "lon": 114.0 + i / 10}
+                      for i, n in enumerate("ABC")},
+            "edges": [
+                {"source": "A", "target": "B", "mode": "road", "km": 10, "travel_min": LEG},
+                {"source": "B", "target": "C", "mode": "road", "km": 10, "travel_min": LEG},
+            ],
+        }
+    )  # fmt: skip
+    router = Router(build_graph(spec))
+    for source, target in (("A", "C"), ("A", "C"), ("C", "B")):
+        router.trip_min(source, target, 0.5)
+    assert router.trip_counts == {("A", "C"): 2, ("C", "B"): 1}
+    assert router.leg_trips() == {("A", "B"): 2, ("B", "C"): 2, ("C", "B"): 1}
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+
+def test_the_page_has_every_section_and_loads_nothing_from_outside(stored: tuple) -> None:
+    _, _, results = stored
+    html = render_report(results)
+    assert html == render_report(results)  # the same study, the same bytes
+    for key in FIGURES:
+        assert f'data-figure="{key}"' in html
+    figures = report_figures(results)
+    assert figures.missing == ()
+    assert len(figures.ecdfs) == 2  # import sea: arrival->release and arrival->exit
+    assert {name for name, _ in figures.ecdfs[0].curves} == {
+        "sea_import_baseline",
+        "sea_import_two_step",
+    }
+    assert html.count("<svg") == 2 + 1 + 2 + 2 + len(figures.queues) + 2
+    assert "The bottleneck of sea_import_baseline is" in html
+    assert "<script" not in html and "<link" not in html and "src=" not in html
+    assert html.replace('xmlns="http://www.w3.org/2000/svg"', "").count("http") == 0
+    two_step = dict(figures.network.trips_per_day)["sea_import_two_step"]
+    assert two_step[("DONGXIHU_CBZ", "YANGLUO_PORT")] > 0
+
+
+def test_a_report_of_older_replications_says_what_is_missing(stored: tuple) -> None:
+    _, _, results = stored
+    bare = [
+        [dataclasses.replace(s, distributions=(), profiles=(), leg_trips=()) for s in runs]
+        for runs in results.stored.summaries
+    ]
+    older = dataclasses.replace(
+        results, stored=dataclasses.replace(results.stored, summaries=tuple(bare))
+    )
+    html = render_report(older)
+    assert "Not stored for this study" in html
+    assert "clearance-time distributions, resource profiles" in html
+    for key in FIGURES:
+        assert f'data-figure="{key}"' in html
+
+
+def test_report_command_writes_a_stored_study(stored: tuple, tmp_path: Path) -> None:
+    url, study_id, results = stored
+    out = tmp_path / "deep" / "report.html"
+    done = runner.invoke(app, ["report", str(study_id), "--out", str(out), "--db-url", url])
+    assert done.exit_code == 0, done.stderr
+    assert f"report of study {study_id} written to {out}" in " ".join(done.stdout.split())
+    assert out.read_text(encoding="utf-8") == render_report(results)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["99", "--out", "{tmp}/r.html"], "no study with id 99"),
+        (["1", "--out", "{tmp}"], "is a directory"),
+        (["1", "--out", "{tmp}/r.txt"], "name it *.html"),
+    ],
+)
+def test_report_command_errors(
+    stored: tuple, tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    url, _, _ = stored
+    filled = [a.replace("{tmp}", str(tmp_path)) for a in arguments]
+    done = runner.invoke(app, ["report", *filled, "--db-url", url])
+    assert done.exit_code == 2
+    assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+# --- in a browser --------------------------------------------------------------------------------
+
+PAGE_CHECK = """
+(() => {
+  const seen = (e) => { const b = e.getBoundingClientRect(); return b.width > 0 || b.height > 0; };
+  const out = {};
+  for (const s of document.querySelectorAll('section[data-figure]')) {
+    const box = s.getBoundingClientRect();
+    out[s.dataset.figure] = {
+      width: box.width, height: box.height,
+      svgs: [...s.querySelectorAll('svg')].filter(seen).length,
+      marks: [...s.querySelectorAll('svg .mark')].filter(seen).length,
+      rows: [...s.querySelectorAll('tbody tr')].filter(seen).length,
+      text: s.innerText.length,
+    };
+  }
+  return out;
+})()
+"""
+CHART_SECTIONS = ("ecdf", "segment-bars", "forest", "heat-map", "queues", "network")
+TABLE_SECTIONS = ("headline", "differences", "overlong", "provenance")
+
+
+def test_the_report_renders_in_headless_chromium(stored: tuple, tmp_path: Path) -> None:
+    browser = find_chromium()
+    if browser is None:
+        if os.environ.get("CLEARSIM_REQUIRE_BROWSER"):
+            pytest.fail("CLEARSIM_REQUIRE_BROWSER is set but no Chromium was found")
+        pytest.skip(
+            "no Chromium to render the report: install Debian's chromium "
+            "(apt-get install chromium) or set CLEARSIM_CHROMIUM to a Chromium binary"
+        )
+    _, _, results = stored
+    page = tmp_path / "report.html"
+    page.write_text(render_report(results), encoding="utf-8")
+    shot = tmp_path / "report.png"
+    rendered = render(browser, page, PAGE_CHECK, screenshot=shot)
+
+    assert rendered.errors == []
+    sections: dict[str, Any] = rendered.checks
+    assert set(sections) == set(FIGURES)
+    for key, seen in sections.items():
+        assert seen["width"] > 0 and seen["height"] > 0 and seen["text"] > 0, key
+    figures = report_figures(results)
+    for key in CHART_SECTIONS:
+        assert sections[key]["svgs"] > 0 and sections[key]["marks"] > 0, key
+    assert sections["ecdf"]["svgs"] == len(figures.ecdfs) == 2
+    assert sections["ecdf"]["marks"] == 2 * 2  # a line per scenario in each panel
+    resources = len(figures.heat_maps[0].resources)
+    assert sections["heat-map"]["marks"] == 2 * resources * 24
+    assert sections["network"]["svgs"] == 2
+    for key in TABLE_SECTIONS:
+        assert sections[key]["rows"] > 0, key
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 50_000
