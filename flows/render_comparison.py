@@ -58,7 +58,12 @@ def headline_table(reports: Sequence[ScenarioReport]) -> Table:
     level = f"{reports[0].confidence:.0%}"
     table = Table(title=f"Scenarios: mean hours (± {level} CI half-width over replications)")
     for header in ("scenario", "flow", *SHOWN_SEGMENTS):
-        table.add_column(header, justify="left" if header in ("scenario", "flow") else "right")
+        # A sweep point's long name folds onto more lines instead of being cut short.
+        table.add_column(
+            header,
+            justify="left" if header in ("scenario", "flow") else "right",
+            overflow="fold" if header == "scenario" else "ellipsis",
+        )
     for report in reports:
         rows = [s for s in report.segments if s.channel == "all" and s.segment in SHOWN_SEGMENTS]
         flows = list(dict.fromkeys((s.direction, s.mode) for s in rows))
@@ -95,7 +100,7 @@ def difference_table(differences: Sequence[Difference]) -> Table:
         "scenarios; * = the interval excludes 0)"
     )
     for header in ("scenario", "flow", "segment"):
-        table.add_column(header)
+        table.add_column(header, overflow="fold" if header == "scenario" else "ellipsis")
     for statistic in SHOWN_STATISTICS:
         table.add_column(STATISTIC_HEADERS[statistic], justify="right")
     keys = list(dict.fromkeys((d.scenario, d.direction, d.mode, d.segment) for d in shown))

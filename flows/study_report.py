@@ -142,7 +142,7 @@ def bottleneck_table(results: StudyResults) -> Table:
         title=f"Bottleneck resources: utilisation (± {level} CI) and difference to the reference "
         "(* = the interval excludes 0)"
     )
-    table.add_column("scenario")
+    table.add_column("scenario", overflow="fold")
     for name in results.bottlenecks:
         table.add_column(escape(name), justify="right")
     for i, report in enumerate(results.reports):
