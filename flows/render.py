@@ -122,6 +122,11 @@ def _overlong_json(overlong: OverlongEstimate) -> dict[str, Any]:
     }
 
 
+def markdown_cell(text: str) -> str:
+    """Text for a markdown artifact: a ``|`` breaks no table column and ``<`` starts no tag."""
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def flow_name(direction: str, mode: str) -> str:
     """Display name of a flow, e.g. ``import sea``."""
     return f"{direction} {mode}"

@@ -148,6 +148,15 @@ def run_study(
         },
     )
     report_path = parameters.get("report_path")
+    if "report_error" in document:
+        stderr.print(
+            f"clearsim: error: {document['report_error']}; the study is stored (id "
+            f"{document['study_id']}): write its report with clearsim report "
+            f"{document['study_id']} --out FILE",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
     if report_path and not quiet:
         stderr.print(f"report written to {report_path}", markup=False, soft_wrap=True)
 
@@ -395,7 +404,7 @@ def report(
 ) -> None:
     """Write a stored study's self-contained HTML report (figures, tables) without simulating."""
     from flows.persistence import DatabaseError, open_database, resolve_db_url
-    from flows.report.files import write_report
+    from flows.report.files import ReportPathError, write_report
     from flows.studies import load_study
     from flows.study_report import IncompleteStudyError, study_results
 
@@ -404,5 +413,8 @@ def report(
         results = study_results(load_study(open_database(resolve_db_url(db_url)), study_id))
     except (DatabaseError, IncompleteStudyError) as error:
         fail(str(error))
-    written = write_report(results, out)
+    try:
+        written = write_report(results, out)
+    except ReportPathError as error:
+        fail(f"--out: {error}")
     stdout_console().print(f"report of study {study_id} written to {written}", markup=False)

@@ -203,7 +203,7 @@ def execute_study(
     from flows.progress import report_study_progress
     from flows.provenance import code_version
     from flows.report.artifacts import publish_report_artifacts
-    from flows.report.files import check_report_path, write_report
+    from flows.report.files import ReportPathError, check_report_path, write_report
     from flows.studies import finish_study, load_study, open_study, set_study_replications
     from flows.study_report import difference_rows, study_json, study_markdown, study_results
     from simulation.aggregate import aggregate
@@ -287,10 +287,17 @@ def execute_study(
         description=f"Study {opened.study_id}: differences to the reference",
     )
     publish_report_artifacts(results, opened.study_id)
+    report_error = None
     if report_path is not None:
-        logger.info("report written to %s", write_report(results, report_path))
+        try:  # the study is stored: a report that cannot be written does not fail it
+            logger.info("report written to %s", write_report(results, report_path))
+        except ReportPathError as error:
+            report_error = str(error)
+            logger.error("the report was not written: %s", report_error)
     logger.info("study %d complete: %d replication(s) simulated", opened.study_id, simulated)
     document = study_json(results)
+    if report_error is not None:
+        document["report_error"] = report_error
     document.update(
         {
             "resumed": opened.resumed,

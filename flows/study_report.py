@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from flows.render import estimate_json, flow_name, format_estimate
+from flows.render import estimate_json, flow_name, format_estimate, markdown_cell
 from flows.render_comparison import (
     SHOWN_SEGMENTS,
     SHOWN_STATISTICS,
@@ -199,13 +199,14 @@ def print_study(console: Console, results: StudyResults, note: str = "") -> None
 
 def study_markdown(results: StudyResults) -> str:
     """The comparison as markdown (the flow's artifact in the Prefect UI)."""
-    lines = [f"# {study_header(results)}", ""]
+    lines = [f"# {markdown_cell(study_header(results))}", ""]
     lines += ["| scenario | flow | segment | mean h |", "|---|---|---|---|"]
     for report in results.reports:
         for seg in report.segments:
             if seg.channel == "all" and seg.segment in SHOWN_SEGMENTS:
                 lines.append(
-                    f"| {report.scenario_name} | {flow_name(seg.direction, seg.mode)} | "
+                    f"| {markdown_cell(report.scenario_name)} | "
+                    f"{flow_name(seg.direction, seg.mode)} | "
                     f"{seg.segment} | {format_estimate(seg.mean_h, 2)} |"
                 )
     lines += ["", "Differences to the reference (* = the interval excludes 0):", ""]
@@ -216,7 +217,9 @@ def study_markdown(results: StudyResults) -> str:
     for key, cells in _difference_cells(results.differences):
         scenario, direction, mode, segment = key
         lines.append(
-            f"| {scenario} | {flow_name(direction, mode)} | {segment} | " + " | ".join(cells) + " |"
+            f"| {markdown_cell(scenario)} | {flow_name(direction, mode)} | {segment} | "
+            + " | ".join(cells)
+            + " |"
         )
     return "\n".join(lines) + "\n"
 

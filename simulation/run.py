@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
+from models.calendars import MINUTES_PER_DAY
 from models.records import LegTrips, RunSummary
 from models.scenario import Scenario
 from models.vocabulary import MILESTONES
@@ -34,7 +35,7 @@ from simulation.process_registry import start_processes
 from simulation.recorder import EventLog
 from simulation.rng import Streams
 from simulation.segment_quantiles import segment_quantiles
-from simulation.shifts import closed_intervals
+from simulation.shifts import closed_intervals, open_intervals, week_offset_min
 from simulation.time_profiles import resource_profiles
 
 
@@ -198,7 +199,16 @@ def summarise(
         ),
         distributions=segment_quantiles(log, window),
         profiles=resource_profiles(
-            log, capacities, window, scenario.start.hour * 60.0 + scenario.start.minute
+            log,
+            capacities,
+            window,
+            week_offset_min(scenario.start) % MINUTES_PER_DAY,
+            {
+                name: open_intervals(
+                    scenario.calendars[spec.calendar], scenario.start, window.end_min
+                )
+                for name, spec in scenario.resources.items()
+            },
         ),
         leg_trips=counts.leg_trips,
     )

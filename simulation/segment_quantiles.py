@@ -62,11 +62,21 @@ def pooled_ecdf(parts: list[SegmentQuantiles], x: np.ndarray) -> np.ndarray:
 
 
 def _cdf(points: np.ndarray, levels: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """The piecewise-linear CDF through (points, levels); a step where points repeat."""
-    if points[0] == points[-1]:
-        step: np.ndarray = (x >= points[0]).astype(float)
-        return step
-    # np.interp needs increasing abscissae: for a run of equal points take its highest level.
-    keep = np.append(points[1:] != points[:-1], True)
-    curve: np.ndarray = np.interp(x, points[keep], levels[keep], left=0.0, right=1.0)
+    """The CDF through (points, levels), linear between percentiles, right-continuous.
+
+    A run of equal points is a jump at that value: from the run's lowest level (reached
+    linearly from the value before) to its highest (held at the value itself).
+    """
+    values, first = np.unique(points, return_index=True)
+    last = np.append(first[1:] - 1, points.size - 1)
+    low, high = levels[first], levels[last]
+    k = np.searchsorted(values, x, side="right") - 1
+    inside = (k >= 0) & (k < values.size - 1)
+    j = np.clip(k, 0, max(values.size - 2, 0))
+    if values.size > 1:
+        fraction = (x - values[j]) / (values[j + 1] - values[j])
+        between = high[j] + (low[j + 1] - high[j]) * fraction
+    else:
+        between = np.zeros(x.shape)
+    curve: np.ndarray = np.where(inside, between, np.where(k < 0, 0.0, high[-1]))
     return curve

@@ -7,6 +7,7 @@ over bins, taken from the event log's service intervals and capacity rows.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from simulation.recorder import EventLog
 
 MAX_QUEUE_BINS = 720
 """Queue-length series keep at most this many bins (hourly up to 30 days)."""
+DAY_MIN = 1440.0
+BIN_WIDTHS_MIN = (60.0, 120.0, 180.0, 240.0, 360.0, 480.0, 720.0, 1440.0)
+"""Queue bin widths that divide a day, so that bins add up to days; longer runs use whole days."""
 DECIMALS = 3
 
 
@@ -39,34 +43,40 @@ def step_integral(times: np.ndarray, steps: np.ndarray, at: np.ndarray) -> np.nd
 
 
 def queue_bin_min(horizon_min: float) -> float:
-    """Width of the queue-length bins: whole hours, at most :data:`MAX_QUEUE_BINS` of them."""
-    return 60.0 * max(1, math.ceil(horizon_min / 60.0 / MAX_QUEUE_BINS))
+    """The narrowest bin dividing a day (or whole days) giving at most :data:`MAX_QUEUE_BINS`."""
+    for width in BIN_WIDTHS_MIN:
+        if horizon_min / width <= MAX_QUEUE_BINS:
+            return width
+    return DAY_MIN * math.ceil(horizon_min / DAY_MIN / MAX_QUEUE_BINS)
 
 
 def resource_profiles(
     log: EventLog,
-    capacities: dict[str, int],
+    capacities: Mapping[str, int],
     window: Window,
     clock_offset_min: float,
+    open_periods: Mapping[str, Sequence[tuple[float, float]]] | None = None,
 ) -> tuple[ResourceProfile, ...]:
     """Each resource's utilisation by clock hour (window) and queue length by bin (0..horizon).
 
     ``clock_offset_min`` is the scenario start's minutes after local midnight, so simulated
-    minute ``t`` falls in clock hour ``floor((t + offset) / 60) mod 24``.
+    minute ``t`` falls in clock hour ``floor((t + offset) / 60) mod 24``. Staffed time is the
+    resource's scheduled open periods (``open_periods``; always open when a resource has none)
+    times its capacity: an hour never scheduled open is NaN even when a service ran past
+    closing into it, and an hour a shift ends in can pass 1 by such overruns.
     """
     intervals = service_intervals(log)
     edges = _clock_hour_edges(window, clock_offset_min)
     hour_of_bin = (np.floor((edges[:-1] + clock_offset_min) / 60.0).astype(np.int64)) % 24
     bin_min = queue_bin_min(window.end_min)
     queue_edges = np.append(np.arange(0.0, window.end_min, bin_min), window.end_min)
-    blocked = _capacity_changes(log)
     profiles = []
     for name, capacity in capacities.items():
         code = log.resource(name)
         mine = intervals.resource == code
         busy = np.diff(_busy_integral(intervals, mine, edges))
-        times, steps = blocked.get(code, (np.empty(0), np.empty(0)))
-        staffed = capacity * np.diff(edges) - np.diff(step_integral(times, steps, edges))
+        periods = (open_periods or {}).get(name)
+        staffed = capacity * (np.diff(edges) if periods is None else _open_minutes(periods, edges))
         busy_by_hour = np.bincount(hour_of_bin, weights=busy, minlength=24)
         staffed_by_hour = np.bincount(hour_of_bin, weights=staffed, minlength=24)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -105,11 +115,10 @@ def _waiting_integral(intervals: ServiceIntervals, mine: np.ndarray, at: np.ndar
     return step_integral(np.concatenate([schedule, start]), steps, at)
 
 
-def _capacity_changes(log: EventLog) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """Per resource code, the times and steps of servers held off shift (taken +1, back -1)."""
-    rows = np.asarray(log.capacity_rows, dtype=float).reshape(-1, 3)
-    found = {}
-    for code in np.unique(rows[:, 1]).astype(int).tolist():
-        mine = rows[:, 1] == code
-        found[code] = (rows[mine, 0], -rows[mine, 2])
-    return found
+def _open_minutes(periods: Sequence[tuple[float, float]], edges: np.ndarray) -> np.ndarray:
+    """Minutes of each bin between ``edges`` inside the open periods."""
+    starts = np.array([a for a, _ in periods], dtype=float)
+    ends = np.array([b for _, b in periods], dtype=float)
+    steps = np.concatenate([np.ones(starts.size), -np.ones(ends.size)])
+    minutes: np.ndarray = np.diff(step_integral(np.concatenate([starts, ends]), steps, edges))
+    return minutes

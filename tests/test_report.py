@@ -11,6 +11,7 @@ import math
 import os
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -21,20 +22,23 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.persistence import open_database, store_replications
-from flows.report.figures import report_figures
+from flows.report.charts import _short, _spans, ecdf_chart
+from flows.report.figures import EcdfPanel, SegmentBar, report_figures
 from flows.report.page import FIGURES, render_report
 from flows.studies import finish_study, load_study, open_study
 from flows.study_design import StudyPlan
 from flows.study_report import StudyResults, study_results
 from models.network import NetworkSpec
 from models.records import SegmentQuantiles
+from models.scenario import Scenario
 from models.vocabulary import MILESTONES
 from scenarios.load import load_scenario
 from simulation.metrics import Window, measured_cases, milestone_times
 from simulation.network import Router, build_graph
 from simulation.run import run_replication, run_summary
 from simulation.segment_quantiles import pooled_ecdf, segment_quantiles
-from simulation.time_profiles import resource_profiles, step_integral
+from simulation.shifts import open_intervals
+from simulation.time_profiles import queue_bin_min, resource_profiles, step_integral
 
 runner = CliRunner()
 
@@ -107,6 +111,36 @@ def test_hourly_profiles_add_up_to_the_window_figures(tmp_path: Path) -> None:
     assert again == result.summary.profiles
 
 
+def test_hours_a_resource_is_never_scheduled_are_blank_even_after_overruns(
+    stored: tuple,
+) -> None:
+    """Office-hour officers: an hour outside every shift is NaN in every replication (services
+    that ran past closing do not make it 100 % busy), an hour inside a shift has a value."""
+    _, _, results = stored
+    spec = Scenario.model_validate_json(results.stored.scenarios[0].scenario_json)
+    resource = spec.resources["customs_officers"]
+    periods = open_intervals(spec.calendars[resource.calendar], spec.start, spec.horizon_min)
+    scheduled = np.zeros(24)
+    for a, b in periods:
+        for minute in np.arange(max(a, spec.warmup_min), b, 1.0):
+            scheduled[int((minute // 60) % 24)] += 1  # the scenario starts at midnight
+    assert 0 < (scheduled > 0).sum() < 24
+    for run in results.stored.summaries[0]:
+        (profile,) = [p for p in run.profiles if p.resource == "customs_officers"]
+        by_hour = np.array(profile.utilisation_by_hour)
+        assert np.isnan(by_hour[scheduled == 0]).all()
+        assert np.isfinite(by_hour[scheduled > 0]).all()
+
+
+def test_queue_bins_divide_a_day() -> None:
+    assert queue_bin_min(30240) == 60.0  # 21 days: 504 hourly bins
+    assert queue_bin_min(43200) == 60.0  # 30 days: 720
+    assert queue_bin_min(43201) == 120.0
+    assert queue_bin_min(200 * 1440) == 480.0
+    assert queue_bin_min(1000 * 1440) == 2 * 1440.0
+    assert all(1440 % queue_bin_min(d * 1440) == 0 for d in (1, 45, 100, 300, 700))
+
+
 def test_segment_quantiles_are_the_percentiles_of_the_measured_cases(tmp_path: Path) -> None:
     spec = load_scenario(short_sea_import(tmp_path, "sea_import_baseline"))
     log = run_replication(spec, 0, spec.seed).log
@@ -140,6 +174,17 @@ def test_pooled_ecdf_weights_each_replication_by_its_cases() -> None:
     assert math.isnan(pooled_ecdf([empty], np.array([1.0]))[0])
 
 
+def test_pooled_ecdf_jumps_at_a_tie_inside_the_distribution() -> None:
+    """60 % of cases spread over [0, 1] h, 40 % at exactly 2 h: F is 0.6 up to 2 h, then 1."""
+    data = np.concatenate([np.linspace(0, 1, 600), np.full(400, 2.0)])
+    part = SegmentQuantiles(
+        "a", "b", "c", data.size, tuple(np.percentile(data, range(101)).tolist())
+    )
+    x = np.array([0.5, 1.0, 1.5, 1.99, 2.0, 2.5])
+    truth = [(data <= v).mean() for v in x]
+    assert pooled_ecdf([part], x).tolist() == pytest.approx(truth, abs=0.011)
+
+
 LEG = {"kind": "lognormal", "median_min": 20, "sigma": 0.1}
 
 
@@ -162,6 +207,31 @@ def test_trips_are_counted_on_every_leg_of_their_route() -> None:
 
 
 # --- the page ----------------------------------------------------------------------------------
+
+
+def test_charts_escape_names_and_tell_ten_scenarios_apart() -> None:
+    names = [f'point<{i}>&"q"[lanes={i}]' for i in range(10)]
+    hours = np.linspace(0, 10, 11)
+    panel = EcdfPanel(
+        ("import", "sea"),
+        "arrival->release",
+        hours,
+        tuple((n, hours / 10) for n in names),
+        tuple((n, 5) for n in names),
+    )
+    svg = ecdf_chart(panel, names)
+    root = ElementTree.fromstring(svg)  # well-formed: every name escaped
+    lines = root.findall(".//{http://www.w3.org/2000/svg}polyline")
+    styles = {(line.get("stroke"), line.get("stroke-dasharray")) for line in lines}
+    assert len(lines) == len(styles) == 10  # colours repeat after 8, with another pattern
+    assert _short(names[8], 24) != _short(names[9], 24)  # cut in the middle, ends kept
+
+
+def test_segment_bars_follow_the_milestones_from_the_arrival() -> None:
+    advance = SegmentBar("s", ("export", "sea"), (-9.0, 2.5, 44.0), -6.5)
+    assert _spans(advance) == [(-9.0, 0.0, 0, -9.0), (-9.0, -6.5, 1, 2.5), (-6.5, 37.5, 2, 44.0)]
+    no_lodgement = SegmentBar("s", ("import", "x"), (math.nan, math.nan, 3.0), 1.5)
+    assert _spans(no_lodgement) == [(0.0, 1.5, 3, 1.5), (1.5, 4.5, 2, 3.0)]
 
 
 def test_the_page_has_every_section_and_loads_nothing_from_outside(stored: tuple) -> None:
@@ -216,6 +286,7 @@ def test_report_command_writes_a_stored_study(stored: tuple, tmp_path: Path) -> 
         (["99", "--out", "{tmp}/r.html"], "no study with id 99"),
         (["1", "--out", "{tmp}"], "is a directory"),
         (["1", "--out", "{tmp}/r.txt"], "name it *.html"),
+        (["1", "--out", "/proc/clearsim/r.html"], "--out: cannot write /proc/clearsim/r.html"),
     ],
 )
 def test_report_command_errors(

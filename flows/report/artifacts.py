@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from flows.render import flow_name
+from flows.render import flow_name, markdown_cell
 from flows.report.figures import STACKED_SEGMENTS, ReportFigures, report_figures
 from flows.report.page import bottleneck_sentences
 from flows.study_report import StudyResults
@@ -22,12 +22,13 @@ def _hours(value: float) -> str:
 
 def report_markdown(results: StudyResults, figures: ReportFigures) -> str:
     """Bottleneck in words, segment bars, distribution percentiles and overlong counts."""
-    lines = ["# Study report", "", bottleneck_sentences(results) or "No resource figures.", ""]
+    words = markdown_cell(bottleneck_sentences(results)) or "No resource figures."
+    lines = ["# Study report", "", words, ""]
     lines += ["## TRS segments, mean hours", ""]
     lines += ["| scenario | flow | " + " | ".join(STACKED_SEGMENTS) + " |", "|---|---|---|---|---|"]
     for bar in figures.bars:
         cells = " | ".join(_hours(v) for v in bar.parts)
-        lines.append(f"| {bar.scenario} | {flow_name(*bar.flow)} | {cells} |")
+        lines.append(f"| {markdown_cell(bar.scenario)} | {flow_name(*bar.flow)} | {cells} |")
     lines += ["", "## Clearance-time distributions (pooled percentiles, hours)", ""]
     lines += ["| flow | segment | scenario | p50 | p90 | p99 |", "|---|---|---|---|---|---|"]
     for panel in figures.ecdfs:
@@ -37,13 +38,15 @@ def report_markdown(results: StudyResults, figures: ReportFigures) -> str:
                 above = np.flatnonzero(values >= level)
                 cells.append(_hours(float(panel.hours[above[0]])) if above.size else "-")
             lines.append(
-                f"| {flow_name(*panel.flow)} | {panel.segment} | {name} | "
+                f"| {flow_name(*panel.flow)} | {panel.segment} | {markdown_cell(name)} | "
                 + " | ".join(cells)
                 + " |"
             )
     lines += ["", "## Overlong declarations", ""]
     for scenario, total, _cases in figures.overlong:
-        lines.append(f"- {scenario}: {total} case(s) past the threshold over all replications")
+        lines.append(
+            f"- {markdown_cell(scenario)}: {total} case(s) past the threshold over all replications"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -61,17 +64,17 @@ def utilisation_rows(figures: ReportFigures) -> list[dict[str, Any]]:
 
 
 def queue_rows(figures: ReportFigures) -> list[dict[str, Any]]:
-    """One row per bottleneck resource and scenario: mean queue length per day of the run."""
+    """One row per bottleneck resource and scenario: mean queue length per day of the run.
+
+    Bins divide a day (or are whole days, then each day takes its bin's value).
+    """
     rows = []
     for series in figures.queues:
         for name, bin_min, values in series.series:
-            per_day = max(1, round(1440 / bin_min))
-            days = [
-                round(float(np.mean(values[k : k + per_day])), 2)
-                for k in range(0, len(values), per_day)
-            ]
+            day_of_bin = np.floor(np.arange(len(values)) * bin_min / 1440.0).astype(int)
             row: dict[str, Any] = {"resource": series.resource, "scenario": name}
-            row.update({f"day {d + 1}": v for d, v in enumerate(days)})
+            for day in np.unique(day_of_bin).tolist():
+                row[f"day {day + 1}"] = round(float(np.mean(values[day_of_bin == day])), 2)
             rows.append(row)
     return rows
 

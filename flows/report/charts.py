@@ -12,6 +12,7 @@ from flows.report.figures import EcdfPanel, ForestRow, HeatMap, QueueSeries, Seg
 from flows.report.svg import (
     Scale,
     colour,
+    dash,
     element,
     esc,
     heat_colour,
@@ -25,8 +26,9 @@ from flows.report.svg import (
     y_axis,
 )
 
-SEGMENT_COLOURS = ("#9ecae1", "#3182bd", "#fd8d3c")
-"""arrival->lodgement, lodgement->release, release->exit."""
+BAR_SEGMENTS = ("arrival->lodgement", "lodgement->release", "release->exit", "arrival->release")
+SEGMENT_COLOURS = ("#9ecae1", "#3182bd", "#fd8d3c", "#6baed6")
+"""The colours of :data:`BAR_SEGMENTS`."""
 
 
 def ecdf_chart(panel: EcdfPanel, scenarios: Sequence[str]) -> str:
@@ -48,7 +50,8 @@ def ecdf_chart(panel: EcdfPanel, scenarios: Sequence[str]) -> str:
         median = _crossing(panel.hours, values, 0.5)
         parts.append(
             f'<g class="mark"><title>{esc(name)}: median {number(median)} h, '
-            f"{cases.get(name, 0):,} cases</title>{polyline(points, colour(index))}</g>"
+            f"{cases.get(name, 0):,} cases</title>"
+            f"{polyline(points, colour(index), dashes=dash(index))}</g>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -64,17 +67,16 @@ def segment_bar_chart(bars: Sequence[SegmentBar], scenarios: Sequence[str]) -> s
     flow = bars[0].flow
     width, left, right, top, row = 400, 150, 56, 34, 26
     height = top + row * len(bars) + 44
-    spans = [_spans(bar.parts) for bar in bars]
-    ends = [v for s in spans for lo, hi, _ in s for v in (lo, hi)] or [0.0, 1.0]
+    spans = [_spans(bar) for bar in bars]
+    ends = [v for s in spans for lo, hi, _, _ in s for v in (lo, hi)] or [0.0, 1.0]
     x = Scale(min(0.0, *ends), max(*ends, 1e-9), left, width - right)
     parts = [open_svg(width, height, f"TRS segments of {flow_name(*flow)}")]
     for i, (bar, span) in enumerate(zip(bars, spans, strict=True)):
         y0 = top + i * row
         key = colour(scenarios.index(bar.scenario))
-        parts.append(text(left - 6, y0 + 14, _short(bar.scenario, 22), "end", fill=key))
-        for lo, hi, segment in span:
-            name = ("arrival->lodgement", "lodgement->release", "release->exit")[segment]
-            value = bar.parts[segment]
+        parts.append(text(left - 6, y0 + 14, _short(bar.scenario, 24), "end", fill=key))
+        for lo, hi, segment, value in span:
+            name = BAR_SEGMENTS[segment]
             dashed = "3 2" if segment == 0 and value < 0 else None
             fill = "none" if dashed else SEGMENT_COLOURS[segment]
             parts.append(
@@ -91,37 +93,50 @@ def segment_bar_chart(bars: Sequence[SegmentBar], scenarios: Sequence[str]) -> s
                     stroke_dasharray=dashed,
                 )
             )
-        total = sum(v for v in bar.parts if math.isfinite(v))
-        end = max((hi for _, hi, _ in span), default=0.0)
+        total = sum(value for _, _, _, value in span)
+        end = max((hi for _, hi, _, _ in span), default=0.0)
         parts.append(text(x(end) + 4, y0 + 14, f"{number(total, 1)} h"))
     parts.append(line(x(0), top - 4, x(0), top + row * len(bars), "#333"))
     axis_y = top + row * len(bars) + 4
     parts.append(x_axis(x, axis_y, nice_ticks(x.lo, x.hi), "hours from arrival (mean)"))
-    keys = ""
-    kx = 8.0
-    for segment, name in enumerate(("arrival->lodgement", "lodgement->release", "release->exit")):
-        keys += (
-            f'<rect x="{kx:.1f}" y="6" width="10" height="10" fill="{SEGMENT_COLOURS[segment]}"/>'
-            f'<text x="{kx + 14:.1f}" y="15" fill="#333">{name}</text>'
+    shown = sorted({segment for span in spans for _, _, segment, _ in span})
+    for k, segment in enumerate(shown):
+        kx = 8.0 + 132 * (k % 3)
+        ky = 6.0 + 12 * (k // 3)
+        parts.append(
+            element("rect", x=kx, y=ky, width=10, height=10, fill=SEGMENT_COLOURS[segment])
+            + text(kx + 14, ky + 9, BAR_SEGMENTS[segment])
         )
-        kx += 132
-    parts.append(keys + "</svg>")
+    parts.append("</svg>")
     return "".join(parts)
 
 
-def _spans(parts: tuple[float, float, float]) -> list[tuple[float, float, int]]:
-    """Each finite segment as an interval from the arrival: the milestones' mean times."""
+def _spans(bar: SegmentBar) -> list[tuple[float, float, int, float]]:
+    """(from, to, segment, hours) of each segment laid end to end from the arrival.
+
+    Segments are indexed as :data:`BAR_SEGMENTS`; when arrival->lodgement or lodgement->release
+    is missing (a flow without a lodgement milestone) arrival->release is drawn whole instead.
+    """
+    a, b, c = bar.parts
+    if math.isfinite(a) and math.isfinite(b):
+        pieces = [(0, a), (1, b)]
+    else:
+        pieces = [(3, bar.arrival_release)]
+    pieces.append((2, c))
     spans, at = [], 0.0
-    for segment, value in enumerate(parts):
-        if not math.isfinite(value):
-            continue
-        spans.append((min(at, at + value), max(at, at + value), segment))
-        at += value
+    for segment, value in pieces:
+        if math.isfinite(value):
+            spans.append((min(at, at + value), max(at, at + value), segment, value))
+            at += value
     return spans
 
 
 def _short(text: str, size: int) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
+    """At most ``size`` characters, cut in the middle: sweep points differ at their ends."""
+    if len(text) <= size:
+        return text
+    head = (size - 1) // 2
+    return text[:head] + "…" + text[len(text) - (size - 1 - head) :]
 
 
 def forest_chart(rows: Sequence[ForestRow], scenarios: Sequence[str], segment: str) -> str:
@@ -143,7 +158,7 @@ def forest_chart(rows: Sequence[ForestRow], scenarios: Sequence[str], segment: s
         y0 = top + i * row + row / 2
         c = colour(scenarios.index(r.scenario))
         e = r.estimate
-        label = f"{flow_name(*r.flow)} · {_short(r.scenario, 28)}"
+        label = f"{flow_name(*r.flow)} · {_short(r.scenario, 32)}"
         parts.append(text(left - 8, y0 + 4, label, "end"))
         shown = "-"
         if math.isfinite(e.mean):
@@ -201,10 +216,15 @@ def heat_map_chart(heat: HeatMap) -> str:
 
 
 def queue_chart(series: QueueSeries, scenarios: Sequence[str]) -> str:
-    """Mean number waiting for one resource over the run, a line per scenario."""
+    """Mean number waiting for one resource over the run, a line per scenario.
+
+    The scale fits the measurement window: a start-up queue in the warm-up runs off the top.
+    """
     width, height, left, right, top, bottom = 660, 216, 50, 14, 14, 46
     longest = max(len(values) * bin_min for _, bin_min, values in series.series) / 1440.0
-    peak = max(float(np.max(values)) if len(values) else 0.0 for _, _, values in series.series)
+    peak = max(
+        _window_peak(values, bin_min, series.warmup_min) for _, bin_min, values in series.series
+    )
     x = Scale(0.0, longest, left, width - right)
     y = Scale(0.0, max(peak, 1.0) * 1.05, height - bottom, top)
     parts = [open_svg(width, height, f"Queue length of {series.resource} over time")]
@@ -217,12 +237,21 @@ def queue_chart(series: QueueSeries, scenarios: Sequence[str]) -> str:
     parts.append(y_axis(y, left, nice_ticks(0.0, y.hi), grid_to=width - right))
     parts.append(x_axis(x, height - bottom, nice_ticks(0.0, longest), "day of the run"))
     for name, bin_min, values in series.series:
+        index = scenarios.index(name)
         days = (np.arange(len(values)) + 0.5) * bin_min / 1440.0
-        points = [(x(float(d)), y(float(v))) for d, v in zip(days, values, strict=True)]
+        shown = np.minimum(values, y.hi)
+        points = [(x(float(d)), y(float(v))) for d, v in zip(days, shown, strict=True)]
         parts.append(
             f'<g class="mark"><title>{esc(name)}: mean {float(np.mean(values)):.2f} waiting, '
             f"peak {float(np.max(values)):.1f}</title>"
-            f"{polyline(points, colour(scenarios.index(name)), 1.4)}</g>"
+            f"{polyline(points, colour(index), 1.4, dash(index))}</g>"
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _window_peak(values: np.ndarray, bin_min: float, warmup_min: float) -> float:
+    """The largest bin from the warm-up's end (the whole series when it has no bin there)."""
+    after = values[np.arange(len(values)) * bin_min >= warmup_min]
+    chosen = after if after.size else values
+    return float(np.max(chosen)) if chosen.size else 0.0

@@ -41,6 +41,8 @@ class SegmentBar:
     scenario: str
     flow: tuple[str, str]
     parts: tuple[float, float, float]
+    arrival_release: float
+    """Drawn instead of the first two parts when either is missing (a flow without lodgement)."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ def report_figures(results: StudyResults) -> ReportFigures:
         missing.append("clearance-time distributions")
     if not all(s.profiles for runs in summaries for s in runs):
         missing.append("resource profiles")
+        missing.append("network traffic")
     return ReportFigures(
         ecdfs=_ecdfs(names, summaries),
         bars=_bars(results),
@@ -176,7 +179,8 @@ def _bars(results: StudyResults) -> tuple[SegmentBar, ...]:
         flows = list(dict.fromkeys(key[:2] for key in means))
         for direction, mode in flows:
             a, b, c = (means.get((direction, mode, seg), math.nan) for seg in STACKED_SEGMENTS)
-            bars.append(SegmentBar(report.scenario_name, (direction, mode), (a, b, c)))
+            whole = means.get((direction, mode, "arrival->release"), math.nan)
+            bars.append(SegmentBar(report.scenario_name, (direction, mode), (a, b, c), whole))
     return tuple(bars)
 
 
@@ -221,6 +225,17 @@ def _queues(
     return tuple(found)
 
 
+def _days_of_arrivals(scenario: dict[str, object], run: RunSummary) -> float:
+    """Days over which a run's trips arose.
+
+    Arrivals stop at the horizon in a terminating run and continue until it stops in a
+    steady-state one.
+    """
+    horizon = float(scenario["horizon_min"])  # type: ignore[arg-type]
+    minutes = horizon if scenario["kind"] == "terminating" else run.end_time_min
+    return max(minutes, 1.0) / 1440.0
+
+
 def _network(
     results: StudyResults, names: tuple[str, ...], summaries: list[list[RunSummary]]
 ) -> NetworkMap:
@@ -231,10 +246,11 @@ def _network(
     )
     legs = tuple((e["source"], e["target"], e["mode"]) for e in spec["edges"])
     per_scenario = []
-    for name, runs in zip(names, summaries, strict=True):
+    for row, name, runs in zip(results.stored.scenarios, names, summaries, strict=True):
         totals: dict[tuple[str, str], float] = {}
+        scenario = json.loads(row.scenario_json)
         for run in runs:
-            days = run.end_time_min / 1440.0
+            days = _days_of_arrivals(scenario, run)
             for leg in run.leg_trips:
                 key = (min(leg.source, leg.target), max(leg.source, leg.target))
                 totals[key] = totals.get(key, 0.0) + leg.trips / days

@@ -29,8 +29,15 @@ def check_report_path(path: str | Path) -> Path:
 
 
 def write_report(results: StudyResults, path: str | Path) -> Path:
-    """Render the study and write it to ``path`` (UTF-8); return the path."""
+    """Render the study and write it to ``path`` (UTF-8); return the path.
+
+    Raises :class:`ReportPathError` (one line) when the file cannot be written.
+    """
     target = check_report_path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_report(results), encoding="utf-8")
+    page = render_report(results)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise ReportPathError(f"cannot write {target}: {error.strerror or error}") from None
     return target

@@ -16,7 +16,7 @@ from flows.report.charts import (
 )
 from flows.report.figures import FOREST_SEGMENTS, ReportFigures, report_figures
 from flows.report.network_map import network_chart
-from flows.report.svg import colour, esc
+from flows.report.svg import colour, dash, esc
 from flows.study_report import StudyResults, study_header
 from simulation.aggregate import ScenarioReport
 from simulation.comparison import COMPARED_STATISTICS, Difference
@@ -188,11 +188,16 @@ def _differences(results: StudyResults) -> str:
     )
 
 
+def _swatch(index: int) -> str:
+    if dash(index) is None:
+        return f"background:{colour(index)}"
+    return f"height:0;border-top:3px dashed {colour(index)}"
+
+
 def _key(names: Sequence[str]) -> str:
     """The scenarios' colours, once above a section's charts."""
     keys = "".join(
-        f'<span><i style="background:{colour(i)}"></i>{esc(name)}</span>'
-        for i, name in enumerate(names)
+        f'<span><i style="{_swatch(i)}"></i>{esc(name)}</span>' for i, name in enumerate(names)
     )
     return f'<p class="key">{keys}</p>'
 
@@ -312,7 +317,8 @@ def _queues(figures: ReportFigures, names: list[str]) -> str:
         _figure(
             queue_chart(series, names),
             f"{series.resource}: mean number waiting, averaged over replications "
-            f"({series.series[0][1]:.0f}-minute bins)",
+            f"({series.series[0][1]:.0f}-minute bins; shaded: the reference's warm-up, whose "
+            "start-up queue may run off the scale)",
         )
         for series in figures.queues
     ]
@@ -332,17 +338,16 @@ def _network(figures: ReportFigures, names: list[str]) -> str:
 
 
 def _overlong(results: StudyResults, figures: ReportFigures) -> str:
-    threshold = results.reports[0].overlong_threshold_h
     parts = [
-        f'<p class="note">Measured cases whose monitored segment ran past {threshold:g} hours '
-        "(open: not yet ended when the run stopped), the longest first.</p>"
+        '<p class="note">Measured cases whose monitored segment ran past the scenario\'s '
+        "threshold (open: not yet ended when the run stopped), the longest first.</p>"
     ]
     rows = []
     for scenario, total, cases in figures.overlong:
-        replications = next(r.replications for r in results.reports if r.scenario_name == scenario)
+        report = next(r for r in results.reports if r.scenario_name == scenario)
         parts.append(
-            f'<p class="note">{esc(scenario)}: {total:,} overlong case(s) over {replications} '
-            "replication(s)"
+            f'<p class="note">{esc(scenario)}: {total:,} case(s) past '
+            f"{report.overlong_threshold_h:g} h over {report.replications} replication(s)"
             + (f", the {len(cases)} longest listed" if total > len(cases) else "")
             + ".</p>"
         )

@@ -60,9 +60,18 @@ def esc(text: object) -> str:
     return escape(str(text), quote=True)
 
 
+DASHES = (None, "7 3", "2 2", "9 3 2 3")
+"""Line patterns: each pass through the colours gets the next, so scenario 9 is not the first."""
+
+
 def colour(index: int) -> str:
     """The colour of the ``index``-th scenario."""
     return SCENARIO_COLOURS[index % len(SCENARIO_COLOURS)]
+
+
+def dash(index: int) -> str | None:
+    """The line pattern of the ``index``-th scenario (None: solid)."""
+    return DASHES[(index // len(SCENARIO_COLOURS)) % len(DASHES)]
 
 
 def heat_colour(value: float) -> str:
@@ -151,10 +160,20 @@ def y_axis(
     return "".join(parts)
 
 
-def polyline(points: Sequence[tuple[float, float]], stroke: str, width: float = 1.8) -> str:
-    """A line through ``points`` (pixels)."""
+def polyline(
+    points: Sequence[tuple[float, float]],
+    stroke: str,
+    width: float = 1.8,
+    dashes: str | None = None,
+) -> str:
+    """A line through ``points`` (pixels), dashed when ``dashes`` is given."""
     coordinates = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    return (
-        f'<polyline points="{coordinates}" fill="none" stroke="{stroke}" '
-        f'stroke-width="{width}" stroke-linejoin="round"/>'
+    return element(
+        "polyline",
+        points=coordinates,
+        fill="none",
+        stroke=stroke,
+        stroke_width=width,
+        stroke_linejoin="round",
+        stroke_dasharray=dashes,
     )
