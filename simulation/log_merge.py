@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from simulation.heap import release_free_memory
 from simulation.recorder import COLUMNS, ROW_DTYPE, CaseTable, EventLog
 
 
@@ -40,6 +41,9 @@ def merge_logs(logs: Sequence[EventLog]) -> EventLog:
             merged.declare_flow(direction, mode)
         group = dict(log.columns())
         log.release_rows()
+        # The group's packed chunks, now joined, were freed to the C heap: hand them back
+        # before the merged columns are allocated.
+        release_free_memory()
         group["activity"] = codes[group["activity"]]
         group["case"] = _offset(group["case"], case_offset)
         group["instance"] = _offset(group["instance"], instance_offset)
