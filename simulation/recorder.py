@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, overload
+from typing import overload
 
 import numpy as np
 
 from models.records import EventRecord
 from models.vocabulary import LIFECYCLE_NAMES, MILESTONES, Channel, Lifecycle
+from simulation.declared_goods import GoodsColumns
 
 NO_RESOURCE = -1
 EventRow = tuple[int, int, int, int, float, int, int]
@@ -40,21 +41,6 @@ PACK_EVERY_INSTANCES = 1 << 15
 """Appended rows are packed each time this many more activity instances have been handed out."""
 
 
-class DeclaredGoods(NamedTuple):
-    """What a CBEC order declares, as its entity module drew it (ground truth for exports).
-
-    Money in CNY; ``ct_rate`` is the statutory consumption-tax rate of the SKU, ``tax_cny`` the
-    tax due by the CBEC rules (``simulation/cbec_rules.py``).
-    """
-
-    sku: int
-    quantity: int
-    value_cny: float
-    prior_annual_cny: float
-    ct_rate: float
-    tax_cny: float
-
-
 @dataclass(slots=True)
 class CaseTable:
     """Per-case attributes, indexed by case id (ids are counters from zero).
@@ -64,7 +50,8 @@ class CaseTable:
     or ``general`` for declarations, the class name for station-flow customers. ``direct_path``
     marks a case enrolled in a direct-path pilot (ship-side pickup, direct loading, apron
     pickup or loading, airside transfer). ``goods`` holds what a 1210 order declares (None for
-    other cases); metrics never read it, the dataset export does.
+    other cases, :mod:`simulation.declared_goods`); metrics never read it, the dataset export
+    does.
     """
 
     object_type: list[str] = field(default_factory=list)
@@ -80,7 +67,7 @@ class CaseTable:
     direct_path: list[bool] = field(default_factory=list)
     destination: list[str] = field(default_factory=list)
     finished: list[bool] = field(default_factory=list)
-    goods: list[DeclaredGoods | None] = field(default_factory=list)
+    goods: GoodsColumns = field(default_factory=GoodsColumns)
 
     def __len__(self) -> int:
         return len(self.object_type)
@@ -351,7 +338,7 @@ class EventLog:
         cases.advance_declared.extend(advance_declared or [False] * n)
         cases.destination.extend(destinations or [""] * n)
         cases.finished.extend([False] * n)
-        cases.goods.extend([None] * n)
+        cases.goods.extend_none(n)
         return range(first, first + n)
 
     def new_instance(self) -> int:
