@@ -39,11 +39,13 @@ def merge_logs(logs: Sequence[EventLog]) -> EventLog:
             merged.outcome(process, outcome)
         for direction, mode in log.flows:
             merged.declare_flow(direction, mode)
-        group = dict(log.columns())
+        group = {}
+        for name in COLUMNS:
+            group[name] = log.column(name)
+            # The column's packed chunks, now joined, were freed to the C heap: hand them
+            # back before the next column is joined (the log is never held twice).
+            release_free_memory()
         log.release_rows()
-        # The group's packed chunks, now joined, were freed to the C heap: hand them back
-        # before the merged columns are allocated.
-        release_free_memory()
         group["activity"] = codes[group["activity"]]
         group["case"] = _offset(group["case"], case_offset)
         group["instance"] = _offset(group["instance"], instance_offset)

@@ -98,15 +98,16 @@ class RowStore:
 
     def columns(self) -> dict[str, np.ndarray]:
         """Every row as one contiguous array per column (chunks are joined once, in place)."""
+        return {name: self.column(name) for name in COLUMNS}
+
+    def column(self, name: str) -> np.ndarray:
+        """Every row's value of column ``name`` as one array (its chunks joined, in place)."""
         self.pack()
-        result = {}
-        for name in COLUMNS:
-            parts = self._parts[name]
-            if len(parts) != 1:
-                joined = np.concatenate(parts) if parts else np.empty(0, ROW_DTYPE[name])
-                parts[:] = [joined]
-            result[name] = parts[0]
-        return result
+        parts = self._parts[name]
+        if len(parts) != 1:
+            joined = np.concatenate(parts) if parts else np.empty(0, ROW_DTYPE[name])
+            parts[:] = [joined]
+        return parts[0]
 
     def replace(self, rows: Iterable[EventRow]) -> None:
         """Drop every row and hold ``rows`` instead."""
@@ -364,6 +365,10 @@ class EventLog:
         do not write to them.
         """
         return self._store.columns()
+
+    def column(self, name: str) -> np.ndarray:
+        """One of :meth:`columns`, joined alone (the others stay in their chunks)."""
+        return self._store.column(name)
 
     def set_columns(self, columns: dict[str, np.ndarray]) -> None:
         """Replace every row by these columns (e.g. a merged log's), packed as they are."""
