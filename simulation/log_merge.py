@@ -80,13 +80,15 @@ def _merge_sorted(
     n_before, n_after = before["time"].size, after["time"].size
     into = np.searchsorted(before["time"], after["time"], side="right")
     into += np.arange(n_after, dtype=into.dtype)
-    from_before = np.ones(n_before + n_after, dtype=bool)
-    from_before[into] = False
+    from_after = np.zeros(n_before + n_after, dtype=bool)
+    from_after[into] = True
+    del into  # two masks of a byte a row hold less than 8-byte positions
+    from_before = ~from_after
     merged = {}
     for name in COLUMNS:
         column = np.empty(n_before + n_after, dtype=ROW_DTYPE[name])
         column[from_before] = before.pop(name)
-        column[into] = after.pop(name)
+        column[from_after] = after.pop(name)  # in order: the positions increase
         merged[name] = column
     return merged
 
