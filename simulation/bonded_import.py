@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
+from functools import partial
 from typing import Any
 
 import simpy
@@ -175,7 +176,7 @@ def consumer_order(env: simpy.Environment, order: ConsumerOrder, zone: BondedZon
         # The reserved units go back on the account book for the orders behind.
         zone.stock.book_in(order.sku, order.quantity)
         return
-    yield from fulfilment(env, order, zone)
+    fulfilment(env, order, zone)
 
 
 def declaration(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> Outcome:
@@ -206,15 +207,38 @@ def declaration(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) 
     return True
 
 
-def fulfilment(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> Process:
-    """Pick and pack, exit supervision line, courier wave, gate, trip; the second parcel."""
-    log, node, case, spec = zone.log, zone.zone, order.case, zone.spec
-    pilot = spec.same_warehouse.enabled
+def fulfilment(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> None:
+    """Join the pickers' line (and start the second parcel); :func:`picked` goes on from there.
+
+    At a peak a hundred thousand released orders wait for the pickers: each waits as a record
+    in the line, not as a suspended process, and its process resumes when its picking is done,
+    at the instant a process waiting on the line would have (same rows, same order).
+    """
+    log, node, case, pilot = zone.log, zone.zone, order.case, zone.spec.same_warehouse.enabled
     pick_min = order.pick_min + (order.extra_pick_min if order.mixed and pilot else 0.0)
     if order.mixed:
         milestone(env, log, case, zone.one_parcel_mixed if pilot else zone.split_two_parcels, node)
     second = env.process(nonbonded_parcel(env, order, zone)) if order.mixed and not pilot else None
-    yield zone.pickers.serve(case, zone.pick_pack, pick_min)
+    zone.pickers.serve_then(
+        case, zone.pick_pack, pick_min, partial(_start_picked, env, order, zone, second)
+    )
+
+
+def _start_picked(
+    env: simpy.Environment,
+    order: ConsumerOrder,
+    zone: BondedZone,
+    second: simpy.Process | None,
+    _done: simpy.Event,
+) -> None:
+    env.process(picked(env, order, zone, second))
+
+
+def picked(
+    env: simpy.Environment, order: ConsumerOrder, zone: BondedZone, second: simpy.Process | None
+) -> Process:
+    """Exit supervision line, courier wave, gate, trip; waits for the second parcel if any."""
+    log, node, case, spec = zone.log, zone.zone, order.case, zone.spec
     if order.xray:
         yield from serve(env, zone.xray_lines, log, case, zone.xray_check, order.xray_min)
         if order.abnormal:

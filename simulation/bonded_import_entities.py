@@ -18,7 +18,8 @@ from models.bonded_import import BondedImportSpec
 from simulation.arrivals import arrival_times
 from simulation.cbec_rules import LimitDecision, limit_decision, order_tax_cny
 from simulation.control import RunControl
-from simulation.recorder import DeclaredGoods, EventLog
+from simulation.declared_goods import DeclaredGoods
+from simulation.recorder import EventLog
 from simulation.rng import Purpose, Streams
 from simulation.sampling import (
     DurationSampler,

@@ -7,11 +7,16 @@ pop, no sort) and lets one feeder per server take them in arrival order, each fe
 server of the facility as :func:`simulation.facilities.serve` would. The facility's
 shift blockers therefore work unchanged, and the rows recorded are those ``serve`` records:
 schedule when the job joins the line, start when a server takes it, complete when it is done.
+
+A job either fires an event its process waits on (:meth:`FifoLine.serve`) or, when nothing needs
+to wait for it, hands over to a callback (:meth:`FifoLine.serve_then`): a line a hundred
+thousand orders long then holds plain records, not suspended processes.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import simpy
@@ -26,7 +31,8 @@ class _Job:
     activity: int
     instance: int
     duration: float
-    done: simpy.Event
+    done: simpy.Event | Callable[[simpy.Event], None]
+    """The event to trigger when the job is done, or the callback of one made then."""
 
 
 class FifoLine:
@@ -50,13 +56,28 @@ class FifoLine:
         function, not a generator, so a job waiting in a line thousands long holds no frame of
         its own.
         """
-        env, log, facility = self._env, self._log, self.facility
-        job = _Job(case, activity, log.new_instance(), duration, env.event())
-        log.emit((case, activity, job.instance, SCHEDULE, env.now, facility.node, facility.code))
+        done = self._env.event()
+        self._join(_Job(case, activity, self._log.new_instance(), duration, done))
+        return done
+
+    def serve_then(
+        self, case: int, activity: int, duration: float, then: Callable[[simpy.Event], None]
+    ) -> None:
+        """Join the line like :meth:`serve`; when the job is done, call ``then``.
+
+        ``then`` runs as the callback of an event triggered where :meth:`serve`'s would be, so
+        it runs exactly when a process waiting on that event would resume. Waiting holds only
+        the job record: no event, no process.
+        """
+        self._join(_Job(case, activity, self._log.new_instance(), duration, then))
+
+    def _join(self, job: _Job) -> None:
+        facility, now = self.facility, self._env.now
+        row = (job.case, job.activity, job.instance, SCHEDULE, now, facility.node, facility.code)
+        self._log.emit(row)
         self._waiting.append(job)
         if self._idle:
             self._idle.popleft().succeed()
-        return job.done
 
     def _feeder(self) -> Process:
         """Take the oldest waiting job, hold a server of the facility for it, repeat."""
@@ -74,4 +95,8 @@ class FifoLine:
                 emit((job.case, job.activity, job.instance, START, env.now, node, code))
                 yield env.timeout(job.duration)
                 emit((job.case, job.activity, job.instance, COMPLETE, env.now, node, code))
-            job.done.succeed()
+            done = job.done
+            if not isinstance(done, simpy.Event):
+                then, done = done, env.event()
+                done.callbacks.append(then)
+            done.succeed()

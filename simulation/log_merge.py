@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from simulation.heap import release_free_memory
 from simulation.recorder import COLUMNS, ROW_DTYPE, CaseTable, EventLog
 
 
@@ -38,7 +39,12 @@ def merge_logs(logs: Sequence[EventLog]) -> EventLog:
             merged.outcome(process, outcome)
         for direction, mode in log.flows:
             merged.declare_flow(direction, mode)
-        group = dict(log.columns())
+        group = {}
+        for name in COLUMNS:
+            group[name] = log.column(name)
+            # The column's packed chunks, now joined, were freed to the C heap: hand them
+            # back before the next column is joined (the log is never held twice).
+            release_free_memory()
         log.release_rows()
         group["activity"] = codes[group["activity"]]
         group["case"] = _offset(group["case"], case_offset)
@@ -74,13 +80,15 @@ def _merge_sorted(
     n_before, n_after = before["time"].size, after["time"].size
     into = np.searchsorted(before["time"], after["time"], side="right")
     into += np.arange(n_after, dtype=into.dtype)
-    from_before = np.ones(n_before + n_after, dtype=bool)
-    from_before[into] = False
+    from_after = np.zeros(n_before + n_after, dtype=bool)
+    from_after[into] = True
+    del into  # two masks of a byte a row hold less than 8-byte positions
+    from_before = ~from_after
     merged = {}
     for name in COLUMNS:
         column = np.empty(n_before + n_after, dtype=ROW_DTYPE[name])
         column[from_before] = before.pop(name)
-        column[into] = after.pop(name)
+        column[from_after] = after.pop(name)  # in order: the positions increase
         merged[name] = column
     return merged
 

@@ -48,7 +48,8 @@ def milestone_times(log: EventLog) -> np.ndarray:
     if not log.rows:
         return table
     cols = log.columns()
-    code_to_column = np.full(len(log.activities), -1, dtype=np.int64)
+    # int8: the per-row lookup below is one byte a row (a million-order log has 24 M rows).
+    code_to_column = np.full(len(log.activities), -1, dtype=np.int8)
     for column, name in enumerate(MILESTONES):
         code_to_column[log.activities.index(name)] = column
     column_of_row = code_to_column[cols["activity"]]

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, overload
+from typing import overload
 
 import numpy as np
 
 from models.records import EventRecord
 from models.vocabulary import LIFECYCLE_NAMES, MILESTONES, Channel, Lifecycle
+from simulation.declared_goods import GoodsColumns
 
 NO_RESOURCE = -1
 EventRow = tuple[int, int, int, int, float, int, int]
@@ -40,21 +41,6 @@ PACK_EVERY_INSTANCES = 1 << 15
 """Appended rows are packed each time this many more activity instances have been handed out."""
 
 
-class DeclaredGoods(NamedTuple):
-    """What a CBEC order declares, as its entity module drew it (ground truth for exports).
-
-    Money in CNY; ``ct_rate`` is the statutory consumption-tax rate of the SKU, ``tax_cny`` the
-    tax due by the CBEC rules (``simulation/cbec_rules.py``).
-    """
-
-    sku: int
-    quantity: int
-    value_cny: float
-    prior_annual_cny: float
-    ct_rate: float
-    tax_cny: float
-
-
 @dataclass(slots=True)
 class CaseTable:
     """Per-case attributes, indexed by case id (ids are counters from zero).
@@ -64,7 +50,8 @@ class CaseTable:
     or ``general`` for declarations, the class name for station-flow customers. ``direct_path``
     marks a case enrolled in a direct-path pilot (ship-side pickup, direct loading, apron
     pickup or loading, airside transfer). ``goods`` holds what a 1210 order declares (None for
-    other cases); metrics never read it, the dataset export does.
+    other cases, :mod:`simulation.declared_goods`); metrics never read it, the dataset export
+    does.
     """
 
     object_type: list[str] = field(default_factory=list)
@@ -80,7 +67,7 @@ class CaseTable:
     direct_path: list[bool] = field(default_factory=list)
     destination: list[str] = field(default_factory=list)
     finished: list[bool] = field(default_factory=list)
-    goods: list[DeclaredGoods | None] = field(default_factory=list)
+    goods: GoodsColumns = field(default_factory=GoodsColumns)
 
     def __len__(self) -> int:
         return len(self.object_type)
@@ -111,15 +98,16 @@ class RowStore:
 
     def columns(self) -> dict[str, np.ndarray]:
         """Every row as one contiguous array per column (chunks are joined once, in place)."""
+        return {name: self.column(name) for name in COLUMNS}
+
+    def column(self, name: str) -> np.ndarray:
+        """Every row's value of column ``name`` as one array (its chunks joined, in place)."""
         self.pack()
-        result = {}
-        for name in COLUMNS:
-            parts = self._parts[name]
-            if len(parts) != 1:
-                joined = np.concatenate(parts) if parts else np.empty(0, ROW_DTYPE[name])
-                parts[:] = [joined]
-            result[name] = parts[0]
-        return result
+        parts = self._parts[name]
+        if len(parts) != 1:
+            joined = np.concatenate(parts) if parts else np.empty(0, ROW_DTYPE[name])
+            parts[:] = [joined]
+        return parts[0]
 
     def replace(self, rows: Iterable[EventRow]) -> None:
         """Drop every row and hold ``rows`` instead."""
@@ -351,7 +339,7 @@ class EventLog:
         cases.advance_declared.extend(advance_declared or [False] * n)
         cases.destination.extend(destinations or [""] * n)
         cases.finished.extend([False] * n)
-        cases.goods.extend([None] * n)
+        cases.goods.extend_none(n)
         return range(first, first + n)
 
     def new_instance(self) -> int:
@@ -377,6 +365,10 @@ class EventLog:
         do not write to them.
         """
         return self._store.columns()
+
+    def column(self, name: str) -> np.ndarray:
+        """One of :meth:`columns`, joined alone (the others stay in their chunks)."""
+        return self._store.column(name)
 
     def set_columns(self, columns: dict[str, np.ndarray]) -> None:
         """Replace every row by these columns (e.g. a merged log's), packed as they are."""

@@ -19,6 +19,7 @@ from simulation.context import ProcessContext
 from simulation.control import RunControl
 from simulation.facilities import Facility
 from simulation.groups import ProcessGroup, independent_groups
+from simulation.heap import release_free_memory
 from simulation.log_merge import merge_logs
 from simulation.metrics import (
     Window,
@@ -107,6 +108,7 @@ def _simulate(
         # free them before the next group runs (the collector runs rarely here).
         del control
         gc.collect()
+        release_free_memory()
     total = RunCounts(
         arrived=sum(c.arrived for c in counts),
         exited=sum(c.exited for c in counts),
@@ -116,7 +118,9 @@ def _simulate(
             for (source, target), trips in sorted(router.leg_trips().items())
         ),
     )
-    return merge_logs(logs), total, max(ends)
+    merged = merge_logs(logs)
+    release_free_memory()
+    return merged, total, max(ends)
 
 
 def _simulate_group(

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
+import simpy
 from simpy.resources.resource import SortedQueue
 
-from simulation.facilities import RequestQueue
+from simulation.declared_goods import DeclaredGoods, GoodsColumns
+from simulation.facilities import Facility, Process, RequestQueue, delay
+from simulation.fifo_line import FifoLine
 from simulation.log_merge import merge_logs
 from simulation.recorder import EventLog
 
@@ -90,3 +94,70 @@ def test_merged_rows_are_a_stable_time_order_of_the_groups() -> None:
     assert merged.activities == activities
     assert list(merged.rows) == expected
     assert len(merged.cases) == case_offset and merged.new_instance() == instance_offset + 1
+
+
+def _line_log(then: bool) -> EventLog:
+    """Orders through a two-server FIFO line, then a delay; waiting either way in the line."""
+    rng = np.random.default_rng(3)
+    env = simpy.Environment()
+    log = EventLog(("N",), ("R",))
+    line = FifoLine(env, Facility(env, "R", 2, 0, log, []), log)
+    pick, after = log.activity("pick"), log.activity("after")
+    arrivals = np.round(np.cumsum(rng.exponential(1.0, 400)), 0).tolist()  # ties in time
+    durations = np.round(rng.exponential(2.2, 400), 0).tolist()  # queues and equal ends
+
+    def rest(case: int) -> Process:
+        yield from delay(env, log, case, after, 0, 1.0)
+
+    def handed_over(case: int, _done: simpy.Event) -> None:
+        env.process(rest(case))
+
+    def order(case: int, duration: float) -> Process:
+        if then:
+            line.serve_then(case, pick, duration, partial(handed_over, case))
+            return
+        yield line.serve(case, pick, duration)
+        yield from rest(case)
+
+    def source() -> Process:
+        for at, duration in zip(arrivals, durations, strict=True):
+            yield env.timeout(at - env.now)
+            env.process(order(log.new_case("order", "p"), duration))
+
+    env.process(source())
+    env.run()
+    return log
+
+
+def test_a_line_handing_over_to_a_callback_records_what_a_waiting_process_does() -> None:
+    """``FifoLine.serve_then`` and a process waiting on ``serve`` give the same rows."""
+    waiting, handed_over = _line_log(then=False), _line_log(then=True)
+    assert len(waiting.rows) == 400 * 6
+    assert list(handed_over.rows) == list(waiting.rows)
+
+
+def test_goods_columns_hold_what_they_are_given() -> None:
+    rng = np.random.default_rng(8)
+    given: list[DeclaredGoods | None] = [
+        DeclaredGoods(int(s), int(q), float(v), float(p), 0.09 * (s % 2), float(v) * 0.091)
+        if s % 3
+        else None
+        for s, q, v, p in zip(
+            rng.integers(0, 50, 40),
+            rng.integers(1, 4, 40),
+            rng.lognormal(5, 1, 40),
+            rng.lognormal(8, 1, 40),
+            strict=True,
+        )
+    ]
+    first, second = GoodsColumns(), GoodsColumns()
+    for item in given[:25]:
+        first.append(item)
+    second.extend_none(3)
+    second.extend(given[28:])
+    for case in range(3):
+        if given[25 + case] is not None:
+            second[case] = given[25 + case]  # type: ignore[assignment]
+    first.extend(second)
+    assert list(first) == given and len(first) == 40
+    assert first[7] == given[7] and first != second

@@ -33,6 +33,7 @@ from flows.dataset.transport import TransportBuilder
 from flows.dataset.writers import Format, TableWriter
 from flows.dataset.xes import write_xes
 from flows.provenance import code_version, library_versions
+from simulation.heap import release_free_memory
 from simulation.rng import Streams
 
 XES_FILE = "event_log.xes"
@@ -123,10 +124,12 @@ def build_dataset(
                 writer.close()
         result.rows = {name: writer.rows for name, writer in writers.items()}
         result.seconds["tables"] = time.perf_counter() - clock
+        release_free_memory()  # the chunks' strings and arrays, before the XES text
         clock = time.perf_counter()
         bar.stage("XES", digest.n_events)
         result.events = write_xes(ctx, out / XES_FILE, scenario.name, bar.advance)
         result.seconds["xes"] = time.perf_counter() - clock
+        release_free_memory()
         clock = time.perf_counter()
         bar.stage("OCEL", digest.n_events)
         sites = {name: spec.node for name, spec in scenario.resources.items()}

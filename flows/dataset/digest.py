@@ -1,9 +1,9 @@
 """The event log of a replication as compact numpy columns, and per-case facts read from them.
 
 The engine packs its log into typed columns (``simulation.recorder.ROW_DTYPE``, 23 bytes an
-event); the digest reads those columns as they are, without a copy (only activity-instance ids
-are widened to 64 bits). Every table of a dataset is derived from these columns and the case
-table.
+event); the digest reads those columns as they are, without a copy (the tables widen ids to
+64 bits chunk by chunk, as they write them). Every table of a dataset is derived from these
+columns and the case table.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class LogDigest:
         columns = log.columns()
         self.case = columns["case"]
         self.activity = columns["activity"]
-        self.instance = columns["instance"].astype(np.int64)
+        self.instance = columns["instance"]
         self.lifecycle = columns["lifecycle"]
         self.time_min = columns["time"]
         self.node = columns["node"]

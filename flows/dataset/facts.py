@@ -7,6 +7,7 @@ slice them chunk by chunk.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 import pyarrow as pa
@@ -19,6 +20,36 @@ CBEC_OBJECTS = ("order", "parcel")
 CARRIER_KINDS = {"vessel": "vessel_call", "flight": "flight", "train": "train"}
 CUSTOMS_OFFICE = "4700"
 """Customs office code of the declaration numbers [E]: Wuhan Customs' codes start with 47."""
+
+
+@dataclass(frozen=True)
+class DeclarationNumbers:
+    """Declaration numbers by case id, formatted when read (a million cases need no table).
+
+    ``office + year + flag + serial``: flag ``0`` for an export, ``1`` for an import; the serial
+    is the case id plus ``offset`` (0 for first declarations, the number of cases for two-step
+    complete ones). Indexing with an id gives a string, with an array of ids an object array.
+    """
+
+    prefix: str
+    export: np.ndarray
+    offset: int
+
+    @overload
+    def __getitem__(self, ids: int) -> str: ...
+    @overload
+    def __getitem__(self, ids: np.ndarray) -> np.ndarray: ...
+    def __getitem__(self, ids: int | np.ndarray) -> str | np.ndarray:
+        if not isinstance(ids, np.ndarray):
+            return f"{self.prefix}{'0' if self.export[ids] else '1'}{self.offset + ids:09d}"
+        flags = np.where(self.export[ids], "0", "1").tolist()
+        return np.array(
+            [
+                f"{self.prefix}{f}{self.offset + c:09d}"
+                for f, c in zip(flags, ids.tolist(), strict=True)
+            ],
+            dtype=object,
+        )
 
 
 def timestamps(ms: np.ndarray, valid: np.ndarray) -> pa.Array:
@@ -43,8 +74,8 @@ class CaseFacts:
     first_ms: np.ndarray
     last_ms: np.ndarray
     declared: np.ndarray
-    declaration_no: np.ndarray
-    complete_no: np.ndarray
+    declaration_no: DeclarationNumbers
+    complete_no: DeclarationNumbers
     complete_ms: np.ndarray
     complete_seen: np.ndarray
     outcome: np.ndarray
@@ -79,14 +110,7 @@ def case_facts(digest: LogDigest, start_ms: int, year: int) -> CaseFacts:
         seen[:, MILESTONES.index("lodgement")] | seen[:, MILESTONES.index("release")]
     )
     direction = np.array(cases.direction, dtype=object)
-    flag = np.where(direction == "export", "0", "1")
-    declaration_no = np.array(
-        [f"{CUSTOMS_OFFICE}{year}{f}{c:09d}" for f, c in zip(flag, ids, strict=True)], dtype=object
-    )
-    complete_no = np.array(
-        [f"{CUSTOMS_OFFICE}{year}{f}{n + c:09d}" for f, c in zip(flag, ids, strict=True)],
-        dtype=object,
-    )
+    export = direction == "export"
     complete_min = digest.first_complete("complete_declaration")
     return CaseFacts(
         start_ms=start_ms,
@@ -102,8 +126,8 @@ def case_facts(digest: LogDigest, start_ms: int, year: int) -> CaseFacts:
         first_ms=epoch_ms(start_ms, np.where(np.isfinite(first), first, np.nan)),
         last_ms=epoch_ms(start_ms, np.where(np.isfinite(last), last, np.nan)),
         declared=declared,
-        declaration_no=declaration_no,
-        complete_no=complete_no,
+        declaration_no=DeclarationNumbers(f"{CUSTOMS_OFFICE}{year}", export, 0),
+        complete_no=DeclarationNumbers(f"{CUSTOMS_OFFICE}{year}", export, n),
         complete_ms=epoch_ms(start_ms, complete_min),
         complete_seen=np.isfinite(complete_min),
         outcome=case_outcomes(digest, seen),

@@ -22,7 +22,7 @@ from flows.dataset.clock import epoch_ms, iso_utc
 from flows.dataset.context import CHUNK_CASES, BuildContext
 from models.vocabulary import LIFECYCLE_NAMES
 
-EVENT_CHUNK = 200_000
+EVENT_CHUNK = 50_000
 STATIC = "1970-01-01T00:00:00Z"
 """OCEL 2.0 time of an attribute value that never changes."""
 CASE_ATTRIBUTES = ("process", "direction", "mode")

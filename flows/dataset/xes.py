@@ -15,7 +15,7 @@ from flows.dataset.clock import epoch_ms, iso_utc
 from flows.dataset.context import BuildContext
 from models.vocabulary import LIFECYCLE_NAMES
 
-ROWS_PER_WRITE = 200_000
+ROWS_PER_WRITE = 50_000
 HEADER = """<?xml version="1.0" encoding="UTF-8"?>
 <log xes.version="1849-2016" xes.features="" xmlns="http://www.xes-standard.org/">
 <extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
