@@ -8,6 +8,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
@@ -317,42 +318,35 @@ def load_run(engine: Engine, run_id: int) -> StoredRun:
     return StoredRun(run=run, summaries=summaries)
 
 
+ChildRow = TypeVar(
+    "ChildRow",
+    SegmentStatRow,
+    ResourceStatRow,
+    OutcomeCountRow,
+    OverlongCaseRow,
+    SegmentQuantilesRow,
+    ResourceProfileRow,
+    LegTripsRow,
+)
+
+
+def _rows_of(
+    session: Session, table: type[ChildRow], replication_id: int | None
+) -> Sequence[ChildRow]:
+    """A replication's rows of one table, in the order they were stored."""
+    return session.exec(
+        select(table).where(table.replication_id == replication_id).order_by(col(table.id))
+    ).all()
+
+
 def _summary(session: Session, row: ReplicationRow) -> RunSummary:
-    segments = session.exec(
-        select(SegmentStatRow)
-        .where(SegmentStatRow.replication_id == row.id)
-        .order_by(col(SegmentStatRow.id))
-    ).all()
-    resources = session.exec(
-        select(ResourceStatRow)
-        .where(ResourceStatRow.replication_id == row.id)
-        .order_by(col(ResourceStatRow.id))
-    ).all()
-    outcomes = session.exec(
-        select(OutcomeCountRow)
-        .where(OutcomeCountRow.replication_id == row.id)
-        .order_by(col(OutcomeCountRow.id))
-    ).all()
-    overlong = session.exec(
-        select(OverlongCaseRow)
-        .where(OverlongCaseRow.replication_id == row.id)
-        .order_by(col(OverlongCaseRow.id))
-    ).all()
-    distributions = session.exec(
-        select(SegmentQuantilesRow)
-        .where(SegmentQuantilesRow.replication_id == row.id)
-        .order_by(col(SegmentQuantilesRow.id))
-    ).all()
-    profiles = session.exec(
-        select(ResourceProfileRow)
-        .where(ResourceProfileRow.replication_id == row.id)
-        .order_by(col(ResourceProfileRow.id))
-    ).all()
-    legs = session.exec(
-        select(LegTripsRow)
-        .where(LegTripsRow.replication_id == row.id)
-        .order_by(col(LegTripsRow.id))
-    ).all()
+    segments = _rows_of(session, SegmentStatRow, row.id)
+    resources = _rows_of(session, ResourceStatRow, row.id)
+    outcomes = _rows_of(session, OutcomeCountRow, row.id)
+    overlong = _rows_of(session, OverlongCaseRow, row.id)
+    distributions = _rows_of(session, SegmentQuantilesRow, row.id)
+    profiles = _rows_of(session, ResourceProfileRow, row.id)
+    legs = _rows_of(session, LegTripsRow, row.id)
     return RunSummary(
         scenario_hash=row.scenario_hash,
         replication=row.replication,
