@@ -267,7 +267,12 @@ def _max_queue(schedule: np.ndarray, start: np.ndarray, window: Window) -> int:
     return int(max(at_start, level[inside].max(initial=0)))
 
 
-def resource_stats(log: EventLog, capacities: dict[str, int], window: Window) -> list[ResourceStat]:
+def resource_stats(
+    log: EventLog,
+    capacities: dict[str, int],
+    window: Window,
+    intervals: ServiceIntervals | None = None,
+) -> list[ResourceStat]:
     """Utilisation (two estimators), queue length and wait of every resource in the window.
 
     ``utilisation`` is busy server-minutes over staffed server-minutes. ``utilisation_check``
@@ -276,7 +281,8 @@ def resource_stats(log: EventLog, capacities: dict[str, int], window: Window) ->
     over staffed server-minutes. The two differ by how the backlog and the services in progress
     change across the window, so a gap between them flags a window too short for steady state.
     """
-    intervals = service_intervals(log)
+    if intervals is None:
+        intervals = service_intervals(log)
     stats = []
     for name, capacity in capacities.items():
         code = log.resource(name)

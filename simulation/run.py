@@ -30,6 +30,7 @@ from simulation.metrics import (
     overlong_cases,
     resource_stats,
     segment_stats,
+    service_intervals,
 )
 from simulation.network import Router, build_graph
 from simulation.process_registry import start_processes
@@ -169,6 +170,7 @@ def summarise(
     times = milestone_times(log)
     measured = measured_cases(log, times, window)
     capacities = {name: spec.capacity for name, spec in scenario.resources.items()}
+    intervals = service_intervals(log)  # shared by the window figures and the profiles
     return RunSummary(
         scenario_hash=scenario.scenario_hash,
         replication=replication,
@@ -187,7 +189,7 @@ def summarise(
         events=len(log.rows),
         end_time_min=end_time_min,
         segments=tuple(segment_stats(log, window)),
-        resources=tuple(resource_stats(log, capacities, window)),
+        resources=tuple(resource_stats(log, capacities, window, intervals)),
         outcomes=tuple(outcome_counts(log, window)),
         overlong=tuple(
             overlong_cases(
@@ -213,6 +215,7 @@ def summarise(
                 )
                 for name, spec in scenario.resources.items()
             },
+            intervals,
         ),
         leg_trips=counts.leg_trips,
     )

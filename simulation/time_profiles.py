@@ -56,6 +56,7 @@ def resource_profiles(
     window: Window,
     clock_offset_min: float,
     open_periods: Mapping[str, Sequence[tuple[float, float]]] | None = None,
+    intervals: ServiceIntervals | None = None,
 ) -> tuple[ResourceProfile, ...]:
     """Each resource's utilisation by clock hour (window) and queue length by bin (0..horizon).
 
@@ -65,7 +66,8 @@ def resource_profiles(
     times its capacity: an hour never scheduled open is NaN even when a service ran past
     closing into it, and an hour a shift ends in can pass 1 by such overruns.
     """
-    intervals = service_intervals(log)
+    if intervals is None:
+        intervals = service_intervals(log)
     edges = _clock_hour_edges(window, clock_offset_min)
     hour_of_bin = (np.floor((edges[:-1] + clock_offset_min) / 60.0).astype(np.int64)) % 24
     bin_min = queue_bin_min(window.end_min)
