@@ -1,7 +1,7 @@
 """The ``clearsim`` command line.
 
 Here: run, validate, dataset, scenarios, version; the study commands (compare, sweep, results,
-report) are in :mod:`flows.study_cli`.
+report) are in :mod:`flows.study_cli` and :mod:`flows.report_cli`.
 """
 
 from __future__ import annotations
@@ -123,6 +123,9 @@ def run(
 
 # The study commands (compare, sweep, results, report) register here, after run, in help order.
 from flows import study_cli  # noqa: E402, F401
+
+# isort: split
+from flows import report_cli  # noqa: E402, F401
 
 
 @app.command()

@@ -86,3 +86,15 @@ def check_stability(path: Path, spec: Scenario) -> None:
         if spec.kind == "steady_state":
             fail(f"{path}: {message} (a steady-state scenario needs every rho < 1)")
         stderr.print(f"clearsim: warning: {message}", markup=False, soft_wrap=True)
+
+
+def check_report_option(path: Path | None, option: str = "--report") -> None:
+    """Fail early, before any simulation, if the report could not be written at ``path``."""
+    from flows.report.files import ReportPathError, check_report_path
+
+    if path is None:
+        return
+    try:
+        check_report_path(path)
+    except ReportPathError as error:
+        fail(f"{option}: {error}")

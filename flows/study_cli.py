@@ -1,6 +1,7 @@
-"""The study commands: ``compare`` and ``sweep`` run on Prefect; ``results`` and ``report`` read.
+"""The study commands: ``compare`` and ``sweep`` run on Prefect; ``results`` reads the store.
 
-They register on the app of :mod:`flows.cli_common`; ``flows.cli`` imports this module.
+They register on the app of :mod:`flows.cli_common`; ``flows.cli`` imports this module (and
+:mod:`flows.report_cli`, the ``report`` command).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from flows.cli_common import (
     ScenarioArg,
     SeedOpt,
     app,
+    check_report_option,
     check_stability,
     fail,
     stderr,
@@ -205,18 +207,6 @@ def print_stored_study(
     print_study(stdout_console(), results, note)
 
 
-def check_report_option(path: Path | None, option: str = "--report") -> None:
-    """Fail early, before any simulation, if the report could not be written at ``path``."""
-    from flows.report.files import ReportPathError, check_report_path
-
-    if path is None:
-        return
-    try:
-        check_report_path(path)
-    except ReportPathError as error:
-        fail(f"{option}: {error}")
-
-
 def check_database(db_url: str | None) -> None:
     """Fail early, before any simulation, if the store cannot be opened."""
     from flows.persistence import DatabaseError, open_database, resolve_db_url
@@ -389,32 +379,3 @@ def results(
             escape(", ".join(x.scenario_names)),
         )
     stdout_console().print(table)
-
-
-ReportOutOpt = Annotated[
-    Path, typer.Option("--out", "-o", help="The HTML file to write.", show_default=False)
-]
-
-
-@app.command()
-def report(
-    study_id: Annotated[int, typer.Argument(help="A stored study.", show_default=False)],
-    out: ReportOutOpt,
-    db_url: DbUrlOpt = None,
-) -> None:
-    """Write a stored study's self-contained HTML report (figures, tables) without simulating."""
-    from flows.persistence import DatabaseError, open_database, resolve_db_url
-    from flows.report.files import ReportPathError, write_report
-    from flows.studies import load_study
-    from flows.study_report import IncompleteStudyError, study_results
-
-    check_report_option(out, "--out")
-    try:
-        results = study_results(load_study(open_database(resolve_db_url(db_url)), study_id))
-    except (DatabaseError, IncompleteStudyError) as error:
-        fail(str(error))
-    try:
-        written = write_report(results, out)
-    except ReportPathError as error:
-        fail(f"--out: {error}")
-    stdout_console().print(f"report of study {study_id} written to {written}", markup=False)
