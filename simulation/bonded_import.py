@@ -34,6 +34,7 @@ from models.vocabulary import Channel
 from simulation.bonded_import_entities import ConsumerOrder, OrderFactory, StockBatch
 from simulation.bonded_stock import BondedStock
 from simulation.cbec_rules import LimitDecision
+from simulation.chains import Chain
 from simulation.context import ProcessContext
 from simulation.control import RunControl
 from simulation.facilities import Facility, Process, delay, milestone, serve
@@ -109,10 +110,9 @@ class BondedZone:
         self.split_two_parcels = out(name, "split_two_parcels")
         self.one_parcel_mixed = out(name, "one_parcel_mixed")
 
-    def next_wave(self) -> float:
-        """Minutes until the next courier pickup."""
+    def next_wave(self, now: float) -> float:
+        """Minutes from ``now`` until the next courier pickup."""
         x = self.spec.exit_supervision
-        now = self.env.now
         wave = next_wave_min(
             now, x.courier_wave_interval_min, x.courier_first_wave_h, x.courier_last_wave_h
         )
@@ -182,19 +182,23 @@ def consumer_order(env: simpy.Environment, order: ConsumerOrder, zone: BondedZon
 def declaration(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> Outcome:
     """Data push and list lodgement, automatic review, mismatch handling, limits, release.
 
+    The push, the review and a correction involve nobody else: one chain, one wait.
     Returns True when the list is released, False when the order was cancelled or rejected.
     """
     log, node, case = zone.log, zone.zone, order.case
-    yield from delay(env, log, case, zone.data_push, node, order.push_min)
-    milestone(env, log, case, zone.lodgement, node)
-    yield from delay(env, log, case, zone.auto_review, node, order.review_min)
+    chain = Chain(env, log, case, node)
+    chain.delay(zone.data_push, order.push_min)
+    chain.milestone(zone.lodgement)
+    chain.delay(zone.auto_review, order.review_min)
     if order.mismatch:
-        milestone(env, log, case, zone.three_document_mismatch, node)
-        if not order.corrected:
-            leave_without_exit(env, order, zone, zone.mismatch_cancelled)
-            return False
-        yield from delay(env, log, case, zone.data_correction, node, order.correction_min)
-        yield from delay(env, log, case, zone.auto_review, node, order.second_review_min)
+        chain.milestone(zone.three_document_mismatch)
+        if order.corrected:
+            chain.delay(zone.data_correction, order.correction_min)
+            chain.delay(zone.auto_review, order.second_review_min)
+    yield chain.wait()
+    if order.mismatch and not order.corrected:
+        leave_without_exit(env, order, zone, zone.mismatch_cancelled)
+        return False
     if order.decision == LimitDecision.OVER:
         leave_without_exit(env, order, zone, zone.over_limit_rejected)
         return False
@@ -220,42 +224,68 @@ def fulfilment(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -
         milestone(env, log, case, zone.one_parcel_mixed if pilot else zone.split_two_parcels, node)
     second = env.process(nonbonded_parcel(env, order, zone)) if order.mixed and not pilot else None
     zone.pickers.serve_then(
-        case, zone.pick_pack, pick_min, partial(_start_picked, env, order, zone, second)
+        case, zone.pick_pack, pick_min, partial(_picked, env, order, zone, second)
     )
 
 
-def _start_picked(
+def _picked(
     env: simpy.Environment,
     order: ConsumerOrder,
     zone: BondedZone,
     second: simpy.Process | None,
     _done: simpy.Event,
 ) -> None:
-    env.process(picked(env, order, zone, second))
+    if order.xray:
+        env.process(exit_check(env, order, zone, second))
+    else:
+        departure(env, order, zone, second)
 
 
-def picked(
+def exit_check(
     env: simpy.Environment, order: ConsumerOrder, zone: BondedZone, second: simpy.Process | None
 ) -> Process:
-    """Exit supervision line, courier wave, gate, trip; waits for the second parcel if any."""
-    log, node, case, spec = zone.log, zone.zone, order.case, zone.spec
-    if order.xray:
-        yield from serve(env, zone.xray_lines, log, case, zone.xray_check, order.xray_min)
-        if order.abnormal:
-            log.cases.channel[case] = int(Channel.RED)
-            yield from serve(
-                env, zone.unpack_officers, log, case, zone.unpack_check, order.unpack_min
-            )
-    yield from delay(env, log, case, zone.courier_wait, node, zone.next_wave())
-    yield from delay(env, log, case, zone.gate_association, node, order.gate_min)
-    milestone(env, log, case, zone.exit, node)
+    """A parcel sampled at the exit supervision line: X-ray, unpacked if the image is abnormal."""
+    log, case = zone.log, order.case
+    yield from serve(env, zone.xray_lines, log, case, zone.xray_check, order.xray_min)
+    if order.abnormal:
+        log.cases.channel[case] = int(Channel.RED)
+        yield from serve(env, zone.unpack_officers, log, case, zone.unpack_check, order.unpack_min)
+    departure(env, order, zone, second)
+
+
+def departure(
+    env: simpy.Environment, order: ConsumerOrder, zone: BondedZone, second: simpy.Process | None
+) -> None:
+    """Courier wave, gate, trip: one chain; delivered when the second parcel (if any) is too."""
+    spec, case, now = zone.spec, order.case, env.now
+    chain = Chain(env, zone.log, case, zone.zone)
+    chain.delay(zone.courier_wait, zone.next_wave(now))
+    chain.delay(zone.gate_association, order.gate_min)
+    chain.milestone(zone.exit)
+    chain.call(partial(_left, zone, order.destination))
+    trip_min = zone.router.planned_trip_min(spec.zone_node, order.destination, order.trip_u)
+    chain.delay(zone.road_transport, trip_min)
+    chain.call(partial(_arrived, zone, order, second))
+    chain.close()
+
+
+def _left(zone: BondedZone, destination: str) -> None:
     zone.control.exit()
-    trip_min = zone.router.trip_min(spec.zone_node, order.destination, order.trip_u)
-    yield from delay(env, log, case, zone.road_transport, node, trip_min)
+    zone.router.count_trip(zone.spec.zone_node, destination)
+
+
+def _arrived(zone: BondedZone, order: ConsumerOrder, second: simpy.Process | None) -> None:
+    """The order's first parcel is at the hub: delivered now, or when the second arrives."""
     if second is not None and not second.triggered:
-        yield second
-    milestone(env, log, case, zone.delivery, zone.destination_codes[order.destination])
-    log.cases.finished[case] = True
+        second.callbacks.append(lambda _: _delivered(zone, order))  # type: ignore[union-attr]
+    else:
+        _delivered(zone, order)
+
+
+def _delivered(zone: BondedZone, order: ConsumerOrder) -> None:
+    case = order.case
+    milestone(zone.env, zone.log, case, zone.delivery, zone.destination_codes[order.destination])
+    zone.log.cases.finished[case] = True
     zone.control.finish(order.measured)
 
 
@@ -263,7 +293,7 @@ def nonbonded_parcel(env: simpy.Environment, order: ConsumerOrder, zone: BondedZ
     """Without the pilot: the non-bonded item, picked in its own warehouse, a second parcel."""
     log, node, case, spec = zone.log, zone.zone, order.case, zone.spec
     yield zone.nonbonded_pickers.serve(case, zone.nonbonded_pick_pack, order.nonbonded_pick_min)
-    yield from delay(env, log, case, zone.nonbonded_courier_wait, node, zone.next_wave())
+    yield from delay(env, log, case, zone.nonbonded_courier_wait, node, zone.next_wave(env.now))
     yield from delay(env, log, case, zone.nonbonded_handover, node, order.handover_min)
     trip_min = zone.router.trip_min(spec.zone_node, order.destination, order.nonbonded_trip_u)
     yield from delay(env, log, case, zone.nonbonded_transport, node, trip_min)

@@ -16,11 +16,13 @@ with the next courier pickup wave (exit) and reach the courier's hub (delivery).
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import simpy
 
 from models.direct_purchase import DirectPurchaseSpec
 from models.vocabulary import Channel
+from simulation.chains import Chain, wake_at
 from simulation.context import ProcessContext
 from simulation.control import RunControl
 from simulation.direct_purchase_entities import Flight, Parcel, ParcelFactory
@@ -127,10 +129,10 @@ def flight_source(
         create_min = arrival_min - window_min
         if create_min > env.now:
             yield env.timeout(create_min - env.now)
-        flight = factory.flight(env, centre.log, arrival_min, parcels, measured)
+        flight = factory.flight(centre.log, arrival_min, parcels, measured)
         env.process(flight_process(env, flight, centre))
         for parcel in flight.parcels:
-            env.process(parcel_list(env, parcel, centre))
+            parcel_list(env, parcel, centre)
 
 
 def flight_process(env: simpy.Environment, flight: Flight, centre: SupervisionCentre) -> Process:
@@ -175,19 +177,25 @@ def flight_process(env: simpy.Environment, flight: Flight, centre: SupervisionCe
     log.cases.finished[flight.case] = True
 
 
-def parcel_list(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> Process:
-    """Lodge the list, match the three data sets, hold until corrected if incomplete, screen."""
-    log, node = centre.log, centre.centre
-    if parcel.lodgement_min > env.now:
-        yield env.timeout(parcel.lodgement_min - env.now)
-    milestone(env, log, parcel.case, centre.lodgement, node)
-    yield from delay(env, log, parcel.case, centre.list_matching, node, parcel.matching_min)
+def parcel_list(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+    """Lodge the list, match the three data sets, hold until corrected if incomplete, screen.
+
+    Nothing else in the run touches a list between its lodgement and its screening, so the
+    steps are one chain, planned when the parcel is created; ``parcel.declared_min`` is when
+    its screening ends.
+    """
+    now = env.now
+    # Where a timeout from now to the lodgement ends (a float may round off the lodgement).
+    start = now + (parcel.lodgement_min - now) if parcel.lodgement_min > now else now
+    chain = Chain(env, centre.log, parcel.case, centre.centre, start)
+    chain.milestone(centre.lodgement)
+    chain.delay(centre.list_matching, parcel.matching_min)
     if parcel.incomplete:
         # Missing or mismatched order, payment or waybill data: no release until re-sent.
-        milestone(env, log, parcel.case, centre.data_incomplete_held, node)
-        yield from delay(env, log, parcel.case, centre.data_correction, node, parcel.correction_min)
-    yield from delay(env, log, parcel.case, centre.risk_screening, node, parcel.screening_min)
-    parcel.declared.succeed()
+        chain.milestone(centre.data_incomplete_held)
+        chain.delay(centre.data_correction, parcel.correction_min)
+    parcel.declared_min = chain.delay(centre.risk_screening, parcel.screening_min)
+    chain.close()
 
 
 def parcel_clearance(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> Process:
@@ -203,8 +211,8 @@ def parcel_clearance(env: simpy.Environment, parcel: Parcel, centre: Supervision
     milestone(env, log, parcel.case, centre.line_induction, node)
     # Every 9610 parcel passes the X-ray on the sorting line (the model's assumption).
     yield centre.xray_lines.serve(parcel.case, centre.xray_scan, parcel.xray_min)
-    if not parcel.declared.triggered:
-        yield parcel.declared
+    if parcel.declared_min > env.now:
+        yield wake_at(env, parcel.declared_min)
     log.cases.channel[parcel.case] = int(Channel.RED if parcel.unpacked else Channel.GREEN)
     if parcel.unpacked:
         yield centre.officers.serve(parcel.case, centre.unpack_check, parcel.unpack_min)
@@ -213,16 +221,31 @@ def parcel_clearance(env: simpy.Environment, parcel: Parcel, centre: Supervision
             return
     milestone(env, log, parcel.case, centre.release, node)
     yield centre.sorters.serve(parcel.case, centre.courier_sorting, parcel.sorting_min)
-    wait_min = centre.next_pickup_min(env.now) - env.now
-    yield from delay(env, log, parcel.case, centre.courier_wait, node, wait_min)
-    milestone(env, log, parcel.case, centre.exit, node)
+    departure(env, parcel, centre)
+
+
+def departure(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+    """Wait for the courier wave, exit, drive to the hub: one chain from the end of sorting."""
+    spec, case, now = centre.spec, parcel.case, env.now
+    chain = Chain(env, centre.log, case, centre.centre)
+    chain.delay(centre.courier_wait, centre.next_pickup_min(now) - now)
+    chain.milestone(centre.exit)
+    chain.call(partial(_left, centre, spec.centre_node, parcel.destination))
+    trip_min = centre.router.planned_trip_min(spec.centre_node, parcel.destination, parcel.trip_u)
+    chain.delay(centre.road_transport, trip_min)
+    chain.milestone(centre.delivery, centre.destination_codes[parcel.destination])
+    chain.call(partial(_delivered, centre, case, parcel.measured))
+    chain.close()
+
+
+def _left(centre: SupervisionCentre, source: str, destination: str) -> None:
     centre.control.exit()
-    spec = centre.spec
-    trip_min = centre.router.trip_min(spec.centre_node, parcel.destination, parcel.trip_u)
-    yield from delay(env, log, parcel.case, centre.road_transport, node, trip_min)
-    milestone(env, log, parcel.case, centre.delivery, centre.destination_codes[parcel.destination])
-    log.cases.finished[parcel.case] = True
-    centre.control.finish(parcel.measured)
+    centre.router.count_trip(source, destination)
+
+
+def _delivered(centre: SupervisionCentre, case: int, measured: bool) -> None:
+    centre.log.cases.finished[case] = True
+    centre.control.finish(measured)
 
 
 def seize(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:

@@ -10,10 +10,10 @@ multiplier scales it, so a peak-day variant sees the same flights as its baselin
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
-import simpy
 
 from models.direct_purchase import DirectPurchaseSpec
 from simulation.arrivals import arrival_times
@@ -71,7 +71,8 @@ class Parcel:
     seized: bool
     sorting_min: float
     trip_u: float
-    declared: simpy.Event
+    declared_min: float = math.inf
+    """When its list is matched and screened (set when the list's chain is planned)."""
 
     @property
     def unpacked(self) -> bool:
@@ -132,14 +133,7 @@ class ParcelFactory:
             for arrival_min, count in zip(times.tolist(), counts.tolist(), strict=True)
         ]
 
-    def flight(
-        self,
-        env: simpy.Environment,
-        log: EventLog,
-        arrival_min: float,
-        parcels: int,
-        measured: bool,
-    ) -> Flight:
+    def flight(self, log: EventLog, arrival_min: float, parcels: int, measured: bool) -> Flight:
         """Create one flight and its parcels, drawing their attributes in landing order."""
         airport = self._airports[choose(self._airport_shares, self._airport())]
         case = log.new_case(
@@ -153,12 +147,10 @@ class ParcelFactory:
             setup_min=self._setup(),
             transfer_u=self._transfer(),
         )
-        flight.parcels = self._parcels(env, log, flight, parcels, measured)
+        flight.parcels = self._parcels(log, flight, parcels, measured)
         return flight
 
-    def _parcels(
-        self, env: simpy.Environment, log: EventLog, flight: Flight, n: int, measured: bool
-    ) -> list[Parcel]:
+    def _parcels(self, log: EventLog, flight: Flight, n: int, measured: bool) -> list[Parcel]:
         """The flight's ``n`` parcels, each stream taken in order for the whole batch at once."""
         spec = self.spec
         lst, ins = spec.parcel_list, spec.inspection
@@ -241,7 +233,6 @@ class ParcelFactory:
                     seized,
                     sorting_min,
                     trip_u,
-                    env.event(),
                 )
             )
         return parcels

@@ -80,23 +80,38 @@ class FifoLine:
             self._idle.popleft().succeed()
 
     def _feeder(self) -> Process:
-        """Take the oldest waiting job, hold a server of the facility for it, repeat."""
-        env, emit, facility = self._env, self._log.emit, self.facility
-        node, code = facility.node, facility.code
+        """Take the oldest waiting job, hold a server of the facility for it, repeat.
+
+        A feeder keeps its server for the next job in the line when no other request waits
+        for one of the facility's servers (an off-shift blocker, a case served directly):
+        releasing it and requesting it again would grant it back to the feeder at once.
+        """
+        env, emit, facility, waiting = self._env, self._log.emit, self.facility, self._waiting
+        node, code, others = facility.node, facility.code, facility.resource.queue
         while True:
-            if not self._waiting:
+            if not waiting:
                 wake = env.event()
                 self._idle.append(wake)
                 yield wake
                 continue  # another feeder woken at the same instant may have taken the job
-            job = self._waiting.popleft()
+            job = waiting.popleft()
             with facility.request(priority=1) as request:
                 yield request
-                emit((job.case, job.activity, job.instance, START, env.now, node, code))
-                yield env.timeout(job.duration)
-                emit((job.case, job.activity, job.instance, COMPLETE, env.now, node, code))
-            done = job.done
-            if not isinstance(done, simpy.Event):
-                then, done = done, env.event()
-                done.callbacks.append(then)
-            done.succeed()
+                while True:
+                    emit((job.case, job.activity, job.instance, START, env.now, node, code))
+                    yield env.timeout(job.duration)
+                    emit((job.case, job.activity, job.instance, COMPLETE, env.now, node, code))
+                    if others or not waiting:
+                        break
+                    _done(env, job)
+                    job = waiting.popleft()
+            _done(env, job)
+
+
+def _done(env: simpy.Environment, job: _Job) -> None:
+    """Trigger the job's event, or make one whose callback goes on with the job."""
+    done = job.done
+    if not isinstance(done, simpy.Event):
+        then, done = done, env.event()
+        done.callbacks.append(then)
+    done.succeed()

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from simulation.heap import release_free_memory
-from simulation.recorder import COLUMNS, ROW_DTYPE, CaseTable, EventLog
+from simulation.recorder import CaseTable, EventLog
+from simulation.row_store import COLUMNS, ROW_DTYPE
 
 
 def merge_logs(logs: Sequence[EventLog]) -> EventLog:
@@ -23,7 +24,7 @@ def merge_logs(logs: Sequence[EventLog]) -> EventLog:
         return logs[0]
     first = logs[0]
     merged = EventLog(nodes=first.nodes, resources=first.resources)
-    rows: dict[str, np.ndarray] = {}
+    rows: Columns | None = None
     case_offset = instance_offset = 0
     for log in logs:
         if (log.nodes, log.resources) != (merged.nodes, merged.resources):
@@ -39,25 +40,58 @@ def merge_logs(logs: Sequence[EventLog]) -> EventLog:
             merged.outcome(process, outcome)
         for direction, mode in log.flows:
             merged.declare_flow(direction, mode)
-        group = {}
-        for name in COLUMNS:
-            group[name] = log.column(name)
-            # The column's packed chunks, now joined, were freed to the C heap: hand them
-            # back before the next column is joined (the log is never held twice).
-            release_free_memory()
-        log.release_rows()
-        group["activity"] = codes[group["activity"]]
-        group["case"] = _offset(group["case"], case_offset)
-        group["instance"] = _offset(group["instance"], instance_offset)
-        rows = _merge_sorted(rows, group) if rows else group
+        group = GroupColumns(log, codes, case_offset, instance_offset)
+        rows = group if rows is None else _merge_sorted(rows, group)
         _append_cases(merged.cases, log.cases)
         merged.capacity_rows.extend(log.capacity_rows)
         case_offset += len(log.cases)
         instance_offset += log.instance_count
+    assert isinstance(rows, dict)  # two logs or more were merged
+    for log in logs:
+        log.release_rows()  # every column was taken; reset the counts
     merged.set_columns(rows)
     merged.capacity_rows.sort(key=lambda row: row[0])
     merged.reserve_instances(instance_offset)
     return merged
+
+
+class GroupColumns:
+    """A group log's columns as the merged log numbers them, taken out of the log one by one.
+
+    ``pop(name)`` reads the column (from disk if the log was spilled), re-codes it and drops it
+    from the group log, so a group is never held twice; ``["time"]`` reads the time column once.
+    """
+
+    def __init__(
+        self, log: EventLog, codes: np.ndarray, case_offset: int, instance_offset: int
+    ) -> None:
+        self._log = log
+        self._codes = codes
+        self._offsets = {"case": case_offset, "instance": instance_offset}
+        self._time: np.ndarray | None = None
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name != "time":
+            raise KeyError(name)
+        if self._time is None:
+            self._time = self._log.take_column("time")
+        return self._time
+
+    def pop(self, name: str) -> np.ndarray:
+        """The column ``name``, re-coded for the merged log; the group log lets go of it."""
+        if name == "time":
+            column, self._time = self["time"], None
+            return column
+        column = self._log.take_column(name)
+        # The column's packed chunks, now joined, were freed to the C heap: hand them back
+        # before the next column is read.
+        release_free_memory()
+        if name == "activity":
+            return self._codes[column]
+        return _offset(column, self._offsets.get(name, 0))
+
+
+Columns = dict[str, np.ndarray] | GroupColumns
 
 
 def _offset(column: np.ndarray, offset: int) -> np.ndarray:
@@ -69,13 +103,11 @@ def _offset(column: np.ndarray, offset: int) -> np.ndarray:
     return shifted
 
 
-def _merge_sorted(
-    before: dict[str, np.ndarray], after: dict[str, np.ndarray]
-) -> dict[str, np.ndarray]:
+def _merge_sorted(before: Columns, after: Columns) -> dict[str, np.ndarray]:
     """Rows of two time-ordered logs in time order, ``before``'s first at equal times.
 
     Each of ``after``'s rows goes after the rows of ``before`` at or before its time: no sort,
-    and one column at a time, each input column dropped once copied. Both dicts are emptied.
+    and one column at a time, each input column read when it is copied and dropped then.
     """
     n_before, n_after = before["time"].size, after["time"].size
     into = np.searchsorted(before["time"], after["time"], side="right")

@@ -61,6 +61,12 @@ class Router:
 
     def trip_min(self, source: str, target: str, u: float) -> float:
         """Travel time of one trip: every leg at the same quantile ``u`` (one trip, one pace)."""
+        duration = self.planned_trip_min(source, target, u)
+        self.trip_counts[source, target] += 1
+        return duration
+
+    def planned_trip_min(self, source: str, target: str, u: float) -> float:
+        """:meth:`trip_min` of a trip that starts later: count it with :meth:`count_trip`."""
         key = (source, target)
         trip = self._trips.get(key)
         if trip is None:
@@ -68,8 +74,11 @@ class Router:
             legs = tuple(self.graph.edges[a, b]["travel"] for a, b in itertools.pairwise(path))
             trip = self._trips[key] = route_quantile(legs)
             self.trip_counts[key] = 0
-        self.trip_counts[key] += 1
         return trip(u)
+
+    def count_trip(self, source: str, target: str) -> None:
+        """Count a trip planned with :meth:`planned_trip_min`, when it starts."""
+        self.trip_counts[source, target] += 1
 
     def leg_trips(self) -> dict[tuple[str, str], int]:
         """Trips per directed leg: each routed trip counted on every leg of its route."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import overload
 
 import numpy as np
@@ -20,25 +21,10 @@ import numpy as np
 from models.records import EventRecord
 from models.vocabulary import LIFECYCLE_NAMES, MILESTONES, Channel, Lifecycle
 from simulation.declared_goods import GoodsColumns
+from simulation.row_store import COLUMNS, PACK_EVERY_INSTANCES, EventRow, RowStore
 
 NO_RESOURCE = -1
-EventRow = tuple[int, int, int, int, float, int, int]
 CASE, ACTIVITY, INSTANCE, LIFECYCLE, TIME, NODE, RESOURCE = range(7)
-ROW_DTYPE = np.dtype(
-    [
-        ("case", np.int32),
-        ("activity", np.int16),
-        ("instance", np.int32),
-        ("lifecycle", np.int8),
-        ("time", np.float64),
-        ("node", np.int16),
-        ("resource", np.int16),
-    ]
-)
-"""Packed row layout: ids below 2**31, codes below 2**15 (packing raises beyond them)."""
-COLUMNS: tuple[str, ...] = tuple(ROW_DTYPE.names or ())
-PACK_EVERY_INSTANCES = 1 << 15
-"""Appended rows are packed each time this many more activity instances have been handed out."""
 
 
 @dataclass(slots=True)
@@ -71,76 +57,6 @@ class CaseTable:
 
     def __len__(self) -> int:
         return len(self.object_type)
-
-
-class RowStore:
-    """The rows of one log: recently appended tuples, and packed column chunks before them."""
-
-    __slots__ = ("_packed", "_parts", "appended")
-
-    def __init__(self) -> None:
-        self.appended: list[EventRow] = []
-        self._parts: dict[str, list[np.ndarray]] = {name: [] for name in COLUMNS}
-        self._packed = 0
-
-    def __len__(self) -> int:
-        return self._packed + len(self.appended)
-
-    def pack(self) -> None:
-        """Move the appended tuples into a column chunk (the list object itself is kept)."""
-        if not self.appended:
-            return
-        block = np.fromiter(self.appended, dtype=ROW_DTYPE, count=len(self.appended))
-        for name in COLUMNS:
-            self._parts[name].append(block[name].copy())
-        self._packed += len(self.appended)
-        self.appended.clear()
-
-    def columns(self) -> dict[str, np.ndarray]:
-        """Every row as one contiguous array per column (chunks are joined once, in place)."""
-        return {name: self.column(name) for name in COLUMNS}
-
-    def column(self, name: str) -> np.ndarray:
-        """Every row's value of column ``name`` as one array (its chunks joined, in place)."""
-        self.pack()
-        parts = self._parts[name]
-        if len(parts) != 1:
-            joined = np.concatenate(parts) if parts else np.empty(0, ROW_DTYPE[name])
-            parts[:] = [joined]
-        return parts[0]
-
-    def replace(self, rows: Iterable[EventRow]) -> None:
-        """Drop every row and hold ``rows`` instead."""
-        self.clear()
-        self.appended.extend(rows)
-
-    def set_columns(self, columns: dict[str, np.ndarray]) -> None:
-        """Drop every row and hold these packed columns instead (equal lengths)."""
-        self.clear()
-        for name in COLUMNS:
-            self._parts[name].append(_packed_column(columns[name], ROW_DTYPE[name]))
-        self._packed = len(columns[COLUMNS[0]])
-
-    def clear(self) -> None:
-        """Drop every row, releasing its memory."""
-        self.appended.clear()
-        for parts in self._parts.values():
-            parts.clear()
-        self._packed = 0
-
-    def __iter__(self) -> Iterator[EventRow]:
-        self.pack()
-        for chunk in range(len(self._parts[COLUMNS[0]])):
-            yield from zip(*(self._parts[name][chunk].tolist() for name in COLUMNS), strict=True)
-
-
-def _packed_column(column: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """``column`` in its packed dtype, refusing values the dtype cannot hold."""
-    if dtype.kind == "i" and column.size:
-        info = np.iinfo(dtype)
-        if column.min() < info.min or column.max() > info.max:
-            raise OverflowError(f"event-log values outside {dtype} (at most {info.max})")
-    return np.ascontiguousarray(column, dtype=dtype)
 
 
 class Rows(Sequence[EventRow]):
@@ -373,6 +289,22 @@ class EventLog:
     def set_columns(self, columns: dict[str, np.ndarray]) -> None:
         """Replace every row by these columns (e.g. a merged log's), packed as they are."""
         self._store.set_columns(columns)
+
+    def settle(self, end_min: float) -> None:
+        """Put rows planned ahead of the clock in place when the run ends at ``end_min``.
+
+        Rows end up in time order, rows of equal time in recording order, and rows planned for
+        after the end are dropped (:mod:`simulation.chains`).
+        """
+        self._store.settle(end_min)
+
+    def take_column(self, name: str) -> np.ndarray:
+        """One of :meth:`columns`, removed from the log (merging consumes group logs)."""
+        return self._store.take(name)
+
+    def spill(self, directory: Path) -> None:
+        """Keep the rows in files in ``directory`` until they are next read (a finished log)."""
+        self._store.spill(directory)
 
     def release_rows(self) -> None:
         """Drop every row (a group log once merged), keeping the registries and case table."""

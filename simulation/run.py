@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gc
 import math
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import simpy
@@ -60,25 +62,31 @@ class RunCounts:
     """Trips the router sent over each directed leg of the network."""
 
 
-GC_THRESHOLD = (100_000, 50, 100)
-"""Cyclic-collector thresholds while a replication runs (Python's defaults: 700, 10, 10)."""
+SPILL_ROWS = 2_000_000
+"""A finished group's log of at least this many rows (46 MB) waits on disk for the merge."""
 
 
 @contextmanager
 def fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector rarely inside the block, then restore its thresholds.
+    """Run the block with the cyclic garbage collector off, then restore its previous state.
 
     A run allocates millions of short-lived events and holds hundreds of thousands of waiting
-    processes; with the default thresholds the collector rescans them all dozens of times
-    (a quarter of the CPU time of a Double-11 day of 100,000 orders), yet finds almost no
-    cycles (a few hundred objects). Reference counting frees everything else at once.
+    processes and records. Every collection walks the young objects and, as the heap grows,
+    costs more: with thresholds (100,000, 50, 100) a Double-11 day spent 0.7 s of 20 s in the
+    collector at 100,000 orders but 26 s of 253 s at 1,000,000 (gen-0 passes of 35 ms, then of
+    155 ms), which made the run superlinear. The processes leave no reference cycles while they
+    run (a collection halfway through a Double-11 day finds only a few dozen objects of the
+    set-up); the cycles of an environment, its finished processes and its sites are freed by
+    the collection :func:`simulate` makes after each process group. Reference counting frees
+    everything else at once.
     """
-    previous = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLD)
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*previous)
+        if enabled:
+            gc.enable()
 
 
 def simulate(
@@ -100,16 +108,23 @@ def _simulate(
     streams = Streams(root_seed, replication)
     router = Router(build_graph(scenario.network))
     logs, counts, ends = [], [], []
-    for group in independent_groups(scenario):
-        log, control, end = _simulate_group(scenario, group, streams, router)
-        logs.append(log)
-        counts.append(RunCounts(control.arrived, control.exited, control.in_system))
-        ends.append(end)
-        # The group's environment, its waiting processes and its sites refer to each other;
-        # free them before the next group runs (the collector runs rarely here).
-        del control
-        gc.collect()
-        release_free_memory()
+    groups = independent_groups(scenario)
+    with tempfile.TemporaryDirectory(prefix="clearsim-log-") as spill_dir:
+        for index, group in enumerate(groups):
+            log, control, end = _simulate_group(scenario, group, streams, router)
+            logs.append(log)
+            counts.append(RunCounts(control.arrived, control.exited, control.in_system))
+            ends.append(end)
+            # The group's environment, its waiting processes and its sites refer to each
+            # other; free them before the next group runs (the collector is off while it runs).
+            del control
+            gc.collect()
+            log.settle(end)  # rows planned ahead by chains into time order (simulation.chains)
+            if index < len(groups) - 1 and len(log.rows) >= SPILL_ROWS:
+                log.spill(Path(spill_dir))  # read back a column at a time by the merge
+            release_free_memory()
+        merged = merge_logs(logs)
+    release_free_memory()
     total = RunCounts(
         arrived=sum(c.arrived for c in counts),
         exited=sum(c.exited for c in counts),
@@ -119,8 +134,6 @@ def _simulate(
             for (source, target), trips in sorted(router.leg_trips().items())
         ),
     )
-    merged = merge_logs(logs)
-    release_free_memory()
     return merged, total, max(ends)
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import simpy
 from factories import SCENARIOS
 from test_docs import _missing, _section, _spec_models
 
@@ -56,9 +55,8 @@ def _flights(scenario: Scenario, replication: int, seed: int) -> list[Flight]:
     spec = _spec(scenario)
     log = EventLog(nodes=tuple(scenario.network.nodes), resources=tuple(scenario.resources))
     factory = ParcelFactory(spec, Streams(seed, replication))
-    env = simpy.Environment()
     until = scenario.horizon_min + scenario.drain_limit_min
-    return [factory.flight(env, log, t, n, True) for t, n in factory.schedule(until)]
+    return [factory.flight(log, t, n, True) for t, n in factory.schedule(until)]
 
 
 def _times(log: EventLog, activity: str, lifecycle: int = 2) -> dict[int, float]:
@@ -251,12 +249,11 @@ def test_peak_day_sees_the_baseline_flights_and_parcels() -> None:
     base_schedule, peak_schedule = base_factory.schedule(1440.0), peak_factory.schedule(1440.0)
     assert [t for t, _ in base_schedule] == [t for t, _ in peak_schedule]
     assert [3 * n for _, n in base_schedule] == [n for _, n in peak_schedule]
-    env = simpy.Environment()
     log = EventLog(nodes=tuple(base.network.nodes), resources=tuple(base.resources))
     (t, n), (_, m) = base_schedule[0], peak_schedule[0]
     first, first_peak = (
-        base_factory.flight(env, log, t, n, True),
-        peak_factory.flight(env, log, t, m, True),
+        base_factory.flight(log, t, n, True),
+        peak_factory.flight(log, t, m, True),
     )
     assert (first.airport, first.transfer_u) == (first_peak.airport, first_peak.transfer_u)
 

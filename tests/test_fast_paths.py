@@ -5,16 +5,23 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 import numpy as np
+import pytest
 import simpy
+from factories import SCENARIOS
 from simpy.resources.resource import SortedQueue
 
+import simulation.run
+from scenarios.load import load_scenario
+from scenarios.overrides import with_values
 from simulation.declared_goods import DeclaredGoods, GoodsColumns
 from simulation.facilities import Facility, Process, RequestQueue, delay
 from simulation.fifo_line import FifoLine
 from simulation.log_merge import merge_logs
 from simulation.recorder import EventLog
+from simulation.run import simulate
 
 
 @dataclass
@@ -161,3 +168,41 @@ def test_goods_columns_hold_what_they_are_given() -> None:
     first.extend(second)
     assert list(first) == given and len(first) == 40
     assert first[7] == given[7] and first != second
+
+
+def test_a_spilled_log_reads_back_the_rows_it_had(tmp_path: Path) -> None:
+    """Spilled columns come back as they were, with rows appended after the spill after them."""
+    log = _group_log(np.random.default_rng(4), ["screening", "gate_in"], 500)
+    before = list(log.rows)
+    log.spill(tmp_path)
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".npy"] * 7
+    log.emit((0, 0, log.new_instance(), 2, 1e6, 0, -1))
+    assert list(log.rows) == [*before, (0, 0, log.instance_count, 2, 1e6, 0, -1)]
+    assert list(tmp_path.iterdir()) == []  # read back once, files removed
+
+
+def test_spilling_group_logs_leaves_the_merged_log_unchanged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Double-11 day whose 1210 log waits on disk while the 9610 group runs: same rows."""
+    scenario = load_scenario(SCENARIOS / "double11_peak.yaml", drain_limit_min=1440)
+    scenario = with_values(
+        scenario,
+        {
+            "processes.east_lake_1210.order_multiplier": 0.1,
+            "processes.dongxihu_9610.parcel_multiplier": 0.1,
+        },
+    )
+    kept, _, _ = simulate(scenario, 0, 3)
+    monkeypatch.setattr(simulation.run, "SPILL_ROWS", 1)
+    spilled_dirs: list[Path] = []
+    spill = EventLog.spill
+    monkeypatch.setattr(
+        EventLog,
+        "spill",
+        lambda log, directory: (spilled_dirs.append(directory), spill(log, directory)),
+    )
+    spilled, _, _ = simulate(scenario, 0, 3)
+    assert len(spilled_dirs) == 1 and not spilled_dirs[0].exists()
+    for name, column in kept.columns().items():
+        assert np.array_equal(spilled.column(name), column), name

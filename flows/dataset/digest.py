@@ -1,6 +1,6 @@
 """The event log of a replication as compact numpy columns, and per-case facts read from them.
 
-The engine packs its log into typed columns (``simulation.recorder.ROW_DTYPE``, 23 bytes an
+The engine packs its log into typed columns (``simulation.row_store.ROW_DTYPE``, 23 bytes an
 event); the digest reads those columns as they are, without a copy (the tables widen ids to
 64 bits chunk by chunk, as they write them). Every table of a dataset is derived from these
 columns and the case table.
@@ -39,7 +39,7 @@ class LogDigest:
         self.nodes: tuple[str, ...] = log.nodes
         self.resources: tuple[str, ...] = log.resources
         self.cases: CaseTable = log.cases
-        # The log's own packed columns (simulation.recorder.ROW_DTYPE), read, never written.
+        # The log's own packed columns (simulation.row_store.ROW_DTYPE), read, never written.
         columns = log.columns()
         self.case = columns["case"]
         self.activity = columns["activity"]

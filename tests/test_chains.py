@@ -1,0 +1,165 @@
+"""Planned chains and held servers give the event log of the process versions they replace.
+
+``simulation.chains`` records a run of a case's delays at once and wakes its process once;
+``FifoLine`` feeders keep their server for the next job when nobody else waits for one. Both
+change only the order of rows at exactly equal times and the numbering of activity instances,
+so the logs are compared as sets of rows: every (case, activity, lifecycle, time, node,
+resource) the same, every instance's rows the same, and the case table, counts, trips, shift
+rows and end time unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import simpy
+from factories import SCENARIOS
+
+import simulation.chains
+from models.scenario import Scenario
+from scenarios.load import load_scenario
+from scenarios.overrides import with_values
+from simulation.facilities import Facility, Process, serve
+from simulation.fifo_line import FifoLine
+from simulation.recorder import EventLog, check_event_log
+from simulation.run import RunCounts, simulate
+
+DOUBLE11 = SCENARIOS / "double11_peak.yaml"
+FIELDS = ("case", "activity", "lifecycle", "time", "node", "resource")
+
+
+def _double11(drain_limit_min: float) -> Scenario:
+    """The Double-11 day at about 6,000 orders, staffing scaled alike (loads of the file)."""
+    scenario = load_scenario(DOUBLE11, drain_limit_min=drain_limit_min)
+    values: dict[str, Any] = {
+        "processes.east_lake_1210.order_multiplier": 0.3,
+        "processes.dongxihu_9610.parcel_multiplier": 0.3,
+    }
+    for name, spec in scenario.resources.items():
+        values[f"resources.{name}.capacity"] = max(1, round(spec.capacity * 0.3))
+    return with_values(scenario, values)
+
+
+def canonical_rows(log: EventLog) -> np.ndarray:
+    """The log's rows without instance ids, sorted: the log as a set of events."""
+    columns = log.columns()
+    table = np.rec.fromarrays([columns[name] for name in FIELDS], names=FIELDS)
+    return np.sort(table, order=list(FIELDS))
+
+
+def instance_rows(log: EventLog) -> list[tuple[Any, ...]]:
+    """Each activity instance as the tuple of its rows (lifecycle, time), sorted."""
+    columns = log.columns()
+    rows: dict[int, list[Any]] = {}
+    for case, activity, instance, lifecycle, time in zip(
+        *(columns[name].tolist() for name in ("case", "activity", "instance", "lifecycle", "time")),
+        strict=True,
+    ):
+        rows.setdefault(instance, [case, activity]).append((lifecycle, time))
+    return sorted(tuple(value) for value in rows.values())
+
+
+def _run(
+    scenario: Scenario, plan_ahead: bool, monkeypatch: pytest.MonkeyPatch
+) -> tuple[EventLog, RunCounts, float]:
+    monkeypatch.setattr(simulation.chains, "PLAN_AHEAD", plan_ahead)
+    return simulate(scenario, 0, 11)
+
+
+@pytest.mark.parametrize("drain_limit_min", [4320.0, 240.0], ids=["drained", "stopped"])
+def test_planned_chains_give_the_process_versions_log(
+    drain_limit_min: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Planned and replayed chains: the same events, instances, cases, counts and end.
+
+    ``stopped`` ends the run 4 hours after the peak day while hundreds of orders are still in
+    the warehouse: rows planned past the end must be dropped, as the process never gets there.
+    """
+    scenario = _double11(drain_limit_min)
+    replayed, replayed_counts, replayed_end = _run(scenario, False, monkeypatch)
+    planned, planned_counts, planned_end = _run(scenario, True, monkeypatch)
+    assert len(replayed.rows) > 100_000
+    if drain_limit_min < 1000:
+        assert replayed_counts.in_system > 300 and replayed_end == 1440 + drain_limit_min
+        assert planned.column("time").max() <= planned_end
+    else:
+        assert replayed_counts.in_system == 0
+    check_event_log(planned)  # times never decrease once the log is settled
+    assert np.array_equal(canonical_rows(planned), canonical_rows(replayed))
+    assert instance_rows(planned) == instance_rows(replayed)
+    assert (planned_counts, planned_end) == (replayed_counts, replayed_end)
+    assert planned.cases == replayed.cases
+    assert planned.capacity_rows == replayed.capacity_rows
+
+
+def _line_rows(held: bool) -> EventLog:
+    """400 jobs through two servers with an off-shift hour, in a FIFO line or each served alone.
+
+    Times are whole minutes, so arrivals, ends and the shift change tie.
+    """
+    rng = np.random.default_rng(5)
+    env = simpy.Environment()
+    log = EventLog(("N",), ("R",))
+    facility = Facility(env, "R", 2, 0, log, [(120.0, 180.0), (300.0, 330.0)])
+    line = FifoLine(env, facility, log) if held else None
+    work = log.activity("work")
+    arrivals = np.round(np.cumsum(rng.exponential(1.0, 400)), 0).tolist()
+    durations = np.round(rng.exponential(1.8, 400), 0).tolist()
+
+    def job(case: int, duration: float) -> Process:
+        if line is not None:
+            yield line.serve(case, work, duration)
+        else:
+            yield from serve(env, facility, log, case, work, duration)
+
+    def source() -> Process:
+        for at, duration in zip(arrivals, durations, strict=True):
+            yield env.timeout(at - env.now)
+            env.process(job(log.new_case("job", "p"), duration))
+
+    env.process(source())
+    env.run()
+    return log
+
+
+def test_a_fifo_line_holding_its_servers_serves_as_plain_requests_do() -> None:
+    """Jobs in a line whose feeders keep their servers start and end when plain requests do.
+
+    The shift closures queue a blocker behind the jobs: a feeder then gives its server back,
+    and the blocker takes it at the job's end exactly as with plain requests.
+    """
+    plain, held = _line_rows(held=False), _line_rows(held=True)
+    assert len(plain.rows) == 400 * 3
+    assert np.array_equal(canonical_rows(held), canonical_rows(plain))
+    assert held.capacity_rows == plain.capacity_rows
+    assert len(held.capacity_rows) == 8  # two servers, two closures, off and on
+
+
+def test_rows_planned_ahead_are_settled_in_time_order() -> None:
+    """``settle`` sorts by time keeping equal times in recording order, and drops late rows."""
+    log = EventLog(("N",), ())
+    for case, time in enumerate([0.0, 5.0, 2.0, 5.0, 1.0, 9.0, 2.0]):
+        log.emit((case, 0, case + 1, 2, time, 0, -1))
+    log.settle(8.0)
+    assert [(row[0], row[4]) for row in log.rows] == [
+        (0, 0.0),
+        (4, 1.0),
+        (2, 2.0),
+        (6, 2.0),
+        (1, 5.0),
+        (3, 5.0),
+    ]
+
+
+def test_wake_at_ends_at_the_planned_time_where_a_timeout_would_not() -> None:
+    """A chain's end is reached exactly; ``now + (t - now)`` rounds to the next float here."""
+    now, planned = 3.497348228390933, 7.815000241272652  # a 1210 order's review in a run
+    assert now + (planned - now) != planned
+    env = simpy.Environment(initial_time=now)
+    woken: list[float] = []
+    simulation.chains.wake_at(env, planned).callbacks.append(lambda _: woken.append(env.now))
+    env.timeout(planned - now).callbacks.append(lambda _: woken.append(env.now))
+    env.run()
+    assert woken == [planned, 7.815000241272653]
