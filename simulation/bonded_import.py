@@ -23,9 +23,7 @@ order is delivered when its last parcel is. With the pilot both are packed in on
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
 from functools import partial
-from typing import Any
 
 import simpy
 
@@ -42,8 +40,6 @@ from simulation.fifo_line import FifoLine
 from simulation.network import Router
 
 MINUTES_PER_DAY = 1440.0
-Outcome = Generator[simpy.Event, Any, bool]
-"""A sub-process that ends in success (True) or in the order leaving the system (False)."""
 
 
 def next_wave_min(now_min: float, interval_min: float, first_h: float, last_h: float) -> float:
@@ -133,12 +129,12 @@ def start_bonded_import(spec: BondedImportSpec, ctx: ProcessContext) -> None:
 def order_source(
     env: simpy.Environment, factory: OrderFactory, orders: int, zone: BondedZone
 ) -> Process:
-    """Create each order when it is placed (in arrival order) and start its process."""
+    """Create each order when it is placed (in arrival order) and place it."""
     for index in range(orders):
         arrival_min = factory.arrival_min(index)
         if arrival_min > env.now:
             yield env.timeout(arrival_min - env.now)
-        env.process(consumer_order(env, factory.order(zone.log, index), zone))
+        place_order(env, factory.order(zone.log, index), zone)
 
 
 def stock_batch(env: simpy.Environment, batch: StockBatch, zone: BondedZone) -> Process:
@@ -158,35 +154,38 @@ def stock_batch(env: simpy.Environment, batch: StockBatch, zone: BondedZone) -> 
     log.cases.finished[batch.case] = True
 
 
-def consumer_order(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> Process:
-    """One order from placement to delivery, or to its cancellation or rejection."""
-    log = zone.log
-    milestone(env, log, order.case, zone.arrival, zone.zone)
-    zone.control.arrive()
-    if not zone.stock.take(order.sku, order.quantity):
-        milestone(env, log, order.case, zone.stock_shortage, zone.zone)
-        claim = zone.stock.wait(env, order.sku, order.quantity)
-        yield claim | env.timeout(zone.spec.stock.max_stock_wait_min)
-        if not claim.triggered:
-            zone.stock.withdraw(order.sku, claim)
-            leave_without_exit(env, order, zone, zone.out_of_stock_cancelled)
-            return
-    released = yield from declaration(env, order, zone)
-    if not released:
-        # The reserved units go back on the account book for the orders behind.
-        zone.stock.book_in(order.sku, order.quantity)
-        return
-    fulfilment(env, order, zone)
+def place_order(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> None:
+    """One order from placement to delivery, or to its cancellation or rejection.
 
-
-def declaration(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> Outcome:
-    """Data push and list lodgement, automatic review, mismatch handling, limits, release.
-
-    The push, the review and a correction involve nobody else: one chain, one wait.
-    Returns True when the list is released, False when the order was cancelled or rejected.
+    An order is a process only while it waits for stock or for an officer; between those
+    steps it is a chain of delays and callbacks (:mod:`simulation.chains`).
     """
-    log, node, case = zone.log, zone.zone, order.case
-    chain = Chain(env, log, case, node)
+    milestone(env, zone.log, order.case, zone.arrival, zone.zone)
+    zone.control.arrive()
+    if zone.stock.take(order.sku, order.quantity):
+        declaration(env, order, zone)
+    else:
+        env.process(stock_wait(env, order, zone))
+
+
+def stock_wait(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> Process:
+    """Queue for the SKU's next batch; cancelled if none comes within the maximum wait."""
+    milestone(env, zone.log, order.case, zone.stock_shortage, zone.zone)
+    claim = zone.stock.wait(env, order.sku, order.quantity)
+    yield claim | env.timeout(zone.spec.stock.max_stock_wait_min)
+    if claim.triggered:
+        declaration(env, order, zone)
+    else:
+        zone.stock.withdraw(order.sku, claim)
+        leave_without_exit(env, order, zone, zone.out_of_stock_cancelled)
+
+
+def declaration(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> None:
+    """Data push and list lodgement, automatic review, mismatch correction: one chain.
+
+    Nobody else takes part until the review's outcome (:func:`reviewed`).
+    """
+    chain = Chain(env, zone.log, order.case, zone.zone)
     chain.delay(zone.data_push, order.push_min)
     chain.milestone(zone.lodgement)
     chain.delay(zone.auto_review, order.review_min)
@@ -195,20 +194,42 @@ def declaration(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) 
         if order.corrected:
             chain.delay(zone.data_correction, order.correction_min)
             chain.delay(zone.auto_review, order.second_review_min)
-    yield chain.wait()
+    chain.call(partial(reviewed, env, order, zone))
+    chain.close()
+
+
+def reviewed(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> None:
+    """Cancel, reject, or release the list (after an officer's review when flagged)."""
+    log, node, case = zone.log, zone.zone, order.case
     if order.mismatch and not order.corrected:
         leave_without_exit(env, order, zone, zone.mismatch_cancelled)
-        return False
-    if order.decision == LimitDecision.OVER:
+    elif order.decision == LimitDecision.OVER:
         leave_without_exit(env, order, zone, zone.over_limit_rejected)
-        return False
-    if order.decision == LimitDecision.INDIVISIBLE:
-        milestone(env, log, case, zone.indivisible_full_duty, node)
-    log.cases.channel[case] = int(Channel.YELLOW if order.flagged else Channel.GREEN)
-    if order.flagged:
-        yield from serve(env, zone.officers, log, case, zone.document_review, order.officer_min)
-    milestone(env, log, case, zone.release, node)
-    return True
+    else:
+        if order.decision == LimitDecision.INDIVISIBLE:
+            milestone(env, log, case, zone.indivisible_full_duty, node)
+        log.cases.channel[case] = int(Channel.YELLOW if order.flagged else Channel.GREEN)
+        if order.flagged:
+            env.process(officer_review(env, order, zone))
+        else:
+            release(env, order, zone)
+        return
+    # The reserved units go back on the account book for the orders behind.
+    zone.stock.book_in(order.sku, order.quantity)
+
+
+def officer_review(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> Process:
+    """A flagged list (yellow channel) waits for an officer, then is released."""
+    yield from serve(
+        env, zone.officers, zone.log, order.case, zone.document_review, order.officer_min
+    )
+    release(env, order, zone)
+
+
+def release(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> None:
+    """Customs releases the list; the order goes to the pickers."""
+    milestone(env, zone.log, order.case, zone.release, zone.zone)
+    fulfilment(env, order, zone)
 
 
 def fulfilment(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> None:
