@@ -254,7 +254,6 @@ def _picked(
     order: ConsumerOrder,
     zone: BondedZone,
     second: simpy.Process | None,
-    _done: simpy.Event,
 ) -> None:
     if order.xray:
         env.process(exit_check(env, order, zone, second))

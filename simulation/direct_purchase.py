@@ -152,6 +152,7 @@ def flight_process(env: simpy.Environment, flight: Flight, centre: SupervisionCe
     yield from delay(env, log, flight.case, centre.sealed_transfer, airport, trip_min)
     milestone(env, log, flight.case, centre.truck_arrival, centre.centre)
     docks, emit, instance = centre.unloaders, log.emit, log.new_instance()
+    per_parcel = centre.minutes_per_parcel
     emit((flight.case, centre.truck_unloading, instance, SCHEDULE, env.now, docks.node, docks.code))
     with docks.resource.request(priority=1) as request:
         yield request
@@ -160,7 +161,11 @@ def flight_process(env: simpy.Environment, flight: Flight, centre: SupervisionCe
         )
         flight.dock_start_min = env.now
         for parcel in flight.parcels:
-            env.process(parcel_clearance(env, parcel, centre))
+            induction_min = (
+                flight.dock_start_min + flight.setup_min + (parcel.index + 1) * per_parcel
+            )
+            inducted = env.timeout(induction_min - env.now)
+            inducted.callbacks.append(partial(_inducted, env, parcel, centre))
         unloading_min = flight.setup_min + len(flight.parcels) * centre.minutes_per_parcel
         yield env.timeout(unloading_min)
         emit(
@@ -198,30 +203,58 @@ def parcel_list(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentr
     chain.close()
 
 
-def parcel_clearance(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> Process:
-    """Induct, X-ray, unpack if flagged, release (or seize), sort, leave with a courier wave."""
-    log, node = centre.log, centre.centre
-    induction_min = (
-        parcel.flight.dock_start_min
-        + parcel.flight.setup_min
-        + (parcel.index + 1) * centre.minutes_per_parcel
+def _inducted(
+    env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre, _: simpy.Event
+) -> None:
+    """Inducted onto the line: every 9610 parcel passes the X-ray (the model's assumption).
+
+    A parcel is no process: each step hands over to the next when its line is done with it
+    (induct, X-ray, unpack if flagged, release or seize, sort, leave with a courier wave).
+    """
+    milestone(env, centre.log, parcel.case, centre.line_induction, centre.centre)
+    centre.xray_lines.serve_then(
+        parcel.case, centre.xray_scan, parcel.xray_min, partial(_scanned, env, parcel, centre)
     )
-    if induction_min > env.now:
-        yield env.timeout(induction_min - env.now)
-    milestone(env, log, parcel.case, centre.line_induction, node)
-    # Every 9610 parcel passes the X-ray on the sorting line (the model's assumption).
-    yield centre.xray_lines.serve(parcel.case, centre.xray_scan, parcel.xray_min)
+
+
+def _scanned(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+    """Scanned: go on once the list is screened (usually long before)."""
     if parcel.declared_min > env.now:
-        yield wake_at(env, parcel.declared_min)
-    log.cases.channel[parcel.case] = int(Channel.RED if parcel.unpacked else Channel.GREEN)
+        screened = wake_at(env, parcel.declared_min)
+        screened.callbacks.append(lambda _: _screened(env, parcel, centre))  # type: ignore[union-attr]
+    else:
+        _screened(env, parcel, centre)
+
+
+def _screened(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+    """Red channel to the officers' unpacking line, green channel released."""
+    centre.log.cases.channel[parcel.case] = int(Channel.RED if parcel.unpacked else Channel.GREEN)
     if parcel.unpacked:
-        yield centre.officers.serve(parcel.case, centre.unpack_check, parcel.unpack_min)
-        if parcel.seized:
-            seize(env, parcel, centre)
-            return
-    milestone(env, log, parcel.case, centre.release, node)
-    yield centre.sorters.serve(parcel.case, centre.courier_sorting, parcel.sorting_min)
-    departure(env, parcel, centre)
+        centre.officers.serve_then(
+            parcel.case,
+            centre.unpack_check,
+            parcel.unpack_min,
+            partial(_unpacked, env, parcel, centre),
+        )
+    else:
+        _released(env, parcel, centre)
+
+
+def _unpacked(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+    if parcel.seized:
+        seize(env, parcel, centre)
+    else:
+        _released(env, parcel, centre)
+
+
+def _released(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+    milestone(env, centre.log, parcel.case, centre.release, centre.centre)
+    centre.sorters.serve_then(
+        parcel.case,
+        centre.courier_sorting,
+        parcel.sorting_min,
+        partial(departure, env, parcel, centre),
+    )
 
 
 def departure(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:

@@ -31,8 +31,8 @@ class _Job:
     activity: int
     instance: int
     duration: float
-    done: simpy.Event | Callable[[simpy.Event], None]
-    """The event to trigger when the job is done, or the callback of one made then."""
+    done: simpy.Event | Callable[[], None]
+    """The event to trigger when the job is done, or the callback to call then."""
 
 
 class FifoLine:
@@ -61,13 +61,14 @@ class FifoLine:
         return done
 
     def serve_then(
-        self, case: int, activity: int, duration: float, then: Callable[[simpy.Event], None]
+        self, case: int, activity: int, duration: float, then: Callable[[], None]
     ) -> None:
         """Join the line like :meth:`serve`; when the job is done, call ``then``.
 
-        ``then`` runs as the callback of an event triggered where :meth:`serve`'s would be, so
-        it runs exactly when a process waiting on that event would resume. Waiting holds only
-        the job record: no event, no process.
+        ``then`` runs at the instant the job completes, from the feeder, where a process
+        waiting on :meth:`serve`'s event would resume a step later at the same instant (rows
+        of equal time may come in another order, ``tests/test_fast_paths.py``). Waiting holds
+        only the job record: no event, no process.
         """
         self._join(_Job(case, activity, self._log.new_instance(), duration, then))
 
@@ -109,9 +110,9 @@ class FifoLine:
 
 
 def _done(env: simpy.Environment, job: _Job) -> None:
-    """Trigger the job's event, or make one whose callback goes on with the job."""
+    """Trigger the job's event, or go on with the job's callback now."""
     done = job.done
-    if not isinstance(done, simpy.Event):
-        then, done = done, env.event()
-        done.callbacks.append(then)
-    done.succeed()
+    if isinstance(done, simpy.Event):
+        done.succeed()
+    else:
+        done()
