@@ -297,7 +297,7 @@ def _left(zone: BondedZone, destination: str) -> None:
 def _arrived(zone: BondedZone, order: ConsumerOrder, second: simpy.Process | None) -> None:
     """The order's first parcel is at the hub: delivered now, or when the second arrives."""
     if second is not None and not second.triggered:
-        second.callbacks.append(lambda _: _delivered(zone, order))  # type: ignore[union-attr]
+        second.callbacks.append(lambda _: _delivered(zone, order))
     else:
         _delivered(zone, order)
 

@@ -27,7 +27,7 @@ from heapq import heappush
 from typing import Any
 
 import simpy
-from simpy.core import NORMAL
+from simpy.events import NORMAL
 
 from simulation.facilities import COMPLETE, SCHEDULE, START
 from simulation.recorder import NO_RESOURCE, EventLog
@@ -107,7 +107,7 @@ class Chain:
         """Run ``callback`` at :attr:`time`, when the case interacts with the run again."""
         if PLAN_AHEAD:
             event = wake_at(self.env, self.time)
-            event.callbacks.append(lambda _: callback())  # type: ignore[union-attr]
+            event.callbacks.append(lambda _: callback())
         else:
             self._steps.append((_CALL, callback, None))
 

@@ -221,7 +221,7 @@ def _scanned(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) 
     """Scanned: go on once the list is screened (usually long before)."""
     if parcel.declared_min > env.now:
         screened = wake_at(env, parcel.declared_min)
-        screened.callbacks.append(lambda _: _screened(env, parcel, centre))  # type: ignore[union-attr]
+        screened.callbacks.append(lambda _: _screened(env, parcel, centre))
     else:
         _screened(env, parcel, centre)
 

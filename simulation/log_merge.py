@@ -87,7 +87,8 @@ class GroupColumns:
         # before the next column is read.
         release_free_memory()
         if name == "activity":
-            return self._codes[column]
+            recoded: np.ndarray = self._codes[column]
+            return recoded
         return _offset(column, self._offsets.get(name, 0))
 
 
