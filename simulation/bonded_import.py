@@ -233,11 +233,11 @@ def release(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> N
 
 
 def fulfilment(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> None:
-    """Join the pickers' line (and start the second parcel); :func:`picked` goes on from there.
+    """Join the pickers' line (and start the second parcel); the exit follows the picking.
 
     At a peak a hundred thousand released orders wait for the pickers: each waits as a record
-    in the line, not as a suspended process, and its process resumes when its picking is done,
-    at the instant a process waiting on the line would have (same rows, same order).
+    in the line, not as a suspended process, and goes on (an exit check if sampled, then
+    :func:`departure`) from the line's callback when its picking is done.
     """
     log, node, case, pilot = zone.log, zone.zone, order.case, zone.spec.same_warehouse.enabled
     pick_min = order.pick_min + (order.extra_pick_min if order.mixed and pilot else 0.0)

@@ -6,7 +6,7 @@ wait for the courier wave, the gate, the road trip. Their times are fixed as soo
 starts. A process version yields a timeout per delay and SimPy pays for each (an event, a heap
 push and pop, a process resumption). A :class:`Chain` records the rows of the whole run at once,
 with the times the process version computes (each end is its start plus its duration, as SimPy
-adds them), and wakes its process, or calls back, once at each point where the case interacts
+adds them), and calls back once at each point where the case interacts
 with the run again.
 
 Rows planned ahead of the clock make the log's recording order differ from time order, so a
@@ -59,8 +59,8 @@ class Chain:
     """The next activities of one case at one node, from ``start`` (now unless given).
 
     ``delay`` and ``milestone`` record rows at :attr:`time`, the planned time the chain has
-    reached, and move it on; ``call`` runs a callback at that time; ``wait`` gives the event a
-    process yields to resume at the chain's end.
+    reached, and move it on; ``call`` runs a callback at that time (where the case touches the
+    run again); ``close`` ends the planning.
     """
 
     __slots__ = ("_steps", "case", "env", "log", "node", "start", "time")
@@ -111,14 +111,8 @@ class Chain:
         else:
             self._steps.append((_CALL, callback, None))
 
-    def wait(self) -> simpy.Event:
-        """The event to yield to resume at :attr:`time` (every step recorded by then)."""
-        if PLAN_AHEAD:
-            return wake_at(self.env, self.time)
-        return self.env.process(self._replay())
-
     def close(self) -> None:
-        """Done planning: nothing waits for the end (callbacks still run at their times)."""
+        """Done planning (the process version starts replaying the steps now)."""
         if not PLAN_AHEAD and self._steps:
             self.env.process(self._replay())
 
