@@ -20,7 +20,8 @@ class ProcessContext:
 
     ``arrivals_until_min`` is when a process stops admitting new work: the horizon for a
     terminating scenario, the drain limit for a steady-state one (so measured cases finish
-    under load).
+    under load). ``exclusive_resources`` names the facilities that one process requests in one
+    role only (it may serve them through its own :class:`~simulation.fifo_line.FifoLine`).
     """
 
     env: simpy.Environment
@@ -30,3 +31,4 @@ class ProcessContext:
     control: RunControl
     streams: Streams
     arrivals_until_min: float
+    exclusive_resources: frozenset[str] = frozenset()

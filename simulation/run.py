@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import math
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -158,9 +159,11 @@ def _simulate_group(
             log,
             closed_intervals(scenario.calendars[spec.calendar], scenario.start, stop_min),
         )
+    users = Counter(name for process in group.processes for name in process.resource_names())
+    exclusive = frozenset(name for name, count in users.items() if count == 1)
     start_processes(
         group.processes,
-        ProcessContext(env, log, facilities, router, control, streams, arrivals_until),
+        ProcessContext(env, log, facilities, router, control, streams, arrivals_until, exclusive),
     )
     control.check()
     # The window's resource figures need every shift change up to its end, even when all

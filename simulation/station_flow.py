@@ -4,9 +4,17 @@ Each customer samples at creation its class, and per stage whether it visits and
 time, each from its own stream, so that two scenarios that differ only in capacities see the same
 customers with the same work (common random numbers); this is what makes "more servers never
 raise the mean wait" an exact property of FCFS stages rather than a statistical one.
+
+When every class has the same priority and each stage's facility serves that stage alone, every
+stage is a plain FCFS queue: customers then wait in :class:`~simulation.fifo_line.FifoLine` s and
+go from stage to stage by callbacks, with no process each (the same queues, fewer SimPy events;
+``tests/test_fast_paths.py`` compares the two on the same draws).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
 
 import simpy
 
@@ -15,9 +23,13 @@ from simulation.arrivals import arrival_times
 from simulation.context import ProcessContext
 from simulation.control import RunControl
 from simulation.facilities import Facility, Process, milestone, serve
+from simulation.fifo_line import FifoLine
 from simulation.recorder import EventLog
 from simulation.rng import Purpose, Streams
 from simulation.sampling import DurationSampler, UniformSampler, choose_many
+
+USE_LINES = True
+"""Serve a flow through FIFO lines where that gives the same queues (tests turn it off)."""
 
 
 class StationFlow:
@@ -101,17 +113,33 @@ class StationFlow:
 def start_station_flow(spec: StationFlowSpec, ctx: ProcessContext) -> None:
     """Set up the stages and schedule every customer arriving before the admission limit."""
     ctx.log.declare_flow(spec.direction, spec.mode)
+    env = ctx.env
     flow = StationFlow(spec, dict(ctx.facilities), ctx.log, ctx.control, ctx.streams)
-    ctx.env.process(arrivals(ctx.env, flow, flow.draw_customers(ctx.arrivals_until_min)))
+    customers = flow.draw_customers(ctx.arrivals_until_min)
+    if served_by_lines(spec, ctx.exclusive_resources):
+        admit: Callable[[int], object] = LinedFlow(env, flow).enter
+    else:
+        admit = lambda i: env.process(visit(env, flow, i))  # noqa: E731
+    env.process(arrivals(env, flow.arrival_min, customers, admit))
 
 
-def arrivals(env: simpy.Environment, flow: StationFlow, customers: int) -> Process:
-    """Release the customers into the system at their arrival times."""
-    times = flow.arrival_min
+def served_by_lines(spec: StationFlowSpec, exclusive_resources: frozenset[str]) -> bool:
+    """Whether every stage is a plain FCFS queue: one priority, no facility shared with others."""
+    return (
+        USE_LINES
+        and len({c.priority for c in spec.classes}) == 1
+        and all(stage.resource in exclusive_resources for stage in spec.stages)
+    )
+
+
+def arrivals(
+    env: simpy.Environment, times: list[float], customers: int, admit: Callable[[int], object]
+) -> Process:
+    """Admit customer ``i`` into the system at its arrival time ``times[i]``."""
     for i in range(customers):
         if times[i] > env.now:
             yield env.timeout(times[i] - env.now)
-        env.process(visit(env, flow, i))
+        admit(i)
 
 
 def visit(env: simpy.Environment, flow: StationFlow, i: int) -> Process:
@@ -131,3 +159,51 @@ def visit(env: simpy.Environment, flow: StationFlow, i: int) -> Process:
     flow.control.exit()
     log.cases.finished[case] = True
     flow.control.finish(flow.measured[i])
+
+
+class LinedFlow:
+    """Customers passed from stage to stage by callbacks, each stage a :class:`FifoLine`.
+
+    Records the rows :func:`visit` records, at the same times; only rows of exactly equal time
+    may come in another order, as a callback goes on where a process would resume a step later.
+    """
+
+    __slots__ = ("env", "flow", "lines", "stages")
+
+    def __init__(self, env: simpy.Environment, flow: StationFlow) -> None:
+        self.env = env
+        self.flow = flow
+        self.lines = [FifoLine(env, facility, flow.log) for facility in flow.stage_facilities]
+        self.stages = len(self.lines)
+
+    def enter(self, i: int) -> None:
+        """Customer ``i`` arrives and joins its first stage."""
+        flow = self.flow
+        milestone(self.env, flow.log, flow.first_case + i, flow.arrival, flow.node)
+        flow.control.arrive()
+        self._next(i, 0)
+
+    def _next(self, i: int, stage: int) -> None:
+        """Join the first stage from ``stage`` on that customer ``i`` visits, or exit."""
+        flow = self.flow
+        for s in range(stage, self.stages):
+            if flow.visits[s][i]:
+                self.lines[s].serve_then(
+                    flow.first_case + i,
+                    flow.stage_activities[s],
+                    flow.services[s][i],
+                    partial(self._served, i, s),
+                )
+                return
+        case, control = flow.first_case + i, flow.control
+        milestone(self.env, flow.log, case, flow.exit, flow.node)
+        control.exit()
+        flow.log.cases.finished[case] = True
+        control.finish(flow.measured[i])
+
+    def _served(self, i: int, stage: int) -> None:
+        marker = self.flow.stage_milestones[stage]
+        if marker is not None:
+            flow = self.flow
+            milestone(self.env, flow.log, flow.first_case + i, marker, flow.node)
+        self._next(i, stage + 1)

@@ -1,7 +1,8 @@
-"""Planned chains and held servers give the event log of the process versions they replace.
+"""Planned chains, held servers and lined station flows give the process versions' event log.
 
 ``simulation.chains`` records a run of a case's delays at once and wakes its process once;
-``FifoLine`` feeders keep their server for the next job when nobody else waits for one. Both
+``FifoLine`` feeders keep their server for the next job when nobody else waits for one; a
+station flow of plain FCFS stages passes its customers from line to line by callbacks. All
 change only the order of rows at exactly equal times and the numbering of activity instances,
 so the logs are compared as sets of rows: every (case, activity, lifecycle, time, node,
 resource) the same, every instance's rows the same, and the case table, counts, trips, shift
@@ -18,6 +19,8 @@ import simpy
 from factories import SCENARIOS
 
 import simulation.chains
+import simulation.station_flow
+from models.processes import PriorityClass
 from models.scenario import Scenario
 from scenarios.load import load_scenario
 from scenarios.overrides import with_values
@@ -25,8 +28,10 @@ from simulation.facilities import Facility, Process, serve
 from simulation.fifo_line import FifoLine
 from simulation.recorder import EventLog, check_event_log
 from simulation.run import RunCounts, simulate
+from simulation.station_flow import served_by_lines
 
 DOUBLE11 = SCENARIOS / "double11_peak.yaml"
+TANDEM = SCENARIOS.parent / "benchmarks" / "clearance_tandem.yaml"
 FIELDS = ("case", "activity", "lifecycle", "time", "node", "resource")
 
 
@@ -92,6 +97,62 @@ def test_planned_chains_give_the_process_versions_log(
     assert (planned_counts, planned_end) == (replayed_counts, replayed_end)
     assert planned.cases == replayed.cases
     assert planned.capacity_rows == replayed.capacity_rows
+
+
+def _tandem(drain_limit_min: float) -> Scenario:
+    """The engine benchmark's five-stage tandem for a day, inspectors off 12:00-13:30 daily."""
+    week = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    shifts = [{"days": week, "start": "00:00", "end": "12:00"}]
+    shifts.append({"days": week, "start": "13:30", "end": "24:00"})
+    lunch = {"kind": "weekly", "shifts": shifts}
+    return with_values(
+        load_scenario(TANDEM, horizon_min=1440.0, drain_limit_min=drain_limit_min),
+        {
+            "calendars": {"always": {"kind": "always"}, "lunch": lunch},
+            "resources.inspectors.calendar": "lunch",
+        },
+    )
+
+
+@pytest.mark.parametrize("drain_limit_min", [1000.0, 0.5], ids=["drained", "stopped"])
+def test_a_lined_station_flow_gives_the_process_versions_log(
+    drain_limit_min: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Customers passed from line to line by callbacks: the same rows, cases, counts and end.
+
+    A lunch break closes the inspection stage for 90 minutes of the day, so a queue builds and
+    the blockers' shift rows must agree too; ``stopped`` ends the run half a minute after the
+    horizon with customers still queued.
+    """
+    scenario = _tandem(drain_limit_min)
+    runs = []
+    for lined in (False, True):
+        monkeypatch.setattr(simulation.station_flow, "USE_LINES", lined)
+        runs.append(simulate(scenario, 0, 3))
+    (plain, plain_counts, plain_end), (lined_log, lined_counts, lined_end) = runs
+    assert len(plain.rows) > 200_000
+    if drain_limit_min < 1:
+        assert plain_counts.in_system > 0 and plain_end == 1440.5
+    check_event_log(lined_log)
+    assert np.array_equal(canonical_rows(lined_log), canonical_rows(plain))
+    assert instance_rows(lined_log) == instance_rows(plain)
+    assert (lined_counts, lined_end) == (plain_counts, plain_end)
+    assert lined_log.cases == plain.cases
+    assert lined_log.capacity_rows == plain.capacity_rows
+    assert len(plain.capacity_rows) == 2 * 5  # five inspectors, off and on again
+
+
+def test_only_plain_fcfs_station_flows_are_lined() -> None:
+    """Priority classes, or a facility another stage also uses, keep the process version."""
+    spec = load_scenario(TANDEM).processes[0]
+    every = frozenset(spec.resource_names())
+    assert served_by_lines(spec, every)
+    assert not served_by_lines(spec, every - {"inspectors"})
+    classes = (PriorityClass(name="aeo", share=0.2, priority=0),)
+    classes += (PriorityClass(name="general", share=0.8, priority=1),)
+    assert not served_by_lines(spec.model_copy(update={"classes": classes}), every)
+    alike = tuple(c.model_copy(update={"priority": 2}) for c in classes)
+    assert served_by_lines(spec.model_copy(update={"classes": alike}), every)
 
 
 def _line_rows(held: bool) -> EventLog:
