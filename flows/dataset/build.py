@@ -1,20 +1,22 @@
 """``build_dataset``: one simulated replication written out as a dataset (docs/dataset.md).
 
 Every table, the XES and OCEL logs and the manifest go into one directory.
-The engine runs replication 0 of the scenario from the given root seed; the tables are derived
-from its event log and case table, chunk by chunk, with every synthetic draw taken from the
-replication's ``Purpose.SYNTHETIC`` streams. Same scenario + seed + code = the same bytes.
+The engine runs replication 0 of the scenario from the given root seed, in a process of its own
+(:mod:`flows.dataset.apart`); the tables are derived from its event log and case table, chunk
+by chunk, with every synthetic draw taken from the replication's ``Purpose.SYNTHETIC`` streams.
+Same scenario + seed + code = the same bytes.
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-import simulation.run
+from flows.dataset.apart import simulate_apart
 from flows.dataset.cbec import CbecBuilder, cbec_cases
 from flows.dataset.clock import start_epoch_ms
 from flows.dataset.collector import fewer_collections
@@ -75,11 +77,14 @@ def build_dataset(
     prepare_directory(out)
     scenario = scope.scenario
     result = DatasetResult(directory=out, rows={}, events=0)
-    with fewer_collections(), StageProgress(show_progress) as bar:
+    with (
+        tempfile.TemporaryDirectory(prefix="clearsim-dataset-") as scratch,
+        fewer_collections(),
+        StageProgress(show_progress) as bar,
+    ):
         bar.stage("simulate", 1)
         clock = time.perf_counter()
-        log, _, _ = simulation.run.simulate(scenario, REPLICATION, seed)
-        digest = digest_log(log)
+        digest = digest_log(simulate_apart(scenario, REPLICATION, seed, Path(scratch)))
         bar.advance()
         result.seconds["simulate"] = time.perf_counter() - clock
         clock = time.perf_counter()

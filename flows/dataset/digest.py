@@ -8,8 +8,8 @@ columns and the case table.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
@@ -66,19 +66,13 @@ class LogDigest:
         except ValueError:
             return -1
 
-    @cached_property
-    def milestones(self) -> np.ndarray:
+    def milestone_table(self) -> np.ndarray:
         """``(n_cases, len(MILESTONES))`` milestone times in minutes, NaN where not reached."""
         table = np.full((self.n_cases, len(MILESTONES)), np.nan)
         for column, name in enumerate(MILESTONES):
             mask = self.activity == self.code(name)
             table[self.case[mask], column] = self.time_min[mask]
         return table
-
-    def milestone(self, name: str) -> np.ndarray:
-        """Per-case time of milestone ``name`` in minutes (NaN where not reached)."""
-        column: np.ndarray = self.milestones[:, MILESTONES.index(name)]
-        return column
 
     def recorded(self, activity: str) -> np.ndarray:
         """Per-case flag: the case recorded ``activity`` at least once."""
@@ -119,10 +113,17 @@ class LogDigest:
             complete_min=times[:, Lifecycle.COMPLETE],
         )
 
-    def case_order(self) -> np.ndarray:
-        """Row indices grouped by case, each case's rows in recording order (for XES traces)."""
-        order: np.ndarray = np.argsort(self.case, kind="stable")
-        return order
+    def case_blocks(self, cases_per_block: int) -> Iterator[tuple[int, np.ndarray]]:
+        """Row indices grouped by case, ``cases_per_block`` cases at a time (for XES traces).
+
+        Yields ``(first case, rows)``, each case's rows in recording order. One pass over the
+        case column per block keeps memory to a block's rows, not an index of the whole log.
+        """
+        for first in range(0, self.n_cases, cases_per_block):
+            in_block = (self.case >= first) & (self.case < first + cases_per_block)
+            rows = np.flatnonzero(in_block)
+            del in_block
+            yield first, rows[np.argsort(self.case[rows], kind="stable")]
 
 
 def digest_log(log: EventLog) -> LogDigest:

@@ -96,7 +96,7 @@ def case_facts(digest: LogDigest, start_ms: int, year: int) -> CaseFacts:
     names = pa.array(
         [f"{p}:{o}:{c:06d}" for p, o, c in zip(process, object_type, ids, strict=True)]
     )
-    milestones = digest.milestones
+    milestones = digest.milestone_table()
     seen = np.isfinite(milestones)
     milestone_ms = np.stack(
         [epoch_ms(start_ms, milestones[:, k]) for k in range(len(MILESTONES))], 1

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import IO
 
 import numpy as np
+import pyarrow as pa
 
 from flows.dataset.clock import epoch_ms, iso_utc
 from flows.dataset.context import CHUNK_CASES, BuildContext
+from flows.dataset.facts import CaseFacts
 from models.vocabulary import LIFECYCLE_NAMES
 
 EVENT_CHUNK = 50_000
@@ -99,8 +101,7 @@ def _objects(ctx: BuildContext, scenario_sites: dict[str, str]) -> Iterator[str]
 
 def _events(ctx: BuildContext, on_rows: Callable[[int], None]) -> Iterator[str]:
     digest, facts = ctx.digest, ctx.facts
-    # JSON-encoded once: a case, activity, site or resource name is formatted into many events.
-    cases = [_dump({"objectId": name, "qualifier": "case"}) for name in facts.names.to_pylist()]
+    # JSON-encoded once: an activity, site or resource name is formatted into many events.
     types = [_dump(a) for a in digest.activities]
     lifecycles = [_dump({"name": "lifecycle", "value": name}) for name in LIFECYCLE_NAMES]
     sites = [_dump({"name": "site", "value": name}) for name in digest.nodes]
@@ -108,21 +109,28 @@ def _events(ctx: BuildContext, on_rows: Callable[[int], None]) -> Iterator[str]:
         "," + _dump({"objectId": f"resource:{r}", "qualifier": "resource"})
         for r in digest.resources
     ]
+    case_object = _case_object(facts)
     codes = {digest.code(a): q for a, q in DECLARATION_EVENTS.items()}
     complete_code = digest.code("complete_declaration")
     for start in range(0, digest.n_events, EVENT_CHUNK):
         end = min(start + EVENT_CHUNK, digest.n_events)
         times = iso_utc(epoch_ms(facts.start_ms, digest.time_min[start:end])).tolist()
-        case_of = digest.case[start:end].tolist()
+        cases = digest.case[start:end]
+        # Per-case values gathered for the chunk at once: no lookup into million-case arrays
+        # per event.
+        case_of = cases.tolist()
+        case_json = [case_object(name) for name in facts.names.take(pa.array(cases)).to_pylist()]
+        declared_of = facts.declared[cases].tolist()
         activity_of = digest.activity[start:end].tolist()
         lifecycle_of = digest.lifecycle[start:end].tolist()
         node_of = digest.node[start:end].tolist()
         resource_of = digest.resource[start:end].tolist()
         instance_of = digest.instance[start:end].tolist()
         for k, time in enumerate(times):
-            case, activity, resource = case_of[k], activity_of[k], resource_of[k]
+            activity, resource = activity_of[k], resource_of[k]
             extra = resources[resource] if resource >= 0 else ""
-            if facts.declared[case]:
+            if declared_of[k]:
+                case = case_of[k]
                 if activity in codes:
                     extra += "," + _dump(
                         {"objectId": str(facts.declaration_no[case]), "qualifier": codes[activity]}
@@ -135,9 +143,21 @@ def _events(ctx: BuildContext, on_rows: Callable[[int], None]) -> Iterator[str]:
                 f'{{"id":"e{start + k}","type":{types[activity]},"time":"{time}",'
                 f'"attributes":[{lifecycles[lifecycle_of[k]]},{sites[node_of[k]]},'
                 f'{{"name":"instance","value":{instance_of[k]}}}],'
-                f'"relationships":[{cases[case]}{extra}]}}'
+                f'"relationships":[{case_json[k]}{extra}]}}'
             )
         on_rows(end - start)
+
+
+def _case_object(facts: CaseFacts) -> Callable[[str], str]:
+    """How a case name becomes its ``case`` relationship, JSON-encoded.
+
+    Names are ``process:object_type:digits``; when every process and object type needs no
+    escaping in JSON, neither does any name, and the name is formatted as it is.
+    """
+    words = set(facts.process.tolist()) | set(facts.object_type.tolist())
+    if all(_dump(word) == f'"{word}"' for word in words):
+        return lambda name: f'{{"objectId":"{name}","qualifier":"case"}}'
+    return lambda name: _dump({"objectId": name, "qualifier": "case"})
 
 
 def _array(out: IO[str], items: Iterator[str]) -> None:
