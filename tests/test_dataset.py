@@ -19,6 +19,7 @@ from factories import ROOT, SCENARIOS
 from typer.testing import CliRunner
 
 from flows.cli import app
+from flows.dataset.apart import simulate_apart
 from flows.dataset.identifiers import (
     container_number,
     id_number,
@@ -26,10 +27,13 @@ from flows.dataset.identifiers import (
     iso6346_check,
     uscc_valid,
 )
+from flows.dataset.ocel import case_relationships
 from flows.dataset.regions import PROVINCES, REGION_TOTALS, population_shares
 from flows.dataset.schema import SCHEMAS
 from flows.dataset.scope import dataset_scope, expected_orders
 from scenarios.load import load_scenario
+from simulation.row_store import COLUMNS
+from simulation.run import simulate
 
 runner = CliRunner()
 D11 = SCENARIOS / "double11_peak.yaml"
@@ -326,3 +330,31 @@ def test_the_dictionary_matches_the_files_column_for_column(cbec: Path) -> None:
             for f in schema
         ]
         assert documented[table] == actual, table
+
+
+def test_a_replication_simulated_apart_is_the_one_simulated_here(tmp_path: Path) -> None:
+    """The build's child process returns the log ``simulate`` gives in this process.
+
+    Its columns come back as files in the directory given and are read when first asked for.
+    """
+    scenario = dataset_scope(load_scenario(D11), 0.25, 3_000).scenario
+    here, _, _ = simulate(scenario, 0, 9)
+    run = simulate_apart(scenario, 0, 9, tmp_path)
+    apart = run.log
+    assert run.peak_rss_mb > 50
+    assert len(list(tmp_path.iterdir())) == len(COLUMNS)  # spilled, not yet read
+    assert len(apart.rows) == len(here.rows) > 10_000
+    for name in COLUMNS:
+        assert np.array_equal(apart.column(name), here.column(name))
+    assert not list(tmp_path.iterdir())  # each file is removed once read back
+    assert apart.cases == here.cases
+    assert apart.activities == here.activities
+
+
+def testcase_relationships_are_the_json_of_their_names() -> None:
+    """Plain names are formatted as they are, the same JSON the encoder gives; others escaped."""
+    plain = ["east_lake_1210:order:000001", "dongxihu_9610:parcel:123456"]
+    assert case_relationships(plain, True) == case_relationships(plain, False)
+    odd = ['yard "B":container:000007', "站\\场:order:000008"]
+    decoded = [json.loads(text) for text in case_relationships(odd, False)]
+    assert decoded == [{"objectId": name, "qualifier": "case"} for name in odd]

@@ -49,12 +49,13 @@ class DatasetError(ValueError):
 
 @dataclass
 class DatasetResult:
-    """What was written, and how long each stage took (seconds)."""
+    """What was written, how long each stage took (seconds), and the simulation's peak RSS (MB)."""
 
     directory: Path
     rows: dict[str, int]
     events: int
     seconds: dict[str, float] = field(default_factory=dict)
+    simulation_peak_rss_mb: float = float("nan")
 
 
 def prepare_directory(out: Path) -> None:
@@ -84,7 +85,10 @@ def build_dataset(
     ):
         bar.stage("simulate", 1)
         clock = time.perf_counter()
-        digest = digest_log(simulate_apart(scenario, REPLICATION, seed, Path(scratch)))
+        run = simulate_apart(scenario, REPLICATION, seed, Path(scratch))
+        result.simulation_peak_rss_mb = run.peak_rss_mb
+        digest = digest_log(run.log)
+        del run
         bar.advance()
         result.seconds["simulate"] = time.perf_counter() - clock
         clock = time.perf_counter()

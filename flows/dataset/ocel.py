@@ -109,7 +109,7 @@ def _events(ctx: BuildContext, on_rows: Callable[[int], None]) -> Iterator[str]:
         "," + _dump({"objectId": f"resource:{r}", "qualifier": "resource"})
         for r in digest.resources
     ]
-    case_object = _case_object(facts)
+    plain_names = _names_need_no_escaping(facts)
     codes = {digest.code(a): q for a, q in DECLARATION_EVENTS.items()}
     complete_code = digest.code("complete_declaration")
     for start in range(0, digest.n_events, EVENT_CHUNK):
@@ -119,7 +119,7 @@ def _events(ctx: BuildContext, on_rows: Callable[[int], None]) -> Iterator[str]:
         # Per-case values gathered for the chunk at once: no lookup into million-case arrays
         # per event.
         case_of = cases.tolist()
-        case_json = [case_object(name) for name in facts.names.take(pa.array(cases)).to_pylist()]
+        case_json = case_relationships(facts.names.take(pa.array(cases)).to_pylist(), plain_names)
         declared_of = facts.declared[cases].tolist()
         activity_of = digest.activity[start:end].tolist()
         lifecycle_of = digest.lifecycle[start:end].tolist()
@@ -148,16 +148,21 @@ def _events(ctx: BuildContext, on_rows: Callable[[int], None]) -> Iterator[str]:
         on_rows(end - start)
 
 
-def _case_object(facts: CaseFacts) -> Callable[[str], str]:
-    """How a case name becomes its ``case`` relationship, JSON-encoded.
+def _names_need_no_escaping(facts: CaseFacts) -> bool:
+    """Whether every case name is its own JSON string body.
 
-    Names are ``process:object_type:digits``; when every process and object type needs no
-    escaping in JSON, neither does any name, and the name is formatted as it is.
+    Names are ``process:object_type:digits``: when no process or object type needs escaping in
+    JSON, no name does.
     """
     words = set(facts.process.tolist()) | set(facts.object_type.tolist())
-    if all(_dump(word) == f'"{word}"' for word in words):
-        return lambda name: f'{{"objectId":"{name}","qualifier":"case"}}'
-    return lambda name: _dump({"objectId": name, "qualifier": "case"})
+    return all(_dump(word) == f'"{word}"' for word in words)
+
+
+def case_relationships(names: list[str], plain: bool) -> list[str]:
+    """Each case name's ``case`` relationship, JSON-encoded."""
+    if plain:
+        return [f'{{"objectId":"{name}","qualifier":"case"}}' for name in names]
+    return [_dump({"objectId": name, "qualifier": "case"}) for name in names]
 
 
 def _array(out: IO[str], items: Iterator[str]) -> None:
