@@ -32,7 +32,7 @@ from flows.dataset.progress import StageProgress
 from flows.dataset.schema import SCHEMAS
 from flows.dataset.scope import DatasetScope
 from flows.dataset.transport import TransportBuilder
-from flows.dataset.writers import Format, TableWriter
+from flows.dataset.writers import Format, TableWriter, system_memory_pool
 from flows.dataset.xes import write_xes
 from flows.provenance import code_version, library_versions
 from simulation.heap import release_free_memory
@@ -81,6 +81,7 @@ def build_dataset(
     with (
         tempfile.TemporaryDirectory(prefix="clearsim-dataset-") as scratch,
         fewer_collections(),
+        system_memory_pool(),
         StageProgress(show_progress) as bar,
     ):
         bar.stage("simulate", 1)
