@@ -23,6 +23,7 @@ order is delivered when its last parcel is. With the pilot both are packed in on
 from __future__ import annotations
 
 import math
+from enum import IntEnum
 from functools import partial
 
 import simpy
@@ -32,11 +33,10 @@ from models.vocabulary import Channel
 from simulation.bonded_import_entities import ConsumerOrder, OrderFactory, StockBatch
 from simulation.bonded_stock import BondedStock
 from simulation.cbec_rules import LimitDecision
-from simulation.chains import Chain
+from simulation.chains import Chain, Delay, Exit, Finish, Milestone, Serve, Step, Trip, Wait
 from simulation.context import ProcessContext
 from simulation.control import RunControl
 from simulation.facilities import Facility, Process, delay, milestone, serve
-from simulation.fifo_line import FifoLine
 from simulation.network import Router
 
 MINUTES_PER_DAY = 1440.0
@@ -56,8 +56,20 @@ def next_wave_min(now_min: float, interval_min: float, first_h: float, last_h: f
     return wave if wave <= last else first + MINUTES_PER_DAY
 
 
+class ParcelKind(IntEnum):
+    """How an order ships.
+
+    Bonded items alone; a mixed order in one parcel (the 同仓同包 pilot); a mixed order split
+    into two parcels.
+    """
+
+    BONDED = 0
+    ONE_PARCEL = 1
+    SPLIT = 2
+
+
 class BondedZone:
-    """The collaborators of one 1210 process: facilities, stock, sites, activity codes."""
+    """The collaborators of one 1210 process: facilities, stock, sites, activity codes, chains."""
 
     def __init__(
         self,
@@ -72,11 +84,11 @@ class BondedZone:
         self.router: Router = ctx.router
         self.control: RunControl = ctx.control
         self.stock = stock
-        self.pickers = FifoLine(ctx.env, ctx.facilities[roles.picker], log)
-        self.nonbonded_pickers = FifoLine(ctx.env, ctx.facilities[roles.nonbonded_picker], log)
+        self.pickers = ctx.line(roles.picker)
+        self.nonbonded_pickers = ctx.line(roles.nonbonded_picker)
         self.officers: Facility = ctx.facilities[roles.document_officer]
-        self.xray_lines: Facility = ctx.facilities[roles.xray_line]
-        self.unpack_officers: Facility = ctx.facilities[roles.unpack_officer]
+        self.xray_lines = ctx.line(roles.xray_line)
+        self.unpack_officers = ctx.line(roles.unpack_officer)
         self.zone = log.node(spec.zone_node)
         self.origin = log.node(spec.stock.origin_node)
         self.destination_codes = {name: log.node(name) for name in spec.destinations}
@@ -106,13 +118,69 @@ class BondedZone:
         self.split_two_parcels = out(name, "split_two_parcels")
         self.one_parcel_mixed = out(name, "one_parcel_mixed")
 
-    def next_wave(self, now: float) -> float:
-        """Minutes from ``now`` until the next courier pickup."""
+        self._compile_chains(ctx)
+
+    def _compile_chains(self, ctx: ProcessContext) -> None:
+        """The runs of an order's steps that nothing else touches (:mod:`simulation.chains`)."""
+        spec = self.spec
+
+        def chain(*steps: Step) -> Chain:
+            return Chain(ctx.env, self.log, ctx.control, ctx.router, self.zone, steps)
+
+        # Data push and list lodgement, automatic review, mismatch correction: nobody else
+        # takes part until the review's outcome (:func:`reviewed`).
+        lodged = (Delay(self.data_push), Milestone(self.lodgement), Delay(self.auto_review))
+        mismatched = (*lodged, Milestone(self.three_document_mismatch))
+        self.declared = chain(*lodged)
+        self.declared_mismatched = chain(*mismatched)
+        self.declared_corrected = chain(
+            *mismatched, Delay(self.data_correction), Delay(self.auto_review)
+        )
+        # From the release: the picking (after the outcome of a mixed order, by ParcelKind),
+        # then the courier wave, the gate, the exit and the trip; delivered at the hub unless
+        # a second parcel is due. An order sampled for X-ray stops after the picking.
+        released = [
+            (Milestone(self.release),),
+            (Milestone(self.release), Milestone(self.one_parcel_mixed)),
+            (Milestone(self.release), Milestone(self.split_two_parcels)),
+        ]
+        picking = Serve(self.pickers, self.pick_pack)
+        self.picked = [chain(*steps, picking) for steps in released]
+        # The exit supervision line of a sampled parcel: X-ray, unpacked if abnormal.
+        self.xrayed = chain(Serve(self.xray_lines, self.xray_check))
+        self.unpacked = chain(Serve(self.unpack_officers, self.unpack_check))
+        self.shipped: list[dict[str, Chain]] = [{}, {}, {}]
+        self.first_parcels, self.departures, self.second_parcels = {}, {}, {}
+        for name in spec.destinations:
+            leaving = (
+                Wait(self.courier_wait, self.next_wave_min),
+                Delay(self.gate_association),
+                Milestone(self.exit),
+                Exit(),
+                Trip(spec.zone_node, name),
+                Delay(self.road_transport),
+            )
+            delivered = (Milestone(self.delivery, self.destination_codes[name]), Finish())
+            for kind, steps in enumerate(released):
+                tail = leaving if kind == ParcelKind.SPLIT else (*leaving, *delivered)
+                self.shipped[kind][name] = chain(*steps, picking, *tail)
+            self.first_parcels[name] = chain(*leaving)
+            self.departures[name] = chain(*leaving, *delivered)
+            # Without the pilot, the non-bonded item is picked in its own warehouse.
+            self.second_parcels[name] = chain(
+                Serve(self.nonbonded_pickers, self.nonbonded_pick_pack),
+                Wait(self.nonbonded_courier_wait, self.next_wave_min),
+                Delay(self.nonbonded_handover),
+                Trip(spec.zone_node, name),
+                Delay(self.nonbonded_transport),
+            )
+
+    def next_wave_min(self, now: float) -> float:
+        """Time of the next courier pickup at or after ``now``."""
         x = self.spec.exit_supervision
-        wave = next_wave_min(
+        return next_wave_min(
             now, x.courier_wave_interval_min, x.courier_first_wave_h, x.courier_last_wave_h
         )
-        return wave - now
 
 
 def start_bonded_import(spec: BondedImportSpec, ctx: ProcessContext) -> None:
@@ -185,20 +253,19 @@ def declaration(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) 
 
     Nobody else takes part until the review's outcome (:func:`reviewed`).
     """
-    chain = Chain(env, zone.log, order.case, zone.zone)
-    chain.delay(zone.data_push, order.push_min)
-    chain.milestone(zone.lodgement)
-    chain.delay(zone.auto_review, order.review_min)
-    if order.mismatch:
-        chain.milestone(zone.three_document_mismatch)
-        if order.corrected:
-            chain.delay(zone.data_correction, order.correction_min)
-            chain.delay(zone.auto_review, order.second_review_min)
-    chain.call(partial(reviewed, env, order, zone))
-    chain.close()
+    then, case, now = partial(reviewed, env, order, zone), order.case, env.now
+    if not order.mismatch:
+        zone.declared.run(case, now, (order.push_min, order.review_min), then=then)
+    elif order.corrected:
+        durations = (order.push_min, order.review_min, order.correction_min)
+        zone.declared_corrected.run(case, now, (*durations, order.second_review_min), then=then)
+    else:
+        zone.declared_mismatched.run(case, now, (order.push_min, order.review_min), then=then)
 
 
-def reviewed(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> None:
+def reviewed(
+    env: simpy.Environment, order: ConsumerOrder, zone: BondedZone, _woken: object = None
+) -> None:
     """Cancel, reject, or release the list (after an officer's review when flagged)."""
     log, node, case = zone.log, zone.zone, order.case
     if order.mismatch and not order.corrected:
@@ -227,79 +294,110 @@ def officer_review(env: simpy.Environment, order: ConsumerOrder, zone: BondedZon
 
 
 def release(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> None:
-    """Customs releases the list; the order goes to the pickers."""
-    milestone(env, zone.log, order.case, zone.release, zone.zone)
-    fulfilment(env, order, zone)
+    """Customs releases the list: the pickers, then the courier; a second parcel if split.
 
-
-def fulfilment(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> None:
-    """Join the pickers' line (and start the second parcel); the exit follows the picking.
-
-    At a peak a hundred thousand released orders wait for the pickers: each waits as a record
-    in the line, not as a suspended process, and goes on (an exit check if sampled, then
-    :func:`departure`) from the line's callback when its picking is done.
+    At a peak a hundred thousand released orders wait for the pickers. Where the pickers'
+    line is computed (:mod:`simulation.computed_line`), the release, the picking and the
+    whole way to the hub are one planned run; an order sampled for X-ray goes on to the exit
+    check when its picking is done.
     """
-    log, node, case, pilot = zone.log, zone.zone, order.case, zone.spec.same_warehouse.enabled
-    pick_min = order.pick_min + (order.extra_pick_min if order.mixed and pilot else 0.0)
-    if order.mixed:
-        milestone(env, log, case, zone.one_parcel_mixed if pilot else zone.split_two_parcels, node)
-    second = env.process(nonbonded_parcel(env, order, zone)) if order.mixed and not pilot else None
-    zone.pickers.serve_then(
-        case, zone.pick_pack, pick_min, partial(_picked, env, order, zone, second)
+    pilot = zone.spec.same_warehouse.enabled
+    kind = (
+        ParcelKind.BONDED
+        if not order.mixed
+        else (ParcelKind.ONE_PARCEL if pilot else ParcelKind.SPLIT)
     )
+    pick_min = order.pick_min + (order.extra_pick_min if kind == ParcelKind.ONE_PARCEL else 0.0)
+    case, now, destination = order.case, env.now, order.destination
+    parcels = _Parcels(zone, order) if kind == ParcelKind.SPLIT else None
+    if order.xray:
+        then = partial(_exit_check, env, order, zone, parcels)
+        zone.picked[kind].run(case, now, (pick_min,), then=then)
+    else:
+        trip_min = zone.router.planned_trip_min(zone.spec.zone_node, destination, order.trip_u)
+        durations = (pick_min, order.gate_min, trip_min)
+        chain = zone.shipped[kind][destination]
+        if parcels is None:
+            chain.run(case, now, durations, order.measured)
+        else:
+            chain.run(case, now, durations, then=parcels.arrived)
+    if parcels is not None:
+        trip_min = zone.router.planned_trip_min(
+            zone.spec.zone_node, destination, order.nonbonded_trip_u
+        )
+        durations = (order.nonbonded_pick_min, order.handover_min, trip_min)
+        zone.second_parcels[destination].run(case, now, durations, then=parcels.arrived)
 
 
-def _picked(
+def _exit_check(
     env: simpy.Environment,
     order: ConsumerOrder,
     zone: BondedZone,
-    second: simpy.Process | None,
+    parcels: _Parcels | None,
+    _woken: object = None,
 ) -> None:
-    if order.xray:
-        env.process(exit_check(env, order, zone, second))
-    else:
-        departure(env, order, zone, second)
+    """A parcel sampled at the exit supervision line, picked: X-rayed."""
+    then = partial(_xrayed, env, order, zone, parcels)
+    zone.xrayed.run(order.case, env.now, (order.xray_min,), then=then)
 
 
-def exit_check(
-    env: simpy.Environment, order: ConsumerOrder, zone: BondedZone, second: simpy.Process | None
-) -> Process:
-    """A parcel sampled at the exit supervision line: X-ray, unpacked if the image is abnormal."""
-    log, case = zone.log, order.case
-    yield from serve(env, zone.xray_lines, log, case, zone.xray_check, order.xray_min)
+def _xrayed(
+    env: simpy.Environment,
+    order: ConsumerOrder,
+    zone: BondedZone,
+    parcels: _Parcels | None,
+    _woken: object = None,
+) -> None:
+    """Unpacked by an officer if the image is abnormal (the red channel), then on its way."""
     if order.abnormal:
-        log.cases.channel[case] = int(Channel.RED)
-        yield from serve(env, zone.unpack_officers, log, case, zone.unpack_check, order.unpack_min)
-    departure(env, order, zone, second)
+        zone.log.cases.channel[order.case] = int(Channel.RED)
+        then = partial(_unpacked, env, order, zone, parcels)
+        zone.unpacked.run(order.case, env.now, (order.unpack_min,), then=then)
+    else:
+        departure(env, order, zone, parcels)
+
+
+def _unpacked(
+    env: simpy.Environment,
+    order: ConsumerOrder,
+    zone: BondedZone,
+    parcels: _Parcels | None,
+    _woken: object = None,
+) -> None:
+    departure(env, order, zone, parcels)
 
 
 def departure(
-    env: simpy.Environment, order: ConsumerOrder, zone: BondedZone, second: simpy.Process | None
+    env: simpy.Environment, order: ConsumerOrder, zone: BondedZone, parcels: _Parcels | None
 ) -> None:
-    """Courier wave, gate, trip: one chain; delivered when the second parcel (if any) is too."""
-    spec, case, now = zone.spec, order.case, env.now
-    chain = Chain(env, zone.log, case, zone.zone)
-    chain.delay(zone.courier_wait, zone.next_wave(now))
-    chain.delay(zone.gate_association, order.gate_min)
-    chain.milestone(zone.exit)
-    chain.call(partial(_left, zone, order.destination))
-    trip_min = zone.router.planned_trip_min(spec.zone_node, order.destination, order.trip_u)
-    chain.delay(zone.road_transport, trip_min)
-    chain.call(partial(_arrived, zone, order, second))
-    chain.close()
+    """Courier wave, gate, trip after the exit check: one chain.
 
-
-def _left(zone: BondedZone, destination: str) -> None:
-    zone.control.exit()
-    zone.router.count_trip(zone.spec.zone_node, destination)
-
-
-def _arrived(zone: BondedZone, order: ConsumerOrder, second: simpy.Process | None) -> None:
-    """The order's first parcel is at the hub: delivered now, or when the second arrives."""
-    if second is not None and not second.triggered:
-        second.callbacks.append(lambda _: _delivered(zone, order))
+    A split order is delivered when its second parcel is at the hub too.
+    """
+    now, destination = env.now, order.destination
+    trip_min = zone.router.planned_trip_min(zone.spec.zone_node, destination, order.trip_u)
+    durations = (order.gate_min, trip_min)
+    if parcels is None:
+        zone.departures[destination].run(order.case, now, durations, order.measured)
     else:
-        _delivered(zone, order)
+        zone.first_parcels[destination].run(order.case, now, durations, then=parcels.arrived)
+
+
+class _Parcels:
+    """The two parcels of a split order: it is delivered when the later one is at the hub."""
+
+    __slots__ = ("order", "waiting", "zone")
+
+    def __init__(self, zone: BondedZone, order: ConsumerOrder) -> None:
+        self.zone = zone
+        self.order = order
+        self.waiting = 2
+
+    def arrived(self, _woken: object = None) -> None:
+        """One parcel is at the hub."""
+        self.waiting -= 1
+        if not self.waiting:
+            _delivered(self.zone, self.order)
 
 
 def _delivered(zone: BondedZone, order: ConsumerOrder) -> None:
@@ -307,16 +405,6 @@ def _delivered(zone: BondedZone, order: ConsumerOrder) -> None:
     milestone(zone.env, zone.log, case, zone.delivery, zone.destination_codes[order.destination])
     zone.log.cases.finished[case] = True
     zone.control.finish(order.measured)
-
-
-def nonbonded_parcel(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> Process:
-    """Without the pilot: the non-bonded item, picked in its own warehouse, a second parcel."""
-    log, node, case, spec = zone.log, zone.zone, order.case, zone.spec
-    yield zone.nonbonded_pickers.serve(case, zone.nonbonded_pick_pack, order.nonbonded_pick_min)
-    yield from delay(env, log, case, zone.nonbonded_courier_wait, node, zone.next_wave(env.now))
-    yield from delay(env, log, case, zone.nonbonded_handover, node, order.handover_min)
-    trip_min = zone.router.trip_min(spec.zone_node, order.destination, order.nonbonded_trip_u)
-    yield from delay(env, log, case, zone.nonbonded_transport, node, trip_min)
 
 
 def leave_without_exit(

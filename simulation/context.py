@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 import simpy
 
+import simulation.chains
+from simulation.computed_line import ComputedLine
 from simulation.control import RunControl
 from simulation.facilities import Facility
+from simulation.fifo_line import FifoLine
 from simulation.network import Router
 from simulation.recorder import EventLog
 from simulation.rng import Streams
@@ -32,3 +35,14 @@ class ProcessContext:
     streams: Streams
     arrivals_until_min: float
     exclusive_resources: frozenset[str] = frozenset()
+
+    def line(self, resource: str) -> FifoLine | ComputedLine:
+        """A FIFO line in front of ``resource``: computed when it is this role's alone.
+
+        A computed line (:mod:`simulation.computed_line`) when chains are planned ahead and
+        nothing else requests the facility; feeders requesting its servers otherwise.
+        """
+        facility = self.facilities[resource]
+        if simulation.chains.PLAN_AHEAD and resource in self.exclusive_resources:
+            return ComputedLine(self.env, facility, self.log)
+        return FifoLine(self.env, facility, self.log)

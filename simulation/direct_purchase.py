@@ -22,7 +22,18 @@ import simpy
 
 from models.direct_purchase import DirectPurchaseSpec
 from models.vocabulary import Channel
-from simulation.chains import Chain, wake_at
+from simulation.chains import (
+    Chain,
+    Delay,
+    Exit,
+    Finish,
+    Milestone,
+    Serve,
+    Step,
+    Trip,
+    Wait,
+    wake_at,
+)
 from simulation.context import ProcessContext
 from simulation.control import RunControl
 from simulation.direct_purchase_entities import Flight, Parcel, ParcelFactory
@@ -30,38 +41,26 @@ from simulation.facilities import (
     COMPLETE,
     SCHEDULE,
     START,
-    Facility,
     Process,
     delay,
     milestone,
 )
-from simulation.fifo_line import FifoLine
-from simulation.network import Router
-from simulation.recorder import EventLog
 
 
 class SupervisionCentre:
     """The collaborators of one 9610 process: facilities, sites, router, activity codes."""
 
-    def __init__(
-        self,
-        env: simpy.Environment,
-        spec: DirectPurchaseSpec,
-        facilities: dict[str, Facility],
-        log: EventLog,
-        router: Router,
-        control: RunControl,
-    ) -> None:
-        roles = spec.resources
+    def __init__(self, spec: DirectPurchaseSpec, ctx: ProcessContext) -> None:
+        roles, log, router, control = spec.resources, ctx.log, ctx.router, ctx.control
         self.spec = spec
         self.log = log
         self.router = router
         self.control = control
-        self.unloaders = facilities[roles.unloader]
+        self.unloaders = ctx.facilities[roles.unloader]
         # Parcel queues run to thousands on a peak day: FIFO lines keep each arrival O(1).
-        self.xray_lines = FifoLine(env, facilities[roles.xray_line], log)
-        self.officers = FifoLine(env, facilities[roles.unpack_officer], log)
-        self.sorters = FifoLine(env, facilities[roles.sorter], log)
+        self.xray_lines = ctx.line(roles.xray_line)
+        self.officers = ctx.line(roles.unpack_officer)
+        self.sorters = ctx.line(roles.sorter)
         self.centre = log.node(spec.centre_node)
         self.airport_codes = {name: log.node(name) for name in spec.airports}
         self.destination_codes = {name: log.node(name) for name in spec.destinations}
@@ -84,6 +83,38 @@ class SupervisionCentre:
         self.data_incomplete_held = log.outcome(spec.name, "data_incomplete_held")
         self.seized_or_returned = log.outcome(spec.name, "seized_or_returned")
 
+        def chain(*steps: Step) -> Chain:
+            return Chain(ctx.env, log, control, router, self.centre, steps)
+
+        # A list from its lodgement to its screening, held until its data are corrected if
+        # incomplete: nothing else in the run touches it (:func:`parcel_list`).
+        lodged = (Milestone(self.lodgement), Delay(self.list_matching))
+        self.listed = chain(*lodged, Delay(self.risk_screening))
+        self.listed_after_hold = chain(
+            *lodged,
+            Milestone(self.data_incomplete_held),
+            Delay(self.data_correction),
+            Delay(self.risk_screening),
+        )
+        # Inducted onto the line and X-rayed (:func:`_inducted`); released, sorted, then the
+        # courier wave, exit, trip and delivery (:func:`_released`).
+        self.scanned = chain(Milestone(self.line_induction), Serve(self.xray_lines, self.xray_scan))
+        self.unpacked = chain(Serve(self.officers, self.unpack_check))
+        self.shipped = {
+            name: chain(
+                Milestone(self.release),
+                Serve(self.sorters, self.courier_sorting),
+                Wait(self.courier_wait, self.next_pickup_min),
+                Milestone(self.exit),
+                Exit(),
+                Trip(spec.centre_node, name),
+                Delay(self.road_transport),
+                Milestone(self.delivery, self.destination_codes[name]),
+                Finish(),
+            )
+            for name in spec.destinations
+        }
+
     def next_pickup_min(self, now: float) -> float:
         """Time of the first courier pickup wave at or after ``now``."""
         courier = self.spec.courier
@@ -100,7 +131,7 @@ def start_direct_purchase(spec: DirectPurchaseSpec, ctx: ProcessContext) -> None
     """
     ctx.log.declare_flow("import", "cbec_9610")
     env = ctx.env
-    centre = SupervisionCentre(env, spec, dict(ctx.facilities), ctx.log, ctx.router, ctx.control)
+    centre = SupervisionCentre(spec, ctx)
     factory = ParcelFactory(spec, ctx.streams)
     schedule = [
         (arrival_min, parcels, announce(ctx.control, arrival_min, parcels))
@@ -192,15 +223,15 @@ def parcel_list(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentr
     now = env.now
     # Where a timeout from now to the lodgement ends (a float may round off the lodgement).
     start = now + (parcel.lodgement_min - now) if parcel.lodgement_min > now else now
-    chain = Chain(env, centre.log, parcel.case, centre.centre, start)
-    chain.milestone(centre.lodgement)
-    chain.delay(centre.list_matching, parcel.matching_min)
     if parcel.incomplete:
         # Missing or mismatched order, payment or waybill data: no release until re-sent.
-        chain.milestone(centre.data_incomplete_held)
-        chain.delay(centre.data_correction, parcel.correction_min)
-    parcel.declared_min = chain.delay(centre.risk_screening, parcel.screening_min)
-    chain.close()
+        parcel.declared_min = centre.listed_after_hold.run(
+            parcel.case, start, (parcel.matching_min, parcel.correction_min, parcel.screening_min)
+        )
+    else:
+        parcel.declared_min = centre.listed.run(
+            parcel.case, start, (parcel.matching_min, parcel.screening_min)
+        )
 
 
 def _inducted(
@@ -211,13 +242,13 @@ def _inducted(
     A parcel is no process: each step hands over to the next when its line is done with it
     (induct, X-ray, unpack if flagged, release or seize, sort, leave with a courier wave).
     """
-    milestone(env, centre.log, parcel.case, centre.line_induction, centre.centre)
-    centre.xray_lines.serve_then(
-        parcel.case, centre.xray_scan, parcel.xray_min, partial(_scanned, env, parcel, centre)
-    )
+    then = partial(_scanned, env, parcel, centre)
+    centre.scanned.run(parcel.case, env.now, (parcel.xray_min,), then=then)
 
 
-def _scanned(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+def _scanned(
+    env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre, _woken: object = None
+) -> None:
     """Scanned: go on once the list is screened (usually long before)."""
     if parcel.declared_min > env.now:
         screened = wake_at(env, parcel.declared_min)
@@ -230,17 +261,15 @@ def _screened(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre)
     """Red channel to the officers' unpacking line, green channel released."""
     centre.log.cases.channel[parcel.case] = int(Channel.RED if parcel.unpacked else Channel.GREEN)
     if parcel.unpacked:
-        centre.officers.serve_then(
-            parcel.case,
-            centre.unpack_check,
-            parcel.unpack_min,
-            partial(_unpacked, env, parcel, centre),
-        )
+        then = partial(_unpacked, env, parcel, centre)
+        centre.unpacked.run(parcel.case, env.now, (parcel.unpack_min,), then=then)
     else:
         _released(env, parcel, centre)
 
 
-def _unpacked(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+def _unpacked(
+    env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre, _woken: object = None
+) -> None:
     if parcel.seized:
         seize(env, parcel, centre)
     else:
@@ -248,37 +277,12 @@ def _unpacked(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre)
 
 
 def _released(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
-    milestone(env, centre.log, parcel.case, centre.release, centre.centre)
-    centre.sorters.serve_then(
-        parcel.case,
-        centre.courier_sorting,
-        parcel.sorting_min,
-        partial(departure, env, parcel, centre),
+    """Released: sorted, then the courier wave, the exit and the trip to the hub (one chain)."""
+    destination = parcel.destination
+    trip_min = centre.router.planned_trip_min(centre.spec.centre_node, destination, parcel.trip_u)
+    centre.shipped[destination].run(
+        parcel.case, env.now, (parcel.sorting_min, trip_min), parcel.measured
     )
-
-
-def departure(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
-    """Wait for the courier wave, exit, drive to the hub: one chain from the end of sorting."""
-    spec, case, now = centre.spec, parcel.case, env.now
-    chain = Chain(env, centre.log, case, centre.centre)
-    chain.delay(centre.courier_wait, centre.next_pickup_min(now) - now)
-    chain.milestone(centre.exit)
-    chain.call(partial(_left, centre, spec.centre_node, parcel.destination))
-    trip_min = centre.router.planned_trip_min(spec.centre_node, parcel.destination, parcel.trip_u)
-    chain.delay(centre.road_transport, trip_min)
-    chain.milestone(centre.delivery, centre.destination_codes[parcel.destination])
-    chain.call(partial(_delivered, centre, case, parcel.measured))
-    chain.close()
-
-
-def _left(centre: SupervisionCentre, source: str, destination: str) -> None:
-    centre.control.exit()
-    centre.router.count_trip(source, destination)
-
-
-def _delivered(centre: SupervisionCentre, case: int, measured: bool) -> None:
-    centre.log.cases.finished[case] = True
-    centre.control.finish(measured)
 
 
 def seize(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:

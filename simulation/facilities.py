@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Generator
-from typing import Any
+from typing import Any, Protocol
 
 import simpy
 from simpy.resources.resource import SortedQueue
@@ -51,10 +51,33 @@ class FacilityResource(simpy.PriorityResource):
     PutQueue = RequestQueue
 
 
-class Facility:
-    """A pool of identical servers at a site, staffed by a calendar."""
+class ShiftKeeper(Protocol):
+    """What takes over a facility's shift changes (a computed line)."""
 
-    __slots__ = ("capacity", "code", "name", "node", "request", "resource")
+    def settle_shifts(self, end_min: float) -> None:
+        """Record the shift changes up to ``end_min`` that no job has recorded yet."""
+
+
+class Facility:
+    """A pool of identical servers at a site, staffed by a calendar.
+
+    ``closed`` lists the off-shift intervals and ``shift_starts`` when the blockers of each
+    closure are created (as SimPy's clock reaches it, timeout after timeout). A line that
+    computes its jobs instead of requesting servers claims the facility before the run starts
+    (:meth:`claim`): the blockers then never request, and the line records the shift changes.
+    """
+
+    __slots__ = (
+        "_keeper",
+        "capacity",
+        "closed",
+        "code",
+        "name",
+        "node",
+        "request",
+        "resource",
+        "shift_starts",
+    )
 
     def __init__(
         self,
@@ -72,6 +95,14 @@ class Facility:
         self.resource = FacilityResource(env, capacity=capacity)
         # SimPy binds ``resource.request`` anew on every access; bind it once.
         self.request = self.resource.request
+        self.closed = tuple(closed)
+        self._keeper: ShiftKeeper | None = None
+        starts, now = [], env.now
+        for start, _ in closed:
+            if start > now:
+                now = now + (start - now)  # where the shift-change process's timeout ends
+            starts.append(now)
+        self.shift_starts = tuple(starts)
         if closed and closed[0][0] <= env.now:
             # Closed from the start: block now, before any process created later can request.
             for _ in range(capacity):
@@ -80,9 +111,22 @@ class Facility:
         if closed:
             env.process(self._shift_changes(env, closed, log))
 
+    def claim(self, keeper: ShiftKeeper) -> None:
+        """Hand the shift changes to ``keeper``, which serves every job itself (before the run)."""
+        if self._keeper is not None:
+            raise RuntimeError(f"facility {self.name!r} is claimed twice")
+        self._keeper = keeper
+
+    def settle(self, end_min: float) -> None:
+        """The run ended at ``end_min``: a keeper records the shift changes it has not yet."""
+        if self._keeper is not None:
+            self._keeper.settle_shifts(end_min)
+
     def _shift_changes(
         self, env: simpy.Environment, closed: list[tuple[float, float]], log: EventLog
     ) -> Process:
+        if self._keeper is not None:
+            return
         for start, end in closed:
             if start > env.now:
                 yield env.timeout(start - env.now)
@@ -90,6 +134,8 @@ class Facility:
                 env.process(self._off_shift(env, end, log))
 
     def _off_shift(self, env: simpy.Environment, end: float, log: EventLog) -> Process:
+        if self._keeper is not None:
+            return
         with self.resource.request(priority=BLOCKER_PRIORITY) as request:
             yield request
             log.capacity_rows.append((env.now, self.code, -1))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import math
+from array import array
 from collections.abc import Callable
 from functools import lru_cache
 from statistics import NormalDist
 
 import networkx as nx
+import numpy as np
 
 from models.distributions import Duration, Lognormal
 from models.network import NetworkSpec
@@ -50,6 +52,7 @@ class Router:
         self._trips: dict[tuple[str, str], Callable[[float], float]] = {}
         self.trip_counts: dict[tuple[str, str], int] = {}
         """Trips routed so far, per (source, target): the network's traffic in a run."""
+        self._planned: dict[tuple[str, str], array[float]] = {}
 
     def _shortest_path(self, source: str, target: str) -> tuple[str, ...]:
         """The sites of the shortest route by expected travel time, ``source`` first."""
@@ -79,6 +82,23 @@ class Router:
     def count_trip(self, source: str, target: str) -> None:
         """Count a trip planned with :meth:`planned_trip_min`, when it starts."""
         self.trip_counts[source, target] += 1
+
+    def planned_trips(self, source: str, target: str) -> array[float]:
+        """Where to book the start times of trips planned ahead (counted by :meth:`settle`)."""
+        self.path(source, target)  # an unknown route fails here, not at the end of the run
+        return self._planned.setdefault((source, target), array("d"))
+
+    def settle(self, end_min: float, *, stopped: bool = False) -> None:
+        """Count the booked trips that a run ended at ``end_min`` reached.
+
+        Those at the end itself count unless the run was ``stopped`` at its time limit.
+        """
+        for key, starts in self._planned.items():
+            times = np.array(starts)
+            started = int((times < end_min if stopped else times <= end_min).sum())
+            if started:
+                self.trip_counts[key] = self.trip_counts.get(key, 0) + started
+            del starts[:]
 
     def leg_trips(self) -> dict[tuple[str, str], int]:
         """Trips per directed leg: each routed trip counted on every leg of its route."""

@@ -21,7 +21,7 @@ import numpy as np
 from models.records import EventRecord
 from models.vocabulary import LIFECYCLE_NAMES, MILESTONES, Channel, Lifecycle
 from simulation.declared_goods import GoodsColumns
-from simulation.row_store import COLUMNS, PACK_EVERY_INSTANCES, EventRow, RowStore
+from simulation.row_store import COLUMNS, EventRow, RowStore, RowTemplate
 
 NO_RESOURCE = -1
 CASE, ACTIVITY, INSTANCE, LIFECYCLE, TIME, NODE, RESOURCE = range(7)
@@ -110,7 +110,6 @@ class EventLog:
 
     __slots__ = (
         "_activity_codes",
-        "_instances",
         "_store",
         "activities",
         "capacity_rows",
@@ -118,6 +117,7 @@ class EventLog:
         "emit",
         "flows",
         "milestone_codes",
+        "new_instance",
         "nodes",
         "process_outcomes",
         "resources",
@@ -125,6 +125,8 @@ class EventLog:
 
     emit: Callable[[EventRow], None]
     """Append one row (processes bind it once: ``emit = log.emit``); the hot path of the log."""
+    new_instance: Callable[[], int]
+    """A fresh activity-instance id (now and then packing the rows appended so far)."""
 
     def __init__(self, nodes: tuple[str, ...], resources: tuple[str, ...]) -> None:
         self.nodes = nodes
@@ -136,9 +138,9 @@ class EventLog:
         self.flows: list[tuple[str, str]] = []
         self._store = RowStore()
         self.emit = self._store.appended.append
+        self.new_instance = self._store.new_instance
         self.capacity_rows: list[tuple[float, int, int]] = []
         self.cases = CaseTable()
-        self._instances = 0
         for name in MILESTONES:
             self.activity(name, milestone=True)
 
@@ -258,21 +260,27 @@ class EventLog:
         cases.goods.extend_none(n)
         return range(first, first + n)
 
-    def new_instance(self) -> int:
-        """A fresh activity-instance id (now and then packing the rows appended so far)."""
-        self._instances += 1
-        if not self._instances % PACK_EVERY_INSTANCES:
-            self._store.pack()
-        return self._instances
-
     @property
     def instance_count(self) -> int:
-        """How many activity-instance ids have been handed out."""
-        return self._instances
+        """How many activity-instance ids have been handed out (planned runs' included)."""
+        self._store.pack()  # a planned run takes its ids when it is expanded
+        return self._store.instances
 
     def reserve_instances(self, count: int) -> None:
         """Hand out ids after ``count`` from now on (ids below it are taken by merged rows)."""
-        self._instances = max(self._instances, count)
+        self._store.instances = max(self._store.instances, count)
+
+    def plan_template(self, template: RowTemplate) -> tuple[int, list[tuple[float, ...]]]:
+        """Register the template of a planned run (:mod:`simulation.chains`).
+
+        Returns its code, which a placeholder row carries as its activity, and the list the
+        times of each planned run go to, in the order of the placeholders.
+        """
+        return self._store.register(template), template.pending
+
+    def pack(self) -> None:
+        """Pack the rows appended so far (and expand the planned runs among them)."""
+        self._store.pack()
 
     def columns(self) -> dict[str, np.ndarray]:
         """The rows as numpy columns (case, activity, instance, lifecycle, time, node, resource).
@@ -290,13 +298,18 @@ class EventLog:
         """Replace every row by these columns (e.g. a merged log's), packed as they are."""
         self._store.set_columns(columns)
 
-    def settle(self, end_min: float) -> None:
+    def settle(self, end_min: float, *, stopped: bool = False) -> None:
         """Put rows planned ahead of the clock in place when the run ends at ``end_min``.
 
         Rows end up in time order, rows of equal time in recording order, and rows planned for
-        after the end are dropped (:mod:`simulation.chains`).
+        after the end are dropped (:mod:`simulation.chains`). A run ``stopped`` at its time limit
+        records nothing at the instant it stops (SimPy processes there only what was scheduled
+        before the stop, which a planned row cannot tell); a run that ends because its last
+        measured case finished keeps that instant. Capacity rows are sorted by (time, resource,
+        change) and kept strictly before the end, where a shift change bounds no time.
         """
-        self._store.settle(end_min)
+        self._store.settle(end_min, at_end=not stopped)
+        self.capacity_rows = sorted(row for row in self.capacity_rows if row[0] < end_min)
 
     def take_column(self, name: str) -> np.ndarray:
         """One of :meth:`columns`, removed from the log (merging consumes group logs)."""

@@ -1,14 +1,17 @@
 """Where an event log keeps its rows: appended tuples, packed numpy column chunks, or disk.
 
 Processes append row tuples; every few tens of thousands of activity instances they are packed
-into one numpy chunk per column (23 bytes a row instead of about 200). A finished process
-group's rows can be spilled to disk while the next group runs, and are read back a column at a
-time when the logs are merged (docs/performance.md).
+into one numpy chunk per column (23 bytes a row instead of about 200). A planned run of a case's
+activities (:mod:`simulation.chains`) is appended as one placeholder row (lifecycle
+:data:`PLANNED`) beside the times its template keeps; packing expands it, in its place, into the
+rows of the run. A finished process group's rows can be spilled to disk while the next group
+runs, and are read back a column at a time when the logs are merged (docs/performance.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +32,35 @@ ROW_DTYPE = np.dtype(
 COLUMNS: tuple[str, ...] = tuple(ROW_DTYPE.names or ())
 PACK_EVERY_INSTANCES = 1 << 15
 """Appended rows are packed each time this many more activity instances have been handed out."""
+PLANNED = 3
+"""Lifecycle of a placeholder row: a planned run, whose ``activity`` is its template's code."""
+
+
+@dataclass(slots=True, eq=False)
+class RowTemplate:
+    """The rows one planned run expands into, one entry per row, and the runs not yet packed.
+
+    Row ``r`` of a run is activity ``activity[r]``, lifecycle ``lifecycle[r]`` at node
+    ``node[r]`` with resource ``resource[r]``, at the run's time ``time_index[r]``, and belongs
+    to the run's ``instance_index[r]``-th of its ``instances`` activity instances. ``pending``
+    holds the ``times`` times of each run appended since the last pack (for a chain: its start,
+    then the end of each step that takes time), in the order of their placeholders.
+    """
+
+    activity: np.ndarray
+    lifecycle: np.ndarray
+    node: np.ndarray
+    resource: np.ndarray
+    time_index: np.ndarray
+    instance_index: np.ndarray
+    instances: int
+    times: int
+    pending: list[tuple[float, ...]] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        """Rows of one run."""
+        return len(self.activity)
 
 
 class RowStore:
@@ -37,26 +69,97 @@ class RowStore:
     Packed columns may be spilled to files (:meth:`spill`); :meth:`column` reads one back.
     """
 
-    __slots__ = ("_packed", "_parts", "_spilled", "appended")
+    __slots__ = (
+        "_packed",
+        "_parts",
+        "_spilled",
+        "_unpacked_instances",
+        "appended",
+        "instances",
+        "templates",
+    )
 
     def __init__(self) -> None:
         self.appended: list[EventRow] = []
         self._parts: dict[str, list[np.ndarray]] = {name: [] for name in COLUMNS}
         self._spilled: dict[str, Path] = {}
         self._packed = 0
+        self.instances = 0
+        """Activity-instance ids handed out so far (ids run from 1)."""
+        self._unpacked_instances = 0
+        self.templates: list[RowTemplate] = []
+        """Templates of planned runs, by code (the placeholder's ``activity``)."""
 
     def __len__(self) -> int:
-        return self._packed + len(self.appended)
+        self.pack()  # a placeholder is not yet its rows
+        return self._packed
+
+    def new_instance(self) -> int:
+        """A fresh activity-instance id, packing the appended rows now and then."""
+        instance = self.instances = self.instances + 1
+        self._unpacked_instances += 1
+        if self._unpacked_instances >= PACK_EVERY_INSTANCES:
+            self.pack()  # planned runs take their ids after this one
+        return instance
+
+    def register(self, template: RowTemplate) -> int:
+        """Register a template of planned runs; return its code for the placeholders."""
+        if len(self.templates) > np.iinfo(ROW_DTYPE["activity"]).max:
+            raise OverflowError("too many templates of planned runs")
+        self.templates.append(template)
+        return len(self.templates) - 1
 
     def pack(self) -> None:
         """Move the appended tuples into a column chunk (the list object itself is kept)."""
+        self._unpacked_instances = 0
         if not self.appended:
             return
         block = np.fromiter(self.appended, dtype=ROW_DTYPE, count=len(self.appended))
+        self.appended.clear()
+        if self.templates:
+            block = self._expand(block)
         for name in COLUMNS:
             self._parts[name].append(block[name].copy())
-        self._packed += len(self.appended)
-        self.appended.clear()
+        self._packed += len(block)
+
+    def _expand(self, block: np.ndarray) -> np.ndarray:
+        """``block`` with each placeholder replaced, in its place, by the rows of its run."""
+        planned = block["lifecycle"] == PLANNED
+        if not planned.any():
+            for template in self.templates:
+                template.pending.clear()
+            return block
+        codes = block["activity"][planned]
+        rows_per_code = np.array([t.rows for t in self.templates], dtype=np.int64)
+        sizes = np.ones(len(block), dtype=np.int64)
+        sizes[planned] = rows_per_code[codes]
+        firsts = (np.cumsum(sizes) - sizes)[planned]  # where each run's rows begin
+        out = np.repeat(block, sizes)  # case (and the rest, overwritten below) repeated
+        del block, sizes
+        activity, lifecycle, node = out["activity"], out["lifecycle"], out["node"]
+        time, instance, resource = out["time"], out["instance"], out["resource"]
+        for code in np.unique(codes).tolist():
+            template = self.templates[code]
+            where = firsts[codes == code]
+            runs = len(where)
+            if len(template.pending) != runs:
+                raise RuntimeError("planned runs and their placeholders disagree")
+            times = np.array(template.pending, dtype=np.float64)
+            template.pending.clear()
+            if times.shape != (runs, template.times):
+                raise ValueError(f"a planned run needs {template.times} times, got {times.shape}")
+            at = where[:, None] + np.arange(template.rows)
+            activity[at] = template.activity
+            lifecycle[at] = template.lifecycle
+            node[at] = template.node
+            resource[at] = template.resource
+            time[at] = times[:, template.time_index]
+            ids = self.instances + 1 + np.arange(runs * template.instances).reshape(runs, -1)
+            instance[at] = ids[:, template.instance_index]
+            self.instances += runs * template.instances
+        if self.instances > np.iinfo(ROW_DTYPE["instance"]).max:
+            raise OverflowError("more activity instances than the event log's ids can hold")
+        return out
 
     def columns(self) -> dict[str, np.ndarray]:
         """Every row as one contiguous array per column (chunks are joined once, in place)."""
@@ -93,10 +196,13 @@ class RowStore:
             self._parts[name].append(_packed_column(columns[name], ROW_DTYPE[name]))
         self._packed = len(columns[COLUMNS[0]])
 
-    def settle(self, end: float) -> None:
-        """Sort the rows by time (stably) and drop those after ``end``; no-op when in order."""
+    def settle(self, end: float, *, at_end: bool = True) -> None:
+        """Sort the rows by time (stably) and drop those after ``end``; no-op when in order.
+
+        Rows at ``end`` itself are kept if ``at_end``, dropped otherwise.
+        """
         time = self.column("time")
-        late = time > end
+        late = time > end if at_end else time >= end
         if not late.any() and not (time[1:] < time[:-1]).any():
             return
         keep = np.flatnonzero(~late) if late.any() else None
@@ -122,6 +228,8 @@ class RowStore:
     def clear(self) -> None:
         """Drop every row, releasing its memory."""
         self.appended.clear()
+        for template in self.templates:
+            template.pending.clear()
         for parts in self._parts.values():
             parts.clear()
         for path in self._spilled.values():

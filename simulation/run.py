@@ -112,7 +112,7 @@ def _simulate(
     groups = independent_groups(scenario)
     with tempfile.TemporaryDirectory(prefix="clearsim-log-") as spill_dir:
         for index, group in enumerate(groups):
-            log, control, end = _simulate_group(scenario, group, streams, router)
+            log, control, end, stopped = _simulate_group(scenario, group, streams, router)
             logs.append(log)
             counts.append(RunCounts(control.arrived, control.exited, control.in_system))
             ends.append(end)
@@ -120,7 +120,8 @@ def _simulate(
             # other; free them before the next group runs (the collector is off while it runs).
             del control
             gc.collect()
-            log.settle(end)  # rows planned ahead by chains into time order (simulation.chains)
+            # Rows planned ahead by chains into time order (simulation.chains).
+            log.settle(end, stopped=stopped)
             if index < len(groups) - 1 and len(log.rows) >= SPILL_ROWS:
                 log.spill(Path(spill_dir))  # read back a column at a time by the merge
             release_free_memory()
@@ -140,7 +141,8 @@ def _simulate(
 
 def _simulate_group(
     scenario: Scenario, group: ProcessGroup, streams: Streams, router: Router
-) -> tuple[EventLog, RunControl, float]:
+) -> tuple[EventLog, RunControl, float, bool]:
+    """Run one group to its end; also say whether it was stopped at the time limit."""
     env = simpy.Environment()
     log = EventLog(nodes=tuple(scenario.network.nodes), resources=tuple(scenario.resources))
     control = RunControl(env, scenario.horizon_min)
@@ -170,7 +172,13 @@ def _simulate_group(
     # measured cases finish earlier (a terminating day whose work is done by the evening).
     env.run(until=scenario.horizon_min)
     env.run(until=env.any_of([control.done, env.timeout(stop_min - env.now)]))
-    return log, control, float(env.now)
+    end, stopped = float(env.now), not control.done.processed
+    # Exits, finishes and trips booked by planned chains; shift changes no job reached.
+    control.settle(end, log.cases.finished, stopped=stopped)
+    router.settle(end, stopped=stopped)
+    for facility in facilities.values():
+        facility.settle(end)
+    return log, control, end, stopped
 
 
 def summarise(

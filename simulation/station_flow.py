@@ -20,6 +20,7 @@ import simpy
 
 from models.processes import StationFlowSpec
 from simulation.arrivals import arrival_times
+from simulation.computed_line import ComputedLine
 from simulation.context import ProcessContext
 from simulation.control import RunControl
 from simulation.facilities import Facility, Process, milestone, serve
@@ -117,7 +118,8 @@ def start_station_flow(spec: StationFlowSpec, ctx: ProcessContext) -> None:
     flow = StationFlow(spec, dict(ctx.facilities), ctx.log, ctx.control, ctx.streams)
     customers = flow.draw_customers(ctx.arrivals_until_min)
     if served_by_lines(spec, ctx.exclusive_resources):
-        admit: Callable[[int], object] = LinedFlow(env, flow).enter
+        lines = [ctx.line(stage.resource) for stage in spec.stages]
+        admit: Callable[[int], object] = LinedFlow(env, flow, lines).enter
     else:
         admit = lambda i: env.process(visit(env, flow, i))  # noqa: E731
     env.process(arrivals(env, flow.arrival_min, customers, admit))
@@ -162,18 +164,25 @@ def visit(env: simpy.Environment, flow: StationFlow, i: int) -> Process:
 
 
 class LinedFlow:
-    """Customers passed from stage to stage by callbacks, each stage a :class:`FifoLine`.
+    """Customers passed from stage to stage by callbacks, each stage a FIFO line.
 
-    Records the rows :func:`visit` records, at the same times; only rows of exactly equal time
-    may come in another order, as a callback goes on where a process would resume a step later.
+    The lines are computed (:mod:`simulation.computed_line`) when chains are planned ahead,
+    feeder lines otherwise. Records the rows :func:`visit` records, at the same times; only
+    rows of exactly equal time may come in another order, as a callback goes on where a
+    process would resume a step later.
     """
 
     __slots__ = ("env", "flow", "lines", "stages")
 
-    def __init__(self, env: simpy.Environment, flow: StationFlow) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        flow: StationFlow,
+        lines: list[FifoLine | ComputedLine],
+    ) -> None:
         self.env = env
         self.flow = flow
-        self.lines = [FifoLine(env, facility, flow.log) for facility in flow.stage_facilities]
+        self.lines = lines
         self.stages = len(self.lines)
 
     def enter(self, i: int) -> None:

@@ -29,11 +29,11 @@ from simulation.metrics import (
 )
 from simulation.recorder import (
     NO_RESOURCE,
-    PACK_EVERY_INSTANCES,
     EventLog,
     EventLogError,
     check_event_log,
 )
+from simulation.row_store import PACK_EVERY_INSTANCES
 
 
 def test_record_fields_are_pinned() -> None:
