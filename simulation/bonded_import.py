@@ -23,6 +23,7 @@ order is delivered when its last parcel is. With the pilot both are packed in on
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from enum import IntEnum
 from functools import partial
 
@@ -48,12 +49,23 @@ def next_wave_min(now_min: float, interval_min: float, first_h: float, last_h: f
     Waves run every ``interval_min`` from ``first_h`` o'clock, none after ``last_h``; minute 0
     of the run is midnight (scenarios start at 00:00).
     """
-    day = math.floor(now_min / MINUTES_PER_DAY) * MINUTES_PER_DAY
-    first, last = day + first_h * 60.0, day + last_h * 60.0
-    if now_min <= first:
-        return first
-    wave = first + math.ceil((now_min - first) / interval_min) * interval_min
-    return wave if wave <= last else first + MINUTES_PER_DAY
+    return courier_waves(interval_min, first_h, last_h)(now_min)
+
+
+def courier_waves(interval_min: float, first_h: float, last_h: float) -> Callable[[float], float]:
+    """``now -> time of the first courier pickup at or after now`` (see :func:`next_wave_min`)."""
+    first_min, last_min = first_h * 60.0, last_h * 60.0
+    floor, ceil = math.floor, math.ceil
+
+    def next_wave(now_min: float) -> float:
+        day = floor(now_min / MINUTES_PER_DAY) * MINUTES_PER_DAY
+        first, last = day + first_min, day + last_min
+        if now_min <= first:
+            return first
+        wave = first + ceil((now_min - first) / interval_min) * interval_min
+        return wave if wave <= last else first + MINUTES_PER_DAY
+
+    return next_wave
 
 
 class ParcelKind(IntEnum):
@@ -118,6 +130,10 @@ class BondedZone:
         self.split_two_parcels = out(name, "split_two_parcels")
         self.one_parcel_mixed = out(name, "one_parcel_mixed")
 
+        x = spec.exit_supervision
+        self.next_wave_min = courier_waves(
+            x.courier_wave_interval_min, x.courier_first_wave_h, x.courier_last_wave_h
+        )
         self._compile_chains(ctx)
 
     def _compile_chains(self, ctx: ProcessContext) -> None:
@@ -174,13 +190,6 @@ class BondedZone:
                 Trip(spec.zone_node, name),
                 Delay(self.nonbonded_transport),
             )
-
-    def next_wave_min(self, now: float) -> float:
-        """Time of the next courier pickup at or after ``now``."""
-        x = self.spec.exit_supervision
-        return next_wave_min(
-            now, x.courier_wave_interval_min, x.courier_first_wave_h, x.courier_last_wave_h
-        )
 
 
 def start_bonded_import(spec: BondedImportSpec, ctx: ProcessContext) -> None:

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from models.bonded_import import BondedImportSpec
 from simulation.arrivals import arrival_times
-from simulation.cbec_rules import LimitDecision, limit_decision, order_tax_cny
+from simulation.cbec_rules import LimitDecision
 from simulation.control import RunControl
-from simulation.declared_goods import DeclaredGoods
 from simulation.recorder import EventLog
 from simulation.rng import Purpose, Streams
 from simulation.sampling import (
@@ -87,13 +86,10 @@ ORDER_BLOCK = 1024
 """Orders whose per-order draws are taken from their streams at once."""
 
 
-class _Drawn(NamedTuple):
-    """The per-order draws of one order: SKU, mixed, destination, and the rest in field order."""
-
-    sku: int
-    mixed: bool
-    destination: str
-    rest: tuple[Any, ...]
+_Drawn = tuple[str, bool, tuple[Any, ...], tuple[int, int, float, float, float, float]]
+"""One order as drawn, before its case is registered: its case's class and pilot flag, its
+fields after ``case`` in ConsumerOrder's order, and its declared goods in DeclaredGoods' order."""
+_DECISIONS = tuple(LimitDecision)
 
 
 def sku_popularity(skus: int, exponent: float) -> np.ndarray:
@@ -207,63 +203,71 @@ class OrderFactory:
     def order(self, log: EventLog, index: int) -> ConsumerOrder:
         """Create the ``index``-th order (call in arrival order: draws are taken in sequence)."""
         if self._next >= len(self._block):
-            self._block = self._draw_block(ORDER_BLOCK)
+            self._block = self._draw_block(index, ORDER_BLOCK)
             self._next = 0
-        drawn = self._block[self._next]
+        case_class, direct_path, values, goods = self._block[self._next]
         self._next += 1
-        spec = self.spec
-        value_cny, quantity, prior_cny = (
-            self._values[index],
-            self._quantities[index],
-            self._priors[index],
-        )
-        sku, mixed, destination = drawn.sku, drawn.mixed, drawn.destination
-        decision = limit_decision(value_cny, quantity, prior_cny, spec.limits)
-        tax = order_tax_cny(
-            value_cny,
-            spec.order.vat_rate,
-            self._sku_ct_rate[sku],
-            decision,
-            spec.limits.tax_factor,
-        )
         case = log.new_case(
             "order",
-            spec.name,
+            self.spec.name,
             mode="cbec_1210",
-            case_class="mixed" if mixed else "bonded",
-            direct_path=mixed and spec.same_warehouse.enabled,
-            destination=destination,
+            case_class=case_class,
+            direct_path=direct_path,
+            destination=values[2],
         )
-        log.cases.goods[case] = DeclaredGoods(
-            sku, quantity, value_cny, prior_cny, float(self.sku_ct_rate[sku]), tax
-        )
-        return ConsumerOrder(
-            case,
-            self._measured[index],
-            self._times[index],
-            destination,
-            sku,
-            quantity,
-            value_cny,
-            prior_cny,
-            decision,
-            tax,
-            mixed,
-            *drawn.rest,
-        )
+        log.cases.goods.set(case, *goods)
+        return ConsumerOrder(case, *values)
 
-    def _draw_block(self, size: int) -> list[_Drawn]:
-        """The per-order draws of the next ``size`` orders, each stream taken in order."""
+    def _draw_block(self, first: int, size: int) -> list[_Drawn]:
+        """The per-order draws of orders ``first`` on (at most ``size``), each stream in order.
+
+        The limit decision and the tax of each order are computed here for the whole block,
+        with the operations :func:`limit_decision` and :func:`order_tax_cny` make, in order.
+        """
         spec = self.spec
-        d, x = spec.declaration, spec.exit_supervision
-        skus = np.searchsorted(self._cumulative, self._sku.take(size), side="right").tolist()
-        mixed = (self._mixed.take(size) < spec.order.nonbonded_share).tolist()
+        d, x, o, limits = spec.declaration, spec.exit_supervision, spec.order, spec.limits
+        size = min(size, len(self._times) - first)
+        if size <= 0:
+            raise IndexError("no more orders were planned")
+        end = first + size
+        skus = np.searchsorted(self._cumulative, self._sku.take(size), side="right")
+        ct_rate = self.sku_ct_rate[skus]
+        mixed = (self._mixed.take(size) < o.nonbonded_share).tolist()
         destinations = [
             self._destinations[k]
             for k in choose_many(self._destination_shares, self._destination.take(size)).tolist()
         ]
-        # In ConsumerOrder's field order, from ``mismatch`` on.
-        rest = zip(
+        value = np.array(self._values[first:end])
+        quantity = np.array(self._quantities[first:end])
+        prior = np.array(self._priors[first:end])
+        decision = np.where(
+            prior + value > limits.annual_limit_cny,
+            LimitDecision.OVER,
+            np.where(
+                value <= limits.single_limit_cny,
+                LimitDecision.WITHIN,
+                np.where(quantity == 1, LimitDecision.INDIVISIBLE, LimitDecision.OVER),
+            ),
+        )
+        factor = np.where(decision == LimitDecision.INDIVISIBLE, 1.0, limits.tax_factor)
+        if ((ct_rate < 0) | (ct_rate >= 1)).any():
+            raise ValueError("ct_rate must be in [0, 1)")
+        rate = (ct_rate + o.vat_rate) / (1.0 - ct_rate) * factor
+        tax = np.where(decision == LimitDecision.OVER, 0.0, value * rate).tolist()
+        decisions = [_DECISIONS[k] for k in decision.tolist()]
+        pilot = spec.same_warehouse.enabled
+        # In ConsumerOrder's field order, from ``measured`` on.
+        values = zip(
+            self._measured[first:end],
+            self._times[first:end],
+            destinations,
+            skus.tolist(),
+            self._quantities[first:end],
+            self._values[first:end],
+            self._priors[first:end],
+            decisions,
+            tax,
+            mixed,
             (self._mismatch.take(size) < d.mismatch_share).tolist(),
             (self._corrected.take(size) >= d.uncorrected_share).tolist(),
             (self._flagged.take(size) < d.review_share).tolist(),
@@ -290,9 +294,18 @@ class OrderFactory:
             ),
             strict=True,
         )
+        goods = zip(
+            skus.tolist(),
+            self._quantities[first:end],
+            self._values[first:end],
+            self._priors[first:end],
+            ct_rate.tolist(),
+            tax,
+            strict=True,
+        )
         return [
-            _Drawn(sku, mix, destination, values)
-            for sku, mix, destination, values in zip(skus, mixed, destinations, rest, strict=True)
+            ("mixed" if mix else "bonded", mix and pilot, row, item)
+            for mix, row, item in zip(mixed, values, goods, strict=True)
         ]
 
     def batches(self, log: EventLog, until_min: float) -> list[StockBatch]:

@@ -253,9 +253,9 @@ class Chain:
         """
         if not PLAN_AHEAD or self._replayed:
             self.env.process(self._replay(case, start, durations, measured, then))
-            return (
-                math.nan if self._line is not None else [*accumulate(durations, initial=start)][-1]
-            )
+            if self._line is not None or self._timed is not None or self._wait_first is not None:
+                return math.nan
+            return [*accumulate(durations, initial=start)][-1]
         times = self._times(start, durations)
         pending = self._pending
         pending.append(times)

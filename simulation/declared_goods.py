@@ -62,15 +62,28 @@ class GoodsColumns:
         )
 
     def __setitem__(self, case: int, goods: DeclaredGoods) -> None:
+        self.set(case, *goods)
+
+    def set(
+        self,
+        case: int,
+        sku: int,
+        quantity: int,
+        value_cny: float,
+        prior_annual_cny: float,
+        ct_rate: float,
+        tax_cny: float,
+    ) -> None:
+        """Set a case's goods, once (``goods[case] = DeclaredGoods(...)`` field by field)."""
         if self._row[case] != NO_GOODS:
             raise ValueError(f"case {case} already has its goods")
         self._row[case] = len(self.sku)
-        self.sku.append(goods.sku)
-        self.quantity.append(goods.quantity)
-        self.value_cny.append(goods.value_cny)
-        self.prior_annual_cny.append(goods.prior_annual_cny)
-        self.ct_rate.append(goods.ct_rate)
-        self.tax_cny.append(goods.tax_cny)
+        self.sku.append(sku)
+        self.quantity.append(quantity)
+        self.value_cny.append(value_cny)
+        self.prior_annual_cny.append(prior_annual_cny)
+        self.ct_rate.append(ct_rate)
+        self.tax_cny.append(tax_cny)
 
     def __iter__(self) -> Iterator[DeclaredGoods | None]:
         for case in range(len(self._row)):

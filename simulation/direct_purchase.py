@@ -16,6 +16,7 @@ with the next courier pickup wave (exit) and reach the courier's hub (delivery).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import partial
 
 import simpy
@@ -83,6 +84,9 @@ class SupervisionCentre:
         self.data_incomplete_held = log.outcome(spec.name, "data_incomplete_held")
         self.seized_or_returned = log.outcome(spec.name, "seized_or_returned")
 
+        courier = spec.courier
+        self.next_pickup_min = pickup_waves(courier.pickup_offset_min, courier.pickup_interval_min)
+
         def chain(*steps: Step) -> Chain:
             return Chain(ctx.env, log, control, router, self.centre, steps)
 
@@ -115,11 +119,19 @@ class SupervisionCentre:
             for name in spec.destinations
         }
 
-    def next_pickup_min(self, now: float) -> float:
-        """Time of the first courier pickup wave at or after ``now``."""
-        courier = self.spec.courier
-        waves = math.ceil((now - courier.pickup_offset_min) / courier.pickup_interval_min)
-        return courier.pickup_offset_min + max(0, waves) * courier.pickup_interval_min
+
+def pickup_waves(offset_min: float, interval_min: float) -> Callable[[float], float]:
+    """``now -> time of the first courier pickup wave at or after now``.
+
+    Waves run every ``interval_min`` from ``offset_min`` on.
+    """
+    ceil = math.ceil
+
+    def next_pickup(now: float) -> float:
+        waves = ceil((now - offset_min) / interval_min)
+        return offset_min + (waves if waves > 0 else 0) * interval_min
+
+    return next_pickup
 
 
 def start_direct_purchase(spec: DirectPurchaseSpec, ctx: ProcessContext) -> None:

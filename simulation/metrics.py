@@ -102,13 +102,16 @@ def flow_masks(log: EventLog) -> list[tuple[str, str, np.ndarray]]:
     return [(d, m, (direction == d) & (mode == m)) for d, m in log.flows]
 
 
-def segment_stats(log: EventLog, window: Window) -> list[SegmentStat]:
+def segment_stats(
+    log: EventLog, window: Window, times: np.ndarray | None = None
+) -> list[SegmentStat]:
     """TRS segment statistics (hours) of every declared flow, for every case and per channel.
 
     Flows (direction and mode) are reported apart, never pooled: an export release in an hour
     and an import release in two days are different indicators (as GACC publishes them).
+    ``times`` is the log's :func:`milestone_times`, when the caller has it already.
     """
-    times = milestone_times(log)
+    times = milestone_times(log) if times is None else times
     measured = measured_cases(log, times, window)
     channel = np.asarray(log.cases.channel, dtype=np.int64)
     stats = []
@@ -145,22 +148,42 @@ def _segment_stat(
     )
 
 
-def outcome_counts(log: EventLog, window: Window) -> list[OutcomeCount]:
-    """Per registered (process, outcome), how many measured cases recorded that outcome."""
-    times = milestone_times(log)
+def outcome_counts(
+    log: EventLog, window: Window, times: np.ndarray | None = None
+) -> list[OutcomeCount]:
+    """Per registered (process, outcome), how many measured cases recorded that outcome.
+
+    ``times`` is the log's :func:`milestone_times`, when the caller has it already.
+    """
+    times = milestone_times(log) if times is None else times
     measured = measured_cases(log, times, window)
-    cols = log.columns()
     process_of = np.asarray(log.cases.process, dtype=object)
+    names = sorted({outcome for _, outcome in log.process_outcomes})
+    outcome_of = np.full(len(log.activities), -1, dtype=np.int16)  # activity -> outcome index
+    for index, name in enumerate(names):
+        outcome_of[log.activity(name)] = index
+    which = outcome_of[log.column("activity")]
+    found = which >= 0
+    pairs = np.unique(log.column("case")[found].astype(np.int64) * len(names) + which[found])
+    del which, found
+    cases_of = {
+        name: pairs[pairs % len(names) == index] // len(names) for index, name in enumerate(names)
+    }
     counts = []
     for process, outcome in log.process_outcomes:
-        cases = np.unique(cols["case"][cols["activity"] == log.activity(outcome)])
+        cases = cases_of[outcome]
         cases = cases[measured[cases] & (process_of[cases] == process)]
         counts.append(OutcomeCount(process=process, outcome=outcome, cases=int(cases.size)))
     return counts
 
 
 def overlong_cases(
-    log: EventLog, window: Window, threshold_h: float, segments: tuple[str, ...], end_min: float
+    log: EventLog,
+    window: Window,
+    threshold_h: float,
+    segments: tuple[str, ...],
+    end_min: float,
+    times: np.ndarray | None = None,
 ) -> list[OverlongCase]:
     """Measured cases whose ``segments`` ran past ``threshold_h`` (open ones up to ``end_min``).
 
@@ -168,9 +191,10 @@ def overlong_cases(
     counts when its segment took longer than the threshold, or when it started, had not ended
     by the end of the run (the case still unfinished) and had already been open longer than
     the threshold. A finished case that never reached the segment's end (a cancelled order, a
-    flow without that milestone) is not overlong in it.
+    flow without that milestone) is not overlong in it. ``times`` is the log's
+    :func:`milestone_times`, when the caller has it already.
     """
-    times = milestone_times(log)
+    times = milestone_times(log) if times is None else times
     measured = measured_cases(log, times, window)
     unfinished = ~np.asarray(log.cases.finished, dtype=bool)
     found: list[OverlongCase] = []

@@ -116,46 +116,54 @@ class RowStore:
             return
         block = np.fromiter(self.appended, dtype=ROW_DTYPE, count=len(self.appended))
         self.appended.clear()
-        if self.templates:
-            block = self._expand(block)
+        columns = self._expand(block) if self.templates else None
+        if columns is None:
+            columns = {name: block[name].copy() for name in COLUMNS}
         for name in COLUMNS:
-            self._parts[name].append(block[name].copy())
-        self._packed += len(block)
+            self._parts[name].append(columns[name])
+        self._packed += len(columns["time"])
 
-    def _expand(self, block: np.ndarray) -> np.ndarray:
-        """``block`` with each placeholder replaced, in its place, by the rows of its run."""
+    def _expand(self, block: np.ndarray) -> dict[str, np.ndarray] | None:
+        """``block``'s columns with each placeholder replaced, in its place, by its run's rows.
+
+        None when the block holds no placeholder.
+        """
         planned = block["lifecycle"] == PLANNED
         if not planned.any():
             for template in self.templates:
                 template.pending.clear()
-            return block
+            return None
         codes = block["activity"][planned]
         rows_per_code = np.array([t.rows for t in self.templates], dtype=np.int64)
         sizes = np.ones(len(block), dtype=np.int64)
         sizes[planned] = rows_per_code[codes]
-        firsts = (np.cumsum(sizes) - sizes)[planned]  # where each run's rows begin
-        out = np.repeat(block, sizes)  # case (and the rest, overwritten below) repeated
-        del block, sizes
-        activity, lifecycle, node = out["activity"], out["lifecycle"], out["node"]
-        time, instance, resource = out["time"], out["instance"], out["resource"]
+        firsts = np.cumsum(sizes) - sizes  # where each row, or each run's rows, begin
+        size = int(firsts[-1] + sizes[-1])
+        live, at = ~planned, firsts[~planned]
+        out = {name: np.empty(size, dtype=ROW_DTYPE[name]) for name in COLUMNS}
+        for name in COLUMNS:
+            out[name][at] = block[name][live]
+        firsts, cases = firsts[planned], block["case"][planned]
+        del block, sizes, planned, live, at
         for code in np.unique(codes).tolist():
             template = self.templates[code]
-            where = firsts[codes == code]
-            runs = len(where)
+            mine = codes == code
+            runs = int(np.count_nonzero(mine))
             if len(template.pending) != runs:
                 raise RuntimeError("planned runs and their placeholders disagree")
             times = np.array(template.pending, dtype=np.float64)
             template.pending.clear()
             if times.shape != (runs, template.times):
                 raise ValueError(f"a planned run needs {template.times} times, got {times.shape}")
-            at = where[:, None] + np.arange(template.rows)
-            activity[at] = template.activity
-            lifecycle[at] = template.lifecycle
-            node[at] = template.node
-            resource[at] = template.resource
-            time[at] = times[:, template.time_index]
+            at = firsts[mine][:, None] + np.arange(template.rows)  # each run's rows, in order
+            out["case"][at] = cases[mine][:, None]
+            out["activity"][at] = template.activity
+            out["lifecycle"][at] = template.lifecycle
+            out["node"][at] = template.node
+            out["resource"][at] = template.resource
+            out["time"][at] = times[:, template.time_index]
             ids = self.instances + 1 + np.arange(runs * template.instances).reshape(runs, -1)
-            instance[at] = ids[:, template.instance_index]
+            out["instance"][at] = ids[:, template.instance_index]
             self.instances += runs * template.instances
         if self.instances > np.iinfo(ROW_DTYPE["instance"]).max:
             raise OverflowError("more activity instances than the event log's ids can hold")

@@ -212,9 +212,9 @@ def summarise(
         ),
         events=len(log.rows),
         end_time_min=end_time_min,
-        segments=tuple(segment_stats(log, window)),
+        segments=tuple(segment_stats(log, window, times)),
         resources=tuple(resource_stats(log, capacities, window, intervals)),
-        outcomes=tuple(outcome_counts(log, window)),
+        outcomes=tuple(outcome_counts(log, window, times)),
         overlong=tuple(
             overlong_cases(
                 log,
@@ -222,12 +222,13 @@ def summarise(
                 scenario.monitoring.overlong_threshold_h,
                 scenario.monitoring.segments,
                 end_time_min,
+                times,
             )
         ),
         warmup_mser5_min=(
             mser5_warmup_min(log, times) if scenario.kind == "steady_state" else math.nan
         ),
-        distributions=segment_quantiles(log, window),
+        distributions=segment_quantiles(log, window, times),
         profiles=resource_profiles(
             log,
             capacities,

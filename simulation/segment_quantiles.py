@@ -16,13 +16,16 @@ DECIMALS = 4
 """Hours are kept to 4 decimals (0.36 s): far finer than any figure draws them."""
 
 
-def segment_quantiles(log: EventLog, window: Window) -> tuple[SegmentQuantiles, ...]:
+def segment_quantiles(
+    log: EventLog, window: Window, times: np.ndarray | None = None
+) -> tuple[SegmentQuantiles, ...]:
     """Percentiles 0..100 of each kept segment for every flow (measured cases, every channel).
 
     Pooling the replications' percentile functions weighted by ``n`` gives the study's ECDF
-    (:func:`pooled_ecdf`) without keeping every case.
+    (:func:`pooled_ecdf`) without keeping every case. ``times`` is the log's
+    :func:`~simulation.metrics.milestone_times`, when the caller has it already.
     """
-    times = milestone_times(log)
+    times = milestone_times(log) if times is None else times
     measured = measured_cases(log, times, window)
     found = []
     for direction, mode, in_flow in flow_masks(log):
