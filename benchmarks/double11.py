@@ -10,6 +10,12 @@ wall time (simulation, then KPIs from the log), events (rows) per second and pea
 ratio of the wall times of the largest and the smallest size (target <= 11 for 1,000,000 against
 100,000, i.e. linear; the million itself: under 60 s and 1.5 GB, stretch 30 s).
 
+The speed of the machine drifts between sessions by a factor of two and more, so the run also
+measures its own: the bare SimPy tandem of ``benchmarks/engine.py`` (five stages, one process
+per parcel, no event log), before and after the sizes, each in a fresh process. The targets were
+set on a machine where that tandem ran at about 22,000 parcels a second; the times are printed
+as measured and as they scale to that machine (times x this machine's rate / 22,000).
+
 Usage::
 
     python benchmarks/double11.py [--orders 100000 1000000] [--seed 20261122]
@@ -27,6 +33,8 @@ from typing import Any
 from machine import ROOT, peak_rss_mb, print_machine
 
 SCENARIO = ROOT / "scenarios" / "double11_peak.yaml"
+REFERENCE_PARCELS_PER_S = 22_000
+"""Bare SimPy's tandem on the machine the targets were set on (issue 8), parcels per second."""
 
 
 def scaled_scenario(orders: int) -> Any:
@@ -74,8 +82,20 @@ def child(orders: int, seed: int) -> dict[str, Any]:
     }
 
 
+def anchor(seed: int) -> dict[str, Any]:
+    """Bare SimPy's parcels per CPU second on the engine benchmark's tandem, in this process."""
+    from engine import DEFAULT_SCENARIO, bare_simpy
+
+    from scenarios.load import load_scenario
+
+    scenario = load_scenario(DEFAULT_SCENARIO)
+    cpu = time.process_time()
+    parcels = bare_simpy(scenario, seed)
+    return {"parcels_per_s": parcels / (time.process_time() - cpu)}
+
+
 def measure(orders: int, seed: int) -> dict[str, Any]:
-    """Run :func:`child` in a fresh Python process; return its figures."""
+    """Run :func:`child` (``orders`` > 0) or :func:`anchor` (0) in a fresh Python process."""
     output = subprocess.run(
         [sys.executable, __file__, "--child", str(orders), "--seed", str(seed)],
         check=True,
@@ -86,17 +106,28 @@ def measure(orders: int, seed: int) -> dict[str, Any]:
     return result
 
 
+def print_anchor(when: str, rate: float) -> None:
+    """One line on the machine's speed."""
+    print(
+        f"machine speed ({when}): bare SimPy tandem {rate:,.0f} parcels/CPU s "
+        f"= {rate / REFERENCE_PARCELS_PER_S:.2f} of the reference machine's "
+        f"{REFERENCE_PARCELS_PER_S:,}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        print(json.dumps(child(args.child, args.seed)))
+    if args.child is not None:
+        print(json.dumps(child(args.child, args.seed) if args.child else anchor(args.seed)))
         return
     print_machine()
     print(f"scenario: {SCENARIO.relative_to(ROOT)} scaled, one replication, seed {args.seed}")
+    before = measure(0, args.seed)["parcels_per_s"]
+    print_anchor("before", before)
     results = []
     for orders in sorted(args.orders):
         r = measure(orders, args.seed)
@@ -107,6 +138,15 @@ def main() -> None:
             f"KPIs {r['kpis_s']:.1f} s; CPU {r['cpu_s']:.1f} s) | "
             f"{r['rows'] / r['wall_s']:,.0f} events/s | "
             f"peak RSS {r['peak_rss_mb']:,.0f} MB"
+        )
+    after = measure(0, args.seed)["parcels_per_s"]
+    print_anchor("after", after)
+    speed = (before + after) / 2 / REFERENCE_PARCELS_PER_S
+    for r in results:
+        print(
+            f"{r['orders']:>9,} expected orders at the reference machine's speed: wall "
+            f"{r['wall_s'] * speed:.1f} s (CPU {r['cpu_s'] * speed:.1f} s; "
+            f"measured times x {speed:.2f})"
         )
     if len(results) > 1:
         small, large = results[0], results[-1]

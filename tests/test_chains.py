@@ -19,13 +19,18 @@ import simpy
 from factories import SCENARIOS
 
 import simulation.chains
+import simulation.row_store
 import simulation.station_flow
 from models.processes import PriorityClass
 from models.scenario import Scenario
 from scenarios.load import load_scenario
 from scenarios.overrides import with_values
+from simulation.chains import Chain, Delay, Exit, Milestone, Serve
+from simulation.computed_line import ComputedLine
+from simulation.control import RunControl
 from simulation.facilities import Facility, Process, serve
 from simulation.fifo_line import FifoLine
+from simulation.network import Router, build_graph
 from simulation.recorder import EventLog, check_event_log
 from simulation.run import RunCounts, simulate
 from simulation.station_flow import served_by_lines
@@ -224,3 +229,97 @@ def test_wake_at_ends_at_the_planned_time_where_a_timeout_would_not() -> None:
     env.timeout(planned - now).callbacks.append(lambda _: woken.append(env.now))
     env.run()
     assert woken == [planned, 7.815000241272653]
+
+
+def _chain_log() -> tuple[simpy.Environment, EventLog, RunControl, Router]:
+    env = simpy.Environment()
+    log = EventLog(("N", "HUB"), ("R",))
+    router = Router(build_graph(load_scenario(DOUBLE11).network))
+    return env, log, RunControl(env, horizon_min=100.0), router
+
+
+def test_a_chain_joins_one_line_and_only_at_its_start() -> None:
+    env, log, control, router = _chain_log()
+    line = ComputedLine(env, Facility(env, "R", 1, 0, log, []), log)
+    step, late = log.activity("step"), log.activity("late")
+    with pytest.raises(ValueError, match="joins one line"):
+        Chain(env, log, control, router, 0, [Delay(step), Serve(line, late)])
+    with pytest.raises(ValueError, match="exits at most once"):
+        Chain(env, log, control, router, 0, [Exit(), Delay(step), Exit()])
+    chain = Chain(env, log, control, router, 0, [Delay(step), Delay(late)])
+    chain.run(log.new_case("job", "p"), 0.0, (1.0,))  # one duration short
+    with pytest.raises(ValueError, match="needs 3 times"):
+        log.columns()
+
+
+def test_a_planned_run_keeps_its_place_among_rows_of_equal_time() -> None:
+    """A run's rows count as recorded when it was planned: ties keep that order once settled."""
+    env, log, control, router = _chain_log()
+    work, mark = log.activity("work"), log.activity("mark", milestone=True)
+    chain = Chain(env, log, control, router, 0, [Delay(work), Milestone(mark, node=1)])
+    first, planned, last = (log.new_case("job", "p") for _ in range(3))
+    log.emit((first, mark, log.new_instance(), 2, 5.0, 0, -1))
+    assert chain.run(planned, 2.0, (3.0,)) == 5.0
+    log.emit((last, mark, log.new_instance(), 2, 5.0, 0, -1))
+    log.settle(10.0)
+    check_event_log(log)
+    assert [(row[0], row[1], row[3], row[4], row[5]) for row in log.rows] == [
+        (planned, work, 0, 2.0, 0),
+        (planned, work, 1, 2.0, 0),
+        (first, mark, 2, 5.0, 0),
+        (planned, work, 2, 5.0, 0),
+        (planned, mark, 2, 5.0, 1),
+        (last, mark, 2, 5.0, 0),
+    ]
+
+
+def test_ids_stay_unique_when_a_pack_expands_runs_between_two_ids(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An id handed out just before a pack is not handed to a planned run's rows too."""
+    monkeypatch.setattr(simulation.row_store, "PACK_EVERY_INSTANCES", 3)
+    env, log, control, router = _chain_log()
+    work, mark = log.activity("work"), log.activity("mark", milestone=True)
+    chain = Chain(env, log, control, router, 0, [Delay(work), Delay(work)])
+    for k in range(20):
+        case = log.new_case("job", "p")
+        chain.run(case, float(k), (0.5, 0.25))
+        log.emit((case, mark, log.new_instance(), 2, float(k), 0, -1))
+    log.settle(100.0)
+    check_event_log(log)  # an id reused by another activity fails here
+    assert len(set(log.column("instance").tolist())) == 20 * 3
+
+
+def test_booked_finishes_end_the_run_at_the_latest_and_count_once_reached() -> None:
+    """The run is done at the latest booked finish of its measured cases.
+
+    Exits and finishes booked ahead count when the run reaches them; a run stopped at its
+    limit does not reach what is booked at that very instant.
+    """
+    env, log, control, _ = _chain_log()
+    cases = [log.new_case("job", "p") for _ in range(3)]
+    assert control.expect(1.0) and control.expect(2.0) and not control.expect(150.0)
+    for _ in cases:
+        control.arrive()
+    control.finish_at(cases[0], 40.0, measured=True)
+    assert not control.done.triggered
+    control.finish_at(cases[1], 30.0, measured=True)
+    control.finish_at(cases[2], 50.0, measured=False)
+    control.exit_times.extend([20.0, 40.0, 45.0])
+    env.run(until=control.done)
+    assert env.now == 40.0
+    control.settle(40.0, log.cases.finished, stopped=True)
+    assert (control.exited, control.in_system) == (1, 2)
+    assert log.cases.finished == [False, True, False]
+    control.settle(40.0, log.cases.finished)  # booked ones are counted once
+    assert (control.exited, control.in_system) == (1, 2)
+
+
+@pytest.mark.parametrize("stopped", [True, False])
+def test_a_run_stopped_at_its_limit_records_nothing_at_that_instant(stopped: bool) -> None:
+    env, log, control, router = _chain_log()
+    work = log.activity("work")
+    chain = Chain(env, log, control, router, 0, [Delay(work)])
+    chain.run(log.new_case("job", "p"), 0.0, (7.0,))
+    log.settle(7.0, stopped=stopped)
+    assert [row[3] for row in log.rows] == ([0, 1] if stopped else [0, 1, 2])

@@ -1,0 +1,123 @@
+"""A computed FIFO line serves as plain SimPy requests do, shift closures included.
+
+:class:`~simulation.computed_line.ComputedLine` computes each job's start and end when it joins
+(Kiefer-Wolfowitz) and the shift changes the facility's blockers would make. Compared here with
+every job a process that requests a server (``facilities.serve``), and on a trace worked out by
+hand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import simpy
+from test_chains import canonical_rows
+
+from simulation.computed_line import ComputedLine
+from simulation.facilities import Facility, Process, serve
+from simulation.recorder import EventLog, check_event_log
+
+CLOSED = [(120.0, 180.0), (300.0, 330.0)]
+
+
+def _served(computed: bool, whole_minutes: bool, until: float | None) -> EventLog:
+    """400 jobs through two servers closed twice, as a computed line or plain requests.
+
+    With whole minutes, joins, ends and shift changes tie; ``until`` stops the run with jobs
+    waiting and in service.
+    """
+    rng = np.random.default_rng(5)
+    env = simpy.Environment()
+    log = EventLog(("N",), ("R",))
+    facility = Facility(env, "R", 2, 0, log, CLOSED)
+    line = ComputedLine(env, facility, log) if computed else None
+    work = log.activity("work")
+    joins, durations = np.cumsum(rng.exponential(1.0, 400)), rng.exponential(1.8, 400)
+    if whole_minutes:
+        joins, durations = np.round(joins, 0), np.round(durations, 0)
+
+    def job(case: int, duration: float) -> Process:
+        if line is not None:
+            yield line.serve(case, work, duration)
+        else:
+            yield from serve(env, facility, log, case, work, duration)
+
+    def source() -> Process:
+        for at, duration in zip(joins.tolist(), durations.tolist(), strict=True):
+            yield env.timeout(at - env.now)
+            env.process(job(log.new_case("job", "p"), duration))
+
+    env.process(source())
+    env.run(until=until)
+    facility.settle(env.now)
+    log.settle(env.now, stopped=until is not None)
+    return log
+
+
+@pytest.mark.parametrize("whole_minutes", [True, False], ids=["whole-minutes", "continuous"])
+@pytest.mark.parametrize("until", [None, 250.0], ids=["drained", "stopped"])
+def test_a_computed_line_serves_as_plain_requests_do(
+    whole_minutes: bool, until: float | None
+) -> None:
+    """The same rows and shift changes; a job waits through a closure, or overruns its start."""
+    plain, computed = _served(False, whole_minutes, until), _served(True, whole_minutes, until)
+    check_event_log(computed)
+    assert len(plain.rows) == (1200 if until is None else 661)
+    assert np.array_equal(canonical_rows(computed), canonical_rows(plain))
+    assert computed.capacity_rows == plain.capacity_rows
+    assert len(plain.capacity_rows) == (8 if until is None else 4)
+
+
+def test_a_computed_line_by_hand() -> None:
+    """Two servers closed over [10, 20).
+
+    A (joins 0, 12 min) overruns the closure's start on server 1; B (1, 3) and C (5, 2) pass on
+    server 2, which is idle when the closure starts and goes off at 10. D (11, 1) and E (11.5,
+    1) join during the closure and wait for its end; server 1 goes off only when A ends at 12.
+    """
+    env = simpy.Environment()
+    log = EventLog(("N",), ("R",))
+    line = ComputedLine(env, Facility(env, "R", 2, 0, log, [(10.0, 20.0)]), log)
+    jobs = [(0.0, 12.0), (1.0, 3.0), (5.0, 2.0), (11.0, 1.0), (11.5, 1.0)]
+    assert [line.assign(join, duration) for join, duration in jobs] == [
+        (0.0, 12.0),
+        (1.0, 4.0),
+        (5.0, 7.0),
+        (20.0, 21.0),
+        (20.0, 21.0),
+    ]
+    line.settle_shifts(21.0)
+    log.settle(21.0)
+    assert log.capacity_rows == [(10.0, 0, -1), (12.0, 0, -1), (20.0, 0, 1), (20.0, 0, 1)]
+
+
+@pytest.mark.parametrize("end", [10.0, 6.0, 5.0])
+def test_idle_servers_go_off_shift_as_the_blockers_take_them(end: float) -> None:
+    """With no job at all, the shift changes up to the run's end are the blockers' ones.
+
+    A run stopped at 5 records nothing at that instant (not even the closure starting then).
+    """
+    logs = []
+    for computed in (False, True):
+        env = simpy.Environment()
+        log = EventLog(("N",), ("R",))
+        facility = Facility(env, "R", 2, 0, log, [(5.0, 8.0)])
+        if computed:
+            ComputedLine(env, facility, log)
+        env.run(until=end)
+        facility.settle(end)
+        log.settle(end, stopped=True)
+        logs.append(log)
+    plain, computed = logs
+    assert computed.capacity_rows == plain.capacity_rows
+    expected = {10.0: [(5.0, 0, -1)] * 2 + [(8.0, 0, 1)] * 2, 6.0: [(5.0, 0, -1)] * 2, 5.0: []}
+    assert plain.capacity_rows == expected[end]
+
+
+def test_a_facility_is_claimed_once() -> None:
+    env = simpy.Environment()
+    log = EventLog(("N",), ("R",))
+    facility = Facility(env, "R", 1, 0, log, [])
+    ComputedLine(env, facility, log)
+    with pytest.raises(RuntimeError, match="claimed twice"):
+        ComputedLine(env, facility, log)
