@@ -195,7 +195,7 @@ class BondedZone:
 def start_bonded_import(spec: BondedImportSpec, ctx: ProcessContext) -> None:
     """Open the account book, schedule every stock batch and every order before the limit."""
     ctx.log.declare_flow("import", "cbec_1210")
-    factory = OrderFactory(spec, ctx.streams)
+    factory = OrderFactory(spec, ctx.streams, ctx.router)
     zone = BondedZone(spec, ctx, BondedStock(factory.initial_units()))
     for batch in factory.batches(ctx.log, ctx.arrivals_until_min):
         ctx.env.process(stock_batch(ctx.env, batch, zone))
@@ -323,18 +323,14 @@ def release(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> N
         then = partial(_exit_check, env, order, zone, parcels)
         zone.picked[kind].run(case, now, (pick_min,), then=then)
     else:
-        trip_min = zone.router.planned_trip_min(zone.spec.zone_node, destination, order.trip_u)
-        durations = (pick_min, order.gate_min, trip_min)
+        durations = (pick_min, order.gate_min, order.trip_min)
         chain = zone.shipped[kind][destination]
         if parcels is None:
             chain.run(case, now, durations, order.measured)
         else:
             chain.run(case, now, durations, then=parcels.arrived)
     if parcels is not None:
-        trip_min = zone.router.planned_trip_min(
-            zone.spec.zone_node, destination, order.nonbonded_trip_u
-        )
-        durations = (order.nonbonded_pick_min, order.handover_min, trip_min)
+        durations = (order.nonbonded_pick_min, order.handover_min, order.nonbonded_trip_min)
         zone.second_parcels[destination].run(case, now, durations, then=parcels.arrived)
 
 
@@ -384,8 +380,7 @@ def departure(
     A split order is delivered when its second parcel is at the hub too.
     """
     now, destination = env.now, order.destination
-    trip_min = zone.router.planned_trip_min(zone.spec.zone_node, destination, order.trip_u)
-    durations = (order.gate_min, trip_min)
+    durations = (order.gate_min, order.trip_min)
     if parcels is None:
         zone.departures[destination].run(order.case, now, durations, order.measured)
     else:

@@ -18,6 +18,7 @@ from models.bonded_import import BondedImportSpec
 from simulation.arrivals import arrival_times
 from simulation.cbec_rules import LimitDecision
 from simulation.control import RunControl
+from simulation.network import Router
 from simulation.recorder import EventLog
 from simulation.rng import Purpose, Streams
 from simulation.sampling import (
@@ -47,7 +48,7 @@ class StockBatch:
 class ConsumerOrder:
     """One consumer order (a shipment case) with its pre-drawn attributes.
 
-    Money in CNY, durations in minutes; ``*_u`` are uniforms that fix a trip's pace.
+    Money in CNY, durations in minutes; the trips to the hub are at the order's own pace.
     """
 
     case: int
@@ -78,8 +79,8 @@ class ConsumerOrder:
     unpack_min: float
     gate_min: float
     handover_min: float
-    trip_u: float
-    nonbonded_trip_u: float
+    trip_min: float
+    nonbonded_trip_min: float
 
 
 ORDER_BLOCK = 1024
@@ -102,8 +103,9 @@ def sku_popularity(skus: int, exponent: float) -> np.ndarray:
 class OrderFactory:
     """Creates orders and stock batches, drawing every attribute from its own stream."""
 
-    def __init__(self, spec: BondedImportSpec, streams: Streams) -> None:
+    def __init__(self, spec: BondedImportSpec, streams: Streams, router: Router) -> None:
         self.spec = spec
+        self._router = router
         name = spec.name
 
         samplers = ProcessSamplers(streams, name)
@@ -233,10 +235,8 @@ class OrderFactory:
         skus = np.searchsorted(self._cumulative, self._sku.take(size), side="right")
         ct_rate = self.sku_ct_rate[skus]
         mixed = (self._mixed.take(size) < o.nonbonded_share).tolist()
-        destinations = [
-            self._destinations[k]
-            for k in choose_many(self._destination_shares, self._destination.take(size)).tolist()
-        ]
+        destination_index = choose_many(self._destination_shares, self._destination.take(size))
+        destinations = [self._destinations[k] for k in destination_index.tolist()]
         value = np.array(self._values[first:end])
         quantity = np.array(self._quantities[first:end])
         prior = np.array(self._priors[first:end])
@@ -288,10 +288,10 @@ class OrderFactory:
                     self._unpack,
                     self._gate,
                     self._handover,
-                    self._trip,
-                    self._nonbonded_trip,
                 )
             ),
+            self._trip_min(destination_index, self._trip.take(size)).tolist(),
+            self._trip_min(destination_index, self._nonbonded_trip.take(size)).tolist(),
             strict=True,
         )
         goods = zip(
@@ -307,6 +307,15 @@ class OrderFactory:
             ("mixed" if mix else "bonded", mix and pilot, row, item)
             for mix, row, item in zip(mixed, values, goods, strict=True)
         ]
+
+    def _trip_min(self, destination_index: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Each order's trip from the zone to its hub, at its pace ``u``."""
+        trips = np.empty(len(u))
+        for k, name in enumerate(self._destinations):
+            mine = destination_index == k
+            if mine.any():
+                trips[mine] = self._router.planned_trips_min(self.spec.zone_node, name, u[mine])
+        return trips
 
     def batches(self, log: EventLog, until_min: float) -> list[StockBatch]:
         """Every replenishment batch leaving the origin before ``until_min``, in order.

@@ -144,7 +144,7 @@ def start_direct_purchase(spec: DirectPurchaseSpec, ctx: ProcessContext) -> None
     ctx.log.declare_flow("import", "cbec_9610")
     env = ctx.env
     centre = SupervisionCentre(spec, ctx)
-    factory = ParcelFactory(spec, ctx.streams)
+    factory = ParcelFactory(spec, ctx.streams, ctx.router)
     schedule = [
         (arrival_min, parcels, announce(ctx.control, arrival_min, parcels))
         for arrival_min, parcels in factory.schedule(ctx.arrivals_until_min)
@@ -290,10 +290,8 @@ def _unpacked(
 
 def _released(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
     """Released: sorted, then the courier wave, the exit and the trip to the hub (one chain)."""
-    destination = parcel.destination
-    trip_min = centre.router.planned_trip_min(centre.spec.centre_node, destination, parcel.trip_u)
-    centre.shipped[destination].run(
-        parcel.case, env.now, (parcel.sorting_min, trip_min), parcel.measured
+    centre.shipped[parcel.destination].run(
+        parcel.case, env.now, (parcel.sorting_min, parcel.trip_min), parcel.measured
     )
 
 

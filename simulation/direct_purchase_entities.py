@@ -17,6 +17,7 @@ import numpy as np
 
 from models.direct_purchase import DirectPurchaseSpec
 from simulation.arrivals import arrival_times
+from simulation.network import Router
 from simulation.recorder import EventLog
 from simulation.rng import Purpose, Streams
 from simulation.sampling import (
@@ -70,7 +71,7 @@ class Parcel:
     unpack_min: float
     seized: bool
     sorting_min: float
-    trip_u: float
+    trip_min: float
     declared_min: float = math.inf
     """When its list is matched and screened (set when the list's chain is planned)."""
 
@@ -83,8 +84,9 @@ class Parcel:
 class ParcelFactory:
     """Creates flights and parcels, drawing every attribute from its own stream."""
 
-    def __init__(self, spec: DirectPurchaseSpec, streams: Streams) -> None:
+    def __init__(self, spec: DirectPurchaseSpec, streams: Streams, router: Router) -> None:
         self.spec = spec
+        self._router = router
         name = spec.name
 
         samplers = ProcessSamplers(streams, name)
@@ -156,10 +158,8 @@ class ParcelFactory:
         lst, ins = spec.parcel_list, spec.inspection
         advance = self._advance.take(n) < lst.advance_share
         lead, after = self._lead.take(n), self._after.take(n)
-        destinations = [
-            self._destinations[k]
-            for k in choose_many(self._destination_shares, self._destination.take(n)).tolist()
-        ]
+        destination_index = choose_many(self._destination_shares, self._destination.take(n))
+        destinations = [self._destinations[k] for k in destination_index.tolist()]
         landing = flight.arrival_min
         lodgement = np.where(
             advance,
@@ -191,7 +191,7 @@ class ParcelFactory:
             self._unpack.take(n).tolist(),
             (self._seized.take(n) < ins.seizure_share).tolist(),
             self._sorting.take(n).tolist(),
-            self._trip.take(n).tolist(),
+            self._trip_min(destination_index, self._trip.take(n)).tolist(),
             strict=True,
         )
         parcels = []
@@ -211,7 +211,7 @@ class ParcelFactory:
             unpack_min,
             seized,
             sorting_min,
-            trip_u,
+            trip_min,
         ) in columns:
             parcels.append(
                 Parcel(
@@ -232,7 +232,16 @@ class ParcelFactory:
                     unpack_min,
                     seized,
                     sorting_min,
-                    trip_u,
+                    trip_min,
                 )
             )
         return parcels
+
+    def _trip_min(self, destination_index: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Each parcel's trip from the centre to its hub, at its pace ``u``."""
+        trips = np.empty(len(u))
+        for k, name in enumerate(self._destinations):
+            mine = destination_index == k
+            if mine.any():
+                trips[mine] = self._router.planned_trips_min(self.spec.centre_node, name, u[mine])
+        return trips

@@ -14,7 +14,7 @@ import numpy as np
 
 from models.distributions import Duration, Lognormal
 from models.network import NetworkSpec
-from simulation.sampling import quantile
+from simulation.sampling import quantile, quantiles
 
 
 class NetworkError(ValueError):
@@ -53,6 +53,7 @@ class Router:
         self.trip_counts: dict[tuple[str, str], int] = {}
         """Trips routed so far, per (source, target): the network's traffic in a run."""
         self._planned: dict[tuple[str, str], array[float]] = {}
+        self._many: dict[tuple[str, str], Callable[[np.ndarray], np.ndarray]] = {}
 
     def _shortest_path(self, source: str, target: str) -> tuple[str, ...]:
         """The sites of the shortest route by expected travel time, ``source`` first."""
@@ -78,6 +79,21 @@ class Router:
             trip = self._trips[key] = route_quantile(legs)
             self.trip_counts[key] = 0
         return trip(u)
+
+    def planned_trips_min(self, source: str, target: str, u: np.ndarray) -> np.ndarray:
+        """:meth:`planned_trip_min` of many trips at once, one pace ``u`` each.
+
+        The legs' quantiles are summed in leg order, as one trip at a time sums them; the normal
+        quantile comes from scipy (an ulp from :class:`statistics.NormalDist`'s at most).
+        """
+        key = (source, target)
+        trips = self._many.get(key)
+        if trips is None:
+            self.planned_trip_min(source, target, 0.5)  # routes it, or fails, once
+            path = self.path(source, target)
+            legs = tuple(self.graph.edges[a, b]["travel"] for a, b in itertools.pairwise(path))
+            trips = self._many[key] = route_quantiles(legs)
+        return trips(u)
 
     def count_trip(self, source: str, target: str) -> None:
         """Count a trip planned with :meth:`planned_trip_min`, when it starts."""
@@ -136,3 +152,15 @@ def route_quantile(legs: tuple[Duration, ...]) -> Callable[[float], float]:
         return sum(quantile(spec, u) for spec in legs)
 
     return any_trip
+
+
+def route_quantiles(legs: tuple[Duration, ...]) -> Callable[[np.ndarray], np.ndarray]:
+    """``u -> sum of the legs' quantiles at u`` for arrays of paces (see :func:`route_quantile`)."""
+
+    def trips(u: np.ndarray) -> np.ndarray:
+        total = np.zeros(np.shape(u))
+        for leg in legs:
+            total = total + quantiles(leg, u)
+        return total
+
+    return trips

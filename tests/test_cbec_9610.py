@@ -54,7 +54,7 @@ def _flights(scenario: Scenario, replication: int, seed: int) -> list[Flight]:
     """The flights and parcels the run created, re-drawn from the same streams, case ids equal."""
     spec = _spec(scenario)
     log = EventLog(nodes=tuple(scenario.network.nodes), resources=tuple(scenario.resources))
-    factory = ParcelFactory(spec, Streams(seed, replication))
+    factory = ParcelFactory(spec, Streams(seed, replication), Router(build_graph(scenario.network)))
     until = scenario.horizon_min + scenario.drain_limit_min
     return [factory.flight(log, t, n, True) for t, n in factory.schedule(until)]
 
@@ -244,8 +244,9 @@ def test_peak_day_sees_the_baseline_flights_and_parcels() -> None:
     base, peak = (_short(path, horizon_min=1440.0) for path in (BASELINE, DOUBLE11))
     base_spec, peak_spec = _spec(base), _spec(peak)
     streams = Streams(SEED, 0)
-    base_factory = ParcelFactory(base_spec, streams)
-    peak_factory = ParcelFactory(peak_spec, streams)
+    router = Router(build_graph(base.network))
+    base_factory = ParcelFactory(base_spec, streams, router)
+    peak_factory = ParcelFactory(peak_spec, streams, router)
     base_schedule, peak_schedule = base_factory.schedule(1440.0), peak_factory.schedule(1440.0)
     assert [t for t, _ in base_schedule] == [t for t, _ in peak_schedule]
     assert [3 * n for _, n in base_schedule] == [n for _, n in peak_schedule]

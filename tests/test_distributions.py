@@ -9,7 +9,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from models.distributions import Count, Duration
-from simulation.network import route_quantile
+from simulation.network import route_quantile, route_quantiles
 from simulation.rng import Purpose, Streams
 from simulation.sampling import (
     DurationSampler,
@@ -18,6 +18,7 @@ from simulation.sampling import (
     draw_counts,
     draw_durations,
     quantile,
+    quantiles,
 )
 
 DURATIONS = [
@@ -147,6 +148,23 @@ def test_choose_many_is_choose_for_each() -> None:
 )
 def test_route_quantile_is_the_sum_of_leg_quantiles(legs: list[dict]) -> None:
     specs = tuple(TypeAdapter(Duration).validate_python(leg) for leg in legs)
-    trip = route_quantile(specs)
-    for u in [*_rng("trip").random(500).tolist(), 0.0, 1.0]:
+    trip, trips = route_quantile(specs), route_quantiles(specs)
+    paces = [*_rng("trip").random(500).tolist(), 0.0, 1.0]
+    for u in paces:
         assert trip(u) == sum(quantile(spec, u) for spec in specs)
+    # Many trips at once: the same sums, but for the normal quantile's last bits (scipy's).
+    one_by_one = np.array([trip(u) for u in paces])
+    assert np.allclose(trips(np.array(paces)), one_by_one, rtol=1e-13, atol=0)
+
+
+@pytest.mark.parametrize("raw", DURATIONS, ids=lambda d: d["kind"])
+def test_quantiles_of_many_uniforms_are_quantile_of_each(raw: dict) -> None:
+    """Equal but for the last bits of the normal quantile (the lognormal's, from scipy)."""
+    spec = TypeAdapter(Duration).validate_python(raw)
+    u = np.concatenate([_rng(raw["kind"]).random(2_000), [0.0, 1e-13, 0.5, 1.0]])
+    one_by_one = np.array([quantile(spec, p) for p in u.tolist()])
+    many = quantiles(spec, u)
+    if raw["kind"] == "lognormal":
+        assert np.allclose(many, one_by_one, rtol=1e-13, atol=0)
+    else:
+        assert np.array_equal(many, one_by_one)
