@@ -167,6 +167,7 @@ class BondedZone:
         self.unpacked = chain(Serve(self.unpack_officers, self.unpack_check))
         self.shipped: list[dict[str, Chain]] = [{}, {}, {}]
         self.first_parcels, self.departures, self.second_parcels = {}, {}, {}
+        self.delivered: dict[str, Chain] = {}
         for name in spec.destinations:
             leaving = (
                 Wait(self.courier_wait, self.next_wave_min),
@@ -182,6 +183,7 @@ class BondedZone:
                 self.shipped[kind][name] = chain(*steps, picking, *tail)
             self.first_parcels[name] = chain(*leaving)
             self.departures[name] = chain(*leaving, *delivered)
+            self.delivered[name] = chain(*delivered)
             # Without the pilot, the non-bonded item is picked in its own warehouse.
             self.second_parcels[name] = chain(
                 Serve(self.nonbonded_pickers, self.nonbonded_pick_pack),
@@ -318,20 +320,28 @@ def release(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> N
     )
     pick_min = order.pick_min + (order.extra_pick_min if kind == ParcelKind.ONE_PARCEL else 0.0)
     case, now, destination = order.case, env.now, order.destination
-    parcels = _Parcels(zone, order) if kind == ParcelKind.SPLIT else None
-    if order.xray:
-        then = partial(_exit_check, env, order, zone, parcels)
-        zone.picked[kind].run(case, now, (pick_min,), then=then)
-    else:
-        durations = (pick_min, order.gate_min, order.trip_min)
-        chain = zone.shipped[kind][destination]
-        if parcels is None:
-            chain.run(case, now, durations, order.measured)
+    first, second = zone.shipped[kind][destination], zone.second_parcels[destination]
+    durations = (pick_min, order.gate_min, order.trip_min)
+    second_durations = (order.nonbonded_pick_min, order.handover_min, order.nonbonded_trip_min)
+    if kind != ParcelKind.SPLIT:
+        if order.xray:
+            then = partial(_exit_check, env, order, zone, None)
+            zone.picked[kind].run(case, now, (pick_min,), then=then)
         else:
-            chain.run(case, now, durations, then=parcels.arrived)
-    if parcels is not None:
-        durations = (order.nonbonded_pick_min, order.handover_min, order.nonbonded_trip_min)
-        zone.second_parcels[destination].run(case, now, durations, then=parcels.arrived)
+            first.run(case, now, durations, order.measured)
+    elif not order.xray and first.planned and second.planned:
+        # Both parcels' runs are planned at once: the order is delivered when the later one
+        # reaches the hub.
+        delivery_min = max(first.run(case, now, durations), second.run(case, now, second_durations))
+        zone.delivered[destination].run(case, delivery_min, (), order.measured)
+    else:
+        parcels = _Parcels(zone, order)
+        if order.xray:
+            then = partial(_exit_check, env, order, zone, parcels)
+            zone.picked[kind].run(case, now, (pick_min,), then=then)
+        else:
+            first.run(case, now, durations, then=parcels.arrived)
+        second.run(case, now, second_durations, then=parcels.arrived)
 
 
 def _exit_check(

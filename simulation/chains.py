@@ -236,6 +236,11 @@ class Chain:
         self._exits = control.exit_times if self._exit_index is not None else None
         self._trips = router.planned_trips(trip.source, trip.target) if trip else None
 
+    @property
+    def planned(self) -> bool:
+        """Whether :meth:`run` plans the run at once (and returns its end) or replays it."""
+        return PLAN_AHEAD and not self._replayed
+
     def run(
         self,
         case: int,

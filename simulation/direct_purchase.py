@@ -203,13 +203,9 @@ def flight_process(env: simpy.Environment, flight: Flight, centre: SupervisionCe
             (flight.case, centre.truck_unloading, instance, START, env.now, docks.node, docks.code)
         )
         flight.dock_start_min = env.now
-        for parcel in flight.parcels:
-            induction_min = (
-                flight.dock_start_min + flight.setup_min + (parcel.index + 1) * per_parcel
-            )
-            inducted = env.timeout(induction_min - env.now)
-            inducted.callbacks.append(partial(_inducted, env, parcel, centre))
-        unloading_min = flight.setup_min + len(flight.parcels) * centre.minutes_per_parcel
+        if flight.parcels:
+            _induct(env, flight, 0, centre)
+        unloading_min = flight.setup_min + len(flight.parcels) * per_parcel
         yield env.timeout(unloading_min)
         emit(
             (
@@ -246,6 +242,12 @@ def parcel_list(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentr
         )
 
 
+def _induct(env: simpy.Environment, flight: Flight, index: int, centre: SupervisionCentre) -> None:
+    """The dock team inducts the flight's ``index``-th parcel at its turn (one event at a time)."""
+    turn = flight.dock_start_min + flight.setup_min + (index + 1) * centre.minutes_per_parcel
+    wake_at(env, turn).callbacks.append(partial(_inducted, env, flight.parcels[index], centre))
+
+
 def _inducted(
     env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre, _: simpy.Event
 ) -> None:
@@ -253,7 +255,11 @@ def _inducted(
 
     A parcel is no process: each step hands over to the next when its line is done with it
     (induct, X-ray, unpack if flagged, release or seize, sort, leave with a courier wave).
+    The next parcel's turn is scheduled first, as when every turn was scheduled at docking.
     """
+    flight = parcel.flight
+    if parcel.index + 1 < len(flight.parcels):
+        _induct(env, flight, parcel.index + 1, centre)
     then = partial(_scanned, env, parcel, centre)
     centre.scanned.run(parcel.case, env.now, (parcel.xray_min,), then=then)
 
