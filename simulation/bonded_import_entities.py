@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -237,6 +238,9 @@ class OrderFactory:
         mixed = (self._mixed.take(size) < o.nonbonded_share).tolist()
         destination_index = choose_many(self._destination_shares, self._destination.take(size))
         destinations = [self._destinations[k] for k in destination_index.tolist()]
+        trips = partial(
+            self._router.planned_trips_to, spec.zone_node, self._destinations, destination_index
+        )
         value = np.array(self._values[first:end])
         quantity = np.array(self._quantities[first:end])
         prior = np.array(self._priors[first:end])
@@ -290,8 +294,8 @@ class OrderFactory:
                     self._handover,
                 )
             ),
-            self._trip_min(destination_index, self._trip.take(size)).tolist(),
-            self._trip_min(destination_index, self._nonbonded_trip.take(size)).tolist(),
+            trips(self._trip.take(size)).tolist(),
+            trips(self._nonbonded_trip.take(size)).tolist(),
             strict=True,
         )
         goods = zip(
@@ -307,15 +311,6 @@ class OrderFactory:
             ("mixed" if mix else "bonded", mix and pilot, row, item)
             for mix, row, item in zip(mixed, values, goods, strict=True)
         ]
-
-    def _trip_min(self, destination_index: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Each order's trip from the zone to its hub, at its pace ``u``."""
-        trips = np.empty(len(u))
-        for k, name in enumerate(self._destinations):
-            mine = destination_index == k
-            if mine.any():
-                trips[mine] = self._router.planned_trips_min(self.spec.zone_node, name, u[mine])
-        return trips
 
     def batches(self, log: EventLog, until_min: float) -> list[StockBatch]:
         """Every replenishment batch leaving the origin before ``until_min``, in order.

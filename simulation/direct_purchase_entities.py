@@ -191,7 +191,9 @@ class ParcelFactory:
             self._unpack.take(n).tolist(),
             (self._seized.take(n) < ins.seizure_share).tolist(),
             self._sorting.take(n).tolist(),
-            self._trip_min(destination_index, self._trip.take(n)).tolist(),
+            self._router.planned_trips_to(
+                self.spec.centre_node, self._destinations, destination_index, self._trip.take(n)
+            ).tolist(),
             strict=True,
         )
         parcels = []
@@ -236,12 +238,3 @@ class ParcelFactory:
                 )
             )
         return parcels
-
-    def _trip_min(self, destination_index: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Each parcel's trip from the centre to its hub, at its pace ``u``."""
-        trips = np.empty(len(u))
-        for k, name in enumerate(self._destinations):
-            mine = destination_index == k
-            if mine.any():
-                trips[mine] = self._router.planned_trips_min(self.spec.centre_node, name, u[mine])
-        return trips

@@ -95,6 +95,17 @@ class Router:
             trips = self._many[key] = route_quantiles(legs)
         return trips(u)
 
+    def planned_trips_to(
+        self, source: str, targets: tuple[str, ...], which: np.ndarray, u: np.ndarray
+    ) -> np.ndarray:
+        """:meth:`planned_trips_min` of trips from ``source`` to ``targets[which[i]]`` each."""
+        trips = np.empty(len(u))
+        for k, target in enumerate(targets):
+            mine = which == k
+            if mine.any():
+                trips[mine] = self.planned_trips_min(source, target, u[mine])
+        return trips
+
     def count_trip(self, source: str, target: str) -> None:
         """Count a trip planned with :meth:`planned_trip_min`, when it starts."""
         self.trip_counts[source, target] += 1

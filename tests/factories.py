@@ -5,9 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import simpy
+
 from models.scenario import Scenario
 from scenarios.load import load_scenario
 from scenarios.overrides import with_values
+from simulation.computed_line import ComputedLine
+from simulation.facilities import Facility, Process, serve
+from simulation.fifo_line import FifoLine
+from simulation.recorder import EventLog
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -82,3 +89,62 @@ def golden(**values: Any) -> Scenario:
     """The hand-computed golden scenario, with dotted-path overrides."""
     scenario = load_scenario(GOLDEN)
     return with_values(scenario, values) if values else scenario
+
+
+FIELDS = ("case", "activity", "lifecycle", "time", "node", "resource")
+
+
+def canonical_rows(log: EventLog) -> np.ndarray:
+    """The log's rows without instance ids, sorted: the log as a set of events."""
+    columns = log.columns()
+    table = np.rec.fromarrays([columns[name] for name in FIELDS], names=FIELDS)
+    return np.sort(table, order=list(FIELDS))
+
+
+def instance_rows(log: EventLog) -> list[tuple[Any, ...]]:
+    """Each activity instance as the tuple of its rows (lifecycle, time), sorted."""
+    columns = log.columns()
+    rows: dict[int, list[Any]] = {}
+    for case, activity, instance, lifecycle, time in zip(
+        *(columns[name].tolist() for name in ("case", "activity", "instance", "lifecycle", "time")),
+        strict=True,
+    ):
+        rows.setdefault(instance, [case, activity]).append((lifecycle, time))
+    return sorted(tuple(value) for value in rows.values())
+
+
+def line_log(kind: str, *, whole_minutes: bool = True, until: float | None = None) -> EventLog:
+    """400 jobs through two servers closed twice, in a line of ``kind`` or each served alone.
+
+    ``kind``: ``plain`` (every job a process requesting a server, ``facilities.serve``),
+    ``feeder`` (a :class:`FifoLine`) or ``computed`` (a :class:`ComputedLine`). With whole
+    minutes, joins, ends and shift changes tie; ``until`` stops the run with jobs waiting and in
+    service.
+    """
+    rng = np.random.default_rng(5)
+    env = simpy.Environment()
+    log = EventLog(("N",), ("R",))
+    facility = Facility(env, "R", 2, 0, log, [(120.0, 180.0), (300.0, 330.0)])
+    lines = {"feeder": FifoLine, "computed": ComputedLine}
+    line = lines[kind](env, facility, log) if kind in lines else None
+    work = log.activity("work")
+    joins, durations = np.cumsum(rng.exponential(1.0, 400)), rng.exponential(1.8, 400)
+    if whole_minutes:
+        joins, durations = np.round(joins, 0), np.round(durations, 0)
+
+    def job(case: int, duration: float) -> Process:
+        if line is not None:
+            yield line.serve(case, work, duration)
+        else:
+            yield from serve(env, facility, log, case, work, duration)
+
+    def source() -> Process:
+        for at, duration in zip(joins.tolist(), durations.tolist(), strict=True):
+            yield env.timeout(at - env.now)
+            env.process(job(log.new_case("job", "p"), duration))
+
+    env.process(source())
+    env.run(until=until)
+    facility.settle(env.now)
+    log.settle(env.now, stopped=until is not None)
+    return log

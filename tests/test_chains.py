@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 import simpy
-from factories import SCENARIOS
+from factories import SCENARIOS, canonical_rows, instance_rows, line_log
 
 import simulation.chains
 import simulation.row_store
@@ -28,8 +28,7 @@ from scenarios.overrides import with_values
 from simulation.chains import Chain, Delay, Exit, Milestone, Serve
 from simulation.computed_line import ComputedLine
 from simulation.control import RunControl
-from simulation.facilities import Facility, Process, serve
-from simulation.fifo_line import FifoLine
+from simulation.facilities import Facility
 from simulation.network import Router, build_graph
 from simulation.recorder import EventLog, check_event_log
 from simulation.run import RunCounts, simulate
@@ -37,7 +36,6 @@ from simulation.station_flow import served_by_lines
 
 DOUBLE11 = SCENARIOS / "double11_peak.yaml"
 TANDEM = SCENARIOS.parent / "benchmarks" / "clearance_tandem.yaml"
-FIELDS = ("case", "activity", "lifecycle", "time", "node", "resource")
 
 
 def _double11(drain_limit_min: float) -> Scenario:
@@ -50,25 +48,6 @@ def _double11(drain_limit_min: float) -> Scenario:
     for name, spec in scenario.resources.items():
         values[f"resources.{name}.capacity"] = max(1, round(spec.capacity * 0.3))
     return with_values(scenario, values)
-
-
-def canonical_rows(log: EventLog) -> np.ndarray:
-    """The log's rows without instance ids, sorted: the log as a set of events."""
-    columns = log.columns()
-    table = np.rec.fromarrays([columns[name] for name in FIELDS], names=FIELDS)
-    return np.sort(table, order=list(FIELDS))
-
-
-def instance_rows(log: EventLog) -> list[tuple[Any, ...]]:
-    """Each activity instance as the tuple of its rows (lifecycle, time), sorted."""
-    columns = log.columns()
-    rows: dict[int, list[Any]] = {}
-    for case, activity, instance, lifecycle, time in zip(
-        *(columns[name].tolist() for name in ("case", "activity", "instance", "lifecycle", "time")),
-        strict=True,
-    ):
-        rows.setdefault(instance, [case, activity]).append((lifecycle, time))
-    return sorted(tuple(value) for value in rows.values())
 
 
 def _run(
@@ -160,43 +139,13 @@ def test_only_plain_fcfs_station_flows_are_lined() -> None:
     assert served_by_lines(spec.model_copy(update={"classes": alike}), every)
 
 
-def _line_rows(held: bool) -> EventLog:
-    """400 jobs through two servers with an off-shift hour, in a FIFO line or each served alone.
-
-    Times are whole minutes, so arrivals, ends and the shift change tie.
-    """
-    rng = np.random.default_rng(5)
-    env = simpy.Environment()
-    log = EventLog(("N",), ("R",))
-    facility = Facility(env, "R", 2, 0, log, [(120.0, 180.0), (300.0, 330.0)])
-    line = FifoLine(env, facility, log) if held else None
-    work = log.activity("work")
-    arrivals = np.round(np.cumsum(rng.exponential(1.0, 400)), 0).tolist()
-    durations = np.round(rng.exponential(1.8, 400), 0).tolist()
-
-    def job(case: int, duration: float) -> Process:
-        if line is not None:
-            yield line.serve(case, work, duration)
-        else:
-            yield from serve(env, facility, log, case, work, duration)
-
-    def source() -> Process:
-        for at, duration in zip(arrivals, durations, strict=True):
-            yield env.timeout(at - env.now)
-            env.process(job(log.new_case("job", "p"), duration))
-
-    env.process(source())
-    env.run()
-    return log
-
-
 def test_a_fifo_line_holding_its_servers_serves_as_plain_requests_do() -> None:
     """Jobs in a line whose feeders keep their servers start and end when plain requests do.
 
     The shift closures queue a blocker behind the jobs: a feeder then gives its server back,
     and the blocker takes it at the job's end exactly as with plain requests.
     """
-    plain, held = _line_rows(held=False), _line_rows(held=True)
+    plain, held = line_log("plain"), line_log("feeder")
     assert len(plain.rows) == 400 * 3
     assert np.array_equal(canonical_rows(held), canonical_rows(plain))
     assert held.capacity_rows == plain.capacity_rows

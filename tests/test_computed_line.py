@@ -11,47 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import simpy
-from test_chains import canonical_rows
+from factories import canonical_rows, line_log
 
 from simulation.computed_line import ComputedLine
-from simulation.facilities import Facility, Process, serve
+from simulation.facilities import Facility
 from simulation.recorder import EventLog, check_event_log
-
-CLOSED = [(120.0, 180.0), (300.0, 330.0)]
-
-
-def _served(computed: bool, whole_minutes: bool, until: float | None) -> EventLog:
-    """400 jobs through two servers closed twice, as a computed line or plain requests.
-
-    With whole minutes, joins, ends and shift changes tie; ``until`` stops the run with jobs
-    waiting and in service.
-    """
-    rng = np.random.default_rng(5)
-    env = simpy.Environment()
-    log = EventLog(("N",), ("R",))
-    facility = Facility(env, "R", 2, 0, log, CLOSED)
-    line = ComputedLine(env, facility, log) if computed else None
-    work = log.activity("work")
-    joins, durations = np.cumsum(rng.exponential(1.0, 400)), rng.exponential(1.8, 400)
-    if whole_minutes:
-        joins, durations = np.round(joins, 0), np.round(durations, 0)
-
-    def job(case: int, duration: float) -> Process:
-        if line is not None:
-            yield line.serve(case, work, duration)
-        else:
-            yield from serve(env, facility, log, case, work, duration)
-
-    def source() -> Process:
-        for at, duration in zip(joins.tolist(), durations.tolist(), strict=True):
-            yield env.timeout(at - env.now)
-            env.process(job(log.new_case("job", "p"), duration))
-
-    env.process(source())
-    env.run(until=until)
-    facility.settle(env.now)
-    log.settle(env.now, stopped=until is not None)
-    return log
 
 
 @pytest.mark.parametrize("whole_minutes", [True, False], ids=["whole-minutes", "continuous"])
@@ -60,7 +24,8 @@ def test_a_computed_line_serves_as_plain_requests_do(
     whole_minutes: bool, until: float | None
 ) -> None:
     """The same rows and shift changes; a job waits through a closure, or overruns its start."""
-    plain, computed = _served(False, whole_minutes, until), _served(True, whole_minutes, until)
+    plain = line_log("plain", whole_minutes=whole_minutes, until=until)
+    computed = line_log("computed", whole_minutes=whole_minutes, until=until)
     check_event_log(computed)
     assert len(plain.rows) == (1200 if until is None else 661)
     assert np.array_equal(canonical_rows(computed), canonical_rows(plain))
