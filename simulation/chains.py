@@ -153,7 +153,6 @@ class Chain:
         "_trips",
         "_wait_first",
         "code",
-        "delays",
         "env",
         "node",
         "steps",
@@ -215,7 +214,6 @@ class Chain:
                 if self._finish_index is not None:
                     raise ValueError("a chain finishes at most once")
                 self._finish_index = point
-        self.delays = point
         # Waits make the times a loop, but for the usual shape: one wait, before any delay.
         waits = [i for i, until in enumerate(timed) if until is not None]
         self._wait_first = timed[0] if waits == [0] else None
@@ -292,6 +290,10 @@ class Chain:
                 return tuple(accumulate(durations, initial=start))
             times, time, rest = [start], start, iter(durations)
         else:
+            if start != self.env.now:
+                raise ValueError(
+                    f"a chain that joins a line starts now ({self.env.now}), not {start}"
+                )
             served, time = line.assign(start, durations[0])  # type: ignore[union-attr]
             if wait is not None:
                 waited = time + (wait(time) - time)

@@ -46,6 +46,7 @@ class ComputedLine:
         "_emit",
         "_env",
         "_free",
+        "_last_join",
         "_log",
         "_next_closure",
         "_templates",
@@ -65,6 +66,7 @@ class ComputedLine:
         # (time the server is free, server): the first to free takes the next job.
         self._free = [(env.now, server) for server in range(facility.capacity)]
         self._next_closure = [0] * facility.capacity
+        self._last_join = env.now
         self._templates: dict[int, tuple[int, list[tuple[float, ...]]]] = {}
 
     def assign(self, join_min: float, duration: float) -> tuple[float, float]:
@@ -72,6 +74,11 @@ class ComputedLine:
 
         Jobs join in time order; the server the job takes is busy until its end.
         """
+        if join_min < self._last_join:
+            raise ValueError(
+                f"a job joins at {join_min}, before one that joined at {self._last_join}"
+            )
+        self._last_join = join_min
         free, server = heappop(self._free)
         start = join_min if join_min > free else free
         k = self._next_closure[server]

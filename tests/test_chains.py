@@ -195,6 +195,9 @@ def test_a_chain_joins_one_line_and_only_at_its_start() -> None:
         Chain(env, log, control, router, 0, [Delay(step), Serve(line, late)])
     with pytest.raises(ValueError, match="exits at most once"):
         Chain(env, log, control, router, 0, [Exit(), Delay(step), Exit()])
+    served = Chain(env, log, control, router, 0, [Serve(line, step), Delay(late)])
+    with pytest.raises(ValueError, match="starts now"):
+        served.run(log.new_case("job", "p"), 1.0, (1.0, 1.0))  # a line is joined now
     chain = Chain(env, log, control, router, 0, [Delay(step), Delay(late)])
     chain.run(log.new_case("job", "p"), 0.0, (1.0,))  # one duration short
     with pytest.raises(ValueError, match="needs 3 times"):

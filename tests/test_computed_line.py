@@ -86,3 +86,13 @@ def test_a_facility_is_claimed_once() -> None:
     ComputedLine(env, facility, log)
     with pytest.raises(RuntimeError, match="claimed twice"):
         ComputedLine(env, facility, log)
+
+
+def test_jobs_join_a_computed_line_in_time_order() -> None:
+    """The recursion takes jobs in the order they join; a join from the past is refused."""
+    env = simpy.Environment()
+    log = EventLog(("N",), ("R",))
+    line = ComputedLine(env, Facility(env, "R", 1, 0, log, []), log)
+    line.assign(5.0, 1.0)
+    with pytest.raises(ValueError, match=r"before one that joined at 5\.0"):
+        line.assign(4.0, 1.0)
