@@ -22,8 +22,6 @@ order is delivered when its last parcel is. With the pilot both are packed in on
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from enum import IntEnum
 from functools import partial
 
@@ -37,35 +35,9 @@ from simulation.cbec_rules import LimitDecision
 from simulation.chains import Chain, Delay, Exit, Finish, Milestone, Serve, Step, Trip, Wait
 from simulation.context import ProcessContext
 from simulation.control import RunControl
+from simulation.courier_waves import courier_waves
 from simulation.facilities import Facility, Process, delay, milestone, serve
 from simulation.network import Router
-
-MINUTES_PER_DAY = 1440.0
-
-
-def next_wave_min(now_min: float, interval_min: float, first_h: float, last_h: float) -> float:
-    """Time of the first courier pickup at or after ``now_min``.
-
-    Waves run every ``interval_min`` from ``first_h`` o'clock, none after ``last_h``; minute 0
-    of the run is midnight (scenarios start at 00:00).
-    """
-    return courier_waves(interval_min, first_h, last_h)(now_min)
-
-
-def courier_waves(interval_min: float, first_h: float, last_h: float) -> Callable[[float], float]:
-    """``now -> time of the first courier pickup at or after now`` (see :func:`next_wave_min`)."""
-    first_min, last_min = first_h * 60.0, last_h * 60.0
-    floor, ceil = math.floor, math.ceil
-
-    def next_wave(now_min: float) -> float:
-        day = floor(now_min / MINUTES_PER_DAY) * MINUTES_PER_DAY
-        first, last = day + first_min, day + last_min
-        if now_min <= first:
-            return first
-        wave = first + ceil((now_min - first) / interval_min) * interval_min
-        return wave if wave <= last else first + MINUTES_PER_DAY
-
-    return next_wave
 
 
 class ParcelKind(IntEnum):
@@ -366,24 +338,18 @@ def _xrayed(
     """Unpacked by an officer if the image is abnormal (the red channel), then on its way."""
     if order.abnormal:
         zone.log.cases.channel[order.case] = int(Channel.RED)
-        then = partial(_unpacked, env, order, zone, parcels)
+        then = partial(departure, env, order, zone, parcels)
         zone.unpacked.run(order.case, env.now, (order.unpack_min,), then=then)
     else:
         departure(env, order, zone, parcels)
 
 
-def _unpacked(
+def departure(
     env: simpy.Environment,
     order: ConsumerOrder,
     zone: BondedZone,
     parcels: _Parcels | None,
     _woken: object = None,
-) -> None:
-    departure(env, order, zone, parcels)
-
-
-def departure(
-    env: simpy.Environment, order: ConsumerOrder, zone: BondedZone, parcels: _Parcels | None
 ) -> None:
     """Courier wave, gate, trip after the exit check: one chain.
 

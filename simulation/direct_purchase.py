@@ -15,8 +15,6 @@ with the next courier pickup wave (exit) and reach the courier's hub (delivery).
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from functools import partial
 
 import simpy
@@ -37,6 +35,7 @@ from simulation.chains import (
 )
 from simulation.context import ProcessContext
 from simulation.control import RunControl
+from simulation.courier_waves import pickup_waves
 from simulation.direct_purchase_entities import Flight, Parcel, ParcelFactory
 from simulation.facilities import (
     COMPLETE,
@@ -118,20 +117,6 @@ class SupervisionCentre:
             )
             for name in spec.destinations
         }
-
-
-def pickup_waves(offset_min: float, interval_min: float) -> Callable[[float], float]:
-    """``now -> time of the first courier pickup wave at or after now``.
-
-    Waves run every ``interval_min`` from ``offset_min`` on.
-    """
-    ceil = math.ceil
-
-    def next_pickup(now: float) -> float:
-        waves = ceil((now - offset_min) / interval_min)
-        return offset_min + (waves if waves > 0 else 0) * interval_min
-
-    return next_pickup
 
 
 def start_direct_purchase(spec: DirectPurchaseSpec, ctx: ProcessContext) -> None:

@@ -21,9 +21,9 @@ from models.scenario import Scenario
 from models.vocabulary import CHANNEL_NAMES, MILESTONES
 from scenarios.load import load_scenario
 from scenarios.overrides import with_values
-from simulation.bonded_import import next_wave_min
 from simulation.bonded_stock import BondedStock
 from simulation.cbec_rules import LimitDecision, cbec_tax_rate, limit_decision, order_tax_cny
+from simulation.courier_waves import next_wave_min
 from simulation.metrics import milestone_times
 from simulation.run import RunResult, run_replication
 

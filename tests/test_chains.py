@@ -25,7 +25,7 @@ from models.processes import PriorityClass
 from models.scenario import Scenario
 from scenarios.load import load_scenario
 from scenarios.overrides import with_values
-from simulation.chains import Chain, Delay, Exit, Milestone, Serve
+from simulation.chains import Chain, Delay, Exit, Milestone, Serve, Wait
 from simulation.computed_line import ComputedLine
 from simulation.control import RunControl
 from simulation.facilities import Facility
@@ -275,3 +275,25 @@ def test_a_run_stopped_at_its_limit_records_nothing_at_that_instant(stopped: boo
     chain.run(log.new_case("job", "p"), 0.0, (7.0,))
     log.settle(7.0, stopped=stopped)
     assert [row[3] for row in log.rows] == ([0, 1] if stopped else [0, 1, 2])
+
+
+def test_a_wait_after_a_delay_is_planned_as_it_is_replayed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wait that is not the first timed step ends where the replay's timeout ends."""
+    logs = []
+    for plan_ahead in (True, False):
+        monkeypatch.setattr(simulation.chains, "PLAN_AHEAD", plan_ahead)
+        env, log, control, router = _chain_log()
+        work, wait = log.activity("work"), log.activity("wait")
+        on_the_hour = lambda t: 60.0 * (t // 60.0 + 1)  # noqa: E731
+        steps = [Delay(work), Wait(wait, on_the_hour), Delay(work)]
+        chain = Chain(env, log, control, router, 0, steps)
+        for k in range(5):
+            chain.run(log.new_case("job", "p"), 0.0, (17.3 * k + 0.1, 2.5))
+        env.run()
+        log.settle(1000.0)
+        logs.append(log)
+    planned, replayed = logs
+    assert np.array_equal(canonical_rows(planned), canonical_rows(replayed))
+    # First delays end at 0.1, 17.4, 34.7, 52.0 and 69.3: waits to 60 (four) and 120, + 2.5.
+    ends = [row[4] for row in planned.rows if row[1] == work and row[3] == 2]
+    assert ends.count(62.5) == 4 and max(ends) == 122.5
