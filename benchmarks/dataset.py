@@ -1,13 +1,13 @@
 """How fast, and in how much memory, does ``clearsim dataset`` write 100k and 1M orders?
 
-For each size, a fresh Python process builds the dataset of ``scenarios/double11_peak.yaml``
-with ``--orders N`` (Parquet) and reports its wall time by stage, the rows written, its CPU time
-and its peak RSS, with those of the process the build simulates in (``flows.dataset.apart``:
-peak RSS is the larger of the two, CPU time their sum); a second fresh process runs only the
-engine (simulate and digest the log, with the same garbage-collector thresholds) to show how
-much of the time and memory is the simulation's. Printed at the end: rows per second, peak
-RSS, and the ratio of the largest run's time to ``largest / smallest`` times the smallest's
-(linear: 1), also per order written.
+For each size, a fresh Python process builds the dataset of ``scenarios/double11_peak.yaml`` with
+``--orders N`` (Parquet) and reports its wall time by stage, the rows written, its CPU time and its
+peak RSS, with those of the process the build simulates in (``clearsim.flows.dataset.apart``: peak
+RSS is the larger of the two, CPU time their sum); a second fresh process runs only the engine
+(simulate and digest the log, with the same garbage-collector thresholds) to show how much of the
+time and memory is the simulation's. Printed at the end: rows per second, peak RSS, and the ratio of
+the largest run's time to ``largest / smallest`` times the smallest's (linear: 1), also per order
+written.
 
 Usage::
 
@@ -49,12 +49,12 @@ def cpu_s() -> float:
 
 def child(scenario_path: str, orders: int, seed: int, out: str, engine_only: bool) -> None:
     sys.path.insert(0, str(ROOT))
-    from flows.dataset.build import build_dataset
-    from flows.dataset.collector import fewer_collections
-    from flows.dataset.digest import digest_log
-    from flows.dataset.scope import dataset_scope
-    from scenarios.load import load_scenario
-    from simulation.run import simulate
+    from clearsim.flows.dataset.build import build_dataset
+    from clearsim.flows.dataset.collector import fewer_collections
+    from clearsim.flows.dataset.digest import digest_log
+    from clearsim.flows.dataset.scope import dataset_scope
+    from clearsim.scenarios.load import load_scenario
+    from clearsim.simulation.run import simulate
 
     scenario = load_scenario(scenario_path)
     scope = dataset_scope(scenario, None, orders)

@@ -39,10 +39,10 @@ REFERENCE_PARCELS_PER_S = 22_000
 
 def scaled_scenario(orders: int) -> Any:
     """The Double-11 scenario scaled to ``orders`` expected orders (staffing scaled alike)."""
-    from models.bonded_import import BondedImportSpec
-    from models.direct_purchase import DirectPurchaseSpec
-    from scenarios.load import load_scenario
-    from scenarios.overrides import with_values
+    from clearsim.models.bonded_import import BondedImportSpec
+    from clearsim.models.direct_purchase import DirectPurchaseSpec
+    from clearsim.scenarios.load import load_scenario
+    from clearsim.scenarios.overrides import with_values
 
     scenario = load_scenario(SCENARIO)
     bonded = next(p for p in scenario.processes if isinstance(p, BondedImportSpec))
@@ -62,7 +62,7 @@ def scaled_scenario(orders: int) -> Any:
 
 def child(orders: int, seed: int) -> dict[str, Any]:
     """Simulate one scaled day in this process and measure it."""
-    from simulation.run import simulate, summarise
+    from clearsim.simulation.run import simulate, summarise
 
     scenario = scaled_scenario(orders)
     started, cpu = time.perf_counter(), time.process_time()
@@ -86,7 +86,7 @@ def anchor(seed: int) -> dict[str, Any]:
     """Bare SimPy's parcels per CPU second on the engine benchmark's tandem, in this process."""
     from engine import DEFAULT_SCENARIO, bare_simpy
 
-    from scenarios.load import load_scenario
+    from clearsim.scenarios.load import load_scenario
 
     scenario = load_scenario(DEFAULT_SCENARIO)
     cpu = time.process_time()

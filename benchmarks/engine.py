@@ -6,7 +6,8 @@ Measures, in one run and on one core:
     ``benchmarks/clearance_tandem.yaml`` (declaration check, risk screening, X-ray, inspection for
     a tenth, duty and release), one process per parcel, ``with res.request()``, variates drawn up
     front with numpy, no event log;
-(b) clearsim's engine on that scenario file (``simulation.run.simulate``: the scenario's graph,
+(b) clearsim's engine on that scenario file (``clearsim.simulation.run.simulate``: the scenario's
+graph,
     facilities, samplers, run control and the full event log);
 
 and prints parcels per second of each and the ratio b/a (target >= 0.8), then the time clearsim
@@ -34,11 +35,11 @@ import numpy as np
 import simpy
 from machine import print_machine
 
-from models.distributions import Deterministic, Duration, Exponential, Lognormal, Uniform
-from models.processes import StationFlowSpec
-from models.scenario import Scenario
-from scenarios.load import load_scenario
-from simulation.run import simulate, summarise
+from clearsim.models.distributions import Deterministic, Duration, Exponential, Lognormal, Uniform
+from clearsim.models.processes import StationFlowSpec
+from clearsim.models.scenario import Scenario
+from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.run import simulate, summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = ROOT / "benchmarks" / "clearance_tandem.yaml"

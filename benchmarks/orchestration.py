@@ -58,8 +58,8 @@ def write_scenarios(directory: Path) -> list[Path]:
 
 
 def _one(path: str, replication: int) -> int:
-    from scenarios.load import load_scenario
-    from simulation.run import run_summary
+    from clearsim.scenarios.load import load_scenario
+    from clearsim.simulation.run import run_summary
 
     spec = load_scenario(path)
     return run_summary(spec, replication, spec.seed).measured
@@ -91,7 +91,7 @@ def clearsim_compare(
     command = [
         sys.executable,
         "-m",
-        "flows.cli",
+        "clearsim.flows.cli.main",
         "compare",
         *map(str, paths),
         "--replications",

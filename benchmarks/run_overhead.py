@@ -2,8 +2,9 @@
 
 Measures, in one run, the wall time of N replications of a scenario:
 
-(a) sequentially in this process;
-(b) with ``flows.replications.run_replications`` on a process pool (fork, 2 workers by default),
+(a) sequentially in this process; (b) with
+``clearsim.flows.execution.replications.run_replications`` on a process pool (fork, 2 workers by
+default),
     which is what ``clearsim run`` does;
 (c) through the Prefect flow ``clearsim-run`` with its process-pool task runner, each in a fresh
     Python process: cold (a fresh ``PREFECT_HOME``: the ephemeral server creates its database) and
@@ -48,10 +49,10 @@ def report_digest(report: dict[str, Any]) -> str:
 
 def in_process(scenario: Path, n: int, workers: int) -> tuple[float, str]:
     """Wall time of ``run_replications`` with ``workers`` (1: sequential) and the report digest."""
-    from flows.render import report_json
-    from flows.replications import run_replications
-    from scenarios.load import load_scenario
-    from simulation.aggregate import aggregate
+    from clearsim.analysis.aggregate import aggregate
+    from clearsim.flows.execution.replications import run_replications
+    from clearsim.flows.report.render import report_json
+    from clearsim.scenarios.load import load_scenario
 
     spec = load_scenario(scenario, replications=n)
     started = time.perf_counter()
@@ -73,7 +74,7 @@ def child(args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     from prefect.task_runners import ProcessPoolTaskRunner
 
-    from flows.run_flow import run_scenario
+    from clearsim.flows.execution.run_flow import run_scenario
 
     import_flow = time.perf_counter() - t0
 
@@ -230,7 +231,7 @@ def main() -> None:
         servers = sorted({r[name]["servers_started"] for r in rounds})
         print(
             f"  {name}: import prefect {best(rounds, name, 'import_prefect'):.2f} s, "
-            f"import flows.run_flow {best(rounds, name, 'import_flow'):.2f} s, "
+            f"import clearsim.flows.execution.run_flow {best(rounds, name, 'import_flow'):.2f} s, "
             f"first flow call (a no-op: server start-up) {best(rounds, name, 'first_flow'):.2f} s; "
             f"temporary servers started per child {servers}; child process wall "
             f"{best(rounds, name, 'process_wall'):.2f} s (two flow runs and server stop)"

@@ -1,7 +1,13 @@
 """clearsim's vocabulary: frozen scenario specs, result records and persistence tables."""
 
-from models.records import EventRecord, ResourceStat, RunSummary, SegmentStat, ShipmentOutcome
-from models.scenario import SCHEMA_VERSION, Scenario
+from clearsim.models.records import (
+    EventRecord,
+    ResourceStat,
+    RunSummary,
+    SegmentStat,
+    ShipmentOutcome,
+)
+from clearsim.models.scenario import SCHEMA_VERSION, Scenario
 
 __all__ = [
     "SCHEMA_VERSION",

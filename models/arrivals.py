@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from models.base import FrozenSpec
+from clearsim.models.base import FrozenSpec
 
 
 class PoissonArrivals(FrozenSpec):

@@ -13,10 +13,15 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from models.arrivals import ArrivalProcess, FixedTimesArrivals, PiecewiseArrivals, PoissonArrivals
-from models.base import FrozenSpec
-from models.canonical import sort_mapping
-from models.distributions import Count, Deterministic, Duration, check_probability_map
+from clearsim.models.arrivals import (
+    ArrivalProcess,
+    FixedTimesArrivals,
+    PiecewiseArrivals,
+    PoissonArrivals,
+)
+from clearsim.models.base import FrozenSpec
+from clearsim.models.canonical import sort_mapping
+from clearsim.models.distributions import Count, Deterministic, Duration, check_probability_map
 
 MINUTES_PER_DAY = 1440.0
 

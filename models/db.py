@@ -8,7 +8,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel, create_engine
 
-import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+import clearsim.models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 DEFAULT_DB_URL = "sqlite:///clearsim.db"
 

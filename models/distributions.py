@@ -2,7 +2,7 @@
 
 Each spec exposes its analytic ``mean`` and ``variance`` so that validation tests and the
 stability check derive theory from the same object the engine samples. Sampling lives in
-``simulation.sampling``; this module only describes.
+``clearsim.simulation.kernel.sampling``; this module only describes.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from models.base import FrozenSpec
+from clearsim.models.base import FrozenSpec
 
 _PROBABILITY_TOLERANCE = 1e-6
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from models.base import FrozenSpec
-from models.vocabulary import TRS_SEGMENTS, segment_name
+from clearsim.models.base import FrozenSpec
+from clearsim.models.vocabulary import TRS_SEGMENTS, segment_name
 
 SEGMENT_NAMES: tuple[str, ...] = tuple(segment_name(a, b) for a, b in TRS_SEGMENTS)
 

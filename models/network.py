@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from models.base import FrozenSpec
-from models.canonical import sort_mapping
-from models.distributions import Duration
+from clearsim.models.base import FrozenSpec
+from clearsim.models.canonical import sort_mapping
+from clearsim.models.distributions import Duration
 
 NodeKind = Literal[
     "sea_port",

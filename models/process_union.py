@@ -6,12 +6,12 @@ from typing import Annotated
 
 from pydantic import Field
 
-from models.air_cargo import AirCargoSpec
-from models.bonded_import import BondedImportSpec
-from models.direct_purchase import DirectPurchaseSpec
-from models.processes import SeaImportSpec, StationFlowSpec
-from models.rail_import import RailImportSpec
-from models.sea_export import SeaExportSpec
+from clearsim.models.air_cargo import AirCargoSpec
+from clearsim.models.bonded_import import BondedImportSpec
+from clearsim.models.direct_purchase import DirectPurchaseSpec
+from clearsim.models.processes import SeaImportSpec, StationFlowSpec
+from clearsim.models.rail_import import RailImportSpec
+from clearsim.models.sea_export import SeaExportSpec
 
 ProcessSpec = Annotated[
     SeaImportSpec

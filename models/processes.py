@@ -6,11 +6,11 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from models.arrivals import ArrivalProcess
-from models.base import FrozenSpec
-from models.canonical import sort_mapping
-from models.distributions import Count, Duration, check_probability_map
-from models.vocabulary import MILESTONES, Direction, Mode
+from clearsim.models.arrivals import ArrivalProcess
+from clearsim.models.base import FrozenSpec
+from clearsim.models.canonical import sort_mapping
+from clearsim.models.distributions import Count, Duration, check_probability_map
+from clearsim.models.vocabulary import MILESTONES, Direction, Mode
 
 
 class ChannelRates(FrozenSpec):

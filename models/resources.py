@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from models.base import FrozenSpec
+from clearsim.models.base import FrozenSpec
 
 
 class ResourceSpec(FrozenSpec):

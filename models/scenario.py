@@ -9,12 +9,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from models.calendars import AlwaysOpen, Calendar
-from models.canonical import sort_mapping
-from models.monitoring import MonitoringSpec
-from models.network import NetworkSpec
-from models.process_union import ProcessSpec
-from models.resources import ResourceSpec
+from clearsim.models.calendars import AlwaysOpen, Calendar
+from clearsim.models.canonical import sort_mapping
+from clearsim.models.monitoring import MonitoringSpec
+from clearsim.models.network import NetworkSpec
+from clearsim.models.process_union import ProcessSpec
+from clearsim.models.resources import ResourceSpec
 
 SCHEMA_VERSION = 1
 HASH_EXCLUDED_FIELDS = frozenset({"name", "description", "seed", "replications"})

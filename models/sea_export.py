@@ -6,10 +6,10 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from models.arrivals import ArrivalProcess
-from models.base import FrozenSpec
-from models.distributions import Count, Duration
-from models.processes import DeclarationSpec, InspectionSpec, RiskSpec
+from clearsim.models.arrivals import ArrivalProcess
+from clearsim.models.base import FrozenSpec
+from clearsim.models.distributions import Count, Duration
+from clearsim.models.processes import DeclarationSpec, InspectionSpec, RiskSpec
 
 
 class ExportHandlingSpec(FrozenSpec):

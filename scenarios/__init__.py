@@ -1,5 +1,5 @@
 """Scenario files, the one YAML loader, and the catalogue of shipped scenarios."""
 
-from scenarios.load import ScenarioError, load_scenario
+from clearsim.scenarios.load import ScenarioError, load_scenario
 
 __all__ = ["ScenarioError", "load_scenario"]

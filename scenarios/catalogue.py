@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from scenarios.load import ScenarioError, read_document
+from clearsim.scenarios.load import ScenarioError, read_document
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 """Where the shipped scenario files live (``scenarios/`` of the source tree)."""

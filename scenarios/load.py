@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from models.scenario import Scenario
+from clearsim.models.scenario import Scenario
 
 FieldPath = tuple[str | int, ...]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from models.scenario import Scenario
+from clearsim.models.scenario import Scenario
 
 
 class OverrideError(ValueError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from models.scenario import Scenario
+from clearsim.models.scenario import Scenario
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,22 @@ from pathlib import Path
 import numpy as np
 import simpy
 
-from models.calendars import MINUTES_PER_DAY
-from models.records import LegTrips, RunSummary
-from models.scenario import Scenario
-from models.vocabulary import MILESTONES
-from simulation.context import ProcessContext
-from simulation.control import RunControl
-from simulation.facilities import Facility
-from simulation.groups import ProcessGroup, independent_groups
-from simulation.heap import release_free_memory
-from simulation.log_merge import merge_logs
-from simulation.metrics import (
+from clearsim.models.calendars import MINUTES_PER_DAY
+from clearsim.models.records import LegTrips, RunSummary
+from clearsim.models.scenario import Scenario
+from clearsim.models.vocabulary import MILESTONES
+from clearsim.simulation.groups import ProcessGroup, independent_groups
+from clearsim.simulation.kernel.context import ProcessContext
+from clearsim.simulation.kernel.control import RunControl
+from clearsim.simulation.kernel.facilities import Facility
+from clearsim.simulation.kernel.heap import release_free_memory
+from clearsim.simulation.kernel.network import Router, build_graph
+from clearsim.simulation.kernel.options import DEFAULT_OPTIONS, EngineOptions
+from clearsim.simulation.kernel.rng import Streams
+from clearsim.simulation.kernel.shifts import closed_intervals, open_intervals, week_offset_min
+from clearsim.simulation.log.merge import merge_logs
+from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.metrics.kpis import (
     Window,
     measured_cases,
     milestone_times,
@@ -35,13 +40,9 @@ from simulation.metrics import (
     segment_stats,
     service_intervals,
 )
-from simulation.network import Router, build_graph
-from simulation.process_registry import start_processes
-from simulation.recorder import EventLog
-from simulation.rng import Streams
-from simulation.segment_quantiles import segment_quantiles
-from simulation.shifts import closed_intervals, open_intervals, week_offset_min
-from simulation.time_profiles import resource_profiles
+from clearsim.simulation.metrics.segment_quantiles import segment_quantiles
+from clearsim.simulation.metrics.time_profiles import resource_profiles
+from clearsim.simulation.processes.registry import start_processes
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,6 @@ class RunCounts:
     in_system: int
     leg_trips: tuple[LegTrips, ...] = ()
     """Trips the router sent over each directed leg of the network."""
-
-
-SPILL_ROWS = 2_000_000
-"""A finished group's log of at least this many rows (46 MB) waits on disk for the merge."""
 
 
 @contextmanager
@@ -91,20 +88,23 @@ def fewer_collections() -> Iterator[None]:
 
 
 def simulate(
-    scenario: Scenario, replication: int, root_seed: int
+    scenario: Scenario,
+    replication: int,
+    root_seed: int,
+    options: EngineOptions = DEFAULT_OPTIONS,
 ) -> tuple[EventLog, RunCounts, float]:
     """Run one replication; return its event log, final counts and the simulated end time.
 
     Groups of processes that share no resource run one after the other, each in its own
-    environment until its own measured cases are done (see :mod:`simulation.groups`); their
+    environment until its own measured cases are done (see :mod:`clearsim.simulation.groups`); their
     logs are merged in time order.
     """
     with fewer_collections():
-        return _simulate(scenario, replication, root_seed)
+        return _simulate(scenario, replication, root_seed, options)
 
 
 def _simulate(
-    scenario: Scenario, replication: int, root_seed: int
+    scenario: Scenario, replication: int, root_seed: int, options: EngineOptions
 ) -> tuple[EventLog, RunCounts, float]:
     streams = Streams(root_seed, replication)
     router = Router(build_graph(scenario.network))
@@ -112,7 +112,7 @@ def _simulate(
     groups = independent_groups(scenario)
     with tempfile.TemporaryDirectory(prefix="clearsim-log-") as spill_dir:
         for index, group in enumerate(groups):
-            log, control, end, stopped = _simulate_group(scenario, group, streams, router)
+            log, control, end, stopped = _simulate_group(scenario, group, streams, router, options)
             logs.append(log)
             counts.append(RunCounts(control.arrived, control.exited, control.in_system))
             ends.append(end)
@@ -120,9 +120,10 @@ def _simulate(
             # other; free them before the next group runs (the collector is off while it runs).
             del control
             gc.collect()
-            # Rows planned ahead by chains into time order (simulation.chains).
+            # Rows planned ahead by chains into time order (clearsim.simulation.fastpath.chains).
             log.settle(end, stopped=stopped)
-            if index < len(groups) - 1 and len(log.rows) >= SPILL_ROWS:
+            spill = options.spill_rows
+            if index < len(groups) - 1 and spill and len(log.rows) >= spill:
                 log.spill(Path(spill_dir))  # read back a column at a time by the merge
             release_free_memory()
         merged = merge_logs(logs)
@@ -140,7 +141,11 @@ def _simulate(
 
 
 def _simulate_group(
-    scenario: Scenario, group: ProcessGroup, streams: Streams, router: Router
+    scenario: Scenario,
+    group: ProcessGroup,
+    streams: Streams,
+    router: Router,
+    options: EngineOptions,
 ) -> tuple[EventLog, RunControl, float, bool]:
     """Run one group to its end; also say whether it was stopped at the time limit."""
     env = simpy.Environment()
@@ -165,7 +170,9 @@ def _simulate_group(
     exclusive = frozenset(name for name, count in users.items() if count == 1)
     start_processes(
         group.processes,
-        ProcessContext(env, log, facilities, router, control, streams, arrivals_until, exclusive),
+        ProcessContext(
+            env, log, facilities, router, control, streams, arrivals_until, exclusive, options
+        ),
     )
     control.check()
     # The window's resource figures need every shift change up to its end, even when all
@@ -246,13 +253,27 @@ def summarise(
     )
 
 
-def run_replication(scenario: Scenario, replication: int, root_seed: int) -> RunResult:
-    """Simulate replication ``replication`` of ``scenario`` from ``root_seed``."""
-    log, counts, end = simulate(scenario, replication, root_seed)
+def run_replication(
+    scenario: Scenario,
+    replication: int,
+    root_seed: int,
+    options: EngineOptions = DEFAULT_OPTIONS,
+) -> RunResult:
+    """Simulate replication ``replication`` of ``scenario`` from ``root_seed``.
+
+    ``options`` choose how the engine computes it (the fast path or the reference model),
+    never what it computes.
+    """
+    log, counts, end = simulate(scenario, replication, root_seed, options)
     summary = summarise(scenario, replication, root_seed, log, counts, end)
     return RunResult(summary=summary, log=log)
 
 
-def run_summary(scenario: Scenario, replication: int, root_seed: int) -> RunSummary:
+def run_summary(
+    scenario: Scenario,
+    replication: int,
+    root_seed: int,
+    options: EngineOptions = DEFAULT_OPTIONS,
+) -> RunSummary:
     """Like :func:`run_replication` but returns only the small summary (for process pools)."""
-    return run_replication(scenario, replication, root_seed).summary
+    return run_replication(scenario, replication, root_seed, options).summary

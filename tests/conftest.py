@@ -14,12 +14,12 @@ from prefect.settings import (
 )
 from prefect.testing.utilities import prefect_test_harness
 
-import simulation.run
-from flows.replications import default_workers
-from models.scenario import Scenario
-from scenarios.load import load_scenario
-from simulation.recorder import EventLog, check_event_log
-from simulation.run import RunResult, run_replication
+import clearsim.simulation.run
+from clearsim.flows.execution.replications import default_workers
+from clearsim.models.scenario import Scenario
+from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.log.recorder import EventLog, check_event_log
+from clearsim.simulation.run import RunResult, run_replication
 
 THEORY_REPLICATIONS = 8
 
@@ -43,17 +43,17 @@ def every_simulated_log_is_checked() -> Iterator[None]:
     The engine's ``simulate`` is wrapped for the whole session, before any fixture runs, so the
     check also covers replications run through the CLI and in forked worker processes.
     """
-    original = simulation.run.simulate
+    original = clearsim.simulation.run.simulate
 
     def checked(
         scenario: Scenario, replication: int, root_seed: int
-    ) -> tuple[EventLog, simulation.run.RunCounts, float]:
+    ) -> tuple[EventLog, clearsim.simulation.run.RunCounts, float]:
         log, control, end = original(scenario, replication, root_seed)
         check_event_log(log)
         return log, control, end
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(simulation.run, "simulate", checked)
+        patch.setattr(clearsim.simulation.run, "simulate", checked)
         yield
 
 

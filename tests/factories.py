@@ -8,13 +8,13 @@ from typing import Any
 import numpy as np
 import simpy
 
-from models.scenario import Scenario
-from scenarios.load import load_scenario
-from scenarios.overrides import with_values
-from simulation.computed_line import ComputedLine
-from simulation.facilities import Facility, Process, serve
-from simulation.fifo_line import FifoLine
-from simulation.recorder import EventLog
+from clearsim.models.scenario import Scenario
+from clearsim.scenarios.load import load_scenario
+from clearsim.scenarios.overrides import with_values
+from clearsim.simulation.fastpath.computed_line import ComputedLine
+from clearsim.simulation.fastpath.fifo_line import FifoLine
+from clearsim.simulation.kernel.facilities import Facility, Process, serve
+from clearsim.simulation.log.recorder import EventLog
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -10,13 +10,13 @@ import pytest
 from factories import DAY, SCENARIOS
 from pydantic import ValidationError
 
-from models.air_cargo import AirCargoSpec
-from models.scenario import Scenario
-from models.vocabulary import CHANNEL_NAMES
-from scenarios.load import load_scenario
-from scenarios.overrides import with_values
-from simulation.metrics import shipment_outcomes
-from simulation.run import RunResult, run_replication
+from clearsim.models.air_cargo import AirCargoSpec
+from clearsim.models.scenario import Scenario
+from clearsim.models.vocabulary import CHANNEL_NAMES
+from clearsim.scenarios.load import load_scenario
+from clearsim.scenarios.overrides import with_values
+from clearsim.simulation.metrics.kpis import shipment_outcomes
+from clearsim.simulation.run import RunResult, run_replication
 
 BASELINE = SCENARIOS / "air_cargo_baseline.yaml"
 APRON = SCENARIOS / "air_apron_direct.yaml"

@@ -10,14 +10,14 @@ import pytest
 from factories import station_scenario
 from pydantic import TypeAdapter, ValidationError
 
-from models.arrivals import ArrivalProcess, PiecewiseArrivals
-from models.calendars import Calendar
-from simulation.arrivals import arrival_times
-from simulation.metrics import resource_waits
-from simulation.recorder import check_event_log
-from simulation.rng import Purpose, Streams
-from simulation.run import run_replication
-from simulation.shifts import closed_intervals, open_intervals
+from clearsim.models.arrivals import ArrivalProcess, PiecewiseArrivals
+from clearsim.models.calendars import Calendar
+from clearsim.simulation.kernel.arrivals import arrival_times
+from clearsim.simulation.kernel.rng import Purpose, Streams
+from clearsim.simulation.kernel.shifts import closed_intervals, open_intervals
+from clearsim.simulation.log.recorder import check_event_log
+from clearsim.simulation.metrics.kpis import resource_waits
+from clearsim.simulation.run import run_replication
 
 
 def _rng() -> np.random.Generator:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from factories import SCENARIOS
 
-from scenarios.catalogue import shipped_scenarios
-from scenarios.load import load_scenario, read_document
+from clearsim.scenarios.catalogue import shipped_scenarios
+from clearsim.scenarios.load import load_scenario, read_document
 
 SINGLE_MODE_BASELINES = (
     "sea_import_baseline.yaml",

@@ -15,17 +15,22 @@ import numpy as np
 import pytest
 from factories import SCENARIOS
 
-import simulation.bonded_import
-from models.bonded_import import CbecLimitsSpec
-from models.scenario import Scenario
-from models.vocabulary import CHANNEL_NAMES, MILESTONES
-from scenarios.load import load_scenario
-from scenarios.overrides import with_values
-from simulation.bonded_stock import BondedStock
-from simulation.cbec_rules import LimitDecision, cbec_tax_rate, limit_decision, order_tax_cny
-from simulation.courier_waves import next_wave_min
-from simulation.metrics import milestone_times
-from simulation.run import RunResult, run_replication
+import clearsim.simulation.processes.cbec_1210.process
+from clearsim.models.bonded_import import CbecLimitsSpec
+from clearsim.models.scenario import Scenario
+from clearsim.models.vocabulary import CHANNEL_NAMES, MILESTONES
+from clearsim.scenarios.load import load_scenario
+from clearsim.scenarios.overrides import with_values
+from clearsim.simulation.metrics.kpis import milestone_times
+from clearsim.simulation.processes.cbec_1210.rules import (
+    LimitDecision,
+    cbec_tax_rate,
+    limit_decision,
+    order_tax_cny,
+)
+from clearsim.simulation.processes.cbec_1210.stock import BondedStock
+from clearsim.simulation.processes.courier_waves import next_wave_min
+from clearsim.simulation.run import RunResult, run_replication
 
 BASELINE = SCENARIOS / "cbec_1210_baseline.yaml"
 PILOT = SCENARIOS / "cbec_1210_same_warehouse.yaml"
@@ -76,7 +81,7 @@ def stock_accounts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[BondedStock
             super().__init__(initial_units)
             opened.append(self)
 
-    monkeypatch.setattr(simulation.bonded_import, "BondedStock", Recorded)
+    monkeypatch.setattr(clearsim.simulation.processes.cbec_1210.process, "BondedStock", Recorded)
     yield opened
 
 
@@ -113,7 +118,7 @@ def runs() -> dict[str, Run]:
                     super().__init__(initial_units)
                     _opened.append(self)
 
-            patch.setattr(simulation.bonded_import, "BondedStock", Recorded)
+            patch.setattr(clearsim.simulation.processes.cbec_1210.process, "BondedStock", Recorded)
             found[key] = _run(scenario, opened)
     return found
 

@@ -15,20 +15,20 @@ import pytest
 from factories import SCENARIOS
 from test_docs import _missing, _section, _spec_models
 
-from models.direct_purchase import DirectPurchaseSpec
-from models.scenario import Scenario
-from models.vocabulary import CHANNEL_NAMES
-from scenarios.load import load_scenario
-from scenarios.overrides import OverrideError, with_values
-from simulation.direct_purchase_entities import Flight, ParcelFactory
-from simulation.metrics import Window, measured_cases, milestone_times, resource_waits
-from simulation.network import Router, build_graph
-from simulation.queueing import erlang_c, mmc_mean_wait
-from simulation.recorder import EventLog
-from simulation.rng import Streams
-from simulation.run import RunResult, run_replication
-from simulation.stability import offered_utilisation
-from simulation.statistics import mean_confidence_interval
+from clearsim.analysis.queueing import erlang_c, mmc_mean_wait
+from clearsim.analysis.stability import offered_utilisation
+from clearsim.analysis.statistics import mean_confidence_interval
+from clearsim.models.direct_purchase import DirectPurchaseSpec
+from clearsim.models.scenario import Scenario
+from clearsim.models.vocabulary import CHANNEL_NAMES
+from clearsim.scenarios.load import load_scenario
+from clearsim.scenarios.overrides import OverrideError, with_values
+from clearsim.simulation.kernel.network import Router, build_graph
+from clearsim.simulation.kernel.rng import Streams
+from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.metrics.kpis import Window, measured_cases, milestone_times, resource_waits
+from clearsim.simulation.processes.cbec_9610.entities import Flight, ParcelFactory
+from clearsim.simulation.run import RunResult, run_replication
 
 BASELINE = SCENARIOS / "cbec_9610_baseline.yaml"
 DOUBLE11 = SCENARIOS / "cbec_9610_double11.yaml"
@@ -305,7 +305,9 @@ def test_every_spec_field_is_in_the_process_reference() -> None:
     """Each model of the 9610 spec has a section naming all its fields (as test_docs asks)."""
     text = (REFERENCE / "cbec_9610.md").read_text(encoding="utf-8")
     own = [
-        m for m in _spec_models(DirectPurchaseSpec, []) if m.__module__ == "models.direct_purchase"
+        m
+        for m in _spec_models(DirectPurchaseSpec, [])
+        if m.__module__ == "clearsim.models.direct_purchase"
     ]
     assert len(own) == 5
     for model in own:

@@ -1,12 +1,12 @@
 """Planned chains, held servers and lined station flows give the process versions' event log.
 
-``simulation.chains`` records a run of a case's delays at once and wakes its process once;
-``FifoLine`` feeders keep their server for the next job when nobody else waits for one; a
-station flow of plain FCFS stages passes its customers from line to line by callbacks. All
-change only the order of rows at exactly equal times and the numbering of activity instances,
-so the logs are compared as sets of rows: every (case, activity, lifecycle, time, node,
-resource) the same, every instance's rows the same, and the case table, counts, trips, shift
-rows and end time unchanged.
+``clearsim.simulation.fastpath.chains`` records a run of a case's delays at once and wakes its
+process once; ``FifoLine`` feeders keep their server for the next job when nobody else waits for
+one; a station flow of plain FCFS stages passes its customers from line to line by callbacks. All
+change only the order of rows at exactly equal times and the numbering of activity instances, so the
+logs are compared as sets of rows: every (case, activity, lifecycle, time, node, resource) the same,
+every instance's rows the same, and the case table, counts, trips, shift rows and end time
+unchanged.
 """
 
 from __future__ import annotations
@@ -18,21 +18,22 @@ import pytest
 import simpy
 from factories import SCENARIOS, canonical_rows, instance_rows, line_log
 
-import simulation.chains
-import simulation.row_store
-import simulation.station_flow
-from models.processes import PriorityClass
-from models.scenario import Scenario
-from scenarios.load import load_scenario
-from scenarios.overrides import with_values
-from simulation.chains import Chain, Delay, Exit, Milestone, Serve, Wait
-from simulation.computed_line import ComputedLine
-from simulation.control import RunControl
-from simulation.facilities import Facility
-from simulation.network import Router, build_graph
-from simulation.recorder import EventLog, check_event_log
-from simulation.run import RunCounts, simulate
-from simulation.station_flow import served_by_lines
+import clearsim.simulation.fastpath.chains
+import clearsim.simulation.log.row_store
+import clearsim.simulation.processes.station_flow.process
+from clearsim.models.processes import PriorityClass
+from clearsim.models.scenario import Scenario
+from clearsim.scenarios.load import load_scenario
+from clearsim.scenarios.overrides import with_values
+from clearsim.simulation.fastpath.chains import Chain, Delay, Exit, Milestone, Serve, Wait
+from clearsim.simulation.fastpath.computed_line import ComputedLine
+from clearsim.simulation.kernel.control import RunControl
+from clearsim.simulation.kernel.facilities import Facility
+from clearsim.simulation.kernel.network import Router, build_graph
+from clearsim.simulation.kernel.options import EngineOptions
+from clearsim.simulation.log.recorder import EventLog, check_event_log
+from clearsim.simulation.processes.station_flow.process import served_by_lines
+from clearsim.simulation.run import RunCounts, simulate
 
 DOUBLE11 = SCENARIOS / "double11_peak.yaml"
 TANDEM = SCENARIOS.parent / "benchmarks" / "clearance_tandem.yaml"
@@ -50,25 +51,20 @@ def _double11(drain_limit_min: float) -> Scenario:
     return with_values(scenario, values)
 
 
-def _run(
-    scenario: Scenario, plan_ahead: bool, monkeypatch: pytest.MonkeyPatch
-) -> tuple[EventLog, RunCounts, float]:
-    monkeypatch.setattr(simulation.chains, "PLAN_AHEAD", plan_ahead)
-    return simulate(scenario, 0, 11)
+def _run(scenario: Scenario, fast_path: bool) -> tuple[EventLog, RunCounts, float]:
+    return simulate(scenario, 0, 11, EngineOptions(fast_path=fast_path))
 
 
 @pytest.mark.parametrize("drain_limit_min", [4320.0, 240.0], ids=["drained", "stopped"])
-def test_planned_chains_give_the_process_versions_log(
-    drain_limit_min: float, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_planned_chains_give_the_process_versions_log(drain_limit_min: float) -> None:
     """Planned and replayed chains: the same events, instances, cases, counts and end.
 
     ``stopped`` ends the run 4 hours after the peak day while hundreds of orders are still in
     the warehouse: rows planned past the end must be dropped, as the process never gets there.
     """
     scenario = _double11(drain_limit_min)
-    replayed, replayed_counts, replayed_end = _run(scenario, False, monkeypatch)
-    planned, planned_counts, planned_end = _run(scenario, True, monkeypatch)
+    replayed, replayed_counts, replayed_end = _run(scenario, False)
+    planned, planned_counts, planned_end = _run(scenario, True)
     assert len(replayed.rows) > 100_000
     if drain_limit_min < 1000:
         assert replayed_counts.in_system > 300 and replayed_end == 1440 + drain_limit_min
@@ -99,9 +95,7 @@ def _tandem(drain_limit_min: float) -> Scenario:
 
 
 @pytest.mark.parametrize("drain_limit_min", [1000.0, 0.5], ids=["drained", "stopped"])
-def test_a_lined_station_flow_gives_the_process_versions_log(
-    drain_limit_min: float, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_lined_station_flow_gives_the_process_versions_log(drain_limit_min: float) -> None:
     """Customers passed from line to line by callbacks: the same rows, cases, counts and end.
 
     A lunch break closes the inspection stage for 90 minutes of the day, so a queue builds and
@@ -109,10 +103,7 @@ def test_a_lined_station_flow_gives_the_process_versions_log(
     horizon with customers still queued.
     """
     scenario = _tandem(drain_limit_min)
-    runs = []
-    for lined in (False, True):
-        monkeypatch.setattr(simulation.station_flow, "USE_LINES", lined)
-        runs.append(simulate(scenario, 0, 3))
+    runs = [simulate(scenario, 0, 3, EngineOptions(fast_path=lined)) for lined in (False, True)]
     (plain, plain_counts, plain_end), (lined_log, lined_counts, lined_end) = runs
     assert len(plain.rows) > 200_000
     if drain_limit_min < 1:
@@ -168,18 +159,6 @@ def test_rows_planned_ahead_are_settled_in_time_order() -> None:
     ]
 
 
-def test_wake_at_ends_at_the_planned_time_where_a_timeout_would_not() -> None:
-    """A chain's end is reached exactly; ``now + (t - now)`` rounds to the next float here."""
-    now, planned = 3.497348228390933, 7.815000241272652  # a 1210 order's review in a run
-    assert now + (planned - now) != planned
-    env = simpy.Environment(initial_time=now)
-    woken: list[float] = []
-    simulation.chains.wake_at(env, planned).callbacks.append(lambda _: woken.append(env.now))
-    env.timeout(planned - now).callbacks.append(lambda _: woken.append(env.now))
-    env.run()
-    assert woken == [planned, 7.815000241272653]
-
-
 def _chain_log() -> tuple[simpy.Environment, EventLog, RunControl, Router]:
     env = simpy.Environment()
     log = EventLog(("N", "HUB"), ("R",))
@@ -229,7 +208,7 @@ def test_ids_stay_unique_when_a_pack_expands_runs_between_two_ids(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """An id handed out just before a pack is not handed to a planned run's rows too."""
-    monkeypatch.setattr(simulation.row_store, "PACK_EVERY_INSTANCES", 3)
+    monkeypatch.setattr(clearsim.simulation.log.row_store, "PACK_EVERY_INSTANCES", 3)
     env, log, control, router = _chain_log()
     work, mark = log.activity("work"), log.activity("mark", milestone=True)
     chain = Chain(env, log, control, router, 0, [Delay(work), Delay(work)])
@@ -277,16 +256,15 @@ def test_a_run_stopped_at_its_limit_records_nothing_at_that_instant(stopped: boo
     assert [row[3] for row in log.rows] == ([0, 1] if stopped else [0, 1, 2])
 
 
-def test_a_wait_after_a_delay_is_planned_as_it_is_replayed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_wait_after_a_delay_is_planned_as_it_is_replayed() -> None:
     """A wait that is not the first timed step ends where the replay's timeout ends."""
     logs = []
     for plan_ahead in (True, False):
-        monkeypatch.setattr(simulation.chains, "PLAN_AHEAD", plan_ahead)
         env, log, control, router = _chain_log()
         work, wait = log.activity("work"), log.activity("wait")
         on_the_hour = lambda t: 60.0 * (t // 60.0 + 1)  # noqa: E731
         steps = [Delay(work), Wait(wait, on_the_hour), Delay(work)]
-        chain = Chain(env, log, control, router, 0, steps)
+        chain = Chain(env, log, control, router, 0, steps, plan_ahead)
         for k in range(5):
             chain.run(log.new_case("job", "p"), 0.0, (17.3 * k + 0.1, 2.5))
         env.run()

@@ -13,8 +13,8 @@ import yaml
 from factories import BASELINE, MMC
 from typer.testing import CliRunner
 
-from flows.cli import app
-from scenarios.catalogue import shipped_scenarios
+from clearsim.flows.cli.main import app
+from clearsim.scenarios.catalogue import shipped_scenarios
 
 runner = CliRunner()
 

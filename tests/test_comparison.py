@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from factories import station_scenario
 
-from models.records import RunSummary
-from models.scenario import Scenario
-from simulation.comparison import Difference, compare
-from simulation.run import run_summary
+from clearsim.analysis.comparison import Difference, compare
+from clearsim.models.records import RunSummary
+from clearsim.models.scenario import Scenario
+from clearsim.simulation.run import run_summary
 
 REPLICATIONS = 4
 

@@ -1,9 +1,9 @@
 """A computed FIFO line serves as plain SimPy requests do, shift closures included.
 
-:class:`~simulation.computed_line.ComputedLine` computes each job's start and end when it joins
-(Kiefer-Wolfowitz) and the shift changes the facility's blockers would make. Compared here with
-every job a process that requests a server (``facilities.serve``), and on a trace worked out by
-hand.
+:class:`~clearsim.simulation.fastpath.computed_line.ComputedLine` computes each job's start and end
+when it joins (Kiefer-Wolfowitz) and the shift changes the facility's blockers would make. Compared
+here with every job a process that requests a server (``facilities.serve``), and on a trace worked
+out by hand.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import pytest
 import simpy
 from factories import canonical_rows, line_log
 
-from simulation.computed_line import ComputedLine
-from simulation.facilities import Facility
-from simulation.recorder import EventLog, check_event_log
+from clearsim.simulation.fastpath.computed_line import ComputedLine
+from clearsim.simulation.kernel.facilities import Facility
+from clearsim.simulation.log.recorder import EventLog, check_event_log
 
 
 @pytest.mark.parametrize("whole_minutes", [True, False], ids=["whole-minutes", "continuous"])

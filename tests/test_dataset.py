@@ -18,22 +18,22 @@ import pytest
 from factories import ROOT, SCENARIOS
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.dataset.apart import simulate_apart
-from flows.dataset.identifiers import (
+from clearsim.flows.cli.main import app
+from clearsim.flows.dataset.apart import simulate_apart
+from clearsim.flows.dataset.identifiers import (
     container_number,
     id_number,
     id_number_valid,
     iso6346_check,
     uscc_valid,
 )
-from flows.dataset.ocel import case_relationships
-from flows.dataset.regions import PROVINCES, REGION_TOTALS, population_shares
-from flows.dataset.schema import SCHEMAS
-from flows.dataset.scope import dataset_scope, expected_orders
-from scenarios.load import load_scenario
-from simulation.row_store import COLUMNS
-from simulation.run import simulate
+from clearsim.flows.dataset.ocel import case_relationships
+from clearsim.flows.dataset.regions import PROVINCES, REGION_TOTALS, population_shares
+from clearsim.flows.dataset.schema import SCHEMAS
+from clearsim.flows.dataset.scope import dataset_scope, expected_orders
+from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.log.row_store import COLUMNS
+from clearsim.simulation.run import simulate
 
 runner = CliRunner()
 D11 = SCENARIOS / "double11_peak.yaml"

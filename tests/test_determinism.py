@@ -9,11 +9,11 @@ from pathlib import Path
 import yaml
 from factories import BASELINE, MMC, short_sea_import
 
-from flows.replications import run_replications
-from models.records import RunSummary
-from scenarios.load import load_scenario, read_document
-from simulation.recorder import check_event_log
-from simulation.run import run_replication
+from clearsim.flows.execution.replications import run_replications
+from clearsim.models.records import RunSummary
+from clearsim.scenarios.load import load_scenario, read_document
+from clearsim.simulation.log.recorder import check_event_log
+from clearsim.simulation.run import run_replication
 
 
 def _canonical(summary: RunSummary) -> str:

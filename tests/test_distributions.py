@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from models.distributions import Count, Duration
-from simulation.network import route_quantile, route_quantiles
-from simulation.rng import Purpose, Streams
-from simulation.sampling import (
+from clearsim.models.distributions import Count, Duration
+from clearsim.simulation.kernel.network import route_quantile, route_quantiles
+from clearsim.simulation.kernel.rng import Purpose, Streams
+from clearsim.simulation.kernel.sampling import (
     DurationSampler,
     choose,
     choose_many,
@@ -159,12 +159,11 @@ def test_route_quantile_is_the_sum_of_leg_quantiles(legs: list[dict]) -> None:
 
 @pytest.mark.parametrize("raw", DURATIONS, ids=lambda d: d["kind"])
 def test_quantiles_of_many_uniforms_are_quantile_of_each(raw: dict) -> None:
-    """Equal but for the last bits of the normal quantile (the lognormal's, from scipy)."""
+    """Equal but for the last bits: numpy's vectorised ``log``/``log1p`` (SIMD on AVX-512 CPUs)
+    and scipy's normal quantile may differ from ``math``'s in the last bit or two."""
     spec = TypeAdapter(Duration).validate_python(raw)
     u = np.concatenate([_rng(raw["kind"]).random(2_000), [0.0, 1e-13, 0.5, 1.0]])
     one_by_one = np.array([quantile(spec, p) for p in u.tolist()])
     many = quantiles(spec, u)
-    if raw["kind"] == "lognormal":
-        assert np.allclose(many, one_by_one, rtol=1e-13, atol=0)
-    else:
-        assert np.array_equal(many, one_by_one)
+    assert np.array_equal(np.isfinite(many), np.isfinite(one_by_one))
+    assert np.allclose(many, one_by_one, rtol=1e-13, atol=1e-300)

@@ -15,20 +15,20 @@ import pytest
 import typer
 from pydantic import BaseModel
 
-import models.records
-from flows.cli import app
-from models.scenario import Scenario
-from scenarios.catalogue import shipped_scenarios
-from scenarios.load import load_scenario
-from simulation.aggregate import (
+import clearsim.models.records
+from clearsim.analysis.aggregate import (
     OutcomeEstimate,
     OverlongEstimate,
     ResourceEstimate,
     ScenarioReport,
     SegmentEstimate,
 )
-from simulation.run import run_replication
-from simulation.statistics import Estimate
+from clearsim.analysis.statistics import Estimate
+from clearsim.flows.cli.main import app
+from clearsim.models.scenario import Scenario
+from clearsim.scenarios.catalogue import shipped_scenarios
+from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.run import run_replication
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -71,10 +71,10 @@ def _missing(section: str, names: typing.Iterable[str]) -> list[str]:
 def _record_classes() -> list[type]:
     return [
         obj
-        for obj in vars(models.records).values()
+        for obj in vars(clearsim.models.records).values()
         if isinstance(obj, type)
         and dataclasses.is_dataclass(obj)
-        and obj.__module__ == models.records.__name__
+        and obj.__module__ == clearsim.models.records.__name__
     ]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -11,35 +10,16 @@ import numpy as np
 import pytest
 import simpy
 from factories import SCENARIOS
-from simpy.resources.resource import SortedQueue
 
-import simulation.run
-from scenarios.load import load_scenario
-from scenarios.overrides import with_values
-from simulation.declared_goods import DeclaredGoods, GoodsColumns
-from simulation.facilities import Facility, Process, RequestQueue, delay
-from simulation.fifo_line import FifoLine
-from simulation.log_merge import merge_logs
-from simulation.recorder import EventLog
-from simulation.run import simulate
-
-
-@dataclass
-class _Request:
-    key: tuple[int, float, bool]
-
-
-def test_request_queue_keeps_simpys_sorted_order() -> None:
-    """Same priorities, ties in time and out-of-order priorities: the order SimPy's sort gives."""
-    rng = np.random.default_rng(5)
-    simpy_queue, queue = SortedQueue(), RequestQueue()
-    for step in range(3000):
-        request = _Request((int(rng.integers(0, 3)), float(step // 7), bool(rng.random() < 0.1)))
-        simpy_queue.append(request)
-        queue.append(request)
-        if rng.random() < 0.3:
-            assert simpy_queue.pop(0) is queue.pop(0)
-    assert [id(r) for r in queue] == [id(r) for r in simpy_queue]
+from clearsim.scenarios.load import load_scenario
+from clearsim.scenarios.overrides import with_values
+from clearsim.simulation.fastpath.fifo_line import FifoLine
+from clearsim.simulation.kernel.facilities import Facility, Process, delay
+from clearsim.simulation.kernel.options import EngineOptions
+from clearsim.simulation.log.declared_goods import DeclaredGoods, GoodsColumns
+from clearsim.simulation.log.merge import merge_logs
+from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.run import simulate
 
 
 def test_new_cases_is_new_case_for_each() -> None:
@@ -202,7 +182,6 @@ def test_spilling_group_logs_leaves_the_merged_log_unchanged(
         },
     )
     kept, _, _ = simulate(scenario, 0, 3)
-    monkeypatch.setattr(simulation.run, "SPILL_ROWS", 1)
     spilled_dirs: list[Path] = []
     spill = EventLog.spill
     monkeypatch.setattr(
@@ -210,7 +189,7 @@ def test_spilling_group_logs_leaves_the_merged_log_unchanged(
         "spill",
         lambda log, directory: (spilled_dirs.append(directory), spill(log, directory)),
     )
-    spilled, _, _ = simulate(scenario, 0, 3)
+    spilled, _, _ = simulate(scenario, 0, 3, EngineOptions(spill_rows=1))
     assert len(spilled_dirs) == 1 and not spilled_dirs[0].exists()
     for name, column in kept.columns().items():
         assert np.array_equal(spilled.column(name), column), name

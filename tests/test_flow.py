@@ -20,15 +20,20 @@ from prefect.exceptions import ParameterTypeError
 from prefect.flows import Flow, load_flow_from_entrypoint
 from prefect.utilities.schema_tools import ValidationError, validate
 
-from flows.persistence import load_run, open_database
-from flows.render import report_json
-from flows.replications import run_replications
-from flows.run_flow import RUN_COMMAND, replication_batches, run_scenario, simulate_batch
-from flows.study_plans import comparison_plan, sweep_plan
-from models.scenario import Scenario
-from scenarios.load import load_scenario
-from simulation.aggregate import aggregate
-from simulation.run import run_summary
+from clearsim.analysis.aggregate import aggregate
+from clearsim.flows.execution.replications import run_replications
+from clearsim.flows.execution.run_flow import (
+    RUN_COMMAND,
+    replication_batches,
+    run_scenario,
+    simulate_batch,
+)
+from clearsim.flows.execution.study_plans import comparison_plan, sweep_plan
+from clearsim.flows.report.render import report_json
+from clearsim.flows.storage.persistence import load_run, open_database
+from clearsim.models.scenario import Scenario
+from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.run import run_summary
 
 
 def short_mmc(tmp_path: Path) -> Path:
@@ -154,7 +159,7 @@ def test_prefect_yaml_deployments_load_and_validate() -> None:
 
 WORKER_SERVER_SCRIPT = """
 import json, sys
-from flows.run_flow import run_scenario
+from clearsim.flows.execution.run_flow import run_scenario
 
 if __name__ == "__main__":
     result = run_scenario(sys.argv[1], replications=2, batch_size=1, db_url=sys.argv[2])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from factories import golden
 
-from simulation.metrics import shipment_outcomes
-from simulation.recorder import check_event_log
-from simulation.run import run_replication
+from clearsim.simulation.log.recorder import check_event_log
+from clearsim.simulation.metrics.kpis import shipment_outcomes
+from clearsim.simulation.run import run_replication
 
 
 def _milestones(scenario) -> list[tuple[float, float, float, float, float]]:

@@ -8,11 +8,11 @@ from pathlib import Path
 import yaml
 from factories import DAY, SCENARIOS
 
-from models.scenario import Scenario
-from scenarios.load import load_scenario
-from simulation.groups import independent_groups
-from simulation.metrics import shipment_outcomes
-from simulation.run import RunResult, run_replication
+from clearsim.models.scenario import Scenario
+from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.groups import independent_groups
+from clearsim.simulation.metrics.kpis import shipment_outcomes
+from clearsim.simulation.run import RunResult, run_replication
 
 
 def _short(path: Path) -> Scenario:

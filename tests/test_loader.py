@@ -8,7 +8,7 @@ import pytest
 import yaml
 from factories import BASELINE, MMC
 
-from scenarios.load import ScenarioError, load_scenario, read_document
+from clearsim.scenarios.load import ScenarioError, load_scenario, read_document
 
 
 def _write(path: Path, data: dict | str) -> Path:

@@ -22,8 +22,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, SQLModel, col, select
 
-import flows.persistence as persistence
-from flows.persistence import (
+import clearsim.flows.storage.persistence as persistence
+from clearsim.flows.storage.persistence import (
     DB_URL_ENV,
     DatabaseError,
     load_run,
@@ -31,12 +31,12 @@ from flows.persistence import (
     resolve_db_url,
     store_run,
 )
-from flows.provenance import code_version, library_versions_json
-from models.records import ResourceStat, RunSummary
-from models.scenario import Scenario
-from models.tables import ReplicationRow, ResourceStatRow, RunRow, SegmentStatRow
-from scenarios.load import load_scenario
-from simulation.run import run_summary
+from clearsim.flows.storage.provenance import code_version, library_versions_json
+from clearsim.models.records import ResourceStat, RunSummary
+from clearsim.models.scenario import Scenario
+from clearsim.models.tables import ReplicationRow, ResourceStatRow, RunRow, SegmentStatRow
+from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.run import run_summary
 
 POSTGRES_ENV = "CLEARSIM_TEST_POSTGRES_URL"
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

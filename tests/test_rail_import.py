@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from factories import DAY, SCENARIOS
 
-from models.scenario import Scenario
-from scenarios.load import load_scenario
-from simulation.metrics import shipment_outcomes
-from simulation.run import RunResult, run_replication
+from clearsim.models.scenario import Scenario
+from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.metrics.kpis import shipment_outcomes
+from clearsim.simulation.run import RunResult, run_replication
 
 BASELINE = SCENARIOS / "rail_import_baseline.yaml"
 FAST = SCENARIOS / "rail_fast_clearance.yaml"

@@ -8,8 +8,8 @@ from dataclasses import fields
 import numpy as np
 import pytest
 
-import simulation.run
-from models.records import (
+import clearsim.simulation.run
+from clearsim.models.records import (
     EventRecord,
     LegTrips,
     ResourceProfile,
@@ -19,7 +19,14 @@ from models.records import (
     SegmentStat,
     ShipmentOutcome,
 )
-from simulation.metrics import (
+from clearsim.simulation.log.recorder import (
+    NO_RESOURCE,
+    EventLog,
+    EventLogError,
+    check_event_log,
+)
+from clearsim.simulation.log.row_store import PACK_EVERY_INSTANCES
+from clearsim.simulation.metrics.kpis import (
     Window,
     outcome_counts,
     overlong_cases,
@@ -27,13 +34,6 @@ from simulation.metrics import (
     segment_stats,
     shipment_outcomes,
 )
-from simulation.recorder import (
-    NO_RESOURCE,
-    EventLog,
-    EventLogError,
-    check_event_log,
-)
-from simulation.row_store import PACK_EVERY_INSTANCES
 
 
 def test_record_fields_are_pinned() -> None:
@@ -185,7 +185,7 @@ def test_columns_match_rows() -> None:
 
 def test_the_suite_checks_every_simulated_log() -> None:
     """conftest wraps the engine so that check_event_log runs on every simulated log."""
-    assert simulation.run.simulate.__name__ == "checked"
+    assert clearsim.simulation.run.simulate.__name__ == "checked"
 
 
 def test_flows_are_reported_apart() -> None:

@@ -20,25 +20,29 @@ from browser import find_chromium, render
 from factories import MMC, SCENARIOS
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.persistence import open_database, store_replications
-from flows.report.charts import _short, _spans, ecdf_chart
-from flows.report.figures import EcdfPanel, SegmentBar, report_figures
-from flows.report.page import FIGURES, render_report
-from flows.studies import finish_study, load_study, open_study
-from flows.study_design import StudyPlan
-from flows.study_report import StudyResults, study_results
-from models.network import NetworkSpec
-from models.records import SegmentQuantiles
-from models.scenario import Scenario
-from models.vocabulary import MILESTONES
-from scenarios.load import load_scenario
-from simulation.metrics import Window, measured_cases, milestone_times
-from simulation.network import Router, build_graph
-from simulation.run import run_replication, run_summary
-from simulation.segment_quantiles import pooled_ecdf, segment_quantiles
-from simulation.shifts import open_intervals
-from simulation.time_profiles import queue_bin_min, resource_profiles, step_integral
+from clearsim.flows.cli.main import app
+from clearsim.flows.execution.study_design import StudyPlan
+from clearsim.flows.report.charts import _short, _spans, ecdf_chart
+from clearsim.flows.report.figures import EcdfPanel, SegmentBar, report_figures
+from clearsim.flows.report.page import FIGURES, render_report
+from clearsim.flows.report.study_report import StudyResults, study_results
+from clearsim.flows.storage.persistence import open_database, store_replications
+from clearsim.flows.storage.studies import finish_study, load_study, open_study
+from clearsim.models.network import NetworkSpec
+from clearsim.models.records import SegmentQuantiles
+from clearsim.models.scenario import Scenario
+from clearsim.models.vocabulary import MILESTONES
+from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.kernel.network import Router, build_graph
+from clearsim.simulation.kernel.shifts import open_intervals
+from clearsim.simulation.metrics.kpis import Window, measured_cases, milestone_times
+from clearsim.simulation.metrics.segment_quantiles import pooled_ecdf, segment_quantiles
+from clearsim.simulation.metrics.time_profiles import (
+    queue_bin_min,
+    resource_profiles,
+    step_integral,
+)
+from clearsim.simulation.run import run_replication, run_summary
 
 runner = CliRunner()
 

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from factories import DAY, SCENARIOS
 
-from models.scenario import Scenario
-from models.vocabulary import CHANNEL_NAMES
-from scenarios.load import load_scenario
-from simulation.metrics import shipment_outcomes
-from simulation.run import RunResult, run_replication
+from clearsim.models.scenario import Scenario
+from clearsim.models.vocabulary import CHANNEL_NAMES
+from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.metrics.kpis import shipment_outcomes
+from clearsim.simulation.run import RunResult, run_replication
 
 EXPORT_BASELINE = SCENARIOS / "sea_export_baseline.yaml"
 DIRECT_LOADING = SCENARIOS / "sea_export_direct_loading.yaml"

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from factories import BASELINE, SHIP_SIDE, short_sea_import
 
-from models.vocabulary import CHANNEL_NAMES
-from scenarios.overrides import with_values
-from simulation.metrics import shipment_outcomes
-from simulation.run import RunResult, run_replication
-from simulation.statistics import mean_confidence_interval
+from clearsim.analysis.statistics import mean_confidence_interval
+from clearsim.models.vocabulary import CHANNEL_NAMES
+from clearsim.scenarios.overrides import with_values
+from clearsim.simulation.metrics.kpis import shipment_outcomes
+from clearsim.simulation.run import RunResult, run_replication
 
 PAIRED_REPLICATIONS = 4
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from factories import BASELINE, DAY, SCENARIOS, short_sea_import
 
-from models.vocabulary import CHANNEL_NAMES
-from simulation.metrics import Window, resource_stats, resource_waits
-from simulation.run import RunResult, run_replication
+from clearsim.models.vocabulary import CHANNEL_NAMES
+from clearsim.simulation.metrics.kpis import Window, resource_stats, resource_waits
+from clearsim.simulation.run import RunResult, run_replication
 
 TWO_STEP = SCENARIOS / "sea_import_two_step.yaml"
 TWO_STEP_ADVANCE = SCENARIOS / "sea_import_two_step_advance.yaml"

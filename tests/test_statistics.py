@@ -9,21 +9,21 @@ import pytest
 from factories import MMC
 from scipy import stats
 
-from scenarios.load import load_scenario
-from simulation.output_analysis import (
+from clearsim.analysis.output_analysis import (
     Truncation,
     batch_means,
     mser5,
     relative_precision_reached,
     sequential_replications,
 )
-from simulation.run import run_summary
-from simulation.statistics import (
+from clearsim.analysis.statistics import (
     bonferroni_confidence,
     mean_confidence_interval,
     paired_difference,
     welch_difference,
 )
+from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.run import run_summary
 
 
 def test_paired_difference_by_hand() -> None:

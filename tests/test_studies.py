@@ -17,8 +17,29 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 from test_persistence import engine  # noqa: F401  (the sqlite/postgres fixture)
 
-from flows.persistence import store_replications, stored_replications
-from flows.studies import (
+from clearsim.analysis.aggregate import aggregate
+from clearsim.analysis.comparison import bottleneck_resources, compare_resources
+from clearsim.analysis.output_analysis import relative_half_width, replications_for_target
+from clearsim.analysis.precision import headline_precision
+from clearsim.analysis.statistics import Estimate, paired_difference
+from clearsim.flows.execution.study_design import (
+    StudyPlan,
+    grid_points,
+    latin_hypercube,
+    point_label,
+    split_values,
+)
+from clearsim.flows.execution.study_flow import plan_batches, sweep_scenario
+from clearsim.flows.execution.study_plans import (
+    PlanError,
+    comparison_plan,
+    parse_grid,
+    parse_ranges,
+    sweep_plan,
+)
+from clearsim.flows.report.study_report import IncompleteStudyError, study_json, study_results
+from clearsim.flows.storage.persistence import store_replications, stored_replications
+from clearsim.flows.storage.studies import (
     COMPLETE,
     RUNNING,
     finish_study,
@@ -27,25 +48,10 @@ from flows.studies import (
     open_study,
     set_study_replications,
 )
-from flows.study_design import (
-    StudyPlan,
-    grid_points,
-    latin_hypercube,
-    point_label,
-    split_values,
-)
-from flows.study_flow import plan_batches, sweep_scenario
-from flows.study_plans import PlanError, comparison_plan, parse_grid, parse_ranges, sweep_plan
-from flows.study_report import IncompleteStudyError, study_json, study_results
-from models.scenario import Scenario
-from models.tables import ReplicationRow, SegmentStatRow
-from scenarios.load import load_scenario
-from simulation.aggregate import aggregate
-from simulation.comparison import bottleneck_resources, compare_resources
-from simulation.output_analysis import relative_half_width, replications_for_target
-from simulation.precision import headline_precision
-from simulation.run import run_summary
-from simulation.statistics import Estimate, paired_difference
+from clearsim.models.scenario import Scenario
+from clearsim.models.tables import ReplicationRow, SegmentStatRow
+from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.run import run_summary
 
 
 def tiny_mmc(tmp_path: Path, name: str, lanes: int = 3) -> Path:

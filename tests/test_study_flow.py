@@ -23,16 +23,16 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from test_studies import tiny_mmc
 
-from flows.persistence import open_database, store_replications
-from flows.report.page import render_report
-from flows.studies import COMPLETE, RUNNING, finish_study, load_study, open_study
-from flows.study_flow import compare_scenarios, sweep_scenario, task_runner_for
-from flows.study_plans import comparison_plan
-from flows.study_report import study_json, study_results
-from scenarios.load import load_scenario
-from simulation.aggregate import aggregate
-from simulation.comparison import compare
-from simulation.run import run_summary
+from clearsim.analysis.aggregate import aggregate
+from clearsim.analysis.comparison import compare
+from clearsim.flows.execution.study_flow import compare_scenarios, sweep_scenario, task_runner_for
+from clearsim.flows.execution.study_plans import comparison_plan
+from clearsim.flows.report.page import render_report
+from clearsim.flows.report.study_report import study_json, study_results
+from clearsim.flows.storage.persistence import open_database, store_replications
+from clearsim.flows.storage.studies import COMPLETE, RUNNING, finish_study, load_study, open_study
+from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.run import run_summary
 
 VOLATILE = ("study_id", "resumed", "reused", "simulated", "first_task_started_monotonic")
 """Fields of a study's JSON that say how this call went, not what the study found."""
@@ -179,7 +179,7 @@ def test_killed_comparison_resumes_to_the_uninterrupted_result(
         return [
             sys.executable,
             "-m",
-            "flows.cli",
+            "clearsim.flows.cli.main",
             "compare",
             *paths,
             "--replications",

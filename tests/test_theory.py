@@ -13,13 +13,13 @@ from factories import station_scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.processes import StationFlowSpec
-from models.scenario import Scenario
-from simulation.metrics import Window, measured_cases, milestone_times, resource_waits
-from simulation.queueing import erlang_c, mmc_mean_wait, mmc_priority_waits
-from simulation.recorder import check_event_log
-from simulation.run import RunResult, run_replication
-from simulation.statistics import mean_confidence_interval
+from clearsim.analysis.queueing import erlang_c, mmc_mean_wait, mmc_priority_waits
+from clearsim.analysis.statistics import mean_confidence_interval
+from clearsim.models.processes import StationFlowSpec
+from clearsim.models.scenario import Scenario
+from clearsim.simulation.log.recorder import check_event_log
+from clearsim.simulation.metrics.kpis import Window, measured_cases, milestone_times, resource_waits
+from clearsim.simulation.run import RunResult, run_replication
 
 CONFIDENCE = 0.99
 

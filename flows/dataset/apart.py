@@ -16,9 +16,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.scenario import Scenario
-from simulation.recorder import EventLog
-from simulation.run import simulate
+from clearsim.models.scenario import Scenario
+from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.run import simulate
 
 try:
     import resource

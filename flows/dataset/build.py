@@ -1,10 +1,10 @@
 """``build_dataset``: one simulated replication written out as a dataset (docs/dataset.md).
 
-Every table, the XES and OCEL logs and the manifest go into one directory.
-The engine runs replication 0 of the scenario from the given root seed, in a process of its own
-(:mod:`flows.dataset.apart`); the tables are derived from its event log and case table, chunk
-by chunk, with every synthetic draw taken from the replication's ``Purpose.SYNTHETIC`` streams.
-Same scenario + seed + code = the same bytes.
+Every table, the XES and OCEL logs and the manifest go into one directory. The engine runs
+replication 0 of the scenario from the given root seed, in a process of its own
+(:mod:`clearsim.flows.dataset.apart`); the tables are derived from its event log and case table,
+chunk by chunk, with every synthetic draw taken from the replication's ``Purpose.SYNTHETIC``
+streams. Same scenario + seed + code = the same bytes.
 """
 
 from __future__ import annotations
@@ -16,27 +16,27 @@ from pathlib import Path
 
 import numpy as np
 
-from flows.dataset.apart import simulate_apart
-from flows.dataset.cbec import CbecBuilder, cbec_cases
-from flows.dataset.clock import start_epoch_ms
-from flows.dataset.collector import fewer_collections
-from flows.dataset.context import BuildContext, assign_parties, process_terms
-from flows.dataset.customs import CustomsBuilder
-from flows.dataset.digest import digest_log
-from flows.dataset.eventlog import event_chunks
-from flows.dataset.facts import case_facts
-from flows.dataset.manifest import exporter_version, format_libraries, write_manifest
-from flows.dataset.ocel import write_ocel
-from flows.dataset.parties import enterprises
-from flows.dataset.progress import StageProgress
-from flows.dataset.schema import SCHEMAS
-from flows.dataset.scope import DatasetScope
-from flows.dataset.transport import TransportBuilder
-from flows.dataset.writers import Format, TableWriter, system_memory_pool
-from flows.dataset.xes import write_xes
-from flows.provenance import code_version, library_versions
-from simulation.heap import release_free_memory
-from simulation.rng import Streams
+from clearsim.flows.dataset.apart import simulate_apart
+from clearsim.flows.dataset.cbec import CbecBuilder, cbec_cases
+from clearsim.flows.dataset.clock import start_epoch_ms
+from clearsim.flows.dataset.collector import fewer_collections
+from clearsim.flows.dataset.context import BuildContext, assign_parties, process_terms
+from clearsim.flows.dataset.customs import CustomsBuilder
+from clearsim.flows.dataset.digest import digest_log
+from clearsim.flows.dataset.eventlog import event_chunks
+from clearsim.flows.dataset.facts import case_facts
+from clearsim.flows.dataset.manifest import exporter_version, format_libraries, write_manifest
+from clearsim.flows.dataset.ocel import write_ocel
+from clearsim.flows.dataset.parties import enterprises
+from clearsim.flows.dataset.progress import StageProgress
+from clearsim.flows.dataset.schema import SCHEMAS
+from clearsim.flows.dataset.scope import DatasetScope
+from clearsim.flows.dataset.transport import TransportBuilder
+from clearsim.flows.dataset.writers import Format, TableWriter, system_memory_pool
+from clearsim.flows.dataset.xes import write_xes
+from clearsim.flows.storage.provenance import code_version, library_versions
+from clearsim.simulation.kernel.heap import release_free_memory
+from clearsim.simulation.kernel.rng import Streams
 
 XES_FILE = "event_log.xes"
 OCEL_FILE = "event_log.ocel.json"

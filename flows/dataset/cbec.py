@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import numpy as np
 import pyarrow as pa
 
-from flows.dataset.clock import epoch_ms
-from flows.dataset.context import BuildContext
-from flows.dataset.documents import (
+from clearsim.flows.dataset.clock import epoch_ms
+from clearsim.flows.dataset.context import BuildContext
+from clearsim.flows.dataset.documents import (
     ORDER_LEAD_DAYS,
     Goods,
     bonded_goods,
@@ -20,8 +20,8 @@ from flows.dataset.documents import (
     people_columns,
     sku_lines,
 )
-from flows.dataset.facts import CBEC_OBJECTS, timestamps
-from flows.dataset.parties import people, synthetic_rng
+from clearsim.flows.dataset.facts import CBEC_OBJECTS, timestamps
+from clearsim.flows.dataset.parties import people, synthetic_rng
 
 MS_PER_DAY = 86_400_000
 CBEC_TABLES = ("consumers", "orders", "payments", "waybills", "cbec_lists")

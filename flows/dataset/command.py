@@ -1,14 +1,14 @@
-"""What ``clearsim dataset`` does after parsing its options (kept apart from ``flows/cli.py``)."""
+"""What ``clearsim dataset`` does after parsing its options (apart from the CLI module)."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from flows.dataset.build import DatasetError, build_dataset
-from flows.dataset.scope import ScopeError, dataset_scope
-from flows.dataset.writers import FORMATS, Format
-from models.scenario import Scenario
+from clearsim.flows.dataset.build import DatasetError, build_dataset
+from clearsim.flows.dataset.scope import ScopeError, dataset_scope
+from clearsim.flows.dataset.writers import FORMATS, Format
+from clearsim.models.scenario import Scenario
 
 
 class DatasetInputError(ValueError):

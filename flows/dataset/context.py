@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from flows.dataset.digest import LogDigest
-from flows.dataset.documents import DEFAULT_CT, DEFAULT_LIMITS, DEFAULT_VAT
-from flows.dataset.facts import CaseFacts
-from flows.dataset.parties import Enterprises, synthetic_rng, zipf_choice
-from models.bonded_import import BondedImportSpec, CbecLimitsSpec
-from simulation.rng import Streams
+from clearsim.flows.dataset.digest import LogDigest
+from clearsim.flows.dataset.documents import DEFAULT_CT, DEFAULT_LIMITS, DEFAULT_VAT
+from clearsim.flows.dataset.facts import CaseFacts
+from clearsim.flows.dataset.parties import Enterprises, synthetic_rng, zipf_choice
+from clearsim.models.bonded_import import BondedImportSpec, CbecLimitsSpec
+from clearsim.simulation.kernel.rng import Streams
 
 CHUNK_CASES = 50_000
 """Cases per chunk of every per-case table; fixed, so chunks (and their seeds) never move."""

@@ -2,7 +2,7 @@
 
 Timestamps are the simulated ones: a declaration's ``lodged_at`` and ``released_at`` are its
 case's ``lodgement`` and ``release`` milestones, an inspection's times those of its activity
-instance, all converted with :func:`flows.dataset.clock.epoch_ms`.
+instance, all converted with :func:`clearsim.flows.dataset.clock.epoch_ms`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from collections.abc import Iterator
 import numpy as np
 import pyarrow as pa
 
-from flows.dataset.clock import epoch_ms
-from flows.dataset.context import CHUNK_CASES, BuildContext
-from flows.dataset.facts import timestamps
-from models.vocabulary import MILESTONES
+from clearsim.flows.dataset.clock import epoch_ms
+from clearsim.flows.dataset.context import CHUNK_CASES, BuildContext
+from clearsim.flows.dataset.facts import timestamps
+from clearsim.models.vocabulary import MILESTONES
 
 SUPERVISION_CODES = {"cbec_1210": "1210", "cbec_9610": "9610"}
 GENERAL_TRADE = "0110"

@@ -1,9 +1,9 @@
 """The event log of a replication as compact numpy columns, and per-case facts read from them.
 
-The engine packs its log into typed columns (``simulation.row_store.ROW_DTYPE``, 23 bytes an
-event); the digest reads those columns as they are, without a copy (the tables widen ids to
-64 bits chunk by chunk, as they write them). Every table of a dataset is derived from these
-columns and the case table.
+The engine packs its log into typed columns (``clearsim.simulation.log.row_store.ROW_DTYPE``, 23
+bytes an event); the digest reads those columns as they are, without a copy (the tables widen ids to
+64 bits chunk by chunk, as they write them). Every table of a dataset is derived from these columns
+and the case table.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.vocabulary import MILESTONES, Lifecycle
-from simulation.recorder import CaseTable, EventLog
+from clearsim.models.vocabulary import MILESTONES, Lifecycle
+from clearsim.simulation.log.recorder import CaseTable, EventLog
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class LogDigest:
         self.nodes: tuple[str, ...] = log.nodes
         self.resources: tuple[str, ...] = log.resources
         self.cases: CaseTable = log.cases
-        # The log's own packed columns (simulation.row_store.ROW_DTYPE), read, never written.
+        # The log's own packed columns (simulation.log.row_store.ROW_DTYPE), read, never written.
         columns = log.columns()
         self.case = columns["case"]
         self.activity = columns["activity"]

@@ -1,13 +1,13 @@
 """The three documents of a CBEC order (order, payment, waybill) and its list (清单).
 
 A 1210 order's goods, value, prior annual spend and tax are the engine's own draws
-(``CaseTable.goods``, from ``simulation/bonded_import_entities.py``). The 9610 engine draws no
-goods, so a 9610 parcel's are drawn here, within the CBEC limits (the engine releases every
-parcel it does not seize), and taxed by the same rules (``simulation/cbec_rules.py``).
-An order whose three documents did not match in the simulation (``three_document_mismatch``
-in 1210, ``data_incomplete_held`` in 9610) gets one document that disagrees with the order;
-if the simulation corrected it (``data_correction``), a second, matching version of that
-document is stamped at the end of the correction.
+(``CaseTable.goods``, from ``simulation/processes/cbec_1210/entities.py``). The 9610 engine draws no
+goods, so a 9610 parcel's are drawn here, within the CBEC limits (the engine releases every parcel
+it does not seize), and taxed by the same rules (``simulation/processes/cbec_1210/rules.py``). An
+order whose three documents did not match in the simulation (``three_document_mismatch`` in 1210,
+``data_incomplete_held`` in 9610) gets one document that disagrees with the order; if the simulation
+corrected it (``data_correction``), a second, matching version of that document is stamped at the
+end of the correction.
 """
 
 from __future__ import annotations
@@ -18,10 +18,15 @@ import numpy as np
 import pyarrow as pa
 from scipy.special import ndtr, ndtri
 
-from flows.dataset.goods import GOODS, lines, weights
-from flows.dataset.parties import People
-from models.bonded_import import CbecLimitsSpec
-from simulation.cbec_rules import LimitDecision, cbec_tax_rate, limit_decision, order_tax_cny
+from clearsim.flows.dataset.goods import GOODS, lines, weights
+from clearsim.flows.dataset.parties import People
+from clearsim.models.bonded_import import CbecLimitsSpec
+from clearsim.simulation.processes.cbec_1210.rules import (
+    LimitDecision,
+    cbec_tax_rate,
+    limit_decision,
+    order_tax_cny,
+)
 
 MISMATCH_KINDS = ("payment_amount", "payer_identity", "waybill_consignee")
 MISMATCH_SHARES = (0.4, 0.3, 0.3)

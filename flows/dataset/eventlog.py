@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import numpy as np
 import pyarrow as pa
 
-from flows.dataset.clock import epoch_ms
-from flows.dataset.context import BuildContext
-from flows.dataset.facts import timestamps
-from models.vocabulary import LIFECYCLE_NAMES
+from clearsim.flows.dataset.clock import epoch_ms
+from clearsim.flows.dataset.context import BuildContext
+from clearsim.flows.dataset.facts import timestamps
+from clearsim.models.vocabulary import LIFECYCLE_NAMES
 
 EVENT_CHUNK = 500_000
 

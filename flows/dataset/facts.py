@@ -12,9 +12,9 @@ from typing import overload
 import numpy as np
 import pyarrow as pa
 
-from flows.dataset.clock import epoch_ms
-from flows.dataset.digest import LogDigest
-from models.vocabulary import CHANNEL_NAMES, MILESTONES
+from clearsim.flows.dataset.clock import epoch_ms
+from clearsim.flows.dataset.digest import LogDigest
+from clearsim.models.vocabulary import CHANNEL_NAMES, MILESTONES
 
 CBEC_OBJECTS = ("order", "parcel")
 CARRIER_KINDS = {"vessel": "vessel_call", "flight": "flight", "train": "train"}

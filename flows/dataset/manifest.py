@@ -8,7 +8,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from flows.dataset.writers import sha256_of
+from clearsim.flows.dataset.writers import sha256_of
 
 MANIFEST = "manifest.json"
 FORMAT_LIBRARIES = ("faker", "pyarrow")
@@ -19,8 +19,8 @@ FORMAT_LIBRARIES = ("faker", "pyarrow")
 def exporter_version() -> str:
     """First 12 hex digits of a sha256 over the sources of ``flows/dataset/``.
 
-    The engine's code version (``flows.provenance.code_version``) covers ``models/`` and
-    ``simulation/``; this covers the code that turns a log into files.
+    The engine's code version (``clearsim.flows.storage.provenance.code_version``) covers
+    ``models/`` and ``simulation/``; this covers the code that turns a log into files.
     """
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent

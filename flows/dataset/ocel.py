@@ -19,10 +19,10 @@ from typing import IO
 import numpy as np
 import pyarrow as pa
 
-from flows.dataset.clock import epoch_ms, iso_utc
-from flows.dataset.context import CHUNK_CASES, BuildContext
-from flows.dataset.facts import CaseFacts
-from models.vocabulary import LIFECYCLE_NAMES
+from clearsim.flows.dataset.clock import epoch_ms, iso_utc
+from clearsim.flows.dataset.context import CHUNK_CASES, BuildContext
+from clearsim.flows.dataset.facts import CaseFacts
+from clearsim.models.vocabulary import LIFECYCLE_NAMES
 
 EVENT_CHUNK = 50_000
 STATIC = "1970-01-01T00:00:00Z"

@@ -14,9 +14,15 @@ import numpy as np
 import pyarrow as pa
 from faker import Faker
 
-from flows.dataset.identifiers import USCC_CHARSET, id_number, mask_id_number, mask_phone, uscc
-from flows.dataset.regions import PROVINCES, population_shares
-from simulation.rng import Purpose, Streams
+from clearsim.flows.dataset.identifiers import (
+    USCC_CHARSET,
+    id_number,
+    mask_id_number,
+    mask_phone,
+    uscc,
+)
+from clearsim.flows.dataset.regions import PROVINCES, population_shares
+from clearsim.simulation.kernel.rng import Purpose, Streams
 
 POOL = 2_000
 WUHAN = "420100"

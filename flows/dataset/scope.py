@@ -13,11 +13,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from models.arrivals import ArrivalProcess, PiecewiseArrivals, PoissonArrivals
-from models.bonded_import import BondedImportSpec
-from models.direct_purchase import DirectPurchaseSpec
-from models.scenario import Scenario
-from scenarios.overrides import with_values
+from clearsim.models.arrivals import ArrivalProcess, PiecewiseArrivals, PoissonArrivals
+from clearsim.models.bonded_import import BondedImportSpec
+from clearsim.models.direct_purchase import DirectPurchaseSpec
+from clearsim.models.scenario import Scenario
+from clearsim.scenarios.overrides import with_values
 
 MINUTES_PER_DAY = 1440.0
 CbecSpec = BondedImportSpec | DirectPurchaseSpec

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 import numpy as np
 import pyarrow as pa
 
-from flows.dataset.context import BuildContext
-from flows.dataset.facts import CARRIER_KINDS, timestamps
-from flows.dataset.identifiers import container_number
-from flows.dataset.parties import synthetic_rng
+from clearsim.flows.dataset.context import BuildContext
+from clearsim.flows.dataset.facts import CARRIER_KINDS, timestamps
+from clearsim.flows.dataset.identifiers import container_number
+from clearsim.flows.dataset.parties import synthetic_rng
 
 OWNER_CODES = ("COS", "MSC", "MAE", "CMA", "OOL", "EGH", "HLX", "ONE", "TGH", "TCL")
 """Owner prefixes of container numbers [E]: large carriers' and lessors' BIC codes."""

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from flows.dataset.clock import epoch_ms, iso_utc
-from flows.dataset.context import BuildContext
-from models.vocabulary import LIFECYCLE_NAMES
+from clearsim.flows.dataset.clock import epoch_ms, iso_utc
+from clearsim.flows.dataset.context import BuildContext
+from clearsim.models.vocabulary import LIFECYCLE_NAMES
 
 ROWS_PER_WRITE = 50_000
 CASES_PER_BLOCK = 100_000

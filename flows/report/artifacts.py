@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from flows.render import flow_name, markdown_cell
-from flows.report.figures import STACKED_SEGMENTS, ReportFigures, report_figures
-from flows.report.page import bottleneck_sentences
-from flows.study_report import StudyResults
+from clearsim.flows.report.figures import STACKED_SEGMENTS, ReportFigures, report_figures
+from clearsim.flows.report.page import bottleneck_sentences
+from clearsim.flows.report.render import flow_name, markdown_cell
+from clearsim.flows.report.study_report import StudyResults
 
 ECDF_LEVELS = (0.5, 0.9, 0.99)
 

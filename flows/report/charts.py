@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from flows.render import flow_name
-from flows.report.figures import EcdfPanel, ForestRow, HeatMap, QueueSeries, SegmentBar
-from flows.report.svg import (
+from clearsim.flows.report.figures import EcdfPanel, ForestRow, HeatMap, QueueSeries, SegmentBar
+from clearsim.flows.report.render import flow_name
+from clearsim.flows.report.svg import (
     Scale,
     colour,
     dash,

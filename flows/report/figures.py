@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from flows.study_report import StudyResults
-from models.records import OverlongCase, RunSummary, SegmentQuantiles
-from simulation.comparison import Difference
-from simulation.segment_quantiles import pooled_ecdf
-from simulation.statistics import Estimate
+from clearsim.analysis.comparison import Difference
+from clearsim.analysis.statistics import Estimate
+from clearsim.flows.report.study_report import StudyResults
+from clearsim.models.records import OverlongCase, RunSummary, SegmentQuantiles
+from clearsim.simulation.metrics.segment_quantiles import pooled_ecdf
 
 ECDF_POINTS = 241
 STACKED_SEGMENTS = ("arrival->lodgement", "lodgement->release", "release->exit")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.report.page import render_report
-from flows.study_report import StudyResults
+from clearsim.flows.report.page import render_report
+from clearsim.flows.report.study_report import StudyResults
 
 
 class ReportPathError(ValueError):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 
-from flows.report.figures import NetworkMap, NetworkSite
-from flows.report.svg import element, esc, heat_colour, number, open_svg
+from clearsim.flows.report.figures import NetworkMap, NetworkSite
+from clearsim.flows.report.svg import element, esc, heat_colour, number, open_svg
 
 LOCAL_KM = 300.0
 WIDTH, HEIGHT, MARGIN = 640, 440, 56

@@ -6,20 +6,20 @@ import json
 import math
 from collections.abc import Sequence
 
-from flows.render import flow_name, format_estimate
-from flows.report.charts import (
+from clearsim.analysis.aggregate import ScenarioReport
+from clearsim.analysis.comparison import COMPARED_STATISTICS, Difference
+from clearsim.flows.report.charts import (
     ecdf_chart,
     forest_chart,
     heat_map_chart,
     queue_chart,
     segment_bar_chart,
 )
-from flows.report.figures import FOREST_SEGMENTS, ReportFigures, report_figures
-from flows.report.network_map import network_chart
-from flows.report.svg import colour, dash, esc
-from flows.study_report import StudyResults, study_header
-from simulation.aggregate import ScenarioReport
-from simulation.comparison import COMPARED_STATISTICS, Difference
+from clearsim.flows.report.figures import FOREST_SEGMENTS, ReportFigures, report_figures
+from clearsim.flows.report.network_map import network_chart
+from clearsim.flows.report.render import flow_name, format_estimate
+from clearsim.flows.report.study_report import StudyResults, study_header
+from clearsim.flows.report.svg import colour, dash, esc
 
 STATISTIC_LABELS = {
     "mean_h": "mean h",

@@ -1,0 +1,1 @@
+"""Replication statistics and comparisons over run summaries: numpy and scipy, no SimPy."""

@@ -1,0 +1,1 @@
+"""Orchestration at the edge: CLI, Prefect execution, storage, reports, datasets, calibration."""

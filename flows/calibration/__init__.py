@@ -1,0 +1,1 @@
+"""Calibration of behaviour on the baseline: cases (targets with their quotes) and the search."""

@@ -1,0 +1,1 @@
+"""The ``clearsim`` command line (Typer): argument checks, progress, one-line errors."""

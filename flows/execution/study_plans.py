@@ -1,0 +1,175 @@
+"""Build a study's plan from what a user gives: scenario files, a grid, a Latin hypercube.
+
+Every error is a :class:`PlanError` whose message is one line naming the file or option.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from clearsim.flows.execution.study_design import (
+    COMPARE,
+    DEFAULT_MAX_REPLICATIONS,
+    SWEEP,
+    StudyPlan,
+    grid_points,
+    latin_hypercube,
+    point_label,
+    split_values,
+)
+from clearsim.models.scenario import Scenario
+from clearsim.scenarios.load import ScenarioError, load_scenario, parse_assignment
+from clearsim.scenarios.overrides import OverrideError, with_values
+
+MAX_SEED = 2**63
+
+
+class PlanError(ValueError):
+    """A study cannot be planned from these inputs (one line)."""
+
+
+def _check_common(replications: int | None, seed: int | None) -> None:
+    if replications is not None and replications < 2:
+        raise PlanError(f"--replications must be >= 2 to compare (got {replications})")
+    if seed is not None and not 0 <= seed < MAX_SEED:
+        raise PlanError(f"--seed must be in [0, 2**63) (got {seed})")
+
+
+def _load(path: str, **updates: Any) -> Scenario:
+    try:
+        return load_scenario(path, **updates)
+    except ScenarioError as error:
+        raise PlanError(str(error)) from None
+    except OSError as error:
+        raise PlanError(f"{path}: {error.strerror or error}") from None
+
+
+def _plan(
+    kind: str, specs: list[Scenario], parameters: list[dict[str, Any]], **kw: Any
+) -> StudyPlan:
+    try:
+        return StudyPlan(kind, tuple(specs), tuple(parameters), **kw)
+    except ValueError as error:
+        raise PlanError(str(error)) from None
+
+
+def comparison_plan(
+    paths: Sequence[str],
+    replications: int | None = None,
+    seed: int | None = None,
+    target_halfwidth: float | None = None,
+    max_replications: int | None = None,
+) -> StudyPlan:
+    """Compare ``paths`` with the first, all on the first file's (or the given) seed and count."""
+    if len(paths) < 2:
+        raise PlanError("compare needs a reference scenario and at least one other")
+    _check_common(replications, seed)
+    if max_replications is not None and target_halfwidth is None:
+        raise PlanError("--max-replications only applies with --target-halfwidth")
+    first = _load(paths[0])
+    common = {
+        "replications": replications or first.replications,
+        "seed": first.seed if seed is None else seed,
+    }
+    specs = [_load(path, **common) for path in paths]
+    return _plan(
+        COMPARE,
+        specs,
+        [{"file": str(path)} for path in paths],
+        root_seed=common["seed"],
+        replications=common["replications"],
+        target_halfwidth=target_halfwidth,
+        max_replications=(
+            None
+            if target_halfwidth is None
+            else max_replications
+            if max_replications is not None
+            else max(DEFAULT_MAX_REPLICATIONS, common["replications"])
+        ),
+        design={"files": [str(path) for path in paths]},
+    )
+
+
+def parse_grid(options: Sequence[str]) -> dict[str, list[Any]]:
+    """``--set path=v1,v2,...`` options as path -> values (each value read as YAML)."""
+    grid: dict[str, list[Any]] = {}
+    for text in options:
+        path, sep, raw = text.partition("=")
+        if not sep:
+            raise PlanError(f"--set {text!r}: expected dotted.path=value1,value2,...")
+        try:
+            grid[path.strip()] = [parse_assignment(f"{path}={v}")[1] for v in split_values(raw)]
+        except ValueError as error:
+            raise PlanError(f"--set {text!r}: {error}") from None
+    return grid
+
+
+def parse_ranges(options: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """``--lhs path=low:high`` options as path -> (low, high); integers stay integers."""
+    ranges: dict[str, tuple[float, float]] = {}
+    for text in options:
+        path, sep, raw = text.partition("=")
+        low_text, colon, high_text = raw.partition(":")
+        try:
+            if not sep or not colon:
+                raise ValueError("expected dotted.path=low:high")
+            low, high = (parse_assignment(f"x={v}")[1] for v in (low_text, high_text))
+            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high)):
+                raise ValueError("low and high must be numbers")
+        except ValueError as error:
+            raise PlanError(f"--lhs {text!r}: {error}") from None
+        ranges[path.strip()] = (low, high)
+    return ranges
+
+
+def sweep_plan(
+    path: str,
+    grid: Mapping[str, Sequence[Any]] | None = None,
+    lhs: Mapping[str, Sequence[float]] | None = None,
+    samples: int | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+) -> StudyPlan:
+    """The scenario at ``path`` as the reference, then one scenario per grid or hypercube point."""
+    if bool(grid) == bool(lhs):
+        raise PlanError("a sweep needs either --set path=v1,v2,... or --lhs path=low:high")
+    if lhs and not samples:
+        raise PlanError("a Latin hypercube needs --samples N")
+    _check_common(replications, seed)
+    base = _load(path)
+    common = {
+        "replications": replications or base.replications,
+        "seed": base.seed if seed is None else seed,
+    }
+    base = _load(path, **common)
+    try:
+        if grid:
+            points = grid_points({k: list(v) for k, v in grid.items()})
+            design: dict[str, Any] = {"file": path, "grid": {k: list(v) for k, v in grid.items()}}
+        else:
+            assert lhs is not None and samples is not None
+            ranges = {k: (v[0], v[1]) for k, v in lhs.items()}
+            points = latin_hypercube(ranges, samples, common["seed"])
+            design = {
+                "file": path,
+                "lhs": {k: list(v) for k, v in ranges.items()},
+                "samples": samples,
+            }
+    except ValueError as error:
+        raise PlanError(str(error)) from None
+    specs, parameters = [base], [{}]
+    for point in points:
+        try:
+            specs.append(with_values(base, {**point, "name": point_label(base.name, point)}))
+        except OverrideError as error:
+            raise PlanError(f"{path}: {error}") from None
+        parameters.append(dict(point))
+    return _plan(
+        SWEEP,
+        specs,
+        parameters,
+        root_seed=common["seed"],
+        replications=common["replications"],
+        design=design,
+    )

@@ -1,0 +1,1 @@
+"""Persistence at the edge: SQLModel rows derived from the records, studies, provenance."""

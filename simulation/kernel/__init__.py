@@ -1,0 +1,1 @@
+"""The engine's kernel: streams, sampling, arrivals, network, facilities, calendars, run control."""

@@ -1,0 +1,1 @@
+"""The event log: recording, packed row storage and merging of group logs."""

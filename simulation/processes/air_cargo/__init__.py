@@ -1,0 +1,1 @@
+"""Air cargo at Tianhe (``kind: air_cargo``): import, export and transit flows."""

@@ -1,0 +1,300 @@
+"""直购进口 9610 direct-purchase import: parcels flown in, cleared one by one, handed to couriers.
+
+Actors and steps (docs/background/cbec-9610-model.md): consumers order and pay abroad; a flight
+lands a batch of parcels at Tianhe or Huahu; the cargo terminal breaks the batch down and seals
+it onto a truck, which drives to the express / CBEC supervision centre (Dongxihu, S32c); a dock
+team unloads the truck and inducts the parcels one by one onto the sorting line. Apart from that
+physical flow, each parcel's list (清单) is lodged, usually before the landing, and matched
+against the order, payment and waybill data (三单对碰); a list with missing or mismatched data is
+held until the data is corrected; the matched list is risk-screened. On the line every parcel
+passes an X-ray; a parcel flagged by the risk engine or with an abnormal image is unpacked by an
+officer (the red channel), and a few unpacked parcels are seized or returned. The others are
+released on their data (green). Released parcels are sorted to courier cages, leave the centre
+with the next courier pickup wave (exit) and reach the courier's hub (delivery).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import simpy
+
+from clearsim.models.direct_purchase import DirectPurchaseSpec
+from clearsim.models.vocabulary import Channel
+from clearsim.simulation.fastpath.chains import (
+    Chain,
+    Delay,
+    Exit,
+    Finish,
+    Milestone,
+    Serve,
+    Step,
+    Trip,
+    Wait,
+    wake_at,
+)
+from clearsim.simulation.kernel.context import ProcessContext
+from clearsim.simulation.kernel.control import RunControl
+from clearsim.simulation.kernel.facilities import (
+    COMPLETE,
+    SCHEDULE,
+    START,
+    Process,
+    delay,
+    milestone,
+)
+from clearsim.simulation.processes.cbec_9610.entities import Flight, Parcel, ParcelFactory
+from clearsim.simulation.processes.courier_waves import pickup_waves
+
+
+class SupervisionCentre:
+    """The collaborators of one 9610 process: facilities, sites, router, activity codes."""
+
+    def __init__(self, spec: DirectPurchaseSpec, ctx: ProcessContext) -> None:
+        roles, log, router, control = spec.resources, ctx.log, ctx.router, ctx.control
+        self.spec = spec
+        self.log = log
+        self.router = router
+        self.control = control
+        self.unloaders = ctx.facilities[roles.unloader]
+        # Parcel queues run to thousands on a peak day: FIFO lines keep each arrival O(1).
+        self.xray_lines = ctx.line(roles.xray_line)
+        self.officers = ctx.line(roles.unpack_officer)
+        self.sorters = ctx.line(roles.sorter)
+        self.centre = log.node(spec.centre_node)
+        self.airport_codes = {name: log.node(name) for name in spec.airports}
+        self.destination_codes = {name: log.node(name) for name in spec.destinations}
+        self.minutes_per_parcel = 60.0 / spec.unloading_rate_per_hour
+        a = log.activity
+        self.arrival, self.lodgement = a("arrival"), a("lodgement")
+        self.release, self.exit, self.delivery = a("release"), a("exit"), a("delivery")
+        self.flight_arrival = a("flight_arrival", milestone=True)
+        self.truck_arrival = a("truck_arrival", milestone=True)
+        self.line_induction = a("line_induction", milestone=True)
+        self.aircraft_unloading, self.sealed_transfer = (
+            a("aircraft_unloading"),
+            a("sealed_transfer"),
+        )
+        self.truck_unloading = a("truck_unloading")
+        self.list_matching, self.data_correction = a("list_matching"), a("data_correction")
+        self.risk_screening, self.xray_scan = a("risk_screening"), a("xray_scan")
+        self.unpack_check, self.courier_sorting = a("unpack_check"), a("courier_sorting")
+        self.courier_wait, self.road_transport = a("courier_wait"), a("road_transport")
+        self.data_incomplete_held = log.outcome(spec.name, "data_incomplete_held")
+        self.seized_or_returned = log.outcome(spec.name, "seized_or_returned")
+
+        courier = spec.courier
+        self.next_pickup_min = pickup_waves(courier.pickup_offset_min, courier.pickup_interval_min)
+
+        def chain(*steps: Step) -> Chain:
+            return Chain(ctx.env, log, control, router, self.centre, steps, ctx.options.fast_path)
+
+        # A list from its lodgement to its screening, held until its data are corrected if
+        # incomplete: nothing else in the run touches it (:func:`parcel_list`).
+        lodged = (Milestone(self.lodgement), Delay(self.list_matching))
+        self.listed = chain(*lodged, Delay(self.risk_screening))
+        self.listed_after_hold = chain(
+            *lodged,
+            Milestone(self.data_incomplete_held),
+            Delay(self.data_correction),
+            Delay(self.risk_screening),
+        )
+        # Inducted onto the line and X-rayed (:func:`_inducted`); released, sorted, then the
+        # courier wave, exit, trip and delivery (:func:`_released`).
+        self.scanned = chain(Milestone(self.line_induction), Serve(self.xray_lines, self.xray_scan))
+        self.unpacked = chain(Serve(self.officers, self.unpack_check))
+        self.shipped = {
+            name: chain(
+                Milestone(self.release),
+                Serve(self.sorters, self.courier_sorting),
+                Wait(self.courier_wait, self.next_pickup_min),
+                Milestone(self.exit),
+                Exit(),
+                Trip(spec.centre_node, name),
+                Delay(self.road_transport),
+                Milestone(self.delivery, self.destination_codes[name]),
+                Finish(),
+            )
+            for name in spec.destinations
+        }
+
+
+def start_direct_purchase(spec: DirectPurchaseSpec, ctx: ProcessContext) -> None:
+    """Set up the supervision centre and schedule every flight landing before the admission limit.
+
+    Every measured parcel is announced to the run control now, so the run cannot end between two
+    flights; the flights and their parcels are created later, one advance window before each
+    landing, so a run that ends early never builds the parcels it would not reach.
+    """
+    ctx.log.declare_flow("import", "cbec_9610")
+    env = ctx.env
+    centre = SupervisionCentre(spec, ctx)
+    factory = ParcelFactory(spec, ctx.streams, ctx.router)
+    schedule = [
+        (arrival_min, parcels, announce(ctx.control, arrival_min, parcels))
+        for arrival_min, parcels in factory.schedule(ctx.arrivals_until_min)
+    ]
+    env.process(flight_source(env, factory, centre, schedule))
+
+
+def announce(control: RunControl, arrival_min: float, parcels: int) -> bool:
+    """Register a flight's parcels with the run control; True when they are measured."""
+    measured = False
+    for _ in range(parcels):
+        measured = control.expect(arrival_min)
+    return measured
+
+
+def flight_source(
+    env: simpy.Environment,
+    factory: ParcelFactory,
+    centre: SupervisionCentre,
+    schedule: list[tuple[float, int, bool]],
+) -> Process:
+    """Create each flight with its parcels one advance window before it lands, in landing order."""
+    window_min = centre.spec.parcel_list.advance_window_min
+    for arrival_min, parcels, measured in schedule:
+        create_min = arrival_min - window_min
+        if create_min > env.now:
+            yield env.timeout(create_min - env.now)
+        flight = factory.flight(centre.log, arrival_min, parcels, measured)
+        env.process(flight_process(env, flight, centre))
+        for parcel in flight.parcels:
+            parcel_list(env, parcel, centre)
+
+
+def flight_process(env: simpy.Environment, flight: Flight, centre: SupervisionCentre) -> Process:
+    """Land, unload and seal, truck to the centre, dock: parcels are inducted while it unloads."""
+    log, spec = centre.log, centre.spec
+    airport = centre.airport_codes[flight.airport]
+    if flight.arrival_min > env.now:
+        yield env.timeout(flight.arrival_min - env.now)
+    milestone(env, log, flight.case, centre.flight_arrival, airport)
+    for parcel in flight.parcels:
+        milestone(env, log, parcel.case, centre.arrival, airport)
+        centre.control.arrive()
+    yield from delay(
+        env, log, flight.case, centre.aircraft_unloading, airport, flight.unloading_min
+    )
+    trip_min = centre.router.trip_min(flight.airport, spec.centre_node, flight.transfer_u)
+    yield from delay(env, log, flight.case, centre.sealed_transfer, airport, trip_min)
+    milestone(env, log, flight.case, centre.truck_arrival, centre.centre)
+    docks, emit, instance = centre.unloaders, log.emit, log.new_instance()
+    per_parcel = centre.minutes_per_parcel
+    emit((flight.case, centre.truck_unloading, instance, SCHEDULE, env.now, docks.node, docks.code))
+    with docks.resource.request(priority=1) as request:
+        yield request
+        emit(
+            (flight.case, centre.truck_unloading, instance, START, env.now, docks.node, docks.code)
+        )
+        flight.dock_start_min = env.now
+        if flight.parcels:
+            _induct(env, flight, 0, centre)
+        unloading_min = flight.setup_min + len(flight.parcels) * per_parcel
+        yield env.timeout(unloading_min)
+        emit(
+            (
+                flight.case,
+                centre.truck_unloading,
+                instance,
+                COMPLETE,
+                env.now,
+                docks.node,
+                docks.code,
+            )
+        )
+    log.cases.finished[flight.case] = True
+
+
+def parcel_list(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+    """Lodge the list, match the three data sets, hold until corrected if incomplete, screen.
+
+    Nothing else in the run touches a list between its lodgement and its screening, so the
+    steps are one chain, planned when the parcel is created; ``parcel.declared_min`` is when
+    its screening ends.
+    """
+    now = env.now
+    # Where a timeout from now to the lodgement ends (a float may round off the lodgement).
+    start = now + (parcel.lodgement_min - now) if parcel.lodgement_min > now else now
+    if parcel.incomplete:
+        # Missing or mismatched order, payment or waybill data: no release until re-sent.
+        parcel.declared_min = centre.listed_after_hold.run(
+            parcel.case, start, (parcel.matching_min, parcel.correction_min, parcel.screening_min)
+        )
+    else:
+        parcel.declared_min = centre.listed.run(
+            parcel.case, start, (parcel.matching_min, parcel.screening_min)
+        )
+
+
+def _induct(env: simpy.Environment, flight: Flight, index: int, centre: SupervisionCentre) -> None:
+    """The dock team inducts the flight's ``index``-th parcel at its turn (one event at a time)."""
+    turn = flight.dock_start_min + flight.setup_min + (index + 1) * centre.minutes_per_parcel
+    wake_at(env, turn).callbacks.append(partial(_inducted, env, flight.parcels[index], centre))
+
+
+def _inducted(
+    env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre, _: simpy.Event
+) -> None:
+    """Inducted onto the line: every 9610 parcel passes the X-ray (the model's assumption).
+
+    A parcel is no process: each step hands over to the next when its line is done with it
+    (induct, X-ray, unpack if flagged, release or seize, sort, leave with a courier wave).
+    The next parcel's turn is scheduled first, as when every turn was scheduled at docking.
+    """
+    flight = parcel.flight
+    if parcel.index + 1 < len(flight.parcels):
+        _induct(env, flight, parcel.index + 1, centre)
+    then = partial(_scanned, env, parcel, centre)
+    centre.scanned.run(parcel.case, env.now, (parcel.xray_min,), then=then)
+
+
+def _scanned(
+    env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre, _woken: object = None
+) -> None:
+    """Scanned: go on once the list is screened (usually long before)."""
+    if parcel.declared_min > env.now:
+        screened = wake_at(env, parcel.declared_min)
+        screened.callbacks.append(lambda _: _screened(env, parcel, centre))
+    else:
+        _screened(env, parcel, centre)
+
+
+def _screened(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+    """Red channel to the officers' unpacking line, green channel released."""
+    centre.log.cases.channel[parcel.case] = int(Channel.RED if parcel.unpacked else Channel.GREEN)
+    if parcel.unpacked:
+        then = partial(_unpacked, env, parcel, centre)
+        centre.unpacked.run(parcel.case, env.now, (parcel.unpack_min,), then=then)
+    else:
+        _released(env, parcel, centre)
+
+
+def _unpacked(
+    env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre, _woken: object = None
+) -> None:
+    if parcel.seized:
+        seize(env, parcel, centre)
+    else:
+        _released(env, parcel, centre)
+
+
+def _released(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+    """Released: sorted, then the courier wave, the exit and the trip to the hub (one chain)."""
+    centre.shipped[parcel.destination].run(
+        parcel.case, env.now, (parcel.sorting_min, parcel.trip_min), parcel.measured
+    )
+
+
+def seize(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+    """A seized or returned parcel leaves the customs flow at the centre, never released.
+
+    It records ``exit`` when handed to the seizure store or the return carrier, so that it is
+    not counted as still in the system; it records no ``release`` and no ``delivery``.
+    """
+    log, node = centre.log, centre.centre
+    milestone(env, log, parcel.case, centre.seized_or_returned, node)
+    milestone(env, log, parcel.case, centre.exit, node)
+    centre.control.exit()
+    log.cases.finished[parcel.case] = True
+    centre.control.finish(parcel.measured)

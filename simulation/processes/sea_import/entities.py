@@ -1,0 +1,254 @@
+"""Sea-import entities: vessel calls and containers, each sampling its own attributes at creation.
+
+Every attribute a container might need on any path (channel, every duration, every choice) is
+drawn when the container is created, each from its own named stream, in call order. So the k-th
+container of a replication gets the same draws in every scenario that shares the spec of that
+attribute, whichever path it then takes: common random numbers by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import simpy
+
+from clearsim.models.processes import SeaImportSpec
+from clearsim.models.vocabulary import Channel
+from clearsim.simulation.kernel.arrivals import arrival_times
+from clearsim.simulation.kernel.control import RunControl
+from clearsim.simulation.kernel.rng import Purpose, Streams
+from clearsim.simulation.kernel.sampling import (
+    ProcessSamplers,
+    choose,
+    draw_counts,
+)
+from clearsim.simulation.log.recorder import EventLog
+
+
+class VesselCall:
+    """One vessel call bringing a batch of import containers."""
+
+    __slots__ = (
+        "arrival_min",
+        "berthing_min",
+        "case",
+        "confirmation_min",
+        "confirmed",
+        "containers",
+        "unberthing_min",
+    )
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        case: int,
+        arrival_min: float,
+        durations: tuple[float, float, float],
+    ) -> None:
+        self.case = case
+        self.arrival_min = arrival_min
+        self.confirmation_min, self.berthing_min, self.unberthing_min = durations
+        self.confirmed = env.event()
+        self.containers: list[Container] = []
+
+
+@dataclass(slots=True, eq=False)
+class Container:
+    """One import container (a case of the event log) with its pre-drawn attributes.
+
+    Durations are minutes; ``*_u`` are uniforms that fix a trip's pace on any route.
+    """
+
+    case: int
+    call: VesselCall
+    measured: bool
+    ship_side: bool
+    two_step: bool
+    remote: bool
+    destination: str
+    channel: Channel
+    priority: int
+    lodgement_min: float
+    screening_min: float
+    review_min: float
+    tax_min: float
+    crane_min: float
+    plan_min: float
+    inspection_min: float
+    hold: bool
+    hold_min: float
+    booking_min: float
+    gate_in_min: float
+    gate_out_min: float
+    yard_move_min: float
+    yard_out_min: float
+    quay_to_gate_min: float
+    guarantee_min: float
+    complete_min: float
+    remote_min: float
+    trip_u: float
+    inspection_trip_u: float
+    declared: simpy.Event
+    discharged: simpy.Event
+    released: simpy.Event
+    paperwork_done: simpy.Event
+    direct: bool = False
+
+
+class ContainerFactory:
+    """Creates vessel calls and containers, drawing every attribute from its own stream."""
+
+    def __init__(self, spec: SeaImportSpec, streams: Streams) -> None:
+        self.spec = spec
+        name = spec.name
+
+        samplers = ProcessSamplers(streams, name)
+        durations, uniforms = samplers.durations, samplers.uniforms
+
+        self._arrivals_rng = streams.generator(Purpose.ARRIVALS, name, "vessel_calls")
+        self._batch_rng = streams.generator(Purpose.BATCH_SIZE, name, "containers_per_call")
+        self._aeo = uniforms(Purpose.ATTRIBUTES, "aeo")
+        self._ship_side = uniforms(Purpose.ATTRIBUTES, "ship_side")
+        self._advance = uniforms(Purpose.DECLARATION, "advance")
+        self._destination = uniforms(Purpose.ROUTING, "destination")
+        self._channel = uniforms(Purpose.RISK, "channel")
+        self._hold = uniforms(Purpose.INSPECTION, "hold")
+        self._trip = uniforms(Purpose.TRANSPORT, "trip")
+        self._inspection_trip = uniforms(Purpose.TRANSPORT, "inspection_trip")
+        d = spec.declaration
+        self._lead = durations(Purpose.DECLARATION, "advance_lead", d.advance_lead_min)
+        self._after = durations(Purpose.DECLARATION, "after_arrival", d.after_arrival_delay_min)
+        self._screening = durations(Purpose.RISK, "screening", spec.risk.screening_min)
+        self._review = durations(Purpose.REVIEW, "document_review", spec.document_review_min)
+        self._tax = durations(Purpose.DECLARATION, "tax_payment", spec.tax_payment_min)
+        self._crane = durations(Purpose.PORT_OPERATIONS, "crane_move", spec.crane_move_min)
+        i = spec.inspection
+        self._plan = durations(Purpose.INSPECTION, "plan", i.plan_min)
+        self._inspect = durations(Purpose.INSPECTION, "duration", i.duration_min)
+        self._hold_min = durations(Purpose.INSPECTION, "hold_duration", i.hold_min)
+        p = spec.pickup
+        self._booking = durations(Purpose.GATE, "truck_booking", p.truck_booking_delay_min)
+        self._gate_in = durations(Purpose.GATE, "gate_in", p.gate_transaction_min)
+        self._gate_out = durations(Purpose.GATE, "gate_out", p.gate_transaction_min)
+        self._yard_move = durations(Purpose.PORT_OPERATIONS, "yard_move", p.yard_handling_min)
+        self._yard_out = durations(Purpose.PORT_OPERATIONS, "yard_out", p.yard_handling_min)
+        self._quay_to_gate = durations(Purpose.PORT_OPERATIONS, "quay_to_gate", p.quay_to_gate_min)
+        self._confirmation = durations(
+            Purpose.PORT_OPERATIONS, "arrival_confirmation", spec.arrival_confirmation_min
+        )
+        self._berthing = durations(Purpose.PORT_OPERATIONS, "berthing", spec.berthing_min)
+        self._unberthing = durations(Purpose.PORT_OPERATIONS, "unberthing", spec.unberthing_min)
+        two_step = d.two_step
+        self._two_step = uniforms(Purpose.DECLARATION, "two_step")
+        self._summary = (
+            durations(Purpose.DECLARATION, "summary_delay", two_step.summary_delay_min)
+            if two_step
+            else None
+        )
+        self._guarantee = (
+            durations(Purpose.DECLARATION, "guarantee", two_step.guarantee_min)
+            if two_step
+            else None
+        )
+        self._complete = (
+            durations(Purpose.DECLARATION, "complete_delay", two_step.complete_delay_min)
+            if two_step
+            else None
+        )
+        remote = i.remote
+        self._remote = uniforms(Purpose.INSPECTION, "remote")
+        self._remote_min = (
+            durations(
+                Purpose.INSPECTION,
+                f"remote_{remote.method}",
+                remote.video_min if remote.method == "video" else remote.destination_min,
+            )
+            if remote
+            else None
+        )
+        self._destinations = tuple(spec.destinations)
+        self._destination_shares = tuple(spec.destinations.values())
+
+    def vessel_calls(
+        self, env: simpy.Environment, log: EventLog, control: RunControl, until_min: float
+    ) -> list[VesselCall]:
+        """Every call arriving before ``until_min``, with its containers, in arrival order."""
+        times = arrival_times(self.spec.vessel_arrivals, self._arrivals_rng, until_min)
+        sizes = draw_counts(self.spec.containers_per_call, self._batch_rng, len(times))
+        calls = []
+        for arrival_min, size in zip(times.tolist(), sizes.tolist(), strict=True):
+            durations = (self._confirmation(), self._berthing(), self._unberthing())
+            case = log.new_case("vessel", self.spec.name, shipment=False)
+            call = VesselCall(env, case, arrival_min, durations)
+            call.containers = [self._container(env, log, control, call) for _ in range(size)]
+            calls.append(call)
+        return calls
+
+    def _container(
+        self, env: simpy.Environment, log: EventLog, control: RunControl, call: VesselCall
+    ) -> Container:
+        spec = self.spec
+        aeo = self._aeo() < spec.aeo_share
+        ship_side_u = (
+            self._ship_side()
+        )  # drawn whether or not the pilot is on: streams stay aligned
+        ship_side = spec.ship_side_pickup.enabled and ship_side_u < spec.ship_side_pickup.share
+        # Ship-side pickup requires declaring and paying in advance (S26).
+        advance = self._advance() < spec.declaration.advance_share or ship_side
+        lead, after = self._lead(), self._after()
+        two_step_spec = spec.declaration.two_step
+        two_step = two_step_spec is not None and self._two_step() < two_step_spec.share
+        if two_step and not advance and self._summary is not None:
+            after = self._summary()
+        remote_spec = spec.inspection.remote
+        remote = remote_spec is not None and self._remote() < remote_spec.share
+        destination = self._destinations[choose(self._destination_shares, self._destination())]
+        rates = spec.risk.aeo if aeo else spec.risk.general
+        channel_index = choose((rates.green, rates.yellow, rates.red), self._channel())
+        case = log.new_case(
+            "container",
+            spec.name,
+            case_class="aeo" if aeo else "general",
+            aeo=aeo,
+            advance_declared=advance,
+            two_step=two_step,
+            direct_path=ship_side,
+            destination=destination,
+        )
+        return Container(
+            case=case,
+            call=call,
+            measured=control.expect(call.arrival_min),
+            ship_side=ship_side,
+            two_step=two_step,
+            remote=remote,
+            destination=destination,
+            channel=(Channel.GREEN, Channel.YELLOW, Channel.RED)[channel_index],
+            priority=0 if (aeo and spec.aeo_queue_priority) else 1,
+            lodgement_min=(
+                max(0.0, call.arrival_min - lead) if advance else call.arrival_min + after
+            ),
+            screening_min=self._screening(),
+            review_min=self._review(),
+            tax_min=self._tax(),
+            crane_min=self._crane(),
+            plan_min=self._plan(),
+            inspection_min=self._inspect(),
+            hold=self._hold() < spec.inspection.hold_probability,
+            hold_min=self._hold_min(),
+            booking_min=self._booking(),
+            gate_in_min=self._gate_in(),
+            gate_out_min=self._gate_out(),
+            yard_move_min=self._yard_move(),
+            yard_out_min=self._yard_out(),
+            quay_to_gate_min=self._quay_to_gate(),
+            guarantee_min=self._guarantee() if two_step and self._guarantee else 0.0,
+            complete_min=self._complete() if two_step and self._complete else 0.0,
+            remote_min=self._remote_min() if remote and self._remote_min else 0.0,
+            trip_u=self._trip(),
+            inspection_trip_u=self._inspection_trip(),
+            declared=env.event(),
+            discharged=env.event(),
+            released=env.event(),
+            paperwork_done=env.event(),
+        )
