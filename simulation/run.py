@@ -19,14 +19,13 @@ from clearsim.models.records import LegTrips, RunSummary
 from clearsim.models.scenario import Scenario
 from clearsim.models.vocabulary import MILESTONES
 from clearsim.simulation.groups import ProcessGroup, independent_groups
-from clearsim.simulation.kernel.context import ProcessContext
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import Facility
-from clearsim.simulation.kernel.heap import release_free_memory
 from clearsim.simulation.kernel.network import Router, build_graph
 from clearsim.simulation.kernel.options import DEFAULT_OPTIONS, EngineOptions
 from clearsim.simulation.kernel.rng import Streams
 from clearsim.simulation.kernel.shifts import closed_intervals, open_intervals, week_offset_min
+from clearsim.simulation.log.heap import release_free_memory
 from clearsim.simulation.log.merge import merge_logs
 from clearsim.simulation.log.recorder import EventLog
 from clearsim.simulation.metrics.kpis import (
@@ -42,6 +41,7 @@ from clearsim.simulation.metrics.kpis import (
 )
 from clearsim.simulation.metrics.segment_quantiles import segment_quantiles
 from clearsim.simulation.metrics.time_profiles import resource_profiles
+from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.registry import start_processes
 
 

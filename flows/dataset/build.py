@@ -35,8 +35,8 @@ from clearsim.flows.dataset.transport import TransportBuilder
 from clearsim.flows.dataset.writers import Format, TableWriter, system_memory_pool
 from clearsim.flows.dataset.xes import write_xes
 from clearsim.flows.storage.provenance import code_version, library_versions
-from clearsim.simulation.kernel.heap import release_free_memory
 from clearsim.simulation.kernel.rng import Streams
+from clearsim.simulation.log.heap import release_free_memory
 
 XES_FILE = "event_log.xes"
 OCEL_FILE = "event_log.ocel.json"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from clearsim.simulation.kernel.heap import release_free_memory
+from clearsim.simulation.log.heap import release_free_memory
 from clearsim.simulation.log.recorder import CaseTable, EventLog
 from clearsim.simulation.log.row_store import COLUMNS, ROW_DTYPE
 

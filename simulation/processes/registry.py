@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from clearsim.simulation.kernel.context import ProcessContext
 from clearsim.simulation.processes.air_cargo.process import start_air_cargo
 from clearsim.simulation.processes.cbec_1210.process import start_bonded_import
 from clearsim.simulation.processes.cbec_9610.process import start_direct_purchase
+from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.rail_import.process import start_rail_import
 from clearsim.simulation.processes.sea_export.process import start_sea_export
 from clearsim.simulation.processes.sea_import.process import start_sea_import

@@ -32,7 +32,6 @@ import simpy
 
 from clearsim.models.air_cargo import AirCargoSpec
 from clearsim.models.vocabulary import Channel
-from clearsim.simulation.kernel.context import ProcessContext
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import (
     COMPLETE,
@@ -53,6 +52,7 @@ from clearsim.simulation.processes.air_cargo.entities import (
     Shipment,
     ShipmentFactory,
 )
+from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.declaration import DeclarationDesk, lodge_and_screen
 
 

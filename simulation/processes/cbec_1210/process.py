@@ -40,13 +40,13 @@ from clearsim.simulation.fastpath.chains import (
     Trip,
     Wait,
 )
-from clearsim.simulation.kernel.context import ProcessContext
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import Facility, Process, delay, milestone, serve
 from clearsim.simulation.kernel.network import Router
 from clearsim.simulation.processes.cbec_1210.entities import ConsumerOrder, OrderFactory, StockBatch
 from clearsim.simulation.processes.cbec_1210.rules import LimitDecision
 from clearsim.simulation.processes.cbec_1210.stock import BondedStock
+from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.courier_waves import courier_waves
 
 

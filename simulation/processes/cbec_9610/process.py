@@ -33,7 +33,6 @@ from clearsim.simulation.fastpath.chains import (
     Wait,
     wake_at,
 )
-from clearsim.simulation.kernel.context import ProcessContext
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import (
     COMPLETE,
@@ -44,6 +43,7 @@ from clearsim.simulation.kernel.facilities import (
     milestone,
 )
 from clearsim.simulation.processes.cbec_9610.entities import Flight, Parcel, ParcelFactory
+from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.courier_waves import pickup_waves
 
 

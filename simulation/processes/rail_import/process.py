@@ -25,11 +25,11 @@ import simpy
 
 from clearsim.models.rail_import import RailImportSpec
 from clearsim.models.vocabulary import Channel
-from clearsim.simulation.kernel.context import ProcessContext
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import Facility, Process, delay, milestone, serve
 from clearsim.simulation.kernel.network import Router
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.declaration import DeclarationDesk, lodge_and_screen
 from clearsim.simulation.processes.rail_import.entities import (
     RailContainer,

@@ -25,7 +25,6 @@ import simpy
 
 from clearsim.models.sea_export import SeaExportSpec
 from clearsim.models.vocabulary import Channel
-from clearsim.simulation.kernel.context import ProcessContext
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import (
     COMPLETE,
@@ -39,6 +38,7 @@ from clearsim.simulation.kernel.facilities import (
 )
 from clearsim.simulation.kernel.network import Router
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.declaration import DeclarationDesk, lodge_and_screen
 from clearsim.simulation.processes.sea_export.entities import (
     ExportContainer,

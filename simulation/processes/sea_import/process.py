@@ -18,7 +18,6 @@ import simpy
 
 from clearsim.models.processes import SeaImportSpec
 from clearsim.models.vocabulary import Channel
-from clearsim.simulation.kernel.context import ProcessContext
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import (
     COMPLETE,
@@ -32,6 +31,7 @@ from clearsim.simulation.kernel.facilities import (
 )
 from clearsim.simulation.kernel.network import Router
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.declaration import DeclarationDesk, lodge_and_screen
 from clearsim.simulation.processes.sea_import.entities import (
     Container,

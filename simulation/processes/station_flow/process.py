@@ -23,12 +23,12 @@ from clearsim.models.processes import StationFlowSpec
 from clearsim.simulation.fastpath.computed_line import ComputedLine
 from clearsim.simulation.fastpath.fifo_line import FifoLine
 from clearsim.simulation.kernel.arrivals import arrival_times
-from clearsim.simulation.kernel.context import ProcessContext
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import Facility, Process, milestone, serve
 from clearsim.simulation.kernel.rng import Purpose, Streams
 from clearsim.simulation.kernel.sampling import DurationSampler, UniformSampler, choose_many
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.context import ProcessContext
 
 
 class StationFlow:
