@@ -26,12 +26,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from clearsim.analysis.aggregate import ScenarioReport, aggregate
 from clearsim.analysis.comparison import compare as compare_segments
 from clearsim.analysis.comparison import compare_resources
 from clearsim.analysis.statistics import DEFAULT_CONFIDENCE, Estimate
+from clearsim.flows.dataset.clock import LOCAL_ZONE, epoch_ms, start_epoch_ms
 from clearsim.flows.execution.replications import default_workers, run_replications
 from clearsim.models.records import RunSummary
 from clearsim.models.scenario import Scenario
@@ -41,9 +43,6 @@ from clearsim.scenarios.overrides import with_values
 from clearsim.simulation.log.recorder import NO_RESOURCE, EventLog
 from clearsim.simulation.metrics.kpis import shipment_outcomes
 from clearsim.simulation.run import run_replication
-
-LOCAL_ZONE = "Asia/Shanghai"
-"""The zone of a scenario's ``start``: simulated minutes become timestamps there."""
 
 ScenarioSource = Scenario | str | Path | Mapping[str, Any]
 """A scenario, a YAML file's path, or a scenario as a mapping (the YAML's content)."""
@@ -83,10 +82,14 @@ def _estimate_columns(prefix: str, estimate: Estimate) -> dict[str, float]:
 
 
 def _local(start: datetime, minutes: Any) -> pd.Series:
-    """Timestamps in Asia/Shanghai of simulated minutes after the scenario's ``start``."""
-    base = pd.Timestamp(start)
-    base = base.tz_localize(LOCAL_ZONE) if base.tzinfo is None else base.tz_convert(LOCAL_ZONE)
-    return base + pd.to_timedelta(pd.Series(minutes, dtype="float64"), unit="min")
+    """Asia/Shanghai timestamps of simulated minutes after ``start``, to the millisecond.
+
+    Rounded as datasets round them (:mod:`clearsim.flows.dataset.clock`), so an instant here is
+    the instant a dataset written from the same run holds; a NaN minute is ``NaT``.
+    """
+    values = np.asarray(minutes, dtype=np.float64)
+    ms = pd.Series(epoch_ms(start_epoch_ms(start), values)).where(np.isfinite(values))
+    return pd.to_datetime(ms, unit="ms", utc=True).dt.tz_convert(LOCAL_ZONE)
 
 
 @dataclass
@@ -147,7 +150,7 @@ class Replications:
                 ],
             }
         )
-        frame.insert(4, "time:timestamp", _local(self.scenario.start, columns["time"]).to_numpy())
+        frame.insert(4, "time:timestamp", _local(self.scenario.start, columns["time"]).array)
         return frame
 
     def cases(self, replication: int = 0) -> pd.DataFrame:
@@ -162,7 +165,7 @@ class Replications:
             return frame
         milestones = ("arrival", "lodgement", "release", "exit", "delivery")
         for name in milestones:
-            frame[name] = _local(self.scenario.start, frame.pop(f"{name}_min")).to_numpy()
+            frame[name] = _local(self.scenario.start, frame.pop(f"{name}_min")).array
         for start, end in (
             ("arrival", "lodgement"),
             ("lodgement", "release"),

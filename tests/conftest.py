@@ -18,6 +18,7 @@ import clearsim.simulation.run
 from clearsim.flows.execution.replications import default_workers
 from clearsim.models.scenario import Scenario
 from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.kernel.options import DEFAULT_OPTIONS, EngineOptions
 from clearsim.simulation.log.recorder import EventLog, check_event_log
 from clearsim.simulation.run import RunResult, run_replication
 
@@ -46,9 +47,12 @@ def every_simulated_log_is_checked() -> Iterator[None]:
     original = clearsim.simulation.run.simulate
 
     def checked(
-        scenario: Scenario, replication: int, root_seed: int
+        scenario: Scenario,
+        replication: int,
+        root_seed: int,
+        options: EngineOptions = DEFAULT_OPTIONS,
     ) -> tuple[EventLog, clearsim.simulation.run.RunCounts, float]:
-        log, control, end = original(scenario, replication, root_seed)
+        log, control, end = original(scenario, replication, root_seed, options)
         check_event_log(log)
         return log, control, end
 
