@@ -21,10 +21,9 @@ from prefect.flows import Flow, load_flow_from_entrypoint
 from prefect.utilities.schema_tools import ValidationError, validate
 
 from clearsim.analysis.aggregate import aggregate
-from clearsim.flows.execution.replications import run_replications
+from clearsim.flows.execution.replications import run_replications, split
 from clearsim.flows.execution.run_flow import (
     RUN_COMMAND,
-    replication_batches,
     run_scenario,
     simulate_batch,
 )
@@ -112,11 +111,11 @@ def test_flow_rejects_bad_parameters(prefect_harness: None) -> None:
 
 def test_simulate_batch_runs_its_replications_in_order(tmp_path: Path) -> None:
     spec = load_scenario(short_mmc(tmp_path))
-    batch = simulate_batch.fn(spec, [2, 0], spec.seed)
+    batch = simulate_batch.fn(spec.resolved_json(), [2, 0], spec.seed)
     assert [s.replication for s in batch] == [2, 0]
     assert repr(batch[0]) == repr(run_summary(spec, 2, spec.seed))
     assert repr(batch[1]) == repr(run_summary(spec, 0, spec.seed))
-    assert replication_batches(7, 3) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert split(range(7), 3) == [(0, 1, 2), (3, 4, 5), (6,)]
 
 
 def test_prefect_yaml_deployments_load_and_validate() -> None:

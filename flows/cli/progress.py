@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -61,24 +61,3 @@ def replication_progress(total: int, enabled: bool) -> Iterator[ReplicationProgr
         yield bar
     finally:
         bar.stop()
-
-
-StudyListener = Callable[[int, int], None]
-"""Called with (replications finished, replications planned) as a study's batches finish."""
-_study_listeners: list[StudyListener] = []
-
-
-@contextmanager
-def study_listener(listener: StudyListener) -> Iterator[None]:
-    """Have ``listener`` told of a study's progress while the block runs (in this process)."""
-    _study_listeners.append(listener)
-    try:
-        yield
-    finally:
-        _study_listeners.remove(listener)
-
-
-def report_study_progress(done: int, total: int) -> None:
-    """Tell every listener how far the running study is."""
-    for listener in _study_listeners:
-        listener(done, total)

@@ -99,7 +99,7 @@ def run_study(
                 from clearsim.flows.execution.prefect_adapter import EagerProcessPoolTaskRunner
             except RuntimeError as error:  # CLEARSIM_DASK_ADDRESS set without prefect-dask
                 fail(str(error))
-            from clearsim.flows.cli.progress import replication_progress, study_listener
+            from clearsim.flows.cli.progress import replication_progress
 
             flow = getattr(study_flow, flow_name)
             if dask_address:
@@ -116,8 +116,8 @@ def run_study(
                 server.wait(startup_timeout_s())
             enabled = not quiet and stderr.is_terminal
             try:
-                with replication_progress(0, enabled) as bar, study_listener(bar.update):
-                    document = flow(**parameters)
+                with replication_progress(0, enabled) as bar:
+                    document = flow(**parameters, on_progress=bar.update)
             except KeyboardInterrupt:
                 stop_worker_processes()
                 stderr.print(INTERRUPTED_NOTE, markup=False, soft_wrap=True)

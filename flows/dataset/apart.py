@@ -6,7 +6,8 @@ resident for a 554 MB log and about 100 MB of case table, docs/dataset.md). The 
 its own arrays on top. Here the replication runs in a fresh process (``spawn``: nothing
 inherited from the caller's threads), spills its log's columns to files, and hands back the
 log, whose columns are read from those files when the build first asks for them. Same scenario
-and seed, same log: the child runs the same code on the same streams.
+and seed, same log: the child runs the same code on the same streams. The scenario travels as
+every replication's does, in a :class:`~clearsim.flows.execution.replications.Batch`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from clearsim.flows.execution.replications import Batch
 from clearsim.models.scenario import Scenario
 from clearsim.simulation.log.recorder import EventLog
 from clearsim.simulation.run import simulate
@@ -39,13 +41,17 @@ def simulate_apart(scenario: Scenario, replication: int, seed: int, directory: P
 
     The log's columns wait in ``directory`` (which must outlive the log) until first read.
     """
+    batch = Batch.of(scenario, (replication,), seed)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(_simulate_spilled, scenario, replication, seed, directory).result()
+        return pool.submit(_simulate_spilled, batch, directory).result()
 
 
-def _simulate_spilled(scenario: Scenario, replication: int, seed: int, directory: Path) -> ApartRun:
-    log, _, _ = simulate(scenario, replication, seed)
+def _simulate_spilled(batch: Batch, directory: Path) -> ApartRun:
+    """The child's job: the batch's one replication, its log spilled to ``directory``."""
+    scenario = Scenario.model_validate_json(batch.scenario_json)
+    (replication,) = batch.replications
+    log, _, _ = simulate(scenario, replication, batch.root_seed, batch.options)
     log.spill(directory)
     return ApartRun(log, peak_rss_mb())
 

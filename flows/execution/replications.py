@@ -1,22 +1,67 @@
-"""Run a scenario's replications, sequentially or in a local process pool."""
+"""The one replication executor: every command's replications run through :func:`simulate_batch`.
+
+``clearsim run``, ``compare``, ``sweep``, ``dataset``, the calibration, the Prefect flows and the
+Python API all simulate through this module. A batch of replications of one scenario travels
+to a worker one way, as :class:`Batch`: the scenario's resolved JSON (which validates back to the
+same scenario and hash, and which every task runner passes through untouched), the replication
+numbers and the root seed, resolved once at the edge. :func:`run_replications` runs batches on a
+local process pool; the Prefect flows map their tasks over the same batches, and each task's
+body is :func:`simulate_batch`.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 
 from clearsim.models.records import RunSummary
 from clearsim.models.scenario import Scenario
+from clearsim.simulation.kernel.options import DEFAULT_OPTIONS, EngineOptions
 from clearsim.simulation.run import run_summary
 
 ProgressCallback = Callable[[RunSummary], None]
+"""Called in the caller's process with each replication's summary as it finishes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Replications of one scenario as they travel to a worker."""
+
+    scenario_json: str
+    """The resolved scenario (:meth:`Scenario.resolved_json`)."""
+    replications: tuple[int, ...]
+    root_seed: int
+    options: EngineOptions = DEFAULT_OPTIONS
+
+    @classmethod
+    def of(
+        cls,
+        scenario: Scenario,
+        replications: Iterable[int],
+        root_seed: int,
+        options: EngineOptions = DEFAULT_OPTIONS,
+    ) -> Batch:
+        """The batch of ``replications`` of ``scenario`` from ``root_seed``."""
+        return cls(scenario.resolved_json(), tuple(replications), root_seed, options)
+
+
+def simulate_batch(batch: Batch) -> list[RunSummary]:
+    """The summaries of a batch's replications, in the batch's order: every worker's job."""
+    scenario = Scenario.model_validate_json(batch.scenario_json)
+    return [run_summary(scenario, r, batch.root_seed, batch.options) for r in batch.replications]
 
 
 def default_workers(replications: int) -> int:
     """One worker per core, never more than there are replications."""
     return max(1, min(os.cpu_count() or 1, replications))
+
+
+def split(replications: Sequence[int], size: int) -> list[tuple[int, ...]]:
+    """Consecutive runs of at most ``size`` replication numbers, in the order given."""
+    return [tuple(replications[i : i + size]) for i in range(0, len(replications), size)]
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -32,31 +77,36 @@ def run_replications(
     workers: int = 1,
     on_done: ProgressCallback | None = None,
     on_start: Callable[[], None] | None = None,
+    options: EngineOptions = DEFAULT_OPTIONS,
 ) -> list[RunSummary]:
     """Summaries of the given replications, sorted by replication.
 
-    With ``workers > 1`` the replications run in a process pool; results do not depend on the
-    number of workers, because every replication draws only from its own streams.
-    ``on_start`` is called once the workers exist, so a progress display's thread is never forked.
+    With ``workers > 1`` the batches (one replication each, so progress counts every one) run
+    in a process pool; results do not depend on the number of workers, because every
+    replication draws only from its own streams. ``on_start`` is called once the workers exist,
+    so a progress display's thread is never forked.
     """
-    indices = sorted(set(replications))
+    batches = [
+        Batch.of(scenario, one, root_seed, options) for one in split(sorted(set(replications)), 1)
+    ]
     results: list[RunSummary] = []
-    if workers <= 1 or len(indices) <= 1:
+
+    def finished(summaries: list[RunSummary]) -> None:
+        results.extend(summaries)
+        if on_done is not None:
+            for summary in summaries:
+                on_done(summary)
+
+    if workers <= 1 or len(batches) <= 1:
         if on_start is not None:
             on_start()
-        for replication in indices:
-            summary = run_summary(scenario, replication, root_seed)
-            results.append(summary)
-            if on_done is not None:
-                on_done(summary)
+        for batch in batches:
+            finished(simulate_batch(batch))
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            futures = [pool.submit(run_summary, scenario, r, root_seed) for r in indices]
+            futures = [pool.submit(simulate_batch, batch) for batch in batches]
             if on_start is not None:
                 on_start()
             for future in as_completed(futures):
-                summary = future.result()
-                results.append(summary)
-                if on_done is not None:
-                    on_done(summary)
+                finished(future.result())
     return sorted(results, key=lambda s: s.replication)

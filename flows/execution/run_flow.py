@@ -27,12 +27,11 @@ from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner
-from prefect.utilities.annotations import quote, unmapped
+from prefect.utilities.annotations import unmapped
 from pydantic import NonNegativeInt, PositiveInt
 
 if TYPE_CHECKING:
     from clearsim.models.records import RunSummary
-    from clearsim.models.scenario import Scenario
 
 FLOW_NAME = "clearsim-run"
 RUN_COMMAND = "flow-run"
@@ -40,22 +39,16 @@ RUN_COMMAND = "flow-run"
 
 
 @task(name="simulate-batch", persist_result=False, retries=0)
-def simulate_batch(scenario: Scenario, replications: list[int], root_seed: int) -> list[RunSummary]:
-    """Summaries of a batch of replications, in the order given.
+def simulate_batch(scenario_json: str, replications: list[int], root_seed: int) -> list[RunSummary]:
+    """Summaries of a batch of replications, in the order given (the one executor's job).
 
     One task runs several replications because a Prefect task costs ~120 ms of orchestration
     (docs/architecture.md, measured costs); results do not depend on the batching, as each
-    replication has its own streams.
+    replication has its own streams. The scenario travels as its resolved JSON.
     """
-    from clearsim.simulation.run import run_summary
+    from clearsim.flows.execution import replications as executor
 
-    return [run_summary(scenario, replication, root_seed) for replication in replications]
-
-
-def replication_batches(replications: int, batch_size: int) -> list[list[int]]:
-    """Replication indices ``0 .. replications - 1`` in consecutive batches of ``batch_size``."""
-    indices = list(range(replications))
-    return [indices[i : i + batch_size] for i in range(0, replications, batch_size)]
+    return executor.simulate_batch(executor.Batch(scenario_json, tuple(replications), root_seed))
 
 
 @contextmanager
@@ -111,6 +104,7 @@ def run_scenario(
         ``run_id``, ``scenario_hash`` and ``report`` (the JSON report of ``clearsim run --json``).
     """
     from clearsim.analysis.aggregate import aggregate
+    from clearsim.flows.execution.replications import split
     from clearsim.flows.report.render import report_json, resource_rows, trs_markdown
     from clearsim.flows.storage.persistence import open_database, resolve_db_url, store_run
     from clearsim.scenarios.load import load_scenario
@@ -122,7 +116,7 @@ def run_scenario(
     spec = load_scenario(scenario_path, **updates)
     engine = open_database(resolve_db_url(db_url))
     per_task = batch_size or math.ceil(spec.replications / (os.cpu_count() or 1))
-    batches = replication_batches(spec.replications, per_task)
+    batches = [list(b) for b in split(range(spec.replications), per_task)]
     logger.info(
         "%s [%s]: %d replications in %d batch(es), seed %d",
         spec.name,
@@ -137,8 +131,7 @@ def run_scenario(
     done = 0
     summaries: list[RunSummary] = []
     with workers_share_api():
-        # quote: the scenario goes to the workers as it is, not walked field by field.
-        futures = simulate_batch.map(quote(unmapped(spec)), batches, unmapped(spec.seed))
+        futures = simulate_batch.map(unmapped(spec.resolved_json()), batches, unmapped(spec.seed))
         for future in as_completed(futures):
             batch = future.result()
             summaries.extend(batch)

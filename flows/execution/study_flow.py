@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from prefect import flow, get_run_logger, task
@@ -30,6 +31,7 @@ from prefect.artifacts import (
 from prefect.futures import as_completed
 from prefect.task_runners import TaskRunner
 from pydantic import Field, NonNegativeInt, PositiveInt
+from pydantic.json_schema import SkipJsonSchema
 
 from clearsim.flows.execution.prefect_adapter import EagerProcessPoolTaskRunner
 from clearsim.flows.execution.run_flow import workers_share_api
@@ -41,6 +43,8 @@ if TYPE_CHECKING:
     from clearsim.models.records import RunSummary
 
 DASK_ADDRESS_ENV = "CLEARSIM_DASK_ADDRESS"
+StudyProgress = Callable[[int, int], None]
+"""Called with (replications finished, replications planned) as a study's batches finish."""
 BATCHES_PER_WORKER = 4
 """Batches per worker and round: few enough to amortise a task's cost, enough to even out."""
 
@@ -139,14 +143,15 @@ def execute_study(
     engine: Engine,
     batch_size: int | None = None,
     report_path: str | None = None,
+    on_progress: StudyProgress | None = None,
 ) -> dict[str, Any]:
     """Run (or resume) the study of ``plan`` and return its JSON with what this call simulated.
 
-    With ``report_path``, the study's HTML report is written there at the end.
+    With ``report_path``, the study's HTML report is written there at the end; ``on_progress``
+    is told (replications finished, replications planned) as batches finish.
     """
     from clearsim.analysis.aggregate import aggregate
     from clearsim.analysis.precision import headline_precision
-    from clearsim.flows.cli.progress import report_study_progress
     from clearsim.flows.report.artifacts import publish_report_artifacts
     from clearsim.flows.report.files import ReportPathError, check_report_path, write_report
     from clearsim.flows.report.study_report import (
@@ -195,10 +200,12 @@ def execute_study(
         def on_stored(count: int, _total: int = total) -> None:
             nonlocal done
             done += count
-            report_study_progress(done, _total)
+            if on_progress is not None:
+                on_progress(done, _total)
             update_progress_artifact(progress_id, progress=100.0 * done / _total)
 
-        report_study_progress(done, total)
+        if on_progress is not None:
+            on_progress(done, total)
         count, started = _run_round(plan, engine, pending, batch_size, on_stored)
         simulated += count
         if first_task_started is None:
@@ -279,6 +286,7 @@ def compare_scenarios(
     batch_size: PositiveInt | None = None,
     db_url: str | None = None,
     report_path: str | None = None,
+    on_progress: SkipJsonSchema[StudyProgress | None] = None,
 ) -> dict[str, Any]:
     """Compare scenarios with the first under common random numbers; store and publish the study.
 
@@ -293,6 +301,9 @@ def compare_scenarios(
         db_url: SQLAlchemy URL of the study store (default: $CLEARSIM_DB_URL or
             sqlite:///clearsim.db).
         report_path: Write the study's self-contained HTML report to this file at the end.
+        on_progress: Told (replications finished, replications planned) as batches finish, in
+            the flow's process (the CLI draws its progress bar with it; not a deployment
+            parameter).
 
     Returns:
         The study as JSON (``clearsim compare --json``), with ``resumed``, ``reused`` and
@@ -302,7 +313,9 @@ def compare_scenarios(
     from clearsim.flows.storage.persistence import open_database, resolve_db_url
 
     plan = comparison_plan(scenario_paths, replications, seed, target_halfwidth, max_replications)
-    return execute_study(plan, open_database(resolve_db_url(db_url)), batch_size, report_path)
+    return execute_study(
+        plan, open_database(resolve_db_url(db_url)), batch_size, report_path, on_progress
+    )
 
 
 @flow(
@@ -321,6 +334,7 @@ def sweep_scenario(
     batch_size: PositiveInt | None = None,
     db_url: str | None = None,
     report_path: str | None = None,
+    on_progress: SkipJsonSchema[StudyProgress | None] = None,
 ) -> dict[str, Any]:
     """Sweep a scenario's parameters and compare every point with the scenario as it is.
 
@@ -336,6 +350,8 @@ def sweep_scenario(
         db_url: SQLAlchemy URL of the study store (default: $CLEARSIM_DB_URL or
             sqlite:///clearsim.db).
         report_path: Write the study's self-contained HTML report to this file at the end.
+        on_progress: Told (replications finished, replications planned) as batches finish, in
+            the flow's process (not a deployment parameter).
 
     Returns:
         The study as JSON (``clearsim sweep --json``).
@@ -344,4 +360,6 @@ def sweep_scenario(
     from clearsim.flows.storage.persistence import open_database, resolve_db_url
 
     plan = sweep_plan(scenario_path, grid, lhs, samples, replications, seed)
-    return execute_study(plan, open_database(resolve_db_url(db_url)), batch_size, report_path)
+    return execute_study(
+        plan, open_database(resolve_db_url(db_url)), batch_size, report_path, on_progress
+    )
