@@ -41,7 +41,7 @@ from clearsim.models.vocabulary import LIFECYCLE_NAMES
 from clearsim.scenarios.load import load_scenario as _load_file
 from clearsim.scenarios.overrides import with_values
 from clearsim.simulation.log.recorder import NO_RESOURCE, EventLog
-from clearsim.simulation.metrics.kpis import shipment_outcomes
+from clearsim.simulation.metrics.cases import shipment_outcomes
 from clearsim.simulation.run import run_replication
 
 ScenarioSource = Scenario | str | Path | Mapping[str, Any]

@@ -28,18 +28,15 @@ from clearsim.simulation.kernel.shifts import closed_intervals, open_intervals, 
 from clearsim.simulation.log.heap import release_free_memory
 from clearsim.simulation.log.merge import merge_logs
 from clearsim.simulation.log.recorder import EventLog
-from clearsim.simulation.metrics.kpis import (
+from clearsim.simulation.metrics.cases import (
     Window,
     measured_cases,
     milestone_times,
     mser5_warmup_min,
-    outcome_counts,
-    overlong_cases,
-    resource_stats,
-    segment_stats,
-    service_intervals,
 )
+from clearsim.simulation.metrics.resources import resource_stats, service_intervals
 from clearsim.simulation.metrics.segment_quantiles import segment_quantiles
+from clearsim.simulation.metrics.segments import outcome_counts, overlong_cases, segment_stats
 from clearsim.simulation.metrics.time_profiles import resource_profiles
 from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.registry import start_processes

@@ -15,7 +15,7 @@ from clearsim.models.scenario import Scenario
 from clearsim.models.vocabulary import CHANNEL_NAMES
 from clearsim.scenarios.load import load_scenario
 from clearsim.scenarios.overrides import with_values
-from clearsim.simulation.metrics.kpis import shipment_outcomes
+from clearsim.simulation.metrics.cases import shipment_outcomes
 from clearsim.simulation.run import RunResult, run_replication
 
 BASELINE = SCENARIOS / "air_cargo_baseline.yaml"

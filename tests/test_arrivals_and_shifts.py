@@ -16,7 +16,7 @@ from clearsim.simulation.kernel.arrivals import arrival_times
 from clearsim.simulation.kernel.rng import Purpose, Streams
 from clearsim.simulation.kernel.shifts import closed_intervals, open_intervals
 from clearsim.simulation.log.recorder import check_event_log
-from clearsim.simulation.metrics.kpis import resource_waits
+from clearsim.simulation.metrics.resources import resource_waits
 from clearsim.simulation.run import run_replication
 
 

@@ -21,7 +21,7 @@ from clearsim.models.scenario import Scenario
 from clearsim.models.vocabulary import CHANNEL_NAMES, MILESTONES
 from clearsim.scenarios.load import load_scenario
 from clearsim.scenarios.overrides import with_values
-from clearsim.simulation.metrics.kpis import milestone_times
+from clearsim.simulation.metrics.cases import milestone_times
 from clearsim.simulation.processes.cbec_1210.rules import (
     LimitDecision,
     cbec_tax_rate,

@@ -26,7 +26,8 @@ from clearsim.scenarios.overrides import OverrideError, with_values
 from clearsim.simulation.kernel.network import Router, build_graph
 from clearsim.simulation.kernel.rng import Streams
 from clearsim.simulation.log.recorder import EventLog
-from clearsim.simulation.metrics.kpis import Window, measured_cases, milestone_times, resource_waits
+from clearsim.simulation.metrics.cases import Window, measured_cases, milestone_times
+from clearsim.simulation.metrics.resources import resource_waits
 from clearsim.simulation.processes.cbec_9610.entities import Flight, ParcelFactory
 from clearsim.simulation.run import RunResult, run_replication
 

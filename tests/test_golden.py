@@ -6,7 +6,7 @@ import pytest
 from factories import golden
 
 from clearsim.simulation.log.recorder import check_event_log
-from clearsim.simulation.metrics.kpis import shipment_outcomes
+from clearsim.simulation.metrics.cases import shipment_outcomes
 from clearsim.simulation.run import run_replication
 
 

@@ -11,7 +11,7 @@ from factories import DAY, SCENARIOS
 
 from clearsim.models.scenario import Scenario
 from clearsim.scenarios.load import load_scenario
-from clearsim.simulation.metrics.kpis import shipment_outcomes
+from clearsim.simulation.metrics.cases import shipment_outcomes
 from clearsim.simulation.run import RunResult, run_replication
 
 BASELINE = SCENARIOS / "rail_import_baseline.yaml"

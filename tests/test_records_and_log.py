@@ -26,14 +26,9 @@ from clearsim.simulation.log.recorder import (
     check_event_log,
 )
 from clearsim.simulation.log.row_store import PACK_EVERY_INSTANCES
-from clearsim.simulation.metrics.kpis import (
-    Window,
-    outcome_counts,
-    overlong_cases,
-    resource_stats,
-    segment_stats,
-    shipment_outcomes,
-)
+from clearsim.simulation.metrics.cases import Window, shipment_outcomes
+from clearsim.simulation.metrics.resources import resource_stats
+from clearsim.simulation.metrics.segments import outcome_counts, overlong_cases, segment_stats
 
 
 def test_record_fields_are_pinned() -> None:

@@ -35,7 +35,7 @@ from clearsim.models.vocabulary import MILESTONES
 from clearsim.scenarios.load import load_scenario
 from clearsim.simulation.kernel.network import Router, build_graph
 from clearsim.simulation.kernel.shifts import open_intervals
-from clearsim.simulation.metrics.kpis import Window, measured_cases, milestone_times
+from clearsim.simulation.metrics.cases import Window, measured_cases, milestone_times
 from clearsim.simulation.metrics.segment_quantiles import pooled_ecdf, segment_quantiles
 from clearsim.simulation.metrics.time_profiles import (
     queue_bin_min,

@@ -12,7 +12,7 @@ from factories import DAY, SCENARIOS
 from clearsim.models.scenario import Scenario
 from clearsim.models.vocabulary import CHANNEL_NAMES
 from clearsim.scenarios.load import load_scenario
-from clearsim.simulation.metrics.kpis import shipment_outcomes
+from clearsim.simulation.metrics.cases import shipment_outcomes
 from clearsim.simulation.run import RunResult, run_replication
 
 EXPORT_BASELINE = SCENARIOS / "sea_export_baseline.yaml"

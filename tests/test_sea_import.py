@@ -12,7 +12,7 @@ from factories import BASELINE, SHIP_SIDE, short_sea_import
 from clearsim.analysis.statistics import mean_confidence_interval
 from clearsim.models.vocabulary import CHANNEL_NAMES
 from clearsim.scenarios.overrides import with_values
-from clearsim.simulation.metrics.kpis import shipment_outcomes
+from clearsim.simulation.metrics.cases import shipment_outcomes
 from clearsim.simulation.run import RunResult, run_replication
 
 PAIRED_REPLICATIONS = 4

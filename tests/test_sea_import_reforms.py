@@ -10,7 +10,8 @@ import pytest
 from factories import BASELINE, DAY, SCENARIOS, short_sea_import
 
 from clearsim.models.vocabulary import CHANNEL_NAMES
-from clearsim.simulation.metrics.kpis import Window, resource_stats, resource_waits
+from clearsim.simulation.metrics.cases import Window
+from clearsim.simulation.metrics.resources import resource_stats, resource_waits
 from clearsim.simulation.run import RunResult, run_replication
 
 TWO_STEP = SCENARIOS / "sea_import_two_step.yaml"

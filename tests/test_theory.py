@@ -18,7 +18,8 @@ from clearsim.analysis.statistics import mean_confidence_interval
 from clearsim.models.processes import StationFlowSpec
 from clearsim.models.scenario import Scenario
 from clearsim.simulation.log.recorder import check_event_log
-from clearsim.simulation.metrics.kpis import Window, measured_cases, milestone_times, resource_waits
+from clearsim.simulation.metrics.cases import Window, measured_cases, milestone_times
+from clearsim.simulation.metrics.resources import resource_waits
 from clearsim.simulation.run import RunResult, run_replication
 
 CONFIDENCE = 0.99

@@ -7,7 +7,7 @@ import numpy as np
 from clearsim.models.records import SegmentQuantiles
 from clearsim.models.vocabulary import MILESTONES
 from clearsim.simulation.log.recorder import EventLog
-from clearsim.simulation.metrics.kpis import Window, flow_masks, measured_cases, milestone_times
+from clearsim.simulation.metrics.cases import Window, flow_masks, measured_cases, milestone_times
 
 DISTRIBUTION_SEGMENTS: tuple[tuple[str, str], ...] = (("arrival", "release"), ("arrival", "exit"))
 """The segments whose distributions are kept (the report draws their ECDFs)."""

@@ -13,7 +13,8 @@ import numpy as np
 
 from clearsim.models.records import ResourceProfile
 from clearsim.simulation.log.recorder import EventLog
-from clearsim.simulation.metrics.kpis import ServiceIntervals, Window, service_intervals
+from clearsim.simulation.metrics.cases import Window
+from clearsim.simulation.metrics.resources import ServiceIntervals, service_intervals
 
 MAX_QUEUE_BINS = 720
 """Queue-length series keep at most this many bins (hourly up to 30 days)."""
