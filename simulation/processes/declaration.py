@@ -13,8 +13,12 @@ from dataclasses import dataclass
 
 import simpy
 
+from clearsim.models.distributions import Duration
+from clearsim.models.processes import InspectionSpec
 from clearsim.models.vocabulary import Channel
 from clearsim.simulation.kernel.facilities import Facility, Process, delay, milestone, serve
+from clearsim.simulation.kernel.rng import Purpose
+from clearsim.simulation.kernel.sampling import DurationSampler, ProcessSamplers, UniformSampler
 from clearsim.simulation.log.recorder import EventLog
 
 
@@ -28,6 +32,12 @@ class DeclarationDesk:
     lodgement: int
     risk_screening: int
     document_review: int
+
+    @classmethod
+    def at(cls, log: EventLog, officers: Facility, node: int) -> DeclarationDesk:
+        """The desk at ``node``, its three activities registered with ``log`` in this order."""
+        a = log.activity
+        return cls(log, officers, node, a("lodgement"), a("risk_screening"), a("document_review"))
 
 
 def lodge_and_screen(
@@ -54,3 +64,31 @@ def lodge_and_screen(
     log.cases.channel[case] = int(channel)
     if reviewed and channel != Channel.GREEN:
         yield from serve(env, desk.officers, log, case, desk.document_review, review_min, priority)
+
+
+class CustomsDraws:
+    """What every cargo declaration and its inspection draw, each from its own named stream.
+
+    Uniforms decide whether the declaration is lodged in advance (``advance``), its risk
+    channel (``channel``) and whether an inspection finds a hold (``hold``); durations are the
+    officer's document review and the inspection's planning, duration and hold. A process's
+    entity factory holds one and draws the rest of its cases' attributes itself.
+    """
+
+    __slots__ = ("advance", "channel", "hold", "hold_min", "inspect", "plan", "review")
+
+    def __init__(
+        self, samplers: ProcessSamplers, review_min: Duration, inspection: InspectionSpec
+    ) -> None:
+        durations, uniforms = samplers.durations, samplers.uniforms
+        self.advance: UniformSampler = uniforms(Purpose.DECLARATION, "advance")
+        self.channel: UniformSampler = uniforms(Purpose.RISK, "channel")
+        self.hold: UniformSampler = uniforms(Purpose.INSPECTION, "hold")
+        self.review: DurationSampler = durations(Purpose.REVIEW, "document_review", review_min)
+        self.plan: DurationSampler = durations(Purpose.INSPECTION, "plan", inspection.plan_min)
+        self.inspect: DurationSampler = durations(
+            Purpose.INSPECTION, "duration", inspection.duration_min
+        )
+        self.hold_min: DurationSampler = durations(
+            Purpose.INSPECTION, "hold_duration", inspection.hold_min
+        )

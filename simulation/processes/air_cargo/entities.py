@@ -25,6 +25,7 @@ from clearsim.simulation.kernel.sampling import (
     draw_counts,
 )
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.declaration import CustomsDraws
 
 IMPORT, TRANSIT, EXPORT = "import", "transit", "export"
 DIRECTIONS = (IMPORT, TRANSIT, EXPORT)
@@ -144,10 +145,8 @@ class ShipmentFactory:
         self._aeo = uniforms(Purpose.ATTRIBUTES, "aeo")
         # One participation draw per shipment serves whichever pilot its direction has.
         self._pilot = uniforms(Purpose.ATTRIBUTES, "airside_pilot")
-        self._advance = uniforms(Purpose.DECLARATION, "advance")
+        self._customs = CustomsDraws(samplers, spec.document_review_min, spec.inspection)
         self._destination = uniforms(Purpose.ROUTING, "destination")
-        self._channel = uniforms(Purpose.RISK, "channel")
-        self._hold = uniforms(Purpose.INSPECTION, "hold")
         self._trip = uniforms(Purpose.TRANSPORT, "trip")
         di, de = spec.import_declaration, spec.export_declaration
         decl = Purpose.DECLARATION
@@ -162,17 +161,12 @@ class ShipmentFactory:
         self._export_screen = durations(
             Purpose.RISK, "export_screening", spec.export_risk.screening_min
         )
-        self._review = durations(Purpose.REVIEW, "document_review", spec.document_review_min)
         self._tax = durations(decl, "tax_payment", spec.tax_payment_min)
         self._offload = durations(ops, "offload", f.offload_min)
         self._tow_in = durations(ops, "tow_in", w.tow_min)
         self._tow_out = durations(ops, "tow_out", w.tow_min)
         self._breakdown = durations(Purpose.SERVICE, "breakdown", w.breakdown_min)
         self._build_up = durations(Purpose.SERVICE, "build_up", w.build_up_min)
-        i = spec.inspection
-        self._plan = durations(Purpose.INSPECTION, "plan", i.plan_min)
-        self._inspect = durations(Purpose.INSPECTION, "duration", i.duration_min)
-        self._hold_min = durations(Purpose.INSPECTION, "hold_duration", i.hold_min)
         p, e = spec.import_pickup, spec.export_acceptance
         self._booking = durations(Purpose.GATE, "truck_booking", p.truck_booking_delay_min)
         self._dock_loading = durations(Purpose.GATE, "dock_loading", p.dock_loading_min)
@@ -230,13 +224,13 @@ class ShipmentFactory:
         aeo = self._aeo() < spec.aeo_share
         # Drawn whether or not a pilot is on: streams stay aligned between scenarios.
         direct = self._pilot() < self._pilot_share(direction)
-        advance_u = self._advance()
+        advance_u = self._customs.advance()
         import_lead, import_after = self._import_lead(), self._import_after()
         export_lead, export_after = self._export_lead(), self._export_after()
         manifest_lead = self._manifest_lead()
         acceptance_lead, delivery_lead = self._acceptance_lead(), self._delivery_lead()
         destination = self._destinations[choose(self._destination_shares, self._destination())]
-        channel_u = self._channel()
+        channel_u = self._customs.channel()
         import_screen, export_screen = self._import_screen(), self._export_screen()
         dock_loading, dock_unloading = self._dock_loading(), self._dock_unloading()
         if direction == EXPORT:
@@ -291,17 +285,17 @@ class ShipmentFactory:
             channel=channel,
             priority=0 if (aeo and spec.aeo_queue_priority) else 1,
             screening_min=export_screen if direction == EXPORT else import_screen,
-            review_min=self._review(),
+            review_min=self._customs.review(),
             tax_min=self._tax(),
             offload_min=self._offload(),
             tow_in_min=self._tow_in(),
             tow_out_min=self._tow_out(),
             breakdown_min=self._breakdown(),
             build_up_min=self._build_up(),
-            plan_min=self._plan(),
-            inspection_min=self._inspect(),
-            hold=self._hold() < spec.inspection.hold_probability,
-            hold_min=self._hold_min(),
+            plan_min=self._customs.plan(),
+            inspection_min=self._customs.inspect(),
+            hold=self._customs.hold() < spec.inspection.hold_probability,
+            hold_min=self._customs.hold_min(),
             booking_min=self._booking(),
             dock_min=dock_unloading if direction == EXPORT else dock_loading,
             xray_min=self._xray(),

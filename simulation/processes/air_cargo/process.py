@@ -90,15 +90,7 @@ class AirCargoSite:
         self.into_warehouse = a("into_warehouse", milestone=True)
         self.stand, self.loading, self.offload = a("stand"), a("loading"), a("offload")
         self.tow_to_terminal, self.breakdown = a("tow_to_terminal"), a("breakdown")
-        self.risk_screening, self.document_review = a("risk_screening"), a("document_review")
-        self.desk = DeclarationDesk(
-            log,
-            self.officers,
-            self.airport,
-            self.lodgement,
-            self.risk_screening,
-            self.document_review,
-        )
+        self.desk = DeclarationDesk.at(log, self.officers, self.airport)
         self.tax_payment = a("tax_payment")
         self.inspection_planning, self.inspection = a("inspection_planning"), a("inspection")
         self.inspection_hold = a("inspection_hold")

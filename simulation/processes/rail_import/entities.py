@@ -25,6 +25,7 @@ from clearsim.simulation.kernel.sampling import (
     draw_counts,
 )
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.declaration import CustomsDraws
 
 
 class Train:
@@ -110,12 +111,10 @@ class RailContainerFactory:
         self._line = uniforms(Purpose.TRANSPORT, "rail_line")
         self._aeo = uniforms(Purpose.ATTRIBUTES, "aeo")
         self._bonded = uniforms(Purpose.ATTRIBUTES, "bonded_storage")
-        self._advance = uniforms(Purpose.DECLARATION, "advance")
+        self._customs = CustomsDraws(samplers, spec.document_review_min, spec.inspection)
         self._destination = uniforms(Purpose.ROUTING, "destination")
-        self._channel = uniforms(Purpose.RISK, "channel")
-        self._hold = uniforms(Purpose.INSPECTION, "hold")
         self._trip = uniforms(Purpose.TRANSPORT, "trip")
-        b, d, i, p = spec.border, spec.declaration, spec.inspection, spec.pickup
+        b, d, p = spec.border, spec.declaration, spec.pickup
         self._handling = durations(Purpose.SERVICE, "border_handling", b.handling_min)
         self._formalities = durations(
             Purpose.SERVICE, "transit_formalities", b.transit_formalities_min
@@ -130,15 +129,11 @@ class RailContainerFactory:
         self._after = durations(Purpose.DECLARATION, "after_arrival", d.after_arrival_delay_min)
         self._closure = durations(Purpose.DECLARATION, "transit_closure", spec.transit_closure_min)
         self._screening = durations(Purpose.RISK, "screening", spec.risk.screening_min)
-        self._review = durations(Purpose.REVIEW, "document_review", spec.document_review_min)
         self._tax = durations(Purpose.DECLARATION, "tax_payment", spec.tax_payment_min)
         self._entry = durations(
             Purpose.REVIEW, "bonded_entry_check", spec.bonded_storage.entry_check_min
         )
         self._unloading = durations(Purpose.PORT_OPERATIONS, "unloading", spec.unloading_min)
-        self._plan = durations(Purpose.INSPECTION, "plan", i.plan_min)
-        self._inspect = durations(Purpose.INSPECTION, "duration", i.duration_min)
-        self._hold_min = durations(Purpose.INSPECTION, "hold_duration", i.hold_min)
         self._yard_move = durations(Purpose.PORT_OPERATIONS, "yard_move", p.yard_handling_min)
         self._yard_out = durations(Purpose.PORT_OPERATIONS, "yard_out", p.yard_handling_min)
         self._booking = durations(Purpose.GATE, "truck_booking", p.truck_booking_delay_min)
@@ -176,12 +171,12 @@ class RailContainerFactory:
         bonded_u = self._bonded()  # drawn whether or not the pilot is on: streams stay aligned
         bonded = bonded_spec.enabled and bonded_u < bonded_spec.share
         advance_share = fast.advance_share if fast.enabled else spec.declaration.advance_share
-        advance = self._advance() < advance_share
+        advance = self._customs.advance() < advance_share
         lead, after, closure = self._lead(), self._after(), self._closure()
         consignee = self._destinations[choose(self._destination_shares, self._destination())]
         destination = bonded_spec.cbz_node if bonded else consignee
         rates = spec.risk.aeo if aeo else spec.risk.general
-        channel_index = choose((rates.green, rates.yellow, rates.red), self._channel())
+        channel_index = choose((rates.green, rates.yellow, rates.red), self._customs.channel())
         # Without fast clearance the transit must be closed before the declaration is lodged.
         ready_min = train.arrival_min + (0.0 if fast.enabled else closure)
         case = log.new_case(
@@ -204,14 +199,14 @@ class RailContainerFactory:
             lodgement_min=max(0.0, train.arrival_min - lead) if advance else ready_min + after,
             closure_min=closure,
             screening_min=self._screening(),
-            review_min=self._review(),
+            review_min=self._customs.review(),
             tax_min=self._tax(),
             entry_check_min=self._entry(),
             unloading_min=self._unloading(),
-            plan_min=self._plan(),
-            inspection_min=self._inspect(),
-            hold=self._hold() < spec.inspection.hold_probability,
-            hold_min=self._hold_min(),
+            plan_min=self._customs.plan(),
+            inspection_min=self._customs.inspect(),
+            hold=self._customs.hold() < spec.inspection.hold_probability,
+            hold_min=self._customs.hold_min(),
             yard_move_min=self._yard_move(),
             booking_min=self._booking(),
             gate_in_min=self._gate_in(),

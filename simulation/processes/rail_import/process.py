@@ -75,15 +75,7 @@ class RailImportSite:
         self.transit_formalities, self.arrival_check = a("transit_formalities"), a("arrival_check")
         self.rail_transport, self.transit_closure = a("rail_transport"), a("transit_closure")
         self.unloading = a("unloading")
-        self.risk_screening, self.document_review = a("risk_screening"), a("document_review")
-        self.desk = DeclarationDesk(
-            log,
-            self.officers,
-            self.terminal,
-            self.lodgement,
-            self.risk_screening,
-            self.document_review,
-        )
+        self.desk = DeclarationDesk.at(log, self.officers, self.terminal)
         self.tax_payment, self.bonded_entry_check = a("tax_payment"), a("bonded_entry_check")
         self.inspection_planning, self.yard_move = a("inspection_planning"), a("yard_move")
         self.inspection, self.inspection_hold = a("inspection"), a("inspection_hold")

@@ -24,6 +24,7 @@ from clearsim.simulation.kernel.sampling import (
     draw_counts,
 )
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.declaration import CustomsDraws
 
 ADVANCE_LIMIT_MIN = 3 * 1440.0
 """An export declaration may be lodged at most 3 days before the goods arrive (S25)."""
@@ -123,19 +124,12 @@ class ExportContainerFactory:
         self._batch_rng = streams.generator(Purpose.BATCH_SIZE, name, "containers_per_call")
         self._aeo = uniforms(Purpose.ATTRIBUTES, "aeo")
         self._direct = uniforms(Purpose.ATTRIBUTES, "direct_loading")
-        self._advance = uniforms(Purpose.DECLARATION, "advance")
-        self._channel = uniforms(Purpose.RISK, "channel")
-        self._hold = uniforms(Purpose.INSPECTION, "hold")
+        self._customs = CustomsDraws(samplers, spec.document_review_min, spec.inspection)
         self._inspection_trip = uniforms(Purpose.TRANSPORT, "inspection_trip")
         d = spec.declaration
         self._lead = durations(Purpose.DECLARATION, "advance_lead", d.advance_lead_min)
         self._after = durations(Purpose.DECLARATION, "after_arrival", d.after_arrival_delay_min)
         self._screening = durations(Purpose.RISK, "screening", spec.risk.screening_min)
-        self._review = durations(Purpose.REVIEW, "document_review", spec.document_review_min)
-        i = spec.inspection
-        self._plan = durations(Purpose.INSPECTION, "plan", i.plan_min)
-        self._inspect = durations(Purpose.INSPECTION, "duration", i.duration_min)
-        self._hold_min = durations(Purpose.INSPECTION, "hold_duration", i.hold_min)
         h = spec.handling
         self._gate_lead = durations(Purpose.GATE, "gate_lead", spec.gate_lead_min)
         self._truck_call = durations(Purpose.GATE, "truck_call", spec.direct_loading.truck_call_min)
@@ -177,12 +171,12 @@ class ExportContainerFactory:
         direct_u, gate_lead, truck_call = self._direct(), self._gate_lead(), self._truck_call()
         participant = spec.direct_loading.enabled and direct_u < spec.direct_loading.share
         # Direct loading needs the declaration lodged and released before arrival (S1, S25).
-        advance = self._advance() < spec.declaration.advance_share or participant
+        advance = self._customs.advance() < spec.declaration.advance_share or participant
         lead, after = min(self._lead(), ADVANCE_LIMIT_MIN), self._after()
         conventional_min = call.arrival_min - spec.cutoff_before_arrival_min - gate_lead
         arrival_min = call.arrival_min + truck_call if participant else max(0.0, conventional_min)
         rates = spec.risk.aeo if aeo else spec.risk.general
-        channel_index = choose((rates.green, rates.yellow, rates.red), self._channel())
+        channel_index = choose((rates.green, rates.yellow, rates.red), self._customs.channel())
         case = log.new_case(
             "container",
             spec.name,
@@ -202,11 +196,11 @@ class ExportContainerFactory:
             priority=0 if (aeo and spec.aeo_queue_priority) else 1,
             lodgement_min=max(0.0, arrival_min - lead) if advance else arrival_min + after,
             screening_min=self._screening(),
-            review_min=self._review(),
-            plan_min=self._plan(),
-            inspection_min=self._inspect(),
-            hold=self._hold() < spec.inspection.hold_probability,
-            hold_min=self._hold_min(),
+            review_min=self._customs.review(),
+            plan_min=self._customs.plan(),
+            inspection_min=self._customs.inspect(),
+            hold=self._customs.hold() < spec.inspection.hold_probability,
+            hold_min=self._customs.hold_min(),
             gate_in_min=self._gate_in(),
             report_min=self._report(),
             stacking_min=self._stacking(),

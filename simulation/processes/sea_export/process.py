@@ -81,15 +81,7 @@ class SeaExportSite:
         self.gate_in, self.arrival_report = a("gate_in"), a("arrival_report")
         self.yard_stacking, self.yard_retrieval = a("yard_stacking"), a("yard_retrieval")
         self.quay_transfer, self.loading = a("quay_transfer"), a("loading")
-        self.risk_screening, self.document_review = a("risk_screening"), a("document_review")
-        self.desk = DeclarationDesk(
-            log,
-            self.officers,
-            self.port,
-            self.lodgement,
-            self.risk_screening,
-            self.document_review,
-        )
+        self.desk = DeclarationDesk.at(log, self.officers, self.port)
         self.inspection_planning, self.yard_move = a("inspection_planning"), a("yard_move")
         self.inspection_transfer, self.inspection = a("inspection_transfer"), a("inspection")
         self.inspection_hold, self.return_transfer = a("inspection_hold"), a("return_transfer")

@@ -23,6 +23,7 @@ from clearsim.simulation.kernel.sampling import (
     draw_counts,
 )
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.declaration import CustomsDraws
 
 
 class VesselCall:
@@ -109,23 +110,17 @@ class ContainerFactory:
         self._batch_rng = streams.generator(Purpose.BATCH_SIZE, name, "containers_per_call")
         self._aeo = uniforms(Purpose.ATTRIBUTES, "aeo")
         self._ship_side = uniforms(Purpose.ATTRIBUTES, "ship_side")
-        self._advance = uniforms(Purpose.DECLARATION, "advance")
+        self._customs = CustomsDraws(samplers, spec.document_review_min, spec.inspection)
         self._destination = uniforms(Purpose.ROUTING, "destination")
-        self._channel = uniforms(Purpose.RISK, "channel")
-        self._hold = uniforms(Purpose.INSPECTION, "hold")
         self._trip = uniforms(Purpose.TRANSPORT, "trip")
         self._inspection_trip = uniforms(Purpose.TRANSPORT, "inspection_trip")
         d = spec.declaration
         self._lead = durations(Purpose.DECLARATION, "advance_lead", d.advance_lead_min)
         self._after = durations(Purpose.DECLARATION, "after_arrival", d.after_arrival_delay_min)
         self._screening = durations(Purpose.RISK, "screening", spec.risk.screening_min)
-        self._review = durations(Purpose.REVIEW, "document_review", spec.document_review_min)
         self._tax = durations(Purpose.DECLARATION, "tax_payment", spec.tax_payment_min)
         self._crane = durations(Purpose.PORT_OPERATIONS, "crane_move", spec.crane_move_min)
         i = spec.inspection
-        self._plan = durations(Purpose.INSPECTION, "plan", i.plan_min)
-        self._inspect = durations(Purpose.INSPECTION, "duration", i.duration_min)
-        self._hold_min = durations(Purpose.INSPECTION, "hold_duration", i.hold_min)
         p = spec.pickup
         self._booking = durations(Purpose.GATE, "truck_booking", p.truck_booking_delay_min)
         self._gate_in = durations(Purpose.GATE, "gate_in", p.gate_transaction_min)
@@ -194,7 +189,7 @@ class ContainerFactory:
         )  # drawn whether or not the pilot is on: streams stay aligned
         ship_side = spec.ship_side_pickup.enabled and ship_side_u < spec.ship_side_pickup.share
         # Ship-side pickup requires declaring and paying in advance (S26).
-        advance = self._advance() < spec.declaration.advance_share or ship_side
+        advance = self._customs.advance() < spec.declaration.advance_share or ship_side
         lead, after = self._lead(), self._after()
         two_step_spec = spec.declaration.two_step
         two_step = two_step_spec is not None and self._two_step() < two_step_spec.share
@@ -204,7 +199,7 @@ class ContainerFactory:
         remote = remote_spec is not None and self._remote() < remote_spec.share
         destination = self._destinations[choose(self._destination_shares, self._destination())]
         rates = spec.risk.aeo if aeo else spec.risk.general
-        channel_index = choose((rates.green, rates.yellow, rates.red), self._channel())
+        channel_index = choose((rates.green, rates.yellow, rates.red), self._customs.channel())
         case = log.new_case(
             "container",
             spec.name,
@@ -229,13 +224,13 @@ class ContainerFactory:
                 max(0.0, call.arrival_min - lead) if advance else call.arrival_min + after
             ),
             screening_min=self._screening(),
-            review_min=self._review(),
+            review_min=self._customs.review(),
             tax_min=self._tax(),
             crane_min=self._crane(),
-            plan_min=self._plan(),
-            inspection_min=self._inspect(),
-            hold=self._hold() < spec.inspection.hold_probability,
-            hold_min=self._hold_min(),
+            plan_min=self._customs.plan(),
+            inspection_min=self._customs.inspect(),
+            hold=self._customs.hold() < spec.inspection.hold_probability,
+            hold_min=self._customs.hold_min(),
             booking_min=self._booking(),
             gate_in_min=self._gate_in(),
             gate_out_min=self._gate_out(),

@@ -75,7 +75,7 @@ class SeaImportSite:
         self.vessel_departure = a("vessel_departure", milestone=True)
         self.berth, self.berthing, self.unberthing = a("berth"), a("berthing"), a("unberthing")
         self.discharge = a("discharge")
-        self.risk_screening, self.document_review = a("risk_screening"), a("document_review")
+        self.desk = DeclarationDesk.at(log, self.officers, self.port)
         self.tax_payment = a("tax_payment")
         self.inspection_planning, self.yard_move = a("inspection_planning"), a("yard_move")
         self.inspection_transfer, self.inspection = a("inspection_transfer"), a("inspection")
@@ -88,14 +88,6 @@ class SeaImportSite:
         self.complete_declaration_late = log.outcome(spec.name, "complete_declaration_late")
         self.video_inspection = a("video_inspection")
         self.destination_inspection = a("destination_inspection")
-        self.desk = DeclarationDesk(
-            log,
-            self.officers,
-            self.port,
-            self.lodgement,
-            self.risk_screening,
-            self.document_review,
-        )
 
 
 def start_sea_import(spec: SeaImportSpec, ctx: ProcessContext) -> None:
