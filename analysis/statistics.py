@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scipy import stats
+from scipy.special import stdtrit
 
 DEFAULT_CONFIDENCE = 0.95
 
@@ -38,9 +38,13 @@ class Estimate:
         return self.mean + self.half_width
 
 
-def t_quantile(confidence: float, degrees_of_freedom: int) -> float:
-    """Two-sided Student-t critical value, e.g. 2.262 for 95% and 9 degrees of freedom."""
-    return float(stats.t.ppf(0.5 + confidence / 2, degrees_of_freedom))
+def t_quantile(confidence: float, degrees_of_freedom: float) -> float:
+    """Two-sided Student-t critical value, e.g. 2.262 for 95% and 9 degrees of freedom.
+
+    ``stdtrit`` is the function ``scipy.stats.t.ppf`` evaluates, without the 0.4 s import of
+    ``scipy.stats``.
+    """
+    return float(stdtrit(degrees_of_freedom, 0.5 + confidence / 2))
 
 
 def mean_confidence_interval(
@@ -96,7 +100,7 @@ def welch_difference(
     if a + b == 0:
         return Estimate(difference, 0.0, min(n1, n2))
     dof = (a + b) ** 2 / (a**2 / (n1 - 1) + b**2 / (n2 - 1))
-    quantile = float(stats.t.ppf(0.5 + confidence / 2, dof))
+    quantile = t_quantile(confidence, dof)
     return Estimate(difference, quantile * math.sqrt(a + b), min(n1, n2))
 
 
