@@ -84,7 +84,10 @@ class CbecBuilder:
                     continue
                 part = (
                     bonded_goods(
-                        [goods[c] for c in ids[mask]], self.line_of_sku, terms.vat, terms.limits
+                        [g for c in ids[mask] if (g := goods[c]) is not None],
+                        self.line_of_sku,
+                        terms.vat,
+                        terms.limits,
                     )
                     if is_bonded
                     else parcel_goods(rng, int(mask.sum()), terms.ct_rate, terms.limits)

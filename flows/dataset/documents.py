@@ -118,7 +118,8 @@ def _truncated_lognormal(
     top = ndtr((np.log(np.maximum(upper, 1e-9)) - mu) / sigma)
     u = rng.random(len(upper)) * top
     draws: np.ndarray = np.exp(mu + sigma * ndtri(np.clip(u, 1e-300, None)))
-    return np.minimum(draws, upper)
+    capped: np.ndarray = np.minimum(draws, upper)
+    return capped
 
 
 def parcel_goods(

@@ -61,7 +61,7 @@ ISO6346_VALUES = dict(
 def iso6346_check(body: str) -> int:
     """Check digit of the first ten characters of a container number (ISO 6346 Annex A)."""
     total = sum((ISO6346_VALUES[c] if c.isalpha() else int(c)) * 2**i for i, c in enumerate(body))
-    return total % 11 % 10
+    return int(total % 11 % 10)
 
 
 def container_number(owner: str, serial: int) -> str:

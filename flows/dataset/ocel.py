@@ -38,7 +38,7 @@ def _dump(value: object) -> str:
 def _types(ctx: BuildContext) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     object_types = sorted(set(ctx.facts.object_type.tolist()))
     strings = [{"name": a, "type": "string"} for a in CASE_ATTRIBUTES]
-    objects = [{"name": t, "attributes": strings} for t in object_types]
+    objects: list[dict[str, object]] = [{"name": t, "attributes": strings} for t in object_types]
     objects.append({"name": "resource", "attributes": [{"name": "site", "type": "string"}]})
     objects.append({"name": "declaration", "attributes": [{"name": "kind", "type": "string"}]})
     event_attributes = [
@@ -46,7 +46,7 @@ def _types(ctx: BuildContext) -> tuple[list[dict[str, object]], list[dict[str, o
         {"name": "site", "type": "string"},
         {"name": "instance", "type": "integer"},
     ]
-    events = [
+    events: list[dict[str, object]] = [
         {"name": a, "attributes": event_attributes} for a in sorted(set(ctx.digest.activities))
     ]
     return objects, events

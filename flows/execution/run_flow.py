@@ -14,7 +14,8 @@ import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
@@ -26,7 +27,7 @@ from prefect.artifacts import (
 from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 from prefect.settings import PREFECT_API_URL, temporary_settings
-from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from prefect.utilities.annotations import unmapped
 from pydantic import NonNegativeInt, PositiveInt
 
@@ -77,9 +78,13 @@ def _artifact_key(kind: str, scenario_name: str) -> str:
     return f"clearsim-{kind}-{slug or 'scenario'}"
 
 
+# TaskRunner is invariant in its future type; the flow decorator asks for the generic one.
+_TASK_RUNNER: TaskRunner[Any] = ProcessPoolTaskRunner()
+
+
 @flow(
     name=FLOW_NAME,
-    task_runner=ProcessPoolTaskRunner(),
+    task_runner=_TASK_RUNNER,
     persist_result=False,
     validate_parameters=True,
 )
@@ -125,8 +130,12 @@ def run_scenario(
         len(batches),
         spec.seed,
     )
-    progress_id = create_progress_artifact(
-        progress=0.0, description=f"Replications of {spec.name} completed (%)"
+    # Called from a sync flow, so a UUID (Prefect types it as sync-or-async).
+    progress_id = cast(
+        UUID,
+        create_progress_artifact(
+            progress=0.0, description=f"Replications of {spec.name} completed (%)"
+        ),
     )
     done = 0
     summaries: list[RunSummary] = []

@@ -83,7 +83,9 @@ class StudyPlan:
 
 def split_values(text: str) -> list[str]:
     """Split ``2,3,[4,5]`` at the commas outside brackets and braces: ``['2', '3', '[4,5]']``."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         if char in "[{":
             depth += 1

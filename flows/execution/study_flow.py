@@ -19,7 +19,8 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
+from uuid import UUID
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
@@ -79,7 +80,7 @@ def task_runner_for(dask_address: str | None = None) -> TaskRunner[Any]:
     address = dask_address or os.environ.get(DASK_ADDRESS_ENV)
     if address:
         try:
-            from prefect_dask import DaskTaskRunner
+            from prefect_dask.task_runners import DaskTaskRunner
         except ImportError:
             raise RuntimeError(
                 f"a Dask scheduler ({address}) needs prefect-dask: pip install 'clearsim[dask]'"
@@ -184,8 +185,12 @@ def execute_study(
         "resumed" if opened.resumed else "new",
         reused,
     )
-    progress_id = create_progress_artifact(
-        progress=0.0, description=f"Replications of study {opened.study_id} completed (%)"
+    # Called from a sync flow, so a UUID (Prefect types it as sync-or-async).
+    progress_id = cast(
+        UUID,
+        create_progress_artifact(
+            progress=0.0, description=f"Replications of study {opened.study_id} completed (%)"
+        ),
     )
     simulated, first_task_started = 0, None
     limit = plan.max_replications or replications

@@ -158,7 +158,8 @@ def sweep_plan(
             }
     except ValueError as error:
         raise PlanError(str(error)) from None
-    specs, parameters = [base], [{}]
+    specs = [base]
+    parameters: list[dict[str, Any]] = [{}]
     for point in points:
         try:
             specs.append(with_values(base, {**point, "name": point_label(base.name, point)}))

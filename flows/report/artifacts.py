@@ -33,13 +33,13 @@ def report_markdown(results: StudyResults, figures: ReportFigures) -> str:
     lines += ["| flow | segment | scenario | p50 | p90 | p99 |", "|---|---|---|---|---|---|"]
     for panel in figures.ecdfs:
         for name, values in panel.curves:
-            cells = []
+            levels = []
             for level in ECDF_LEVELS:
                 above = np.flatnonzero(values >= level)
-                cells.append(_hours(float(panel.hours[above[0]])) if above.size else "-")
+                levels.append(_hours(float(panel.hours[above[0]])) if above.size else "-")
             lines.append(
                 f"| {flow_name(*panel.flow)} | {panel.segment} | {markdown_cell(name)} | "
-                + " | ".join(cells)
+                + " | ".join(levels)
                 + " |"
             )
     lines += ["", "## Overlong declarations", ""]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,7 +140,7 @@ def report_figures(results: StudyResults) -> ReportFigures:
     )
 
 
-def _ecdfs(names: tuple[str, ...], summaries: list[list[RunSummary]]) -> tuple[EcdfPanel, ...]:
+def _ecdfs(names: tuple[str, ...], summaries: Sequence[list[RunSummary]]) -> tuple[EcdfPanel, ...]:
     parts: dict[tuple[str, str, str], dict[str, list[SegmentQuantiles]]] = {}
     for name, runs in zip(names, summaries, strict=True):
         for run in runs:
@@ -207,7 +208,7 @@ def _heat_map(name: str, runs: list[RunSummary]) -> HeatMap:
 
 
 def _queues(
-    results: StudyResults, names: tuple[str, ...], summaries: list[list[RunSummary]]
+    results: StudyResults, names: tuple[str, ...], summaries: Sequence[list[RunSummary]]
 ) -> tuple[QueueSeries, ...]:
     reference = json.loads(results.stored.scenarios[0].scenario_json)
     found = []
@@ -237,7 +238,7 @@ def _days_of_arrivals(scenario: dict[str, object], run: RunSummary) -> float:
 
 
 def _network(
-    results: StudyResults, names: tuple[str, ...], summaries: list[list[RunSummary]]
+    results: StudyResults, names: tuple[str, ...], summaries: Sequence[list[RunSummary]]
 ) -> NetworkMap:
     spec = json.loads(results.stored.scenarios[0].scenario_json)["network"]
     sites = tuple(

@@ -146,12 +146,12 @@ def _differences(results: StudyResults) -> str:
     for (scenario, direction, mode, segment), by in rows.items():
         cells = ""
         for statistic in COMPARED_STATISTICS:
-            d = by.get(statistic)
-            if d is None:
+            found = by.get(statistic)
+            if found is None:
                 cells += "<td>-</td>"
                 continue
-            text = _cell(d.estimate, statistic) + (" *" if d.significant else "")
-            cells += f'<td class="{"sig" if d.significant else ""}">{esc(text)}</td>'
+            text = _cell(found.estimate, statistic) + (" *" if found.significant else "")
+            cells += f'<td class="{"sig" if found.significant else ""}">{esc(text)}</td>'
         (body if segment in HEADLINE_SEGMENTS else folded).append(
             f'<tr><td class="l">{esc(scenario)}</td><td class="l">'
             f'{esc(flow_name(direction, mode))}</td><td class="l">{esc(segment)}</td>{cells}</tr>'

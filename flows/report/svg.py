@@ -29,7 +29,7 @@ HEAT_STOPS = (
 FONT = 'font-family="system-ui, sans-serif" font-size="11"'
 
 
-def element(tag: str, content: str | None = None, **attributes: object) -> str:
+def element(tag: str, content: str | None = None, /, **attributes: object) -> str:
     """An SVG element: ``stroke_width=2`` becomes ``stroke-width="2"``, floats get 1 decimal."""
     attrs = "".join(
         f' {name.rstrip("_").replace("_", "-")}="{_attribute(value)}"'
