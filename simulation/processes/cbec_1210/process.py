@@ -18,6 +18,12 @@ lists at the zone gate (``exit``), and the courier drives them to a hub (``deliv
 Without the 同仓存储、同包发货 pilot (SEED-003 s13), an order that also holds a non-bonded item is
 split: the non-bonded item is picked in its own warehouse and ships as a second parcel; the
 order is delivered when its last parcel is. With the pilot both are packed in one parcel.
+
+This module is the fast path: an order is a SimPy process only while it waits for stock or for
+an officer, and the rest are planned chains (:mod:`clearsim.simulation.fastpath.chains`) and
+computed lines. The reference model, the same procedure as plain SimPy processes, is
+:mod:`.reference`; :func:`start_bonded_import` runs it under ``EngineOptions(fast_path=False)``,
+and ``tests/test_cbec_1210_reference.py`` checks that both give the same event log.
 """
 
 from __future__ import annotations
@@ -40,14 +46,17 @@ from clearsim.simulation.fastpath.chains import (
     Trip,
     Wait,
 )
-from clearsim.simulation.kernel.control import RunControl
-from clearsim.simulation.kernel.facilities import Facility, Process, delay, milestone, serve
-from clearsim.simulation.kernel.network import Router
-from clearsim.simulation.processes.cbec_1210.entities import ConsumerOrder, OrderFactory, StockBatch
+from clearsim.simulation.kernel.facilities import Process, milestone, serve
+from clearsim.simulation.processes.cbec_1210.entities import ConsumerOrder, OrderFactory
+from clearsim.simulation.processes.cbec_1210.reference import (
+    leave_without_exit,
+    replenishment,
+    start_reference_model,
+)
 from clearsim.simulation.processes.cbec_1210.rules import LimitDecision
 from clearsim.simulation.processes.cbec_1210.stock import BondedStock
+from clearsim.simulation.processes.cbec_1210.zone import BondedZone
 from clearsim.simulation.processes.context import ProcessContext
-from clearsim.simulation.processes.courier_waves import courier_waves
 
 
 class ParcelKind(IntEnum):
@@ -62,60 +71,16 @@ class ParcelKind(IntEnum):
     SPLIT = 2
 
 
-class BondedZone:
-    """The collaborators of one 1210 process: facilities, stock, sites, activity codes, chains."""
+class PlannedZone(BondedZone):
+    """The zone with the fast path's FIFO lines and planned chains, compiled once."""
 
-    def __init__(
-        self,
-        spec: BondedImportSpec,
-        ctx: ProcessContext,
-        stock: BondedStock,
-    ) -> None:
-        roles, log = spec.resources, ctx.log
-        self.spec = spec
-        self.env = ctx.env
-        self.log = log
-        self.router: Router = ctx.router
-        self.control: RunControl = ctx.control
-        self.stock = stock
-        self.pickers = ctx.line(roles.picker)
-        self.nonbonded_pickers = ctx.line(roles.nonbonded_picker)
-        self.officers: Facility = ctx.facilities[roles.document_officer]
-        self.xray_lines = ctx.line(roles.xray_line)
-        self.unpack_officers = ctx.line(roles.unpack_officer)
-        self.zone = log.node(spec.zone_node)
-        self.origin = log.node(spec.stock.origin_node)
-        self.destination_codes = {name: log.node(name) for name in spec.destinations}
-        a, out = log.activity, log.outcome
-        self.arrival, self.lodgement = a("arrival"), a("lodgement")
-        self.release, self.exit, self.delivery = a("release"), a("exit"), a("delivery")
-        self.batch_dispatch = a("batch_dispatch", milestone=True)
-        self.account_entry = a("bonded_account_entry", milestone=True)
-        self.road_transport, self.entry_declaration = a("road_transport"), a("entry_declaration")
-        self.spot_check = a("spot_check")
-        self.data_push, self.auto_review = a("data_push"), a("auto_review")
-        self.data_correction, self.document_review = a("data_correction"), a("document_review")
-        self.pick_pack, self.xray_check = a("pick_pack"), a("xray_check")
-        self.unpack_check, self.courier_wait = a("unpack_check"), a("courier_wait")
-        self.gate_association = a("gate_association")
-        self.nonbonded_pick_pack = a("nonbonded_pick_pack")
-        self.nonbonded_courier_wait = a("nonbonded_courier_wait")
-        self.nonbonded_handover = a("nonbonded_handover")
-        self.nonbonded_transport = a("nonbonded_road_transport")
-        name = spec.name
-        self.stock_shortage = out(name, "stock_shortage")
-        self.out_of_stock_cancelled = out(name, "out_of_stock_cancelled")
-        self.three_document_mismatch = out(name, "three_document_mismatch")
-        self.mismatch_cancelled = out(name, "mismatch_cancelled")
-        self.over_limit_rejected = out(name, "over_limit_rejected")
-        self.indivisible_full_duty = out(name, "indivisible_full_duty")
-        self.split_two_parcels = out(name, "split_two_parcels")
-        self.one_parcel_mixed = out(name, "one_parcel_mixed")
-
-        x = spec.exit_supervision
-        self.next_wave_min = courier_waves(
-            x.courier_wave_interval_min, x.courier_first_wave_h, x.courier_last_wave_h
-        )
+    def __init__(self, spec: BondedImportSpec, ctx: ProcessContext, stock: BondedStock) -> None:
+        roles = spec.resources
+        self.picker_line = ctx.line(roles.picker)
+        self.nonbonded_picker_line = ctx.line(roles.nonbonded_picker)
+        self.xray_line = ctx.line(roles.xray_line)
+        self.unpack_line = ctx.line(roles.unpack_officer)
+        super().__init__(spec, ctx, stock)
         self._compile_chains(ctx)
 
     def _compile_chains(self, ctx: ProcessContext) -> None:
@@ -123,9 +88,7 @@ class BondedZone:
         spec = self.spec
 
         def chain(*steps: Step) -> Chain:
-            return Chain(
-                ctx.env, self.log, ctx.control, ctx.router, self.zone, steps, ctx.options.fast_path
-            )
+            return Chain(ctx.env, self.log, ctx.control, ctx.router, self.zone, steps)
 
         # Data push and list lodgement, automatic review, mismatch correction: nobody else
         # takes part until the review's outcome (:func:`reviewed`).
@@ -144,11 +107,11 @@ class BondedZone:
             (Milestone(self.release), Milestone(self.one_parcel_mixed)),
             (Milestone(self.release), Milestone(self.split_two_parcels)),
         ]
-        picking = Serve(self.pickers, self.pick_pack)
+        picking = Serve(self.picker_line, self.pick_pack)
         self.picked = [chain(*steps, picking) for steps in released]
         # The exit supervision line of a sampled parcel: X-ray, unpacked if abnormal.
-        self.xrayed = chain(Serve(self.xray_lines, self.xray_check))
-        self.unpacked = chain(Serve(self.unpack_officers, self.unpack_check))
+        self.xrayed = chain(Serve(self.xray_line, self.xray_check))
+        self.unpacked = chain(Serve(self.unpack_line, self.unpack_check))
         self.shipped: list[dict[str, Chain]] = [{}, {}, {}]
         self.first_parcels, self.departures, self.second_parcels = {}, {}, {}
         self.delivered: dict[str, Chain] = {}
@@ -170,7 +133,7 @@ class BondedZone:
             self.delivered[name] = chain(*delivered)
             # Without the pilot, the non-bonded item is picked in its own warehouse.
             self.second_parcels[name] = chain(
-                Serve(self.nonbonded_pickers, self.nonbonded_pick_pack),
+                Serve(self.nonbonded_picker_line, self.nonbonded_pick_pack),
                 Wait(self.nonbonded_courier_wait, self.next_wave_min),
                 Delay(self.nonbonded_handover),
                 Trip(spec.zone_node, name),
@@ -179,18 +142,27 @@ class BondedZone:
 
 
 def start_bonded_import(spec: BondedImportSpec, ctx: ProcessContext) -> None:
-    """Open the account book, schedule every stock batch and every order before the limit."""
+    """Open the account book, schedule every stock batch and every order before the limit.
+
+    The engine option ``fast_path`` chooses the version: planned chains and computed lines
+    (this module), or the reference model (:mod:`.reference`), which gives the same log.
+    """
     ctx.log.declare_flow("import", "cbec_1210")
     factory = OrderFactory(spec, ctx.streams, ctx.router)
-    zone = BondedZone(spec, ctx, BondedStock(factory.initial_units()))
+    stock = BondedStock(factory.initial_units())
+    if not ctx.options.fast_path:
+        zone = BondedZone(spec, ctx, stock)
+        start_reference_model(ctx.env, factory, zone, ctx.arrivals_until_min)
+        return
+    planned = PlannedZone(spec, ctx, stock)
     for batch in factory.batches(ctx.log, ctx.arrivals_until_min):
-        ctx.env.process(stock_batch(ctx.env, batch, zone))
+        ctx.env.process(replenishment(ctx.env, batch, planned))
     orders = factory.plan_orders(ctx.control, ctx.arrivals_until_min)
-    ctx.env.process(order_source(ctx.env, factory, orders, zone))
+    ctx.env.process(order_source(ctx.env, factory, orders, planned))
 
 
 def order_source(
-    env: simpy.Environment, factory: OrderFactory, orders: int, zone: BondedZone
+    env: simpy.Environment, factory: OrderFactory, orders: int, zone: PlannedZone
 ) -> Process:
     """Create each order when it is placed (in arrival order) and place it."""
     for index in range(orders):
@@ -200,24 +172,7 @@ def order_source(
         place_order(env, factory.order(zone.log, index), zone)
 
 
-def stock_batch(env: simpy.Environment, batch: StockBatch, zone: BondedZone) -> Process:
-    """Port to zone by road, normal entry, a possible spot check, then onto the account book."""
-    log, spec = zone.log, zone.spec
-    if batch.departure_min > env.now:
-        yield env.timeout(batch.departure_min - env.now)
-    milestone(env, log, batch.case, zone.batch_dispatch, zone.origin)
-    trip_min = zone.router.trip_min(spec.stock.origin_node, spec.zone_node, batch.trip_u)
-    yield from delay(env, log, batch.case, zone.road_transport, zone.origin, trip_min)
-    yield from delay(env, log, batch.case, zone.entry_declaration, zone.zone, batch.entry_min)
-    if batch.spot_checked:
-        yield from delay(env, log, batch.case, zone.spot_check, zone.zone, batch.spot_check_min)
-    milestone(env, log, batch.case, zone.account_entry, zone.zone)
-    for sku, units in batch.units:
-        zone.stock.book_in(sku, units)
-    log.cases.finished[batch.case] = True
-
-
-def place_order(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> None:
+def place_order(env: simpy.Environment, order: ConsumerOrder, zone: PlannedZone) -> None:
     """One order from placement to delivery, or to its cancellation or rejection.
 
     An order is a process only while it waits for stock or for an officer; between those
@@ -231,7 +186,7 @@ def place_order(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) 
         env.process(stock_wait(env, order, zone))
 
 
-def stock_wait(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> Process:
+def stock_wait(env: simpy.Environment, order: ConsumerOrder, zone: PlannedZone) -> Process:
     """Queue for the SKU's next batch; cancelled if none comes within the maximum wait."""
     milestone(env, zone.log, order.case, zone.stock_shortage, zone.zone)
     claim = zone.stock.wait(env, order.sku, order.quantity)
@@ -243,7 +198,7 @@ def stock_wait(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -
         leave_without_exit(env, order, zone, zone.out_of_stock_cancelled)
 
 
-def declaration(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> None:
+def declaration(env: simpy.Environment, order: ConsumerOrder, zone: PlannedZone) -> None:
     """Data push and list lodgement, automatic review, mismatch correction: one chain.
 
     Nobody else takes part until the review's outcome (:func:`reviewed`).
@@ -259,7 +214,7 @@ def declaration(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) 
 
 
 def reviewed(
-    env: simpy.Environment, order: ConsumerOrder, zone: BondedZone, _woken: object = None
+    env: simpy.Environment, order: ConsumerOrder, zone: PlannedZone, _woken: object = None
 ) -> None:
     """Cancel, reject, or release the list (after an officer's review when flagged)."""
     log, node, case = zone.log, zone.zone, order.case
@@ -280,7 +235,7 @@ def reviewed(
     zone.stock.book_in(order.sku, order.quantity)
 
 
-def officer_review(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> Process:
+def officer_review(env: simpy.Environment, order: ConsumerOrder, zone: PlannedZone) -> Process:
     """A flagged list (yellow channel) waits for an officer, then is released."""
     yield from serve(
         env, zone.officers, zone.log, order.case, zone.document_review, order.officer_min
@@ -288,7 +243,7 @@ def officer_review(env: simpy.Environment, order: ConsumerOrder, zone: BondedZon
     release(env, order, zone)
 
 
-def release(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> None:
+def release(env: simpy.Environment, order: ConsumerOrder, zone: PlannedZone) -> None:
     """Customs releases the list: the pickers, then the courier; a second parcel if split.
 
     At a peak a hundred thousand released orders wait for the pickers. Where the pickers' line is
@@ -331,7 +286,7 @@ def release(env: simpy.Environment, order: ConsumerOrder, zone: BondedZone) -> N
 def _exit_check(
     env: simpy.Environment,
     order: ConsumerOrder,
-    zone: BondedZone,
+    zone: PlannedZone,
     parcels: _Parcels | None,
     _woken: object = None,
 ) -> None:
@@ -343,7 +298,7 @@ def _exit_check(
 def _xrayed(
     env: simpy.Environment,
     order: ConsumerOrder,
-    zone: BondedZone,
+    zone: PlannedZone,
     parcels: _Parcels | None,
     _woken: object = None,
 ) -> None:
@@ -359,7 +314,7 @@ def _xrayed(
 def departure(
     env: simpy.Environment,
     order: ConsumerOrder,
-    zone: BondedZone,
+    zone: PlannedZone,
     parcels: _Parcels | None,
     _woken: object = None,
 ) -> None:
@@ -380,7 +335,7 @@ class _Parcels:
 
     __slots__ = ("order", "waiting", "zone")
 
-    def __init__(self, zone: BondedZone, order: ConsumerOrder) -> None:
+    def __init__(self, zone: PlannedZone, order: ConsumerOrder) -> None:
         self.zone = zone
         self.order = order
         self.waiting = 2
@@ -392,22 +347,8 @@ class _Parcels:
             _delivered(self.zone, self.order)
 
 
-def _delivered(zone: BondedZone, order: ConsumerOrder) -> None:
+def _delivered(zone: PlannedZone, order: ConsumerOrder) -> None:
     case = order.case
     milestone(zone.env, zone.log, case, zone.delivery, zone.destination_codes[order.destination])
     zone.log.cases.finished[case] = True
-    zone.control.finish(order.measured)
-
-
-def leave_without_exit(
-    env: simpy.Environment, order: ConsumerOrder, zone: BondedZone, outcome: int
-) -> None:
-    """A cancelled or rejected order: its outcome, then it leaves the system without an exit.
-
-    It counts as leaving (``control.exit``) so that arrivals = left + in system holds; it never
-    records ``release``, ``exit`` or ``delivery``.
-    """
-    milestone(env, zone.log, order.case, outcome, zone.zone)
-    zone.log.cases.finished[order.case] = True
-    zone.control.exit()
     zone.control.finish(order.measured)
