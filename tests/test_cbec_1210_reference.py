@@ -131,6 +131,7 @@ def _run(
 def test_the_fast_path_gives_the_reference_models_log(
     variant: Variant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Both versions on seed 11: the same rows, instances, cases, counts, shift rows and end."""
     scenario = variant.scenario()
     ref_log, ref_counts, ref_end, ref_orders = _run(scenario, False, monkeypatch)
     fast_log, fast_counts, fast_end, fast_orders = _run(scenario, True, monkeypatch)
@@ -157,3 +158,18 @@ def test_the_fast_path_gives_the_reference_models_log(
     assert (fast_counts, fast_end) == (ref_counts, ref_end)
     assert fast_log.cases == ref_log.cases
     assert fast_log.capacity_rows == ref_log.capacity_rows
+
+
+def test_a_shared_lined_pool_keeps_the_reference_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One pool playing the bonded and the non-bonded pickers: the fast path runs the reference.
+
+    Two lines on one pool would not take their jobs in the order plain requests do (each line's
+    waiting jobs request a server only when one of its feeders takes them), so the fast path
+    applies only where each lined pool is its role's alone.
+    """
+    shared = {f"{PROCESS}.resources.nonbonded_picker": "east_lake_pickers"}
+    scenario = _short("cbec_1210_baseline.yaml", **shared)
+    log, counts, _, orders = _run(scenario, True, monkeypatch)
+    check_event_log(log)
+    assert orders == counts.arrived > 3000
+    assert "nonbonded_pick_pack" in {log.activities[c] for c in np.unique(log.column("activity"))}

@@ -22,8 +22,9 @@ order is delivered when its last parcel is. With the pilot both are packed in on
 This module is the fast path: an order is a SimPy process only while it waits for stock or for
 an officer, and the rest are planned chains (:mod:`clearsim.simulation.fastpath.chains`) and
 computed lines. The reference model, the same procedure as plain SimPy processes, is
-:mod:`.reference`; :func:`start_bonded_import` runs it under ``EngineOptions(fast_path=False)``,
-and ``tests/test_cbec_1210_reference.py`` checks that both give the same event log.
+:mod:`.reference`; :func:`start_bonded_import` runs it under ``EngineOptions(fast_path=False)``
+and where a lined pool is shared (:func:`served_by_lines`), and
+``tests/test_cbec_1210_reference.py`` checks that both give the same event log.
 """
 
 from __future__ import annotations
@@ -72,7 +73,12 @@ class ParcelKind(IntEnum):
 
 
 class PlannedZone(BondedZone):
-    """The zone with the fast path's FIFO lines and planned chains, compiled once."""
+    """The zone with the fast path's computed lines and planned chains, compiled once.
+
+    Set up only where each lined pool is its role's alone (:func:`served_by_lines`), so every
+    line is a :class:`~clearsim.simulation.fastpath.computed_line.ComputedLine` and every chain
+    is planned.
+    """
 
     def __init__(self, spec: BondedImportSpec, ctx: ProcessContext, stock: BondedStock) -> None:
         roles = spec.resources
@@ -141,16 +147,30 @@ class PlannedZone(BondedZone):
             )
 
 
+def served_by_lines(spec: BondedImportSpec, exclusive_resources: frozenset[str]) -> bool:
+    """Whether every pool an order queues for in a line serves that role of this process alone.
+
+    The pickers, the non-bonded pickers, the X-ray line and the unpacking officers are computed
+    lines on the fast path. Lines on a pool that another role or process also requests would not
+    take its jobs in the order plain requests do (each line's waiting jobs request a server only
+    when one of its feeders takes them), so such a process keeps the reference model.
+    """
+    roles = spec.resources
+    lined = (roles.picker, roles.nonbonded_picker, roles.xray_line, roles.unpack_officer)
+    return all(name in exclusive_resources for name in lined)
+
+
 def start_bonded_import(spec: BondedImportSpec, ctx: ProcessContext) -> None:
     """Open the account book, schedule every stock batch and every order before the limit.
 
     The engine option ``fast_path`` chooses the version: planned chains and computed lines
-    (this module), or the reference model (:mod:`.reference`), which gives the same log.
+    (this module), or the reference model (:mod:`.reference`), which gives the same log. The
+    reference model also runs where a lined pool is shared (:func:`served_by_lines`).
     """
     ctx.log.declare_flow("import", "cbec_1210")
     factory = OrderFactory(spec, ctx.streams, ctx.router)
     stock = BondedStock(factory.initial_units())
-    if not ctx.options.fast_path:
+    if not (ctx.options.fast_path and served_by_lines(spec, ctx.exclusive_resources)):
         zone = BondedZone(spec, ctx, stock)
         start_reference_model(ctx.env, factory, zone, ctx.arrivals_until_min)
         return
@@ -246,10 +266,10 @@ def officer_review(env: simpy.Environment, order: ConsumerOrder, zone: PlannedZo
 def release(env: simpy.Environment, order: ConsumerOrder, zone: PlannedZone) -> None:
     """Customs releases the list: the pickers, then the courier; a second parcel if split.
 
-    At a peak a hundred thousand released orders wait for the pickers. Where the pickers' line is
-    computed (:mod:`clearsim.simulation.fastpath.computed_line`), the release, the picking and the
-    whole way to the hub are one planned run; an order sampled for X-ray goes on to the exit check
-    when its picking is done.
+    At a peak a hundred thousand released orders wait for the pickers. Their line is computed
+    (:mod:`clearsim.simulation.fastpath.computed_line`), so the release, the picking and the whole
+    way to the hub are one planned run; an order sampled for X-ray goes on to the exit check when
+    its picking is done.
     """
     pilot = zone.spec.same_warehouse.enabled
     kind = (
@@ -268,7 +288,7 @@ def release(env: simpy.Environment, order: ConsumerOrder, zone: PlannedZone) -> 
             zone.picked[kind].run(case, now, (pick_min,), then=then)
         else:
             first.run(case, now, durations, order.measured)
-    elif not order.xray and first.planned and second.planned:
+    elif not order.xray:
         # Both parcels' runs are planned at once: the order is delivered when the later one
         # reaches the hub.
         delivery_min = max(first.run(case, now, durations), second.run(case, now, second_durations))
