@@ -11,6 +11,14 @@ passes an X-ray; a parcel flagged by the risk engine or with an abnormal image i
 officer (the red channel), and a few unpacked parcels are seized or returned. The others are
 released on their data (green). Released parcels are sorted to courier cages, leave the centre
 with the next courier pickup wave (exit) and reach the courier's hub (delivery).
+
+This module is the fast path (``EngineOptions.fast_path``, the default): a parcel is no process
+but a chain of callbacks (:func:`_inducted`, :func:`_scanned`, :func:`_screened`,
+:func:`_unpacked`, :func:`_released`), its runs of steps planned at once and its queues computed
+lines (:mod:`clearsim.simulation.fastpath.chains`). It must give the event log of the reference
+model (:mod:`clearsim.simulation.processes.cbec_9610.reference`, one SimPy process per flight,
+list and parcel), which :func:`start_direct_purchase` runs instead when the fast path is off;
+``tests/test_cbec_9610_reference.py`` compares the two.
 """
 
 from __future__ import annotations
@@ -42,52 +50,26 @@ from clearsim.simulation.kernel.facilities import (
     delay,
     milestone,
 )
+from clearsim.simulation.processes.cbec_9610 import reference
+from clearsim.simulation.processes.cbec_9610.centre import SupervisionCentre
 from clearsim.simulation.processes.cbec_9610.entities import Flight, Parcel, ParcelFactory
 from clearsim.simulation.processes.context import ProcessContext
-from clearsim.simulation.processes.courier_waves import pickup_waves
 
 
-class SupervisionCentre:
-    """The collaborators of one 9610 process: facilities, sites, router, activity codes."""
+class PlannedCentre(SupervisionCentre):
+    """The centre as the fast path works it: computed lines and planned chains at its facilities."""
 
     def __init__(self, spec: DirectPurchaseSpec, ctx: ProcessContext) -> None:
-        roles, log, router, control = spec.resources, ctx.log, ctx.router, ctx.control
-        self.spec = spec
-        self.log = log
-        self.router = router
-        self.control = control
-        self.unloaders = ctx.facilities[roles.unloader]
-        # Parcel queues run to thousands on a peak day: FIFO lines keep each arrival O(1).
-        self.xray_lines = ctx.line(roles.xray_line)
-        self.officers = ctx.line(roles.unpack_officer)
-        self.sorters = ctx.line(roles.sorter)
-        self.centre = log.node(spec.centre_node)
-        self.airport_codes = {name: log.node(name) for name in spec.airports}
-        self.destination_codes = {name: log.node(name) for name in spec.destinations}
-        self.minutes_per_parcel = 60.0 / spec.unloading_rate_per_hour
-        a = log.activity
-        self.arrival, self.lodgement = a("arrival"), a("lodgement")
-        self.release, self.exit, self.delivery = a("release"), a("exit"), a("delivery")
-        self.flight_arrival = a("flight_arrival", milestone=True)
-        self.truck_arrival = a("truck_arrival", milestone=True)
-        self.line_induction = a("line_induction", milestone=True)
-        self.aircraft_unloading, self.sealed_transfer = (
-            a("aircraft_unloading"),
-            a("sealed_transfer"),
-        )
-        self.truck_unloading = a("truck_unloading")
-        self.list_matching, self.data_correction = a("list_matching"), a("data_correction")
-        self.risk_screening, self.xray_scan = a("risk_screening"), a("xray_scan")
-        self.unpack_check, self.courier_sorting = a("unpack_check"), a("courier_sorting")
-        self.courier_wait, self.road_transport = a("courier_wait"), a("road_transport")
-        self.data_incomplete_held = log.outcome(spec.name, "data_incomplete_held")
-        self.seized_or_returned = log.outcome(spec.name, "seized_or_returned")
-
-        courier = spec.courier
-        self.next_pickup_min = pickup_waves(courier.pickup_offset_min, courier.pickup_interval_min)
+        super().__init__(spec, ctx)
+        roles, log = spec.resources, ctx.log
+        # Parcel queues run to thousands on a peak day: computed FIFO lines (each pool this
+        # role's alone, :func:`served_by_lines`) give each job's start and end as it joins.
+        xray_lines = ctx.line(roles.xray_line)
+        officers = ctx.line(roles.unpack_officer)
+        sorters = ctx.line(roles.sorter)
 
         def chain(*steps: Step) -> Chain:
-            return Chain(ctx.env, log, control, router, self.centre, steps, ctx.options.fast_path)
+            return Chain(ctx.env, log, ctx.control, ctx.router, self.centre, steps)
 
         # A list from its lodgement to its screening, held until its data are corrected if
         # incomplete: nothing else in the run touches it (:func:`parcel_list`).
@@ -101,12 +83,12 @@ class SupervisionCentre:
         )
         # Inducted onto the line and X-rayed (:func:`_inducted`); released, sorted, then the
         # courier wave, exit, trip and delivery (:func:`_released`).
-        self.scanned = chain(Milestone(self.line_induction), Serve(self.xray_lines, self.xray_scan))
-        self.unpacked = chain(Serve(self.officers, self.unpack_check))
+        self.scanned = chain(Milestone(self.line_induction), Serve(xray_lines, self.xray_scan))
+        self.unpacked = chain(Serve(officers, self.unpack_check))
         self.shipped = {
             name: chain(
                 Milestone(self.release),
-                Serve(self.sorters, self.courier_sorting),
+                Serve(sorters, self.courier_sorting),
                 Wait(self.courier_wait, self.next_pickup_min),
                 Milestone(self.exit),
                 Exit(),
@@ -119,8 +101,26 @@ class SupervisionCentre:
         }
 
 
+def served_by_lines(spec: DirectPurchaseSpec, exclusive_resources: frozenset[str]) -> bool:
+    """Whether every pool a parcel queues for in a line serves that role of this process alone.
+
+    The X-ray line, the unpacking officers and the sorters are computed lines on the fast path.
+    Lines on a pool that another role or process also requests would not take their jobs in the
+    order plain requests do (a line's waiting jobs request a server only when one of its feeders
+    takes them), so such a process keeps the reference model.
+    """
+    roles = spec.resources
+    lined = (roles.xray_line, roles.unpack_officer, roles.sorter)
+    return all(name in exclusive_resources for name in lined)
+
+
 def start_direct_purchase(spec: DirectPurchaseSpec, ctx: ProcessContext) -> None:
     """Set up the supervision centre and schedule every flight landing before the admission limit.
+
+    The engine option ``fast_path`` chooses the version: planned chains and computed lines (this
+    module), or the reference model (:mod:`clearsim.simulation.processes.cbec_9610.reference`),
+    which gives the same log. The reference model also runs where a lined pool is shared
+    (:func:`served_by_lines`).
 
     Every measured parcel is announced to the run control now, so the run cannot end between two
     flights; the flights and their parcels are created later, one advance window before each
@@ -128,13 +128,17 @@ def start_direct_purchase(spec: DirectPurchaseSpec, ctx: ProcessContext) -> None
     """
     ctx.log.declare_flow("import", "cbec_9610")
     env = ctx.env
-    centre = SupervisionCentre(spec, ctx)
+    fast = ctx.options.fast_path and served_by_lines(spec, ctx.exclusive_resources)
+    centre = PlannedCentre(spec, ctx) if fast else SupervisionCentre(spec, ctx)
     factory = ParcelFactory(spec, ctx.streams, ctx.router)
     schedule = [
         (arrival_min, parcels, announce(ctx.control, arrival_min, parcels))
         for arrival_min, parcels in factory.schedule(ctx.arrivals_until_min)
     ]
-    env.process(flight_source(env, factory, centre, schedule))
+    if isinstance(centre, PlannedCentre):
+        env.process(flight_source(env, factory, centre, schedule))
+    else:
+        env.process(reference.flights(env, factory, centre, schedule))
 
 
 def announce(control: RunControl, arrival_min: float, parcels: int) -> bool:
@@ -148,7 +152,7 @@ def announce(control: RunControl, arrival_min: float, parcels: int) -> bool:
 def flight_source(
     env: simpy.Environment,
     factory: ParcelFactory,
-    centre: SupervisionCentre,
+    centre: PlannedCentre,
     schedule: list[tuple[float, int, bool]],
 ) -> Process:
     """Create each flight with its parcels one advance window before it lands, in landing order."""
@@ -163,7 +167,7 @@ def flight_source(
             parcel_list(env, parcel, centre)
 
 
-def flight_process(env: simpy.Environment, flight: Flight, centre: SupervisionCentre) -> Process:
+def flight_process(env: simpy.Environment, flight: Flight, centre: PlannedCentre) -> Process:
     """Land, unload and seal, truck to the centre, dock: parcels are inducted while it unloads."""
     log, spec = centre.log, centre.spec
     airport = centre.airport_codes[flight.airport]
@@ -206,7 +210,7 @@ def flight_process(env: simpy.Environment, flight: Flight, centre: SupervisionCe
     log.cases.finished[flight.case] = True
 
 
-def parcel_list(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+def parcel_list(env: simpy.Environment, parcel: Parcel, centre: PlannedCentre) -> None:
     """Lodge the list, match the three data sets, hold until corrected if incomplete, screen.
 
     Nothing else in the run touches a list between its lodgement and its screening, so the
@@ -227,14 +231,14 @@ def parcel_list(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentr
         )
 
 
-def _induct(env: simpy.Environment, flight: Flight, index: int, centre: SupervisionCentre) -> None:
+def _induct(env: simpy.Environment, flight: Flight, index: int, centre: PlannedCentre) -> None:
     """The dock team inducts the flight's ``index``-th parcel at its turn (one event at a time)."""
-    turn = flight.dock_start_min + flight.setup_min + (index + 1) * centre.minutes_per_parcel
+    turn = centre.induction_min(flight.dock_start_min, flight.setup_min, index)
     wake_at(env, turn).callbacks.append(partial(_inducted, env, flight.parcels[index], centre))
 
 
 def _inducted(
-    env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre, _: simpy.Event
+    env: simpy.Environment, parcel: Parcel, centre: PlannedCentre, _: simpy.Event
 ) -> None:
     """Inducted onto the line: every 9610 parcel passes the X-ray (the model's assumption).
 
@@ -250,7 +254,7 @@ def _inducted(
 
 
 def _scanned(
-    env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre, _woken: object = None
+    env: simpy.Environment, parcel: Parcel, centre: PlannedCentre, _woken: object = None
 ) -> None:
     """Scanned: go on once the list is screened (usually long before)."""
     if parcel.declared_min > env.now:
@@ -260,7 +264,7 @@ def _scanned(
         _screened(env, parcel, centre)
 
 
-def _screened(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+def _screened(env: simpy.Environment, parcel: Parcel, centre: PlannedCentre) -> None:
     """Red channel to the officers' unpacking line, green channel released."""
     centre.log.cases.channel[parcel.case] = int(Channel.RED if parcel.unpacked else Channel.GREEN)
     if parcel.unpacked:
@@ -271,7 +275,7 @@ def _screened(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre)
 
 
 def _unpacked(
-    env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre, _woken: object = None
+    env: simpy.Environment, parcel: Parcel, centre: PlannedCentre, _woken: object = None
 ) -> None:
     if parcel.seized:
         seize(env, parcel, centre)
@@ -279,14 +283,14 @@ def _unpacked(
         _released(env, parcel, centre)
 
 
-def _released(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+def _released(env: simpy.Environment, parcel: Parcel, centre: PlannedCentre) -> None:
     """Released: sorted, then the courier wave, the exit and the trip to the hub (one chain)."""
     centre.shipped[parcel.destination].run(
         parcel.case, env.now, (parcel.sorting_min, parcel.trip_min), parcel.measured
     )
 
 
-def seize(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+def seize(env: simpy.Environment, parcel: Parcel, centre: PlannedCentre) -> None:
     """A seized or returned parcel leaves the customs flow at the centre, never released.
 
     It records ``exit`` when handed to the seizure store or the return carrier, so that it is
