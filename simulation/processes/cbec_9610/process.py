@@ -17,8 +17,8 @@ but a chain of callbacks (:func:`_inducted`, :func:`_scanned`, :func:`_screened`
 :func:`_unpacked`, :func:`_released`), its runs of steps planned at once and its queues computed
 lines (:mod:`clearsim.simulation.fastpath.chains`). It must give the event log of the reference
 model (:mod:`clearsim.simulation.processes.cbec_9610.reference`, one SimPy process per flight,
-list and parcel), which :func:`start_direct_purchase` runs instead when the fast path is off;
-``tests/test_cbec_9610_reference.py`` compares the two.
+list and parcel), which :func:`start_direct_purchase` runs instead when the fast path is off or
+a lined pool is shared; ``tests/test_cbec_9610_reference.py`` compares the two.
 """
 
 from __future__ import annotations
