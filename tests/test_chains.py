@@ -1,4 +1,4 @@
-"""Planned chains, held servers and lined station flows give the process versions' event log.
+"""Planned chains, held servers and lined station flows give the reference models' event log.
 
 ``clearsim.simulation.fastpath.chains`` records a run of a case's delays at once and wakes its
 process once; ``FifoLine`` feeders keep their server for the next job when nobody else waits for
@@ -11,6 +11,7 @@ unchanged.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -27,11 +28,18 @@ from clearsim.scenarios.load import load_scenario
 from clearsim.scenarios.overrides import with_values
 from clearsim.simulation.fastpath.chains import Chain, Delay, Exit, Milestone, Serve, Wait
 from clearsim.simulation.fastpath.computed_line import ComputedLine
+from clearsim.simulation.fastpath.fifo_line import FifoLine
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import Facility
 from clearsim.simulation.kernel.network import Router, build_graph
 from clearsim.simulation.kernel.options import EngineOptions
 from clearsim.simulation.log.recorder import EventLog, check_event_log
+from clearsim.simulation.processes.cbec_1210.process import (
+    served_by_lines as served_by_lines_1210,
+)
+from clearsim.simulation.processes.cbec_9610.process import (
+    served_by_lines as served_by_lines_9610,
+)
 from clearsim.simulation.processes.station_flow.process import served_by_lines
 from clearsim.simulation.run import RunCounts, simulate
 
@@ -55,9 +63,20 @@ def _run(scenario: Scenario, fast_path: bool) -> tuple[EventLog, RunCounts, floa
     return simulate(scenario, 0, 11, EngineOptions(fast_path=fast_path))
 
 
+def test_the_double11_day_takes_the_fast_path_of_both_cbec_kinds() -> None:
+    """Every lined pool of the 1210 and 9610 processes is theirs alone, so chains are planned."""
+    scenario = _double11(4320.0)
+    users = Counter(name for p in scenario.processes for name in p.resource_names())
+    exclusive = frozenset(name for name, count in users.items() if count == 1)
+    specs = {p.kind: p for p in scenario.processes}
+    assert served_by_lines_1210(specs["cbec_1210"], exclusive)  # type: ignore[arg-type]
+    assert served_by_lines_9610(specs["cbec_9610"], exclusive)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("drain_limit_min", [4320.0, 240.0], ids=["drained", "stopped"])
-def test_planned_chains_give_the_process_versions_log(drain_limit_min: float) -> None:
-    """Planned and replayed chains: the same events, instances, cases, counts and end.
+def test_planned_chains_give_the_reference_models_log(drain_limit_min: float) -> None:
+    """Planned chains and the 1210 and 9610 reference models, sharing a Double-11 day's network
+    and streams: the same events, instances, cases, counts and end.
 
     ``stopped`` ends the run 4 hours after the peak day while hundreds of orders are still in
     the warehouse: rows planned past the end must be dropped, as the process never gets there.
@@ -172,6 +191,9 @@ def test_a_chain_joins_one_line_and_only_at_its_start() -> None:
     step, late = log.activity("step"), log.activity("late")
     with pytest.raises(ValueError, match="joins one line"):
         Chain(env, log, control, router, 0, [Delay(step), Serve(line, late)])
+    feeder = FifoLine(env, Facility(env, "R", 1, 0, log, []), log)
+    with pytest.raises(ValueError, match="computed line"):
+        Chain(env, log, control, router, 0, [Serve(feeder, step)])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="exits at most once"):
         Chain(env, log, control, router, 0, [Exit(), Delay(step), Exit()])
     served = Chain(env, log, control, router, 0, [Serve(line, step), Delay(late)])
@@ -256,22 +278,26 @@ def test_a_run_stopped_at_its_limit_records_nothing_at_that_instant(stopped: boo
     assert [row[3] for row in log.rows] == ([0, 1] if stopped else [0, 1, 2])
 
 
-def test_a_wait_after_a_delay_is_planned_as_it_is_replayed() -> None:
-    """A wait that is not the first timed step ends where the replay's timeout ends."""
-    logs = []
-    for plan_ahead in (True, False):
-        env, log, control, router = _chain_log()
-        work, wait = log.activity("work"), log.activity("wait")
-        on_the_hour = lambda t: 60.0 * (t // 60.0 + 1)  # noqa: E731
-        steps = [Delay(work), Wait(wait, on_the_hour), Delay(work)]
-        chain = Chain(env, log, control, router, 0, steps, plan_ahead)
-        for k in range(5):
-            chain.run(log.new_case("job", "p"), 0.0, (17.3 * k + 0.1, 2.5))
-        env.run()
-        log.settle(1000.0)
-        logs.append(log)
-    planned, replayed = logs
-    assert np.array_equal(canonical_rows(planned), canonical_rows(replayed))
+def test_a_wait_after_a_delay_ends_where_a_timeout_to_it_ends() -> None:
+    """A wait that is not the first timed step: rows as a process yielding the timeouts has them."""
+    env, log, control, router = _chain_log()
+    work, wait = log.activity("work"), log.activity("wait")
+    on_the_hour = lambda t: 60.0 * (t // 60.0 + 1)  # noqa: E731
+    chain = Chain(env, log, control, router, 0, [Delay(work), Wait(wait, on_the_hour), Delay(work)])
+    firsts = [17.3 * k + 0.1 for k in range(5)]
+    for first in firsts:
+        chain.run(log.new_case("job", "p"), 0.0, (first, 2.5))
+    env.run()
+    log.settle(1000.0)
+    expected = []  # (activity, lifecycle, time) of each case, as the timeouts reach them
+    for first in firsts:
+        waited = first + (on_the_hour(first) - first)
+        case = [(work, 0, 0.0), (work, 1, 0.0), (work, 2, first), (wait, 0, first)]
+        case += [(wait, 1, first), (wait, 2, waited), (work, 0, waited), (work, 1, waited)]
+        expected.append([*case, (work, 2, waited + 2.5)])
+    rows = sorted(log.rows, key=lambda row: row[0])
+    got = [[(r[1], r[3], r[4]) for r in rows if r[0] == case] for case in range(len(firsts))]
+    assert got == expected
     # First delays end at 0.1, 17.4, 34.7, 52.0 and 69.3: waits to 60 (four) and 120, + 2.5.
-    ends = [row[4] for row in planned.rows if row[1] == work and row[3] == 2]
+    ends = [row[4] for row in log.rows if row[1] == work and row[3] == 2]
     assert ends.count(62.5) == 4 and max(ends) == 122.5

@@ -25,18 +25,17 @@ Rows planned ahead of the clock make the log's recording order differ from time 
 log is *settled* when its run ends (:meth:`clearsim.simulation.log.recorder.EventLog.settle`): rows
 are sorted by time, stably, and rows planned beyond the end of the run are dropped, as the process
 version never reaches them. What differs from the process version is only the order of rows at
-exactly equal times and the numbering of activity instances; ``tests/test_chains.py`` runs both on
-the same draws and compares the logs row for row otherwise.
+exactly equal times and the numbering of activity instances; the reference models' tests
+(``tests/test_reference_models.py`` and one per kind) run both on the same draws and compare the
+logs row for row otherwise.
 
-A chain's ``plan_ahead`` (the engine option ``fast_path``) switches between the two; ``False``
-replays every run as a SimPy process, one timeout per delay, each row recorded and each count
-changed when it happens (the reference the tests compare with).
+Chains are the fast path only (``EngineOptions.fast_path``): with the option off, or where a line's
+facility is shared, a process runs its reference model, which requests the servers itself.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
@@ -45,7 +44,6 @@ import numpy as np
 import simpy
 
 from clearsim.simulation.fastpath.computed_line import ComputedLine
-from clearsim.simulation.fastpath.fifo_line import FifoLine
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import COMPLETE, SCHEDULE, START
 from clearsim.simulation.kernel.network import Router
@@ -54,7 +52,7 @@ from clearsim.simulation.log.recorder import NO_RESOURCE, EventLog
 from clearsim.simulation.log.row_store import PACK_EVERY_INSTANCES, PLANNED, ROW_DTYPE, RowTemplate
 
 Then = Callable[[Any], None]
-"""A callback at the end of a run; it is given the event that woke it (None in a replay)."""
+"""A callback at the end of a run; it is given the event that woke it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +86,7 @@ class Serve:
     they join.
     """
 
-    line: FifoLine | ComputedLine
+    line: ComputedLine
     activity: int
 
 
@@ -129,8 +127,8 @@ class Chain:
     """The shape of a run of one case's activities at ``node``: its steps, compiled once.
 
     ``steps`` holds at most one :class:`Serve`, :class:`Exit`, :class:`Trip` and
-    :class:`Finish`. A chain whose line is a feeder line (its facility is shared, or
-    ``plan_ahead`` is off) is always replayed as a process.
+    :class:`Finish`. Its line, if any, is a computed line: the job's start and end are known
+    when it joins.
     """
 
     __slots__ = (
@@ -142,8 +140,6 @@ class Chain:
         "_line",
         "_log",
         "_pending",
-        "_plan_ahead",
-        "_replayed",
         "_router",
         "_timed",
         "_trip_index",
@@ -163,10 +159,8 @@ class Chain:
         router: Router,
         node: int,
         steps: Sequence[Step],
-        plan_ahead: bool = True,
     ) -> None:
         self.env = env
-        self._plan_ahead = plan_ahead
         self.node = node
         self.steps = tuple(steps)
         self._log, self._emit, self._control, self._router = log, log.emit, control, router
@@ -176,7 +170,7 @@ class Chain:
         self._exit_index: int | None = None
         self._trip_index: int | None = None
         self._finish_index: int | None = None
-        self._line: FifoLine | ComputedLine | None = None
+        self._line: ComputedLine | None = None
         timed: list[Callable[[float], float] | None] = []  # after the line: None for a delay
         trip: Trip | None = None
         for step in self.steps:
@@ -194,6 +188,8 @@ class Chain:
             elif isinstance(step, Serve):
                 if point or self._line is not None:
                     raise ValueError("a chain joins one line, at its start (before any delay)")
+                if not isinstance(step.line, ComputedLine):
+                    raise ValueError("a chain's line is a computed line (its facility its alone)")
                 self._line, facility = step.line, step.line.facility
                 at, code = facility.node, facility.code
                 rows.append((step.activity, SCHEDULE, at, code, 0, instance))
@@ -217,7 +213,6 @@ class Chain:
         waits = [i for i, until in enumerate(timed) if until is not None]
         self._wait_first = timed[0] if waits == [0] else None
         self._timed = tuple(timed) if waits and waits != [0] else None
-        self._replayed = self._line is not None and not isinstance(self._line, ComputedLine)
         columns = list(zip(*rows, strict=True)) if rows else [()] * 6
         template = RowTemplate(
             activity=np.array(columns[0], dtype=ROW_DTYPE["activity"]),
@@ -233,11 +228,6 @@ class Chain:
         self._exits = control.exit_times if self._exit_index is not None else None
         self._trips = router.planned_trips(trip.source, trip.target) if trip else None
 
-    @property
-    def planned(self) -> bool:
-        """Whether :meth:`run` plans the run at once (and returns its end) or replays it."""
-        return self._plan_ahead and not self._replayed
-
     def run(
         self,
         case: int,
@@ -250,14 +240,8 @@ class Chain:
 
         A chain that joins a line starts now, and its first duration is the service's; a
         :class:`Wait` takes no duration. ``measured`` is the case's flag for the run control's
-        finish; ``then`` is called at the run's end. Returns the time the run ends (NaN in a
-        replay of a chain that joins a line or waits: it is not known yet).
+        finish; ``then`` is called at the run's end. Returns the time the run ends.
         """
-        if not self._plan_ahead or self._replayed:
-            self.env.process(self._replay(case, start, durations, measured, then))
-            if self._line is not None or self._timed is not None or self._wait_first is not None:
-                return math.nan
-            return [*accumulate(durations, initial=start)][-1]
         times = self._times(start, durations)
         pending = self._pending
         pending.append(times)
@@ -293,7 +277,7 @@ class Chain:
                 raise ValueError(
                     f"a chain that joins a line starts now ({self.env.now}), not {start}"
                 )
-            served, time = line.assign(start, durations[0])  # type: ignore[union-attr]
+            served, time = line.assign(start, durations[0])
             if wait is not None:
                 waited = time + (wait(time) - time)
                 return (start, served, time, *accumulate(durations[1:], initial=waited))
@@ -304,43 +288,3 @@ class Chain:
             time = time + next(rest) if until is None else time + (until(time) - time)
             times.append(time)
         return tuple(times)
-
-    def _replay(
-        self,
-        case: int,
-        start: float,
-        durations: Sequence[float],
-        measured: bool,
-        then: Then | None,
-    ) -> Generator[simpy.Event, Any, None]:
-        """The process version: one timeout per delay, rows and counts when they happen."""
-        env, log, control = self.env, self._log, self._control
-        emit = log.emit
-        if env.now < start:  # a run planned ahead of its start
-            yield wake_at(env, start)
-        delays = iter(durations)
-        for step in self.steps:
-            if isinstance(step, Delay | Wait):
-                instance, node = log.new_instance(), self.node
-                emit((case, step.activity, instance, SCHEDULE, env.now, node, NO_RESOURCE))
-                emit((case, step.activity, instance, START, env.now, node, NO_RESOURCE))
-                if isinstance(step, Wait):
-                    yield env.timeout(step.until(env.now) - env.now)
-                else:
-                    yield env.timeout(next(delays))
-                emit((case, step.activity, instance, COMPLETE, env.now, node, NO_RESOURCE))
-            elif isinstance(step, Milestone):
-                node = self.node if step.node is None else step.node
-                instance = log.new_instance()
-                emit((case, step.activity, instance, COMPLETE, env.now, node, NO_RESOURCE))
-            elif isinstance(step, Serve):
-                yield step.line.serve(case, step.activity, next(delays))
-            elif isinstance(step, Exit):
-                control.exit()
-            elif isinstance(step, Trip):
-                self._router.count_trip(step.source, step.target)
-            else:
-                log.cases.finished[case] = True
-                control.finish(measured)
-        if then is not None:
-            then(None)

@@ -47,3 +47,14 @@ class ProcessContext:
         if self.options.fast_path and resource in self.exclusive_resources:
             return ComputedLine(self.env, facility, self.log)
         return FifoLine(self.env, facility, self.log)
+
+    def computed_line(self, resource: str) -> ComputedLine:
+        """The computed line in front of ``resource``, for a fast path's chains.
+
+        Raises ValueError where the fast path is off or another process uses the resource: the
+        process runs its reference model there.
+        """
+        line = self.line(resource)
+        if not isinstance(line, ComputedLine):
+            raise ValueError(f"{resource} is not this role's alone on the fast path")
+        return line

@@ -82,10 +82,10 @@ class PlannedZone(BondedZone):
 
     def __init__(self, spec: BondedImportSpec, ctx: ProcessContext, stock: BondedStock) -> None:
         roles = spec.resources
-        self.picker_line = ctx.line(roles.picker)
-        self.nonbonded_picker_line = ctx.line(roles.nonbonded_picker)
-        self.xray_line = ctx.line(roles.xray_line)
-        self.unpack_line = ctx.line(roles.unpack_officer)
+        self.picker_line = ctx.computed_line(roles.picker)
+        self.nonbonded_picker_line = ctx.computed_line(roles.nonbonded_picker)
+        self.xray_line = ctx.computed_line(roles.xray_line)
+        self.unpack_line = ctx.computed_line(roles.unpack_officer)
         super().__init__(spec, ctx, stock)
         self._compile_chains(ctx)
 

@@ -64,9 +64,9 @@ class PlannedCentre(SupervisionCentre):
         roles, log = spec.resources, ctx.log
         # Parcel queues run to thousands on a peak day: computed FIFO lines (each pool this
         # role's alone, :func:`served_by_lines`) give each job's start and end as it joins.
-        xray_lines = ctx.line(roles.xray_line)
-        officers = ctx.line(roles.unpack_officer)
-        sorters = ctx.line(roles.sorter)
+        xray_lines = ctx.computed_line(roles.xray_line)
+        officers = ctx.computed_line(roles.unpack_officer)
+        sorters = ctx.computed_line(roles.sorter)
 
         def chain(*steps: Step) -> Chain:
             return Chain(ctx.env, log, ctx.control, ctx.router, self.centre, steps)
