@@ -12,6 +12,7 @@ import math
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -66,8 +67,9 @@ def summaries(scenario: Scenario) -> list[RunSummary]:
     return result
 
 
-def _postgres_engine(base_url: str) -> Iterator[Engine]:
-    """An engine on a fresh schema of the test database, dropped afterwards."""
+@contextmanager
+def postgres_schema_url(base_url: str) -> Iterator[str]:
+    """The URL of a fresh, empty schema of the test database, dropped afterwards."""
     url = make_url(base_url)
     admin = create_engine(url, connect_args={"connect_timeout": 5})
     try:
@@ -85,14 +87,20 @@ def _postgres_engine(base_url: str) -> Iterator[Engine]:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     in_schema = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    engine = open_database(in_schema.render_as_string(hide_password=False))
     try:
-        yield engine
+        yield in_schema.render_as_string(hide_password=False)
     finally:
-        engine.dispose()
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         admin.dispose()
+
+
+def postgres_base_url() -> str:
+    """The test database named by ``CLEARSIM_TEST_POSTGRES_URL``; skip the test without it."""
+    base_url = os.environ.get(POSTGRES_ENV)
+    if not base_url:
+        pytest.skip(f"{POSTGRES_ENV} is not set (e.g. postgresql+psycopg://user:pw@host/db)")
+    return base_url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -102,10 +110,10 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield sqlite_engine
         sqlite_engine.dispose()
         return
-    base_url = os.environ.get(POSTGRES_ENV)
-    if not base_url:
-        pytest.skip(f"{POSTGRES_ENV} is not set (e.g. postgresql+psycopg://user:pw@host/db)")
-    yield from _postgres_engine(base_url)
+    with postgres_schema_url(postgres_base_url()) as url:
+        postgres_engine = open_database(url)
+        yield postgres_engine
+        postgres_engine.dispose()
 
 
 def _count(engine: Engine, table: type[SQLModel]) -> int:

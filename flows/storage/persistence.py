@@ -15,7 +15,8 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from clearsim.flows.storage.provenance import code_version, library_versions_json
-from clearsim.models.db import DEFAULT_DB_URL, SchemaMismatchError, make_engine
+from clearsim.flows.storage.schema import SchemaError, upgrade_database
+from clearsim.models.db import DEFAULT_DB_URL, make_engine
 from clearsim.models.records import (
     LegTrips,
     OutcomeCount,
@@ -54,18 +55,33 @@ def resolve_db_url(cli_value: str | None) -> str:
 
 
 def open_database(url: str) -> Engine:
-    """Check the URL, connect, create missing tables; raise :class:`DatabaseError` otherwise."""
+    """Check the URL, connect, create or upgrade the tables; raise :class:`DatabaseError` otherwise.
+
+    The tables are brought to the newest schema revision (:mod:`clearsim.flows.storage.schema`):
+    a new database gets them, an older one is migrated, one written by a newer clearsim is
+    refused.
+    """
     try:
         make_url(url)
     except ArgumentError:
         raise DatabaseError(f"database URL is not a valid SQLAlchemy URL: {url!r}") from None
+    engine: Engine | None = None
     try:
-        return make_engine(url)
-    except SchemaMismatchError as error:
+        engine = make_engine(url)
+        upgrade_database(engine)
+    except SchemaError as error:
+        _dispose(engine)
         raise DatabaseError(f"cannot use database {_redacted(url)}: {error}") from None
     except (SQLAlchemyError, ImportError) as error:
+        _dispose(engine)
         reason = " ".join(str(getattr(error, "orig", None) or error).split())
         raise DatabaseError(f"cannot open database {_redacted(url)}: {reason}") from None
+    return engine
+
+
+def _dispose(engine: Engine | None) -> None:
+    if engine is not None:
+        engine.dispose()
 
 
 def _redacted(url: str) -> str:

@@ -1,0 +1,1 @@
+"""The revisions, oldest first: ``v0001_baseline`` is the schema before versioning began."""
