@@ -32,13 +32,17 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from factories import MMC
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 from test_persistence import assert_same_summaries, postgres_base_url, postgres_schema_url
+from typer.testing import CliRunner
 
 import clearsim.flows.storage.schema as schema
 from clearsim.analysis.aggregate import aggregate
+from clearsim.flows.cli.main import app
 from clearsim.flows.storage.persistence import DatabaseError, load_run, open_database
 from clearsim.flows.storage.schema import (
     BASELINE,
@@ -284,6 +288,42 @@ def test_a_database_written_by_a_newer_clearsim_is_refused(empty_url: str) -> No
         f"its schema is at revision 9999, which this clearsim does not know "
         f"(newest {head_revision()}): a newer clearsim wrote it; upgrade clearsim"
     )
+
+
+def test_a_migration_failing_on_a_database_error_is_one_line_and_rolled_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _copy_of_the_release_db(tmp_path)
+    before = _sqlite_schema(path)
+    real_upgrade = command.upgrade
+
+    def upgrade_then_fail(config: object, revision: str) -> None:
+        real_upgrade(config, revision)  # type: ignore[arg-type]
+        raise OperationalError("ALTER TABLE ...", {}, sqlite3.OperationalError("disk I/O error"))
+
+    monkeypatch.setattr(schema.command, "upgrade", upgrade_then_fail)
+    message = _one_line_error(f"sqlite:///{path}")
+    assert message == (
+        f"cannot use database sqlite:///{path}: migrating its schema from no revision to "
+        f"revision {head_revision()} failed and was rolled back: disk I/O error"
+    )
+    assert _sqlite_schema(path) == before
+
+
+def test_the_command_line_refuses_a_newer_database_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    engine = open_database(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    result = CliRunner().invoke(app, ["run", str(MMC), "-r", "1", "--db-url", f"sqlite:///{path}"])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"clearsim: error: cannot use database sqlite:///{path}: its schema is at revision "
+        f"9999, which this clearsim does not know (newest {head_revision()}): a newer clearsim "
+        "wrote it; upgrade clearsim"
+    ]
 
 
 def test_a_database_older_than_the_baseline_is_refused_and_left_alone(tmp_path: Path) -> None:

@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
 
 import pytest
-from sqlalchemy import create_engine, func, text
+from sqlalchemy import Table, create_engine, func, insert, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import SQLModel
 
 import clearsim.flows.storage.persistence as persistence
 from clearsim.flows.storage.persistence import (
@@ -33,16 +33,34 @@ from clearsim.flows.storage.persistence import (
     store_run,
 )
 from clearsim.flows.storage.provenance import code_version, library_versions_json
-from clearsim.models.records import ResourceStat, RunSummary
+from clearsim.models.records import (
+    LegTrips,
+    OutcomeCount,
+    OverlongCase,
+    ResourceStat,
+    RunSummary,
+)
 from clearsim.models.scenario import Scenario
-from clearsim.models.tables import ReplicationRow, ResourceStatRow, RunRow, SegmentStatRow
+from clearsim.models.tables import (
+    SUMMARY_TABLES,
+    ReplicationRow,
+    ResourceStatRow,
+    RunRow,
+    SegmentStatRow,
+    record_of,
+)
 from clearsim.scenarios.load import load_scenario
 from clearsim.simulation.run import run_summary
 
 POSTGRES_ENV = "CLEARSIM_TEST_POSTGRES_URL"
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 REPLICATIONS = 3
-TABLES: tuple[type[SQLModel], ...] = (RunRow, ReplicationRow, SegmentStatRow, ResourceStatRow)
+TABLES: dict[str, type[SQLModel] | Table] = {
+    "run": RunRow,
+    "replication_result": ReplicationRow,
+    "segment_stat": SegmentStatRow,
+    "resource_stat": ResourceStatRow,
+}
 
 
 @pytest.fixture(scope="module")
@@ -116,13 +134,14 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         postgres_engine.dispose()
 
 
-def _count(engine: Engine, table: type[SQLModel]) -> int:
-    with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(table)).one()
+def _count(engine: Engine, table: type[SQLModel] | Table) -> int:
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(table)).scalar_one()
 
 
 def _counts(engine: Engine) -> dict[str, int]:
-    return {table.__name__: _count(engine, table) for table in TABLES}
+    """Rows per table, by table name."""
+    return {name: _count(engine, table) for name, table in TABLES.items()}
 
 
 def assert_same_record(actual: Any, expected: Any, where: str = "summary") -> None:
@@ -187,18 +206,20 @@ def test_round_trip_restores_every_field(
         created = created.replace(tzinfo=UTC)
     assert before <= created <= after
 
-    with Session(engine) as session:
-        rows = session.exec(select(ReplicationRow).order_by(col(ReplicationRow.replication))).all()
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(ReplicationRow).order_by(ReplicationRow.c.replication)
+        ).all()
     assert [r.replication for r in rows] == list(range(REPLICATIONS))
     for row in rows:
         assert (row.scenario_hash, row.root_seed) == (scenario.scenario_hash, scenario.seed)
         assert (row.code_version, row.library_versions) == (run.code_version, run.library_versions)
     n_segments = sum(len(s.segments) for s in summaries)
     assert _counts(engine) == {
-        "RunRow": 1,
-        "ReplicationRow": REPLICATIONS,
-        "SegmentStatRow": n_segments,
-        "ResourceStatRow": REPLICATIONS,
+        "run": 1,
+        "replication_result": REPLICATIONS,
+        "segment_stat": n_segments,
+        "resource_stat": REPLICATIONS,
     }
 
 
@@ -211,13 +232,13 @@ def test_nan_statistics_are_null_in_the_database_and_nan_again(
     run_id = store_run(engine, scenario, [summary])
 
     nan_segments = sum(math.isnan(s.mean_h) for s in summary.segments)
-    with Session(engine) as session:
-        null_segments = session.exec(
+    with engine.connect() as connection:
+        null_segments = connection.execute(
             select(func.count())
             .select_from(SegmentStatRow)
-            .where(col(SegmentStatRow.mean_h).is_(None))
-        ).one()
-        resource = session.exec(select(ResourceStatRow)).one()
+            .where(SegmentStatRow.c.mean_h.is_(None))
+        ).scalar_one()
+        resource = connection.execute(select(ResourceStatRow)).one()
     assert null_segments == nan_segments > 0
     assert resource.available_fraction == 0.0
     assert resource.utilisation is None
@@ -230,6 +251,47 @@ def test_nan_statistics_are_null_in_the_database_and_nan_again(
     assert math.isnan(stored.summaries[0].resources[0].utilisation)
 
 
+def _all_nan(value: Any) -> Any:
+    """``value`` with every float in it, at any depth, NaN."""
+    if isinstance(value, float):
+        return math.nan
+    if isinstance(value, tuple):
+        return tuple(_all_nan(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _all_nan(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **fields)
+    return value
+
+
+def test_every_field_of_every_record_is_stored_and_any_float_may_be_nan(
+    engine: Engine, scenario: Scenario, summaries: list[RunSummary]
+) -> None:
+    """The columns follow the records: one rule per field type, NaN as NULL in any float."""
+    # Every tuple of records a summary carries has its table, of that record.
+    carried = {
+        name: get_args(hint)[0]
+        for name, hint in get_type_hints(RunSummary).items()
+        if get_origin(hint) is tuple and dataclasses.is_dataclass(get_args(hint)[0])
+    }
+    assert {name: record_of(table) for name, table in SUMMARY_TABLES.items()} == carried
+
+    full = dataclasses.replace(
+        summaries[0],
+        outcomes=(OutcomeCount("mmc", "inspected", 3),),
+        overlong=(OverlongCase("mmc:000001", "mmc", "import", "station", "stay", 5.0, 50.0, True),),
+        leg_trips=(LegTrips("gate", "station", 7),),
+    )
+    nan = _all_nan(full)
+    for field, table in SUMMARY_TABLES.items():
+        assert getattr(nan, field), f"{field} is empty: {table.name} would go untested"
+    assert math.isnan(nan.end_time_min)
+    assert math.isnan(nan.overlong[0].hours)
+    assert math.isnan(nan.profiles[0].bin_min)
+
+    stored = load_run(engine, store_run(engine, scenario, [nan])).summaries
+    assert_same_summaries(stored, [nan])
+
+
 def test_same_replications_twice_make_two_runs_and_one_set_of_results(
     engine: Engine, scenario: Scenario, summaries: list[RunSummary]
 ) -> None:
@@ -238,8 +300,8 @@ def test_same_replications_twice_make_two_runs_and_one_set_of_results(
     second = store_run(engine, scenario, summaries)
 
     assert second != first
-    assert _counts(engine) == {**counts_after_first, "RunRow": 2}
-    assert counts_after_first["ReplicationRow"] == REPLICATIONS
+    assert _counts(engine) == {**counts_after_first, "run": 2}
+    assert counts_after_first["replication_result"] == REPLICATIONS
     assert_same_summaries(load_run(engine, first).summaries, summaries)
     assert_same_summaries(load_run(engine, second).summaries, summaries)
 
@@ -261,12 +323,12 @@ def test_unique_key_rejects_a_duplicate_replication_row(
     engine: Engine, scenario: Scenario, summaries: list[RunSummary]
 ) -> None:
     store_run(engine, scenario, summaries[:1])
-    with Session(engine) as session:
-        original = session.exec(select(ReplicationRow)).one()
-        duplicate = ReplicationRow.model_validate(original.model_dump(exclude={"id"}))
-        session.add(duplicate)
+    with engine.connect() as connection:
+        original = connection.execute(select(ReplicationRow)).one()._asdict()
+        duplicate = {column: value for column, value in original.items() if column != "id"}
         with pytest.raises(IntegrityError):
-            session.commit()
+            connection.execute(insert(ReplicationRow).values(duplicate))
+            connection.commit()
     assert _count(engine, ReplicationRow) == 1
 
 
@@ -276,24 +338,23 @@ def test_a_store_failing_midway_leaves_nothing(
     summaries: list[RunSummary],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    made: list[int] = []
-    real_row = persistence.ResourceStatRow
+    made: list[ResourceStat] = []
+    real_row = persistence.record_row
 
-    def failing_row(**fields: Any) -> ResourceStatRow:
-        # One resource per replication: the second call is inside the second replication,
-        # after the run row and the first replication have been flushed.
-        made.append(fields["replication_id"])
-        if len(made) == 2:
-            raise RuntimeError("disk full")
-        return real_row(**fields)
+    def failing_row(record: object) -> dict[str, Any]:
+        # One resource per replication: the second is inside the second replication, after
+        # the run row and the first replication have been written.
+        if isinstance(record, ResourceStat):
+            made.append(record)
+            if len(made) == 2:
+                raise RuntimeError("disk full")
+        return real_row(record)
 
-    monkeypatch.setattr(persistence, "ResourceStatRow", failing_row)
+    monkeypatch.setattr(persistence, "record_row", failing_row)
     with pytest.raises(RuntimeError, match="disk full"):
         store_run(engine, scenario, summaries)
     assert len(made) == 2
-    assert _counts(engine) == dict.fromkeys(
-        ("RunRow", "ReplicationRow", "SegmentStatRow", "ResourceStatRow"), 0
-    )
+    assert _counts(engine) == dict.fromkeys(TABLES, 0)
 
     # Nothing is left pending or locked: the same store now succeeds from scratch.
     monkeypatch.undo()
@@ -357,9 +418,7 @@ def test_open_database_reports_an_unopenable_sqlite_file(tmp_path: Path) -> None
 def test_open_database_creates_the_tables_and_reopens(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     first = open_database(url)
-    assert _counts(first) == dict.fromkeys(
-        ("RunRow", "ReplicationRow", "SegmentStatRow", "ResourceStatRow"), 0
-    )
+    assert _counts(first) == dict.fromkeys(TABLES, 0)
     first.dispose()
     again = open_database(url)
     assert _count(again, RunRow) == 0

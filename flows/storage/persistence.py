@@ -2,42 +2,30 @@
 
 from __future__ import annotations
 
-import json
-import math
 import os
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any
 
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import ColumnElement, Select, and_, insert, select
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from clearsim.flows.storage.provenance import code_version, library_versions_json
 from clearsim.flows.storage.schema import SchemaError, upgrade_database
 from clearsim.models.db import DEFAULT_DB_URL, make_engine
-from clearsim.models.records import (
-    LegTrips,
-    OutcomeCount,
-    OverlongCase,
-    ResourceProfile,
-    ResourceStat,
-    RunSummary,
-    SegmentQuantiles,
-    SegmentStat,
-)
+from clearsim.models.records import RunSummary
 from clearsim.models.scenario import Scenario
 from clearsim.models.tables import (
-    LegTripsRow,
-    OutcomeCountRow,
-    OverlongCaseRow,
+    SUMMARY_TABLES,
     ReplicationRow,
-    ResourceProfileRow,
-    ResourceStatRow,
     RunRow,
-    SegmentQuantilesRow,
-    SegmentStatRow,
+    record_from_row,
+    record_of,
+    record_row,
 )
 
 DB_URL_ENV = "CLEARSIM_DB_URL"
@@ -88,23 +76,6 @@ def _redacted(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _nullable(value: float) -> float | None:
-    return None if math.isnan(value) else value
-
-
-def _nan_if_null(value: float | None) -> float:
-    return math.nan if value is None else value
-
-
-def _floats_json(values: Sequence[float]) -> str:
-    """A JSON list of floats, NaN as null (JSON has no NaN)."""
-    return json.dumps([None if math.isnan(v) else v for v in values], separators=(",", ":"))
-
-
-def _floats(text: str) -> tuple[float, ...]:
-    return tuple(math.nan if v is None else float(v) for v in json.loads(text))
-
-
 def store_run(
     engine: Engine, scenario: Scenario, summaries: list[RunSummary], command: str = "run"
 ) -> int:
@@ -144,15 +115,11 @@ def store_run(
 
 def _add_if_missing(session: Session, summary: RunSummary, version: str, libraries: str) -> bool:
     """Add a replication unless it is stored; a concurrent duplicate is harmless. True if added."""
-    existing = session.exec(
-        select(ReplicationRow.id).where(
-            ReplicationRow.scenario_hash == summary.scenario_hash,
-            ReplicationRow.replication == summary.replication,
-            ReplicationRow.root_seed == summary.root_seed,
-            ReplicationRow.code_version == version,
-        )
-    ).first()
-    if existing is not None:
+    key = _key(summary.scenario_hash, summary.root_seed, version)
+    existing = session.connection().execute(
+        select(ReplicationRow.c.id).where(key, ReplicationRow.c.replication == summary.replication)
+    )
+    if existing.first() is not None:
         return False
     try:
         with session.begin_nested():  # a savepoint: a concurrent duplicate is harmless
@@ -160,6 +127,16 @@ def _add_if_missing(session: Session, summary: RunSummary, version: str, librari
     except IntegrityError:
         return False
     return True
+
+
+def _key(scenario_hash: str, root_seed: int, version: str) -> ColumnElement[bool]:
+    """The replications of a scenario and root seed stored by code version ``version``."""
+    columns = ReplicationRow.c
+    return and_(
+        columns.scenario_hash == scenario_hash,
+        columns.root_seed == root_seed,
+        columns.code_version == version,
+    )
 
 
 def store_replications(engine: Engine, summaries: Sequence[RunSummary]) -> int:
@@ -177,140 +154,43 @@ def store_replications(engine: Engine, summaries: Sequence[RunSummary]) -> int:
 
 def stored_replications(engine: Engine, scenario_hash: str, root_seed: int) -> set[int]:
     """Replication numbers stored for a scenario and root seed by this code version."""
-    with Session(engine) as session:
-        rows = session.exec(
-            select(ReplicationRow.replication).where(
-                ReplicationRow.scenario_hash == scenario_hash,
-                ReplicationRow.root_seed == root_seed,
-                ReplicationRow.code_version == code_version(),
+    with engine.connect() as connection:
+        numbers = connection.execute(
+            select(ReplicationRow.c.replication).where(
+                _key(scenario_hash, root_seed, code_version())
             )
-        ).all()
-    return set(rows)
+        ).scalars()
+        return set(numbers)
 
 
 def load_replications(
     engine: Engine, scenario_hash: str, root_seed: int, replications: int, version: str
 ) -> list[RunSummary]:
     """Summaries of replications ``0 .. replications - 1`` stored for this key, in order."""
-    with Session(engine) as session:
-        rows = session.exec(
-            select(ReplicationRow)
-            .where(
-                ReplicationRow.scenario_hash == scenario_hash,
-                ReplicationRow.root_seed == root_seed,
-                ReplicationRow.code_version == version,
-                col(ReplicationRow.replication) < replications,
-            )
-            .order_by(col(ReplicationRow.replication))
-        ).all()
-        return [_summary(session, row) for row in rows]
+    number = ReplicationRow.c.replication
+    chosen = (
+        select(ReplicationRow)
+        .where(_key(scenario_hash, root_seed, version), number < replications)
+        .order_by(number)
+    )
+    with engine.connect() as connection:
+        return _summaries(connection, chosen)
 
 
 def _add_replication(session: Session, summary: RunSummary, version: str, libraries: str) -> None:
-    row = ReplicationRow(
-        scenario_hash=summary.scenario_hash,
-        replication=summary.replication,
-        root_seed=summary.root_seed,
-        code_version=version,
-        library_versions=libraries,
-        arrived=summary.arrived,
-        completed=summary.completed,
-        in_system=summary.in_system,
-        measured=summary.measured,
-        censored=summary.censored,
-        events=summary.events,
-        end_time_min=summary.end_time_min,
-        warmup_mser5_min=_nullable(summary.warmup_mser5_min),
-    )
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    for seg in summary.segments:
-        session.add(
-            SegmentStatRow(
-                replication_id=row.id,
-                direction=seg.direction,
-                mode=seg.mode,
-                segment=seg.segment,
-                channel=seg.channel,
-                n=seg.n,
-                mean_h=_nullable(seg.mean_h),
-                median_h=_nullable(seg.median_h),
-                p90_h=_nullable(seg.p90_h),
-                share_24h=_nullable(seg.share_24h),
-                share_48h=_nullable(seg.share_48h),
-            )
-        )
-    for res in summary.resources:
-        session.add(
-            ResourceStatRow(
-                replication_id=row.id,
-                resource=res.resource,
-                capacity=res.capacity,
-                available_fraction=_nullable(res.available_fraction),
-                utilisation=_nullable(res.utilisation),
-                utilisation_check=_nullable(res.utilisation_check),
-                mean_queue_length=_nullable(res.mean_queue_length),
-                mean_wait_min=_nullable(res.mean_wait_min),
-                max_queue_length=res.max_queue_length,
-                served=res.served,
-            )
-        )
-    for outcome in summary.outcomes:
-        session.add(
-            OutcomeCountRow(
-                replication_id=row.id,
-                process=outcome.process,
-                outcome=outcome.outcome,
-                cases=outcome.cases,
-            )
-        )
-    _add_figure_data(session, row.id, summary)
-    for case in summary.overlong:
-        session.add(
-            OverlongCaseRow(
-                replication_id=row.id,
-                case_id=case.case_id,
-                process=case.process,
-                direction=case.direction,
-                mode=case.mode,
-                segment=case.segment,
-                start_min=case.start_min,
-                hours=case.hours,
-                open=case.open,
-            )
-        )
-
-
-def _add_figure_data(session: Session, replication_id: int, summary: RunSummary) -> None:
-    """The distributions, resource profiles and leg trips a study report draws."""
-    for part in summary.distributions:
-        session.add(
-            SegmentQuantilesRow(
-                replication_id=replication_id,
-                direction=part.direction,
-                mode=part.mode,
-                segment=part.segment,
-                n=part.n,
-                hours_json=_floats_json(part.hours),
-            )
-        )
-    for profile in summary.profiles:
-        session.add(
-            ResourceProfileRow(
-                replication_id=replication_id,
-                resource=profile.resource,
-                utilisation_by_hour_json=_floats_json(profile.utilisation_by_hour),
-                bin_min=profile.bin_min,
-                queue_length_json=_floats_json(profile.queue_length),
-            )
-        )
-    for leg in summary.leg_trips:
-        session.add(
-            LegTripsRow(
-                replication_id=replication_id, source=leg.source, target=leg.target, trips=leg.trips
-            )
-        )
+    """Insert a replication's row, then its records, each kind in its table."""
+    connection = session.connection()
+    values = {**record_row(summary), "code_version": version, "library_versions": libraries}
+    key = connection.execute(insert(ReplicationRow).values(values)).inserted_primary_key
+    assert key is not None
+    replication_id = key[0]
+    for field, table in SUMMARY_TABLES.items():
+        rows = [
+            {"replication_id": replication_id, **record_row(record)}
+            for record in getattr(summary, field)
+        ]
+        if rows:
+            connection.execute(insert(table), rows)
 
 
 @dataclass(frozen=True)
@@ -334,102 +214,23 @@ def load_run(engine: Engine, run_id: int) -> StoredRun:
     return StoredRun(run=run, summaries=summaries)
 
 
-ChildRow = TypeVar(
-    "ChildRow",
-    SegmentStatRow,
-    ResourceStatRow,
-    OutcomeCountRow,
-    OverlongCaseRow,
-    SegmentQuantilesRow,
-    ResourceProfileRow,
-    LegTripsRow,
-)
+def _summaries(connection: Connection, replications: Select[Any]) -> list[RunSummary]:
+    """The summaries of the replication rows ``replications`` selects, in its order.
 
-
-def _rows_of(
-    session: Session, table: type[ChildRow], replication_id: int | None
-) -> Sequence[ChildRow]:
-    """A replication's rows of one table, in the order they were stored."""
-    return session.exec(
-        select(table).where(table.replication_id == replication_id).order_by(col(table.id))
-    ).all()
-
-
-def _summary(session: Session, row: ReplicationRow) -> RunSummary:
-    segments = _rows_of(session, SegmentStatRow, row.id)
-    resources = _rows_of(session, ResourceStatRow, row.id)
-    outcomes = _rows_of(session, OutcomeCountRow, row.id)
-    overlong = _rows_of(session, OverlongCaseRow, row.id)
-    distributions = _rows_of(session, SegmentQuantilesRow, row.id)
-    profiles = _rows_of(session, ResourceProfileRow, row.id)
-    legs = _rows_of(session, LegTripsRow, row.id)
-    return RunSummary(
-        scenario_hash=row.scenario_hash,
-        replication=row.replication,
-        root_seed=row.root_seed,
-        arrived=row.arrived,
-        completed=row.completed,
-        in_system=row.in_system,
-        measured=row.measured,
-        censored=row.censored,
-        events=row.events,
-        end_time_min=row.end_time_min,
-        warmup_mser5_min=_nan_if_null(row.warmup_mser5_min),
-        segments=tuple(
-            SegmentStat(
-                direction=s.direction,
-                mode=s.mode,
-                segment=s.segment,
-                channel=s.channel,
-                n=s.n,
-                mean_h=_nan_if_null(s.mean_h),
-                median_h=_nan_if_null(s.median_h),
-                p90_h=_nan_if_null(s.p90_h),
-                share_24h=_nan_if_null(s.share_24h),
-                share_48h=_nan_if_null(s.share_48h),
-            )
-            for s in segments
-        ),
-        resources=tuple(
-            ResourceStat(
-                resource=r.resource,
-                capacity=r.capacity,
-                available_fraction=_nan_if_null(r.available_fraction),
-                utilisation=_nan_if_null(r.utilisation),
-                utilisation_check=_nan_if_null(r.utilisation_check),
-                mean_queue_length=_nan_if_null(r.mean_queue_length),
-                mean_wait_min=_nan_if_null(r.mean_wait_min),
-                max_queue_length=r.max_queue_length,
-                served=r.served,
-            )
-            for r in resources
-        ),
-        outcomes=tuple(OutcomeCount(o.process, o.outcome, o.cases) for o in outcomes),
-        overlong=tuple(
-            OverlongCase(
-                case_id=o.case_id,
-                process=o.process,
-                direction=o.direction,
-                mode=o.mode,
-                segment=o.segment,
-                start_min=o.start_min,
-                hours=o.hours,
-                open=o.open,
-            )
-            for o in overlong
-        ),
-        distributions=tuple(
-            SegmentQuantiles(d.direction, d.mode, d.segment, d.n, _floats(d.hours_json))
-            for d in distributions
-        ),
-        profiles=tuple(
-            ResourceProfile(
-                resource=p.resource,
-                utilisation_by_hour=_floats(p.utilisation_by_hour_json),
-                bin_min=p.bin_min,
-                queue_length=_floats(p.queue_length_json),
-            )
-            for p in profiles
-        ),
-        leg_trips=tuple(LegTrips(leg.source, leg.target, leg.trips) for leg in legs),
-    )
+    Each table of records is read once for them all, its rows in the order they were stored,
+    after the replications (each committed with its records, so none of them is missed).
+    """
+    rows = connection.execute(replications).mappings().all()
+    ids = replications.with_only_columns(ReplicationRow.c.id).order_by(None)
+    records: dict[tuple[str, int], list[object]] = defaultdict(list)
+    for field, table in SUMMARY_TABLES.items():
+        record = record_of(table)
+        stored = select(table).where(table.c.replication_id.in_(ids)).order_by(table.c.id)
+        for row in connection.execute(stored).mappings():
+            records[field, row["replication_id"]].append(record_from_row(record, row))
+    return [
+        record_from_row(
+            RunSummary, row, {field: tuple(records[field, row["id"]]) for field in SUMMARY_TABLES}
+        )
+        for row in rows
+    ]

@@ -7,7 +7,8 @@ release before the schema was versioned. :func:`upgrade_database`:
 - gives a new, empty database every revision;
 - stamps a database written before versioning (clearsim's tables, no ``alembic_version``) as
   ``0001``, then upgrades it;
-- refuses a database at a revision this code does not know: a newer clearsim wrote it.
+- refuses a database at a revision this code does not know: a newer clearsim wrote it;
+- reports an upgrade that fails (a database error) in one line, after rolling it back.
 
 Stamp and upgrade run in one transaction holding a lock that one process at a time can hold
 (SQLite ``BEGIN IMMEDIATE``, a PostgreSQL advisory lock): processes opening a new database at
@@ -27,8 +28,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from clearsim.models.db import SQLITE_BUSY_TIMEOUT_MS
@@ -76,8 +79,16 @@ def upgrade_database(engine: Engine) -> None:
     _check_known(current)
     if current == head_revision():
         return
-    with _schema_lock(engine) as connection:
-        _upgrade(connection)
+    try:
+        with _schema_lock(engine) as connection:
+            _upgrade(connection)
+    except (SQLAlchemyError, CommandError) as error:
+        reason = " ".join(str(getattr(error, "orig", None) or error).split())
+        origin = f"revision {current}" if current else "no revision"
+        raise SchemaError(
+            f"migrating its schema from {origin} to revision {head_revision()} failed "
+            f"and was rolled back: {reason}"
+        ) from None
 
 
 def _check_known(revision: str | None) -> None:

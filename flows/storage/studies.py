@@ -171,6 +171,7 @@ class StudyListing:
 
 def list_studies(engine: Engine) -> list[StudyListing]:
     """Every stored study, newest first, with its stored and planned replication counts."""
+    replication = ReplicationRow.c
     with Session(engine) as session:
         studies = session.exec(select(StudyRow).order_by(col(StudyRow.id).desc())).all()
         scenarios = session.exec(
@@ -180,14 +181,14 @@ def list_studies(engine: Engine) -> list[StudyListing]:
         ).all()
         counts = dict(
             session.exec(
-                select(StudyScenarioRow.id, func.count(col(ReplicationRow.id)))
+                select(StudyScenarioRow.id, func.count(replication.id))
                 .join(StudyRow, col(StudyRow.id) == col(StudyScenarioRow.study_id))
                 .join(
                     ReplicationRow,
-                    (col(ReplicationRow.scenario_hash) == col(StudyScenarioRow.scenario_hash))
-                    & (col(ReplicationRow.root_seed) == col(StudyRow.root_seed))
-                    & (col(ReplicationRow.code_version) == col(StudyRow.code_version))
-                    & (col(ReplicationRow.replication) < col(StudyRow.replications)),
+                    (replication.scenario_hash == col(StudyScenarioRow.scenario_hash))
+                    & (replication.root_seed == col(StudyRow.root_seed))
+                    & (replication.code_version == col(StudyRow.code_version))
+                    & (replication.replication < col(StudyRow.replications)),
                 )
                 .group_by(col(StudyScenarioRow.id))
             ).all()
