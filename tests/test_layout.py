@@ -91,3 +91,17 @@ def test_import_clearsim_is_cheap_and_lazy() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["False", "True"], out
+
+
+MAX_MODULE_LINES = 400
+
+
+def test_no_module_is_over_400_lines() -> None:
+    """Small modules with one job each (docs/architecture.md): split a module that outgrows it."""
+    long = {
+        str(path.relative_to(ROOT)): n
+        for top in (*set(SETUPTOOLS["package-dir"].values()), "benchmarks", "scripts")
+        for path in (ROOT / top).rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"modules over {MAX_MODULE_LINES} lines: {long}"
