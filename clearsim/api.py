@@ -303,9 +303,7 @@ def run(
     root_seed = resolved.seed if seed is None else seed
     if count < 1:
         raise ValueError("replications must be at least 1")
-    summaries = run_replications(
-        resolved, range(count), root_seed, workers or default_workers(count)
-    )
+    summaries = run_replications(resolved, range(count), root_seed, default_workers(count, workers))
     return Replications(resolved, root_seed, tuple(summaries), confidence)
 
 

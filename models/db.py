@@ -14,6 +14,9 @@ DEFAULT_DB_URL = "sqlite:///clearsim.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite connection waits for another process's write lock."""
 
+CONNECT_TIMEOUT_S = 10
+"""Seconds to connect to a database server (libpq's ``connect_timeout``)."""
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -35,6 +38,10 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif parsed.get_backend_name() == "postgresql":
+        # A server that accepts the connection and never answers fails in seconds, not minutes.
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT_S}
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     else:
         engine = create_engine(url, pool_pre_ping=True)
     return engine

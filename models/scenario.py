@@ -18,6 +18,9 @@ from clearsim.models.resources import ResourceSpec
 
 SCHEMA_VERSION = 1
 HASH_EXCLUDED_FIELDS = frozenset({"name", "description", "seed", "replications"})
+MAX_REPLICATIONS = 100_000
+"""Replications of one run: far above what a CI needs (tens to thousands); it keeps a typo such as
+``-r 1000000000`` from planning forever."""
 """Fields that do not change a replication's result and so stay out of the scenario hash."""
 
 
@@ -32,7 +35,7 @@ class Scenario(BaseModel):
     only for shift calendars and at the edges).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     schema_version: Literal[1] = 1
     name: str = Field(min_length=1)
@@ -50,7 +53,7 @@ class Scenario(BaseModel):
         gt=0,
         description="After the horizon, at most this long for measured cases to finish.",
     )
-    replications: int = Field(default=10, ge=1)
+    replications: int = Field(default=10, ge=1, le=MAX_REPLICATIONS)
     seed: int = Field(default=20261122, ge=0, lt=2**63, description="Root seed of the streams.")
     calendars: dict[str, Calendar] = Field(default_factory=_default_calendars)
     network: NetworkSpec

@@ -16,15 +16,18 @@ validation, raises :class:`ScenarioError` naming the file, the field path and th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from clearsim.models.scenario import Scenario
+from clearsim.scenarios.yaml_reader import YamlError, load_yaml, read_yaml_file
 
 FieldPath = tuple[str | int, ...]
+MAX_EXTENDS_DEPTH = 32
+"""Files in one ``extends:`` chain; the catalogue's deepest is three."""
 
 _MESSAGES = {
     "extra_forbidden": "unknown field",
@@ -68,10 +71,21 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     if not sep or not path or any(not part for part in path.split(".")):
         raise ValueError(f"--set {text!r}: expected dotted.path=value")
     try:
-        value = yaml.safe_load(raw)
-    except yaml.YAMLError:
-        raise ValueError(f"--set {text!r}: the value is not valid YAML") from None
+        value = load_yaml(raw)
+    except YamlError as problem:
+        raise ValueError(f"--set {text!r}: {problem}") from None
     return path, value
+
+
+def parse_assignments(texts: Sequence[str]) -> dict[str, Any]:
+    """``--set`` assignments as path -> value; a path given twice is refused (which would win?)."""
+    values: dict[str, Any] = {}
+    for text in texts:
+        path, value = parse_assignment(text)
+        if path in values:
+            raise ValueError(f"--set {path}: given twice")
+        values[path] = value
+    return values
 
 
 def read_document(path: str | Path) -> dict[str, Any]:
@@ -81,20 +95,15 @@ def read_document(path: str | Path) -> dict[str, Any]:
 
 def _read_yaml(path: Path, referrer: Path | None, field: str) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_yaml_file(path)
     except FileNotFoundError:
         if referrer is None:
             raise ScenarioError(path, "", "file not found") from None
         raise ScenarioError(referrer, field, f"file not found: {path}") from None
     except OSError as error:
         raise ScenarioError(path, "", f"cannot read file: {error.strerror}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "syntax error"
-        raise ScenarioError(path, "", f"invalid YAML{line}: {problem}") from None
+    except YamlError as problem:
+        raise ScenarioError(path, "", str(problem)) from None
     if not isinstance(data, dict):
         raise ScenarioError(path, "", "a scenario file must be a mapping of fields")
     return data
@@ -104,6 +113,10 @@ def _resolve(
     path: Path, chain: tuple[Path, ...], referrer: Path | None = None
 ) -> tuple[dict[str, Any], dict[FieldPath, Path]]:
     resolved = path.resolve()
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError(
+            referrer or path, "extends", f"more than {MAX_EXTENDS_DEPTH} files extend each other"
+        )
     if resolved in chain:
         cycle = " -> ".join(p.name for p in (*chain, resolved))
         raise ScenarioError(referrer or path, "extends", f"extends cycle: {cycle}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from factories import BASELINE, MMC
+from prefect.client.orchestration import get_client
 from typer.testing import CliRunner
 
 from clearsim.flows.cli.main import app
@@ -274,6 +276,11 @@ def test_compare_pairs_scenarios_and_flags_significant_differences(
     ]
     assert saving["paired"] and saving["significant"] and saving["difference"]["mean"] < 0
     assert (data["simulated"], data["resumed"]) == (6, False)
+    # The URL reached the flow through the environment: Prefect's records never hold it.
+    with get_client(sync_client=True) as client:
+        flow_runs = client.read_flow_runs()
+    assert flow_runs and all(db not in json.dumps(r.parameters) for r in flow_runs)
+    assert os.environ.get("CLEARSIM_DB_URL") != db  # restored after the flow
     report = tmp_path / "report.html"
     text = runner.invoke(
         app,

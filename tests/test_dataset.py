@@ -4,6 +4,7 @@ identifiers are well formed, the CBEC rules hold, and the same seed gives the sa
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -27,6 +28,7 @@ from clearsim.flows.dataset.identifiers import (
     iso6346_check,
     uscc_valid,
 )
+from clearsim.flows.dataset.manifest import UNFINISHED
 from clearsim.flows.dataset.ocel import case_relationships
 from clearsim.flows.dataset.regions import PROVINCES, REGION_TOTALS, population_shares
 from clearsim.flows.dataset.schema import SCHEMAS
@@ -278,7 +280,7 @@ def test_orders_scale_the_cbec_rates_and_staff() -> None:
     ("options", "message"),
     [
         (["--format", "xls"], "--format must be one of parquet, csv"),
-        (["--days", "0"], "--days must be > 0"),
+        (["--days", "0"], "--days must be a finite number > 0"),
         (["--orders", "0"], "--orders must be >= 1"),
         (["--seed", "-1"], "--seed must be in"),
     ],
@@ -298,6 +300,22 @@ def test_orders_need_a_cbec_process_and_out_must_be_empty(tmp_path: Path) -> Non
     (tmp_path / "full" / "keep.txt").write_text("x", encoding="utf-8")
     result = runner.invoke(app, ["dataset", str(D11), "--out", str(tmp_path / "full")])
     assert result.exit_code == 2 and "is not an empty directory" in result.stderr
+
+
+def test_an_unfinished_dataset_is_rebuilt_and_a_finished_one_kept(tmp_path: Path) -> None:
+    """The manifest is written last, atomically; until then the directory is marked unfinished."""
+    out = tmp_path / "d11"
+    out.mkdir()
+    (out / UNFINISHED).touch()  # what a killed build leaves, with a file half written
+    (out / "events.parquet").write_bytes(b"half")
+    _build(out, D11, "--days", "0.05", "--orders", "100")
+    assert not (out / UNFINISHED).exists() and not list(out.glob(".*"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    events = (out / "events.parquet").read_bytes()
+    assert manifest["files"]["events.parquet"]["sha256"] == hashlib.sha256(events).hexdigest()
+    result = runner.invoke(app, ["dataset", str(D11), "--out", str(out), "--days", "0.05"])
+    assert result.exit_code == 2 and "is not an empty directory" in result.stderr
+    assert (out / "events.parquet").read_bytes() == events  # a finished dataset is kept
 
 
 DOC_TYPES = {"string": "string", "int64": "int64", "double": "float64", "bool": "bool"}

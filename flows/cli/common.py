@@ -49,7 +49,7 @@ MAX_SEED = 2**63
 
 def load_with_overrides(path: Path, assignments: list[str] | None, **updates: object) -> Scenario:
     """Load ``path`` with top-level ``updates`` and ``--set`` assignments; fail on any error."""
-    from clearsim.scenarios.load import ScenarioError, load_scenario, parse_assignment
+    from clearsim.scenarios.load import ScenarioError, load_scenario, parse_assignments
     from clearsim.scenarios.overrides import OverrideError, with_values
 
     try:
@@ -59,8 +59,7 @@ def load_with_overrides(path: Path, assignments: list[str] | None, **updates: ob
     if not assignments:
         return spec
     try:
-        values = dict(parse_assignment(text) for text in assignments)
-        return with_values(spec, values)
+        return with_values(spec, parse_assignments(assignments))
     except (ValueError, OverrideError) as error:
         fail(f"{path}: {error}")
 

@@ -41,7 +41,12 @@ WARMUP_NOTE = (
     "longer warmup_min"
 )
 WorkersOpt = Annotated[
-    int | None, typer.Option("--workers", "-w", help="Worker processes (default: one per core).")
+    int | None,
+    typer.Option(
+        "--workers",
+        "-w",
+        help="Worker processes (default and at most: one per core, one per replication).",
+    ),
 ]
 
 
@@ -84,7 +89,7 @@ def run(
         engine = open_database(url)
     except DatabaseError as error:
         fail(str(error))
-    n_workers = workers or default_workers(spec.replications)
+    n_workers = default_workers(spec.replications, workers)
     started = time.perf_counter()
     with replication_progress(spec.replications, enabled=not quiet and stderr.is_terminal) as bar:
         summaries = run_replications(

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -69,6 +70,25 @@ PREFECT_QUIET_CONSOLE = {"PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"}
 """Prefect's own INFO lines stay in its API (the UI); the terminal shows clearsim's output."""
 
 
+@contextmanager
+def environment(name: str, value: str | None) -> Iterator[None]:
+    """``os.environ[name] = value`` for the block (nothing if ``value`` is None), then restored."""
+    import os
+
+    if value is None:
+        yield
+        return
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
 def run_study(
     flow_name: str,
     prepare: Callable[[], dict[str, object]],
@@ -88,11 +108,15 @@ def run_study(
     for key, value in PREFECT_QUIET_CONSOLE.items():
         os.environ.setdefault(key, value)
     from clearsim.flows.execution.local_api import LocalApiError, prefect_api, startup_timeout_s
+    from clearsim.flows.storage.persistence import DB_URL_ENV
 
     started, started_monotonic = time.perf_counter(), time.monotonic()
     try:
         with prefect_api() as server:
             parameters = prepare()
+            # The URL (and any password in it) reaches the flow through the environment, never
+            # as a parameter: Prefect keeps a flow run's parameters in its database and UI.
+            db_url = parameters.pop("db_url", None)
             try:
                 # Imports Prefect while the server starts.
                 from clearsim.flows.execution import study_flow
@@ -116,7 +140,10 @@ def run_study(
                 server.wait(startup_timeout_s())
             enabled = not quiet and stderr.is_terminal
             try:
-                with replication_progress(0, enabled) as bar:
+                with (
+                    replication_progress(0, enabled) as bar,
+                    environment(DB_URL_ENV, None if db_url is None else str(db_url)),
+                ):
                     document = flow(**parameters, on_progress=bar.update)
             except KeyboardInterrupt:
                 stop_worker_processes()
@@ -139,7 +166,7 @@ def run_study(
     first = document.get("first_task_started_monotonic")
     startup = f", {first - started_monotonic:.1f} s of it before the first batch" if first else ""
     print_stored_study(
-        parameters.get("db_url"),  # type: ignore[arg-type]
+        None if db_url is None else str(db_url),
         int(document["study_id"]),
         json_output,
         note=(

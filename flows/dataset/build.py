@@ -9,6 +9,7 @@ streams. Same scenario + seed + code = the same bytes.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -25,7 +26,12 @@ from clearsim.flows.dataset.customs import CustomsBuilder
 from clearsim.flows.dataset.digest import digest_log
 from clearsim.flows.dataset.eventlog import event_chunks
 from clearsim.flows.dataset.facts import case_facts
-from clearsim.flows.dataset.manifest import exporter_version, format_libraries, write_manifest
+from clearsim.flows.dataset.manifest import (
+    UNFINISHED,
+    exporter_version,
+    format_libraries,
+    write_manifest,
+)
 from clearsim.flows.dataset.ocel import write_ocel
 from clearsim.flows.dataset.parties import enterprises
 from clearsim.flows.dataset.progress import StageProgress
@@ -59,10 +65,23 @@ class DatasetResult:
 
 
 def prepare_directory(out: Path) -> None:
-    """Create ``out``; refuse a file or a directory that is not empty."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise DatasetError(f"--out {out} exists and is not an empty directory")
-    out.mkdir(parents=True, exist_ok=True)
+    """Create ``out`` and mark it unfinished; refuse a file or a directory that is not empty.
+
+    A directory still marked (:data:`UNFINISHED`: a build that was killed or failed) is cleared
+    and built again; a finished dataset (its manifest written, the mark removed) is never touched.
+    """
+    try:
+        if out.exists():
+            if not out.is_dir():
+                raise DatasetError(f"--out {out} exists and is not a directory")
+            if (out / UNFINISHED).exists():
+                shutil.rmtree(out)
+            elif any(out.iterdir()):
+                raise DatasetError(f"--out {out} exists and is not an empty directory")
+        out.mkdir(parents=True, exist_ok=True)
+        (out / UNFINISHED).touch()
+    except OSError as error:
+        raise DatasetError(f"--out {out}: cannot write there ({error.strerror})") from None
 
 
 def build_dataset(
@@ -165,5 +184,6 @@ def build_dataset(
         "events": result.events,
     }
     write_manifest(out, header, result.rows)
+    (out / UNFINISHED).unlink()
     result.seconds["manifest"] = time.perf_counter() - clock
     return result

@@ -72,8 +72,8 @@ def dataset_scope(scenario: Scenario, days: float | None, orders: int | None) ->
     ``parcel_multiplier`` below 1 (the same flights, smaller batches). Every resource a CBEC
     process names gets ``ceil(capacity * factor)`` servers (at least one).
     """
-    if days is not None and not days > 0:
-        raise ScopeError(f"--days must be > 0 (got {days:g})")
+    if days is not None and not (days > 0 and math.isfinite(days)):
+        raise ScopeError(f"--days must be a finite number > 0 (got {days:g})")
     if orders is not None and orders < 1:
         raise ScopeError(f"--orders must be >= 1 (got {orders})")
     horizon_min = scenario.horizon_min if days is None else days * MINUTES_PER_DAY

@@ -54,9 +54,14 @@ def simulate_batch(batch: Batch) -> list[RunSummary]:
     return [run_summary(scenario, r, batch.root_seed, batch.options) for r in batch.replications]
 
 
-def default_workers(replications: int) -> int:
-    """One worker per core, never more than there are replications."""
-    return max(1, min(os.cpu_count() or 1, replications))
+def default_workers(replications: int, requested: int | None = None) -> int:
+    """``requested`` workers (default one per core), never more than cores or replications.
+
+    More processes than cores only compete for them, and a typo such as ``--workers 100000``
+    must not fork a storm of processes.
+    """
+    cores = os.cpu_count() or 1
+    return max(1, min(requested or cores, cores, replications))
 
 
 def split(replications: Sequence[int], size: int) -> list[tuple[int, ...]]:
@@ -97,6 +102,7 @@ def run_replications(
             for summary in summaries:
                 on_done(summary)
 
+    workers = default_workers(len(batches), workers)
     if workers <= 1 or len(batches) <= 1:
         if on_start is not None:
             on_start()

@@ -103,7 +103,9 @@ def run_scenario(
         seed: Root seed (default: the file's).
         batch_size: Replications per task (default: spread evenly over the cores); a task costs
             ~120 ms of orchestration, so batches amortise it.
-        db_url: SQLAlchemy URL to store the run (default: $CLEARSIM_DB_URL or sqlite:///clearsim.db).
+        db_url: SQLAlchemy URL to store the run, without a password (default: $CLEARSIM_DB_URL or
+            sqlite:///clearsim.db); Prefect stores parameters, so a password goes in
+            $CLEARSIM_DB_URL.
 
     Returns:
         ``run_id``, ``scenario_hash`` and ``report`` (the JSON report of ``clearsim run --json``).
@@ -111,7 +113,7 @@ def run_scenario(
     from clearsim.analysis.aggregate import aggregate
     from clearsim.flows.execution.replications import split
     from clearsim.flows.report.render import report_json, resource_rows, trs_markdown
-    from clearsim.flows.storage.persistence import open_database, resolve_db_url, store_run
+    from clearsim.flows.storage.persistence import open_flow_database, store_run
     from clearsim.scenarios.load import load_scenario
 
     logger = get_run_logger()
@@ -119,7 +121,7 @@ def run_scenario(
         k: v for k, v in {"replications": replications, "seed": seed}.items() if v is not None
     }
     spec = load_scenario(scenario_path, **updates)
-    engine = open_database(resolve_db_url(db_url))
+    engine = open_flow_database(db_url)
     per_task = batch_size or math.ceil(spec.replications / (os.cpu_count() or 1))
     batches = [list(b) for b in split(range(spec.replications), per_task)]
     logger.info(

@@ -303,8 +303,9 @@ def compare_scenarios(
             its mean (e.g. 0.05), up to ``max_replications``.
         max_replications: Limit for the precision target (default 200).
         batch_size: Replications per task (default: about four batches per worker).
-        db_url: SQLAlchemy URL of the study store (default: $CLEARSIM_DB_URL or
-            sqlite:///clearsim.db).
+        db_url: SQLAlchemy URL of the study store without a password (default: $CLEARSIM_DB_URL
+            or sqlite:///clearsim.db); Prefect stores parameters, so a password goes in
+            $CLEARSIM_DB_URL.
         report_path: Write the study's self-contained HTML report to this file at the end.
         on_progress: Told (replications finished, replications planned) as batches finish, in
             the flow's process (the CLI draws its progress bar with it; not a deployment
@@ -315,12 +316,10 @@ def compare_scenarios(
         ``simulated`` counts.
     """
     from clearsim.flows.execution.study_plans import comparison_plan
-    from clearsim.flows.storage.persistence import open_database, resolve_db_url
+    from clearsim.flows.storage.persistence import open_flow_database
 
     plan = comparison_plan(scenario_paths, replications, seed, target_halfwidth, max_replications)
-    return execute_study(
-        plan, open_database(resolve_db_url(db_url)), batch_size, report_path, on_progress
-    )
+    return execute_study(plan, open_flow_database(db_url), batch_size, report_path, on_progress)
 
 
 @flow(
@@ -352,8 +351,9 @@ def sweep_scenario(
         replications: Replications of every point (default: the file's).
         seed: Root seed of every point (default: the file's).
         batch_size: Replications per task (default: about four batches per worker).
-        db_url: SQLAlchemy URL of the study store (default: $CLEARSIM_DB_URL or
-            sqlite:///clearsim.db).
+        db_url: SQLAlchemy URL of the study store without a password (default: $CLEARSIM_DB_URL
+            or sqlite:///clearsim.db); Prefect stores parameters, so a password goes in
+            $CLEARSIM_DB_URL.
         report_path: Write the study's self-contained HTML report to this file at the end.
         on_progress: Told (replications finished, replications planned) as batches finish, in
             the flow's process (not a deployment parameter).
@@ -362,9 +362,7 @@ def sweep_scenario(
         The study as JSON (``clearsim sweep --json``).
     """
     from clearsim.flows.execution.study_plans import sweep_plan
-    from clearsim.flows.storage.persistence import open_database, resolve_db_url
+    from clearsim.flows.storage.persistence import open_flow_database
 
     plan = sweep_plan(scenario_path, grid, lhs, samples, replications, seed)
-    return execute_study(
-        plan, open_database(resolve_db_url(db_url)), batch_size, report_path, on_progress
-    )
+    return execute_study(plan, open_flow_database(db_url), batch_size, report_path, on_progress)

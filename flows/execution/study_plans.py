@@ -5,6 +5,7 @@ Every error is a :class:`PlanError` whose message is one line naming the file or
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -98,6 +99,8 @@ def parse_grid(options: Sequence[str]) -> dict[str, list[Any]]:
         path, sep, raw = text.partition("=")
         if not sep:
             raise PlanError(f"--set {text!r}: expected dotted.path=value1,value2,...")
+        if path.strip() in grid:
+            raise PlanError(f"--set {path.strip()}: given twice")
         try:
             grid[path.strip()] = [parse_assignment(f"{path}={v}")[1] for v in split_values(raw)]
         except ValueError as error:
@@ -117,8 +120,12 @@ def parse_ranges(options: Sequence[str]) -> dict[str, tuple[float, float]]:
             low, high = (parse_assignment(f"x={v}")[1] for v in (low_text, high_text))
             if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high)):
                 raise ValueError("low and high must be numbers")
+            if not all(math.isfinite(v) for v in (low, high)):
+                raise ValueError("low and high must be finite")
         except ValueError as error:
             raise PlanError(f"--lhs {text!r}: {error}") from None
+        if path.strip() in ranges:
+            raise PlanError(f"--lhs {path.strip()}: given twice")
         ranges[path.strip()] = (low, high)
     return ranges
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,6 +43,31 @@ def resolve_db_url(cli_value: str | None) -> str:
     return os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
 
 
+def refuse_password_parameter(url: str | None) -> None:
+    """Refuse a database URL with a password given as a flow parameter.
+
+    Prefect stores every flow run's parameters in its database and shows them in its UI; a
+    password belongs in ``$CLEARSIM_DB_URL`` of the process that runs the flow.
+    """
+    if url is None:
+        return
+    try:
+        password = make_url(url).password
+    except (ArgumentError, ValueError):
+        password = None if _PASSWORD.search(url) is None else "?"
+    if password:
+        raise DatabaseError(
+            f"a database URL with a password is not a flow parameter (Prefect stores those): "
+            f"set {DB_URL_ENV} where the flow runs instead"
+        )
+
+
+def open_flow_database(parameter: str | None) -> Engine:
+    """A flow's database: its ``db_url`` parameter (without a password) or the environment's."""
+    refuse_password_parameter(parameter)
+    return open_database(resolve_db_url(parameter))
+
+
 def open_database(url: str) -> Engine:
     """Check the URL, connect, create or upgrade the tables; raise :class:`DatabaseError` otherwise.
 
@@ -50,9 +76,10 @@ def open_database(url: str) -> Engine:
     refused.
     """
     try:
-        make_url(url)
-    except ArgumentError:
-        raise DatabaseError(f"database URL is not a valid SQLAlchemy URL: {url!r}") from None
+        make_url(url).port  # noqa: B018 - a port that is not a number fails here
+    except (ArgumentError, ValueError):
+        shown = _PASSWORD.sub(r"\1***@", url)
+        raise DatabaseError(f"database URL is not a valid SQLAlchemy URL: {shown!r}") from None
     engine: Engine | None = None
     try:
         engine = make_engine(url)
@@ -70,6 +97,10 @@ def open_database(url: str) -> Engine:
 def _dispose(engine: Engine | None) -> None:
     if engine is not None:
         engine.dispose()
+
+
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
+"""The password of a URL that SQLAlchemy cannot parse, to hide it in the error."""
 
 
 def _redacted(url: str) -> str:

@@ -1,0 +1,206 @@
+"""Bad input, family by family: one line naming the file, the field and the reason; exit 2; nothing
+stored; within seconds. Each case was a hang, a traceback, a fork storm or a silent acceptance.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from factories import MMC
+from typer.testing import CliRunner
+
+from clearsim.flows.cli.main import app
+from clearsim.flows.execution.replications import default_workers
+from clearsim.flows.storage.persistence import DatabaseError, refuse_password_parameter
+from clearsim.scenarios.yaml_reader import MAX_VALUES
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working directory with the default database: nothing must appear in it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CLEARSIM_DB_URL", raising=False)
+    return tmp_path
+
+
+def _refused(arguments: list[str], *expected: str) -> str:
+    started = time.perf_counter()
+    result = runner.invoke(app, arguments)
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == 2, (arguments, result.stdout, result.stderr)
+    assert len(lines) == 1, result.stderr
+    for text in expected:
+        assert text in lines[0], lines[0]
+    assert time.perf_counter() - started < 30, "an error must come within seconds"
+    return lines[0]
+
+
+def _write(path: Path, text: str | bytes) -> Path:
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _nothing_stored(directory: Path) -> None:
+    assert not list(directory.glob("clearsim.db*")), "a refused input must store nothing"
+
+
+@pytest.mark.parametrize(
+    ("field", "line"),
+    [
+        ("horizon_min", "horizon_min: .inf"),
+        ("drain_limit_min", "drain_limit_min: .inf"),
+        ("warmup_min", "warmup_min: .nan"),
+        ("resources.inspection_lanes.capacity", "resources: {inspection_lanes: {capacity: 1e30}}"),
+    ],
+)
+def test_non_finite_or_absurd_numbers_in_a_file(workdir: Path, field: str, line: str) -> None:
+    path = _write(workdir / "bad.yaml", f"extends: {MMC}\n{line}\n")
+    for command in (["validate", str(path)], ["run", str(path), "-r", "2"]):
+        _refused(command, "bad.yaml", field)
+    _nothing_stored(workdir)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["--set", "horizon_min=.inf"], "horizon_min: Input should be a finite number"),
+        (["--set", "resources.inspection_lanes.capacity=10000000"], "less than or equal to 10000"),
+        (["-r", "1000000000"], "replications: Input should be less than or equal to 100000"),
+        (["--set", "warmup_min=10", "--set", "warmup_min=20"], "--set warmup_min: given twice"),
+    ],
+)
+def test_options_out_of_bounds_or_repeated(
+    workdir: Path, arguments: list[str], expected: str
+) -> None:
+    _refused(["run", str(MMC), *arguments], expected)
+    _nothing_stored(workdir)
+
+
+def test_sweep_and_dataset_options(workdir: Path) -> None:
+    sweep = ["sweep", str(MMC), "-r", "2"]
+    _refused([*sweep, "--lhs", "horizon_min=100:.inf", "--samples", "2"], "must be finite")
+    _refused([*sweep, "--set", "seed=1,2", "--set", "seed=3"], "--set seed: given twice")
+    dataset = ["dataset", str(MMC), "--out", str(workdir / "out")]
+    _refused([*dataset, "--days", "inf"], "--days must be a finite number > 0")
+    blocked = _write(workdir / "a-file", "")
+    _refused(["dataset", str(MMC), "--out", str(blocked / "sub")], "--out", "cannot write there")
+    _nothing_stored(workdir)
+
+
+def _alias_bomb() -> str:
+    """About 300 bytes that expand to 9**9 values: each level repeats the one before nine times."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 9):
+        previous = ", ".join([f"*a{level - 1}"] * 9)
+        lines.append(f"a{level}: &a{level} [{previous}]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"name: \xff\xfe\n", "not UTF-8 text (byte 0xff at offset 6)"),
+        ("name: a\nname: b\n", "key 'name' given twice (line 2)"),
+        ("start: 2026-02-30\n", "impossible date '2026-02-30' (line 1)"),
+        (_alias_bomb(), f"more than {MAX_VALUES:,} values once aliases are expanded"),
+        ("a: " + "[" * 5000 + "]" * 5000 + "\n", "invalid YAML: nested too deeply"),
+        ("a: " + "[" * 80 + "]" * 80 + "\n", "nested more than 64 levels deep"),
+    ],
+    ids=["non-utf8", "duplicate-key", "impossible-date", "alias-bomb", "deep", "deep-but-parsed"],
+)
+def test_yaml_that_cannot_be_used(workdir: Path, content: str | bytes, expected: str) -> None:
+    path = _write(workdir / "bad.yaml", content)
+    _refused(["validate", str(path)], "bad.yaml", expected)
+    _refused(["run", str(path), "-r", "2"], "bad.yaml", expected)
+    # The same file reached through extends: or as a network file names the same reason.
+    parent = _write(workdir / "child.yaml", f"extends: {path.name}\n")
+    _refused(["validate", str(parent)], "bad.yaml", expected)
+    _nothing_stored(workdir)
+
+
+def test_files_that_are_not_scenario_files(workdir: Path) -> None:
+    _refused(["validate", "/dev/zero"], "/dev/zero: not a regular file")
+    _refused(["validate", str(workdir)], "not a regular file")
+    chain = [workdir / f"c{i}.yaml" for i in range(200)]
+    for here, there in pairwise(chain):
+        _write(here, f"extends: {there.name}\n")
+    _write(chain[-1], f"extends: {MMC}\n")
+    _refused(["validate", str(chain[0])], "extends: more than 32 files extend each other")
+    _refused(["compare", str(MMC), "/dev/zero", "-r", "2"], "/dev/zero: not a regular file")
+    _nothing_stored(workdir)
+
+
+def test_workers_never_exceed_the_cores_or_the_replications() -> None:
+    cores = os.cpu_count() or 1
+    assert default_workers(3, 100_000) == min(3, cores)
+    assert default_workers(1_000, 100_000) == cores
+    assert default_workers(1_000) == cores
+    assert default_workers(1) == 1
+
+
+def test_an_invalid_database_url_never_shows_its_password(workdir: Path) -> None:
+    url = "postgresql+psycopg://clerk:s3cret@host:notaport/db"
+    line = _refused(["run", str(MMC), "-r", "2", "--db-url", url], "not a valid SQLAlchemy URL")
+    assert "s3cret" not in line and "clerk:***@" in line
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A TCP port that accepts connections and never answers (a hung database server)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield server.getsockname()[1]
+    server.close()
+    for connection in accepted:
+        connection.close()
+
+
+def test_a_database_server_that_never_answers_fails_in_seconds(
+    workdir: Path, silent_server: int
+) -> None:
+    """libpq's connect_timeout (10 s) instead of the kernel's two minutes."""
+    pytest.importorskip("psycopg")
+    url = f"postgresql+psycopg://clerk:s3cret@127.0.0.1:{silent_server}/db"
+    started = time.perf_counter()
+    line = _refused(["run", str(MMC), "-r", "2", "--db-url", url], "cannot open database")
+    assert time.perf_counter() - started < 25
+    assert "s3cret" not in line
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://clerk:s3cret@db.example/clearsim",
+        "postgresql://clerk:s3cret@host:x/db",
+    ],
+)
+def test_a_flow_refuses_a_password_in_its_parameters(url: str) -> None:
+    """Prefect stores flow parameters: a password there would sit in its database and UI."""
+    with pytest.raises(DatabaseError, match="CLEARSIM_DB_URL") as caught:
+        refuse_password_parameter(url)
+    assert "s3cret" not in str(caught.value)
+    refuse_password_parameter("sqlite:///runs.db")
+    refuse_password_parameter(None)
