@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clearsim.flows.execution.replications import Batch
+from clearsim.flows.execution.worker_guard import guard_worker
 from clearsim.models.scenario import Scenario
 from clearsim.simulation.log.recorder import EventLog
 from clearsim.simulation.run import simulate
@@ -43,7 +44,7 @@ def simulate_apart(scenario: Scenario, replication: int, seed: int, directory: P
     """
     batch = Batch.of(scenario, (replication,), seed)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=guard_worker) as pool:
         return pool.submit(_simulate_spilled, batch, directory).result()
 
 

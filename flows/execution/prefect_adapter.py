@@ -18,6 +18,8 @@ from typing import Any
 
 from prefect.task_runners import ProcessPoolTaskRunner
 
+from clearsim.flows.execution.worker_guard import guard_worker
+
 
 def create_ephemeral_app() -> Any:
     """Prefect's API server app, as for its temporary server (uvicorn ``--factory`` target)."""
@@ -32,9 +34,14 @@ def _started() -> bool:
     return True
 
 
-def _ignore_interrupts() -> None:
-    """In each pool worker: leave Ctrl-C to the parent, which stops the workers itself."""
+def _start_worker() -> None:
+    """In each pool worker: leave Ctrl-C to the parent and end with it if it is killed.
+
+    The parent stops its workers itself on Ctrl-C; a killed parent cannot
+    (:func:`~clearsim.flows.execution.worker_guard.guard_worker`).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    guard_worker()
 
 
 class EagerProcessPoolTaskRunner(ProcessPoolTaskRunner):
@@ -48,7 +55,7 @@ class EagerProcessPoolTaskRunner(ProcessPoolTaskRunner):
     """
 
     def __init__(self, max_workers: int | None = None) -> None:
-        super().__init__(max_workers=max_workers, initializer=_ignore_interrupts)
+        super().__init__(max_workers=max_workers, initializer=_start_worker)
         self._early = False
 
     def start_early(self) -> EagerProcessPoolTaskRunner:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
+from clearsim.flows.execution.worker_guard import guard_worker
 from clearsim.models.records import RunSummary
 from clearsim.models.scenario import Scenario
 from clearsim.simulation.kernel.options import DEFAULT_OPTIONS, EngineOptions
@@ -109,7 +110,9 @@ def run_replications(
         for batch in batches:
             finished(simulate_batch(batch))
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=_pool_context(), initializer=guard_worker
+        ) as pool:
             futures = [pool.submit(simulate_batch, batch) for batch in batches]
             if on_start is not None:
                 on_start()
