@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,23 @@ class ResourceEstimate:
     mean_queue_length: Estimate
     mean_wait_min: Estimate
     max_queue_length: Estimate
+    wait_probability: Estimate
+
+
+@dataclass(frozen=True, slots=True)
+class WaitEstimate:
+    """Waits at a resource for one activity and class, across replications.
+
+    A replication in which the group had no visit in the window counts as missing (NaN) for the
+    means, and as 0 visits.
+    """
+
+    resource: str
+    activity: str
+    case_class: str
+    visits: Estimate
+    mean_wait_min: Estimate
+    wait_probability: Estimate
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +101,36 @@ class ScenarioReport:
     """(replication, case) of every overlong case, longest first."""
     warmup_mser5_min: Estimate
     """MSER-5's warm-up over the replications (NaN for a terminating scenario)."""
+    waits: tuple[WaitEstimate, ...] = ()
+    """Waits per resource, activity and class of case."""
 
 
 def _estimate(values: Sequence[float], confidence: float) -> Estimate:
     return mean_confidence_interval(values, confidence)
+
+
+def _waits(runs: Sequence[RunSummary], confidence: float) -> tuple[WaitEstimate, ...]:
+    """Per (resource, activity, class) seen in any replication: visits, mean wait, P(wait)."""
+    keys = sorted({(w.resource, w.activity, w.case_class) for r in runs for w in r.waits})
+    estimates = []
+    for key in keys:
+        rows = [
+            next((w for w in r.waits if (w.resource, w.activity, w.case_class) == key), None)
+            for r in runs
+        ]
+        estimates.append(
+            WaitEstimate(
+                *key,
+                visits=_estimate([float(w.visits) if w else 0.0 for w in rows], confidence),
+                mean_wait_min=_estimate(
+                    [w.mean_wait_min if w else math.nan for w in rows], confidence
+                ),
+                wait_probability=_estimate(
+                    [w.wait_probability if w else math.nan for w in rows], confidence
+                ),
+            )
+        )
+    return tuple(estimates)
 
 
 def _overlong(
@@ -177,6 +221,7 @@ def aggregate(
                 mean_queue_length=_estimate([s.mean_queue_length for s in rows_r], confidence),
                 mean_wait_min=_estimate([s.mean_wait_min for s in rows_r], confidence),
                 max_queue_length=_estimate([float(s.max_queue_length) for s in rows_r], confidence),
+                wait_probability=_estimate([s.wait_probability for s in rows_r], confidence),
             )
         )
     return ScenarioReport(
@@ -196,6 +241,7 @@ def aggregate(
         overlong=_overlong(runs, segments, monitoring.segments, confidence),
         overlong_threshold_h=monitoring.overlong_threshold_h,
         warmup_mser5_min=_estimate([r.warmup_mser5_min for r in runs], confidence),
+        waits=_waits(runs, confidence),
         overlong_cases=tuple(
             sorted(
                 ((run.replication, case) for run in runs for case in run.overlong),

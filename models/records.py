@@ -76,6 +76,24 @@ class ResourceStat:
     mean_wait_min: float
     max_queue_length: int
     served: int
+    wait_probability: float = math.nan
+    """Share of the window's visits that waited at all (Erlang C's C(c, a) for an M/M/c)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WaitStat:
+    """Waits at one resource for one activity and one class of case, over the window.
+
+    A resource shared by two stages, or served to several priority classes, has one row per
+    (activity, class): what a validator compares with a priority or network formula.
+    """
+
+    resource: str
+    activity: str
+    case_class: str
+    visits: int
+    mean_wait_min: float
+    wait_probability: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,3 +196,5 @@ class RunSummary:
     """Utilisation by clock hour and queue length over time, per resource."""
     leg_trips: tuple[LegTrips, ...] = ()
     """Trips per directed leg of the network."""
+    waits: tuple[WaitStat, ...] = ()
+    """Waits per resource, activity and class of case."""

@@ -47,6 +47,7 @@ from clearsim.models.records import (
     RunSummary,
     SegmentQuantiles,
     SegmentStat,
+    WaitStat,
 )
 
 # --- records as rows --------------------------------------------------------------------------
@@ -168,8 +169,14 @@ ReplicationRow = Table(
 """One row per replication: its key, provenance and the counts of its :class:`RunSummary`."""
 
 
+_RECORDS: dict[str, type[Any]] = {}
+"""The record class of each record table, by table name (kept out of the table's ``info``,
+which Alembic would write into a generated revision)."""
+
+
 def record_table(name: str, record: type[Any]) -> Table:
     """The table of one kind of record of a replication: ``id``, ``replication_id``, fields."""
+    _RECORDS[name] = record
     return Table(
         name,
         SQLModel.metadata,
@@ -182,14 +189,12 @@ def record_table(name: str, record: type[Any]) -> Table:
             index=True,
         ),
         *record_columns(record),
-        info={"record": record},
     )
 
 
 def record_of(table: Table) -> type[Any]:
     """The record class whose rows ``table`` holds."""
-    record: type[Any] = table.info["record"]
-    return record
+    return _RECORDS[table.name]
 
 
 SegmentStatRow = record_table("segment_stat", SegmentStat)
@@ -199,6 +204,7 @@ OverlongCaseRow = record_table("overlong_case", OverlongCase)
 SegmentQuantilesRow = record_table("segment_quantiles", SegmentQuantiles)
 ResourceProfileRow = record_table("resource_profile", ResourceProfile)
 LegTripsRow = record_table("leg_trips", LegTrips)
+WaitStatRow = record_table("wait_stat", WaitStat)
 
 SUMMARY_TABLES: dict[str, Table] = {
     "segments": SegmentStatRow,
@@ -208,6 +214,7 @@ SUMMARY_TABLES: dict[str, Table] = {
     "distributions": SegmentQuantilesRow,
     "profiles": ResourceProfileRow,
     "leg_trips": LegTripsRow,
+    "waits": WaitStatRow,
 }
 """The table of each tuple of records of a :class:`RunSummary`, by field name."""
 

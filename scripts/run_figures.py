@@ -53,7 +53,8 @@ def differences(before: Any, after: Any, path: str = "") -> list[str]:
     """Every leaf where the two figure trees differ, as ``path: before -> after``."""
     if isinstance(before, dict) and isinstance(after, dict):
         found = []
-        for key in sorted(set(before) | set(after)):
+        # A field the recording did not have is a new output, not a changed figure.
+        for key in sorted(set(before)):
             found += differences(before.get(key), after.get(key), f"{path}.{key}")
         return found
     if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):

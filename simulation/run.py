@@ -34,7 +34,11 @@ from clearsim.simulation.metrics.cases import (
     milestone_times,
     mser5_warmup_min,
 )
-from clearsim.simulation.metrics.resources import resource_stats, service_intervals
+from clearsim.simulation.metrics.resources import (
+    resource_stats,
+    service_intervals,
+    wait_stats,
+)
 from clearsim.simulation.metrics.segment_quantiles import segment_quantiles
 from clearsim.simulation.metrics.segments import outcome_counts, overlong_cases, segment_stats
 from clearsim.simulation.metrics.time_profiles import resource_profiles
@@ -218,6 +222,7 @@ def summarise(
         end_time_min=end_time_min,
         segments=tuple(segment_stats(log, window, times)),
         resources=tuple(resource_stats(log, capacities, window, intervals)),
+        waits=tuple(wait_stats(log, window)),
         outcomes=tuple(outcome_counts(log, window, times)),
         overlong=tuple(
             overlong_cases(

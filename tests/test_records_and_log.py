@@ -18,6 +18,7 @@ from clearsim.models.records import (
     SegmentQuantiles,
     SegmentStat,
     ShipmentOutcome,
+    WaitStat,
 )
 from clearsim.simulation.log.recorder import (
     NO_RESOURCE,
@@ -47,12 +48,15 @@ def test_record_fields_are_pinned() -> None:
     ]  # fmt: skip
     assert [f.name for f in fields(ResourceStat)] == [
         "resource", "capacity", "available_fraction", "utilisation", "utilisation_check",
-        "mean_queue_length", "mean_wait_min", "max_queue_length", "served",
+        "mean_queue_length", "mean_wait_min", "max_queue_length", "served", "wait_probability",
+    ]  # fmt: skip
+    assert [f.name for f in fields(WaitStat)] == [
+        "resource", "activity", "case_class", "visits", "mean_wait_min", "wait_probability",
     ]  # fmt: skip
     assert [f.name for f in fields(RunSummary)] == [
         "scenario_hash", "replication", "root_seed", "arrived", "completed", "in_system",
         "measured", "censored", "events", "end_time_min", "segments", "resources", "outcomes",
-        "overlong", "warmup_mser5_min", "distributions", "profiles", "leg_trips",
+        "overlong", "warmup_mser5_min", "distributions", "profiles", "leg_trips", "waits",
     ]  # fmt: skip
     assert [f.name for f in fields(SegmentQuantiles)] == [
         "direction", "mode", "segment", "n", "hours",

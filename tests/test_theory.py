@@ -108,6 +108,34 @@ def test_priority_class_waits_match_cobham(
         _within(simulated, theory[index], f"class {name} mean wait (min)")
 
 
+def test_the_run_summary_reports_erlang_cs_probability_of_waiting(
+    mmc_scenario: Scenario, mmc_runs: list[RunResult]
+) -> None:
+    """What ``clearsim run --json`` prints: resources[].wait_probability, C(3, 2.4) = 0.6472."""
+    servers, rate, service = _stage(mmc_scenario)
+    theory = erlang_c(servers, rate * service)
+    _within([r.summary.resources[0].wait_probability for r in mmc_runs], theory, "P(wait)")
+    (group,) = mmc_runs[0].summary.waits  # one stage, one class: one group
+    assert group.wait_probability == mmc_runs[0].summary.resources[0].wait_probability
+
+
+def test_the_run_summary_reports_cobhams_waits_per_class(
+    priority_scenario: Scenario, priority_runs: list[RunResult]
+) -> None:
+    """What ``clearsim run --json`` prints: waits[] per class, W_aeo 17.03, W_general 85.16 min."""
+    servers, rate, service = _stage(priority_scenario)
+    flow = priority_scenario.processes[0]
+    assert isinstance(flow, StationFlowSpec)
+    ordered = sorted(flow.classes, key=lambda c: c.priority)
+    theory = mmc_priority_waits(servers, [rate * c.share for c in ordered], service)
+    for index, spec in enumerate(ordered):
+        simulated = [
+            next(w.mean_wait_min for w in r.summary.waits if w.case_class == spec.name)
+            for r in priority_runs
+        ]
+        _within(simulated, theory[index], f"class {spec.name} mean wait in the summary (min)")
+
+
 def test_littles_law_on_the_queue(mmc_scenario: Scenario, mmc_runs: list[RunResult]) -> None:
     """Lq = lambda Wq on every replication (time-average queue vs arrival rate x mean wait)."""
     length = mmc_scenario.horizon_min - mmc_scenario.warmup_min

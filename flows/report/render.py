@@ -14,6 +14,7 @@ from clearsim.analysis.aggregate import (
     ResourceEstimate,
     ScenarioReport,
     SegmentEstimate,
+    WaitEstimate,
 )
 from clearsim.analysis.statistics import Estimate
 
@@ -58,6 +59,18 @@ def _resource_json(res: ResourceEstimate) -> dict[str, Any]:
         "mean_queue_length": estimate_json(res.mean_queue_length),
         "mean_wait_min": estimate_json(res.mean_wait_min),
         "max_queue_length": estimate_json(res.max_queue_length),
+        "wait_probability": estimate_json(res.wait_probability),
+    }
+
+
+def _wait_json(wait: WaitEstimate) -> dict[str, Any]:
+    return {
+        "resource": wait.resource,
+        "activity": wait.activity,
+        "case_class": wait.case_class,
+        "visits": estimate_json(wait.visits),
+        "mean_wait_min": estimate_json(wait.mean_wait_min),
+        "wait_probability": estimate_json(wait.wait_probability),
     }
 
 
@@ -82,6 +95,7 @@ def report_json(report: ScenarioReport, extra: dict[str, Any]) -> dict[str, Any]
         "warmup_mser5_min": estimate_json(report.warmup_mser5_min),
         "segments": [_segment_json(s) for s in report.segments],
         "resources": [_resource_json(r) for r in report.resources],
+        "waits": [_wait_json(w) for w in report.waits],
         "outcomes": [_outcome_json(o) for o in report.outcomes],
         "overlong": {
             "threshold_h": report.overlong_threshold_h,

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clearsim.models.records import (
-    ResourceStat,
-)
+from clearsim.models.records import ResourceStat, WaitStat
 from clearsim.simulation.log.recorder import NO_RESOURCE, EventLog
 from clearsim.simulation.metrics.cases import Window
 
@@ -139,6 +137,7 @@ def resource_stats(
                 mean_wait_min=float(waits.mean()) if waits.size else float("nan"),
                 max_queue_length=_max_queue(sched, start, window),
                 served=served,
+                wait_probability=float((waits > 0).mean()) if waits.size else float("nan"),
             )
         )
     return stats
@@ -167,3 +166,46 @@ def resource_waits(log: EventLog, resource: str) -> Waits:
     sched_case, sched_time = case[scheduled][keep], time[scheduled][keep]
     starts = np.array([start_of[inst] for inst in instance[scheduled][keep].tolist()], dtype=float)
     return Waits(sched_case, sched_time, starts - sched_time)
+
+
+def wait_stats(log: EventLog, window: Window) -> list[WaitStat]:
+    """Waits per (resource, activity, class of case) of the visits that joined in the window.
+
+    Rows are in order of resource, activity and class; a group whose visits none started service
+    in the run is left out, as :func:`resource_stats` leaves them out of ``mean_wait_min``.
+    """
+    cols = log.columns()
+    uses = cols["resource"] != NO_RESOURCE
+    lifecycle = cols["lifecycle"][uses]
+    instance, time = cols["instance"][uses], cols["time"][uses]
+    joined, began = lifecycle == 0, lifecycle == 1
+    if not began.any():
+        return []
+    # Each queue entry's start: the start row of the same instance, found by binary search.
+    order = np.argsort(instance[began], kind="stable")
+    started_instances, start_times = instance[began][order], time[began][order]
+    queued_instances = instance[joined]
+    at = np.minimum(np.searchsorted(started_instances, queued_instances), order.size - 1)
+    started = started_instances[at] == queued_instances
+    schedule = time[joined]
+    keep = started & (schedule >= window.start_min) & (schedule < window.end_min)
+    waits = start_times[at[keep]] - schedule[keep]
+    resource = cols["resource"][uses][joined][keep]
+    activity = cols["activity"][uses][joined][keep]
+    case_class = np.asarray(log.cases.case_class, dtype=object)[cols["case"][uses][joined][keep]]
+    groups: dict[tuple[str, str, str], list[float]] = {}
+    for r, a, c, w in zip(
+        resource.tolist(), activity.tolist(), case_class.tolist(), waits.tolist(), strict=True
+    ):
+        groups.setdefault((log.resources[r], log.activities[a], c), []).append(w)
+    return [
+        WaitStat(
+            resource=r,
+            activity=a,
+            case_class=c,
+            visits=len(values),
+            mean_wait_min=float(np.mean(values)),
+            wait_probability=float(np.mean(np.asarray(values) > 0)),
+        )
+        for (r, a, c), values in sorted(groups.items())
+    ]

@@ -8,13 +8,15 @@ revision, names a database with ``-x url=...`` instead (see alembic.ini).
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from alembic import context
 from alembic.operations.ops import MigrationScript
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
+from sqlmodel import AutoString, SQLModel
 
 import clearsim.models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
@@ -40,6 +42,13 @@ def _number_revision(
         script.rev_id = f"{int(head or 0) + 1:04d}"
 
 
+def _render_item(kind: str, item: object, autogen_context: Any) -> str | Literal[False]:
+    """Write SQLModel's string type as the plain ``sa.String()`` the revisions use."""
+    if kind == "type" and isinstance(item, AutoString):
+        return "sa.String()"
+    return False
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -47,6 +56,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=True,  # SQLite alters a column by copying its table
         compare_type=True,
         process_revision_directives=_number_revision,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
