@@ -16,6 +16,7 @@ from prefect.client.orchestration import get_client
 from typer.testing import CliRunner
 
 from clearsim.flows.cli.main import app
+from clearsim.models.scenario import Scenario
 from clearsim.scenarios.catalogue import shipped_scenarios
 
 runner = CliRunner()
@@ -194,6 +195,11 @@ def test_validate_shows_the_hash_and_offered_load() -> None:
     assert result.exit_code == 0, result.stderr
     assert "valid scenario 'sea_import_baseline'" in result.stdout
     assert "offered utilisation inspection_lanes" in result.stdout
+    data = json.loads(runner.invoke(app, ["validate", str(BASELINE), "--json"]).stdout)
+    rho = data["offered_utilisation"]["inspection_lanes"]
+    assert f"offered utilisation inspection_lanes: {rho:.3f}" in result.stdout
+    assert data["scenario"]["name"] == "sea_import_baseline" and len(data["scenario_hash"]) == 64
+    assert Scenario.model_validate(data["scenario"]).scenario_hash == data["scenario_hash"]
 
 
 def test_console_script_error_has_no_traceback(tmp_path: Path) -> None:

@@ -151,7 +151,13 @@ def validate(
 
     spec = load_with_overrides(scenario, assignments)
     if json_output:
-        sys.stdout.write(spec.resolved_json() + "\n")
+        document = {
+            "file": str(scenario),
+            "scenario_hash": spec.scenario_hash,
+            "offered_utilisation": dict(sorted(offered_utilisation(spec).items())),
+            "scenario": json.loads(spec.resolved_json()),
+        }
+        sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
         check_stability(scenario, spec)
         return
     out = stdout_console()
