@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,12 @@ def test_compare_flow_equals_sequential_and_publishes(prefect_harness: str, tmp_
     paths = [str(tiny_mmc(tmp_path, "three_lanes")), str(tiny_mmc(tmp_path, "four_lanes", 4))]
     db_url = f"sqlite:///{tmp_path / 'studies.db'}"
     report_path = tmp_path / "out" / "report.html"
+    lock, told = threading.Lock(), []
+
+    def progress(done: int, total: int) -> None:  # like the CLI's bar: holds a lock, no pickle
+        with lock:
+            told.append((done, total))
+
     state = compare_scenarios(
         paths,
         replications=4,
@@ -63,9 +70,11 @@ def test_compare_flow_equals_sequential_and_publishes(prefect_harness: str, tmp_
         db_url=db_url,
         report_path=str(report_path),
         return_state=True,
+        on_progress=progress,
     )
     document = state.result()
     assert (document["simulated"], document["reused"], document["resumed"]) == (8, 0, False)
+    assert told[-1] == (8, 8) and [d for d, _ in told] == sorted(d for d, _ in told)
     assert document["status"] == COMPLETE
 
     specs = [load_scenario(p, replications=4, seed=5) for p in paths]

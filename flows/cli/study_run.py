@@ -86,9 +86,13 @@ def run_study(
                 # The pool's workers import Prefect while the server starts.
                 early = EagerProcessPoolTaskRunner().start_early()
                 flow = flow.with_options(task_runner=early)
-            if server is not None:
-                server.wait(startup_timeout_s())
             enabled = not quiet and stderr.is_terminal
+            if server is not None:
+                if enabled:  # the first start on a machine takes tens of seconds
+                    with stderr.status("starting Prefect's temporary API server", spinner="line"):
+                        server.wait(startup_timeout_s())
+                else:
+                    server.wait(startup_timeout_s())
             try:
                 with (
                     replication_progress(0, enabled) as bar,

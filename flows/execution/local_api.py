@@ -78,8 +78,10 @@ class LocalPrefectServer:
         env = {
             **os.environ,
             "PREFECT_UI_ENABLED": "0",
-            # No network here to send anonymous usage data to; don't try.
+            # No network here to send anonymous usage data to; don't try (nor print Prefect's
+            # first-run telemetry notice into clearsim's output).
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": os.environ.get("DO_NOT_TRACK", "1"),
         }
         env.pop(API_URL_ENV, None)
         command = [
@@ -197,11 +199,19 @@ def prefect_api() -> Iterator[LocalPrefectServer | None]:
         return
     server = LocalPrefectServer()
     os.environ[API_URL_ENV] = server.api_url
+    # The temporary server sends no usage data (PREFECT_SERVER_ANALYTICS_ENABLED=false); nor does
+    # Prefect's client beside it, which would otherwise print its first-run telemetry notice into
+    # clearsim's output. A DO_NOT_TRACK the user set is left as it is.
+    untracked = "DO_NOT_TRACK" not in os.environ
+    if untracked:
+        os.environ["DO_NOT_TRACK"] = "1"
     try:
         yield server
     finally:
         drain_prefect_clients()
         os.environ.pop(API_URL_ENV, None)
+        if untracked:
+            os.environ.pop("DO_NOT_TRACK", None)
         server.stop()
 
 

@@ -31,7 +31,7 @@ from prefect.artifacts import (
 )
 from prefect.futures import as_completed
 from prefect.task_runners import TaskRunner
-from pydantic import Field, NonNegativeInt, PositiveInt
+from pydantic import AfterValidator, Field, NonNegativeInt, PositiveInt
 from pydantic.json_schema import SkipJsonSchema
 
 from clearsim.flows.execution.prefect_adapter import EagerProcessPoolTaskRunner
@@ -46,6 +46,36 @@ if TYPE_CHECKING:
 DASK_ADDRESS_ENV = "CLEARSIM_DASK_ADDRESS"
 StudyProgress = Callable[[int, int], None]
 """Called with (replications finished, replications planned) as a study's batches finish."""
+
+
+class ProcessLocal:
+    """A callback of the process that made it; a copy pickled elsewhere does nothing.
+
+    Prefect's process pool sends each task the flow run's context, parameters included, so a
+    progress callback (a terminal's progress bar, say, with its locks) would have to pickle.
+    Only the flow's own process calls it, so the copy needs nothing of it.
+    """
+
+    __slots__ = ("_callback",)
+
+    def __init__(self, callback: StudyProgress | None) -> None:
+        self._callback = callback
+
+    def __call__(self, done: int, total: int) -> None:
+        """Tell the callback, in the process that made it."""
+        if self._callback is not None:
+            self._callback(done, total)
+
+    def __reduce__(self) -> tuple[type[ProcessLocal], tuple[None]]:
+        return (ProcessLocal, (None,))
+
+
+def _process_local(callback: StudyProgress | None) -> StudyProgress | None:
+    return None if callback is None else ProcessLocal(callback)
+
+
+ProgressParameter = SkipJsonSchema[Annotated[StudyProgress | None, AfterValidator(_process_local)]]
+"""A flow's ``on_progress``: kept out of the deployment schema, wrapped as :class:`ProcessLocal`."""
 BATCHES_PER_WORKER = 4
 """Batches per worker and round: few enough to amortise a task's cost, enough to even out."""
 
@@ -291,7 +321,7 @@ def compare_scenarios(
     batch_size: PositiveInt | None = None,
     db_url: str | None = None,
     report_path: str | None = None,
-    on_progress: SkipJsonSchema[StudyProgress | None] = None,
+    on_progress: ProgressParameter = None,
 ) -> dict[str, Any]:
     """Compare scenarios with the first under common random numbers; store and publish the study.
 
@@ -338,7 +368,7 @@ def sweep_scenario(
     batch_size: PositiveInt | None = None,
     db_url: str | None = None,
     report_path: str | None = None,
-    on_progress: SkipJsonSchema[StudyProgress | None] = None,
+    on_progress: ProgressParameter = None,
 ) -> dict[str, Any]:
     """Sweep a scenario's parameters and compare every point with the scenario as it is.
 
