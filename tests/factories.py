@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
+import pytest
 import simpy
 
+import clearsim.simulation.run
 from clearsim.models.scenario import Scenario
 from clearsim.scenarios.load import load_scenario
 from clearsim.scenarios.overrides import with_values
 from clearsim.simulation.fastpath.computed_line import ComputedLine
 from clearsim.simulation.fastpath.fifo_line import FifoLine
 from clearsim.simulation.kernel.facilities import Facility, Process, serve
+from clearsim.simulation.kernel.options import EngineOptions
 from clearsim.simulation.log.recorder import EventLog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,6 +116,44 @@ def instance_rows(log: EventLog) -> list[tuple[Any, ...]]:
     ):
         rows.setdefault(instance, [case, activity]).append((lifecycle, time))
     return sorted(tuple(value) for value in rows.values())
+
+
+Run = tuple[EventLog, Any, float]
+"""What ``simulate`` returns: the log, the run's counts and its end time."""
+
+
+def assert_same_run(fast: Run, reference: Run) -> None:
+    """The same rows (but instance ids), every instance's rows, counts, end, cases, shift rows."""
+    fast_log, fast_counts, fast_end = fast
+    ref_log, ref_counts, ref_end = reference
+    assert np.array_equal(canonical_rows(fast_log), canonical_rows(ref_log))
+    assert instance_rows(fast_log) == instance_rows(ref_log)
+    assert (fast_counts, fast_end) == (ref_counts, ref_end)
+    assert fast_log.cases == ref_log.cases
+    assert fast_log.capacity_rows == ref_log.capacity_rows
+
+
+def counted_run(
+    scenario: Scenario,
+    fast_path: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    module: ModuleType,
+    generator: str,
+) -> tuple[Run, int]:
+    """Simulate seed 11; also count the processes ``module.generator`` started (entities run as
+    the reference model)."""
+    started = [0]
+    original: Callable[..., Process] = getattr(module, generator)
+
+    def counted(*args: Any) -> Process:
+        started[0] += 1
+        return original(*args)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(module, generator, counted)
+        # Through the module: conftest's session-wide log check wraps its ``simulate``.
+        run = clearsim.simulation.run.simulate(scenario, 0, 11, EngineOptions(fast_path=fast_path))
+    return run, started[0]
 
 
 def line_log(kind: str, *, whole_minutes: bool = True, until: float | None = None) -> EventLog:

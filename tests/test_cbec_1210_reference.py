@@ -16,19 +16,19 @@ from typing import Any
 
 import numpy as np
 import pytest
-from factories import SCENARIOS, canonical_rows, instance_rows
+from factories import SCENARIOS, assert_same_run, counted_run
 
 import clearsim.simulation.processes.cbec_1210.reference as reference
 from clearsim.models.scenario import Scenario
 from clearsim.scenarios.load import load_scenario
 from clearsim.scenarios.overrides import with_values
-from clearsim.simulation.kernel.facilities import Process
-from clearsim.simulation.kernel.options import EngineOptions
-from clearsim.simulation.log.recorder import EventLog, check_event_log
-from clearsim.simulation.run import RunCounts, simulate
+from clearsim.simulation.log.recorder import check_event_log
 
 PROCESS = "processes.east_lake_1210"
 WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+ENTITY = (reference, "consumer_order")
+"""The reference model's generator of one entity: counted to tell the versions apart."""
 
 
 def _short(file: str, **values: Any) -> Scenario:
@@ -110,31 +110,17 @@ VARIANTS = {
 }
 
 
-def _run(
-    scenario: Scenario, fast_path: bool, monkeypatch: pytest.MonkeyPatch
-) -> tuple[EventLog, RunCounts, float, int]:
-    """Simulate seed 11; also return how many orders ran as reference-model processes."""
-    started = [0]
-    order = reference.consumer_order
-
-    def counted(*args: Any) -> Process:
-        started[0] += 1
-        return order(*args)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(reference, "consumer_order", counted)
-        log, counts, end = simulate(scenario, 0, 11, EngineOptions(fast_path=fast_path))
-    return log, counts, end, started[0]
-
-
 @pytest.mark.parametrize("variant", VARIANTS.values(), ids=VARIANTS.keys())
 def test_the_fast_path_gives_the_reference_models_log(
     variant: Variant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Both versions on seed 11: the same rows, instances, cases, counts, shift rows and end."""
     scenario = variant.scenario()
-    ref_log, ref_counts, ref_end, ref_orders = _run(scenario, False, monkeypatch)
-    fast_log, fast_counts, fast_end, fast_orders = _run(scenario, True, monkeypatch)
+    reference_run, ref_orders = counted_run(
+        scenario, False, monkeypatch, reference, "consumer_order"
+    )
+    fast_run, fast_orders = counted_run(scenario, True, monkeypatch, *ENTITY)
+    (ref_log, ref_counts, ref_end), (fast_log, _, _) = reference_run, fast_run
     # The option chooses the version: every order a process in the reference, none on the
     # fast path.
     assert ref_orders == ref_counts.arrived > 3000 and fast_orders == 0
@@ -153,11 +139,7 @@ def test_the_fast_path_gives_the_reference_models_log(
             row[1] == code and row[2] == -1 and begin <= row[0] < end
             for row in ref_log.capacity_rows
         )
-    assert np.array_equal(canonical_rows(fast_log), canonical_rows(ref_log))
-    assert instance_rows(fast_log) == instance_rows(ref_log)
-    assert (fast_counts, fast_end) == (ref_counts, ref_end)
-    assert fast_log.cases == ref_log.cases
-    assert fast_log.capacity_rows == ref_log.capacity_rows
+    assert_same_run(fast_run, reference_run)
 
 
 def test_a_shared_lined_pool_keeps_the_reference_model(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -169,7 +151,7 @@ def test_a_shared_lined_pool_keeps_the_reference_model(monkeypatch: pytest.Monke
     """
     shared = {f"{PROCESS}.resources.nonbonded_picker": "east_lake_pickers"}
     scenario = _short("cbec_1210_baseline.yaml", **shared)
-    log, counts, _, orders = _run(scenario, True, monkeypatch)
+    (log, counts, _), orders = counted_run(scenario, True, monkeypatch, *ENTITY)
     check_event_log(log)
     assert orders == counts.arrived > 3000
     assert "nonbonded_pick_pack" in {log.activities[c] for c in np.unique(log.column("activity"))}

@@ -18,22 +18,23 @@ from typing import Any
 
 import numpy as np
 import pytest
-from factories import SCENARIOS, canonical_rows, instance_rows
+from factories import SCENARIOS, assert_same_run, counted_run
 
 import clearsim.simulation.processes.cbec_9610.reference as reference
 from clearsim.models.scenario import Scenario
 from clearsim.scenarios.load import load_scenario
 from clearsim.scenarios.overrides import with_values
-from clearsim.simulation.kernel.facilities import COMPLETE, SCHEDULE, START, Process
-from clearsim.simulation.kernel.options import EngineOptions
+from clearsim.simulation.kernel.facilities import COMPLETE, SCHEDULE, START
 from clearsim.simulation.log.recorder import EventLog, check_event_log
-from clearsim.simulation.run import RunCounts, simulate
 
 BASELINE = SCENARIOS / "cbec_9610_baseline.yaml"
 DOUBLE11 = SCENARIOS / "cbec_9610_double11.yaml"
 PROCESS = "processes.dongxihu_9610"
 WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 XRAY, OFFICERS, SORTERS = "dongxihu_xray_lines", "dongxihu_unpack_officers", "dongxihu_sorters"
+
+ENTITY = (reference, "parcel_clearance")
+"""The reference model's generator of one entity: counted to tell the versions apart."""
 
 
 def _baseline(**values: Any) -> Scenario:
@@ -168,23 +169,6 @@ VARIANTS = {
 }
 
 
-def _run(
-    scenario: Scenario, fast_path: bool, monkeypatch: pytest.MonkeyPatch
-) -> tuple[EventLog, RunCounts, float, int]:
-    """Simulate seed 11; also return how many parcels ran as reference-model processes."""
-    started = [0]
-    clearance = reference.parcel_clearance
-
-    def counted(*args: Any) -> Process:
-        started[0] += 1
-        return clearance(*args)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(reference, "parcel_clearance", counted)
-        log, counts, end = simulate(scenario, 0, 11, EngineOptions(fast_path=fast_path))
-    return log, counts, end, started[0]
-
-
 @pytest.mark.parametrize("variant", VARIANTS.values(), ids=VARIANTS.keys())
 def test_the_fast_path_gives_the_reference_models_log(
     variant: Variant, monkeypatch: pytest.MonkeyPatch
@@ -195,8 +179,11 @@ def test_the_fast_path_gives_the_reference_models_log(
     drops them, the reference model never gets there.
     """
     scenario = variant.scenario()
-    ref_log, ref_counts, ref_end, ref_parcels = _run(scenario, False, monkeypatch)
-    fast_log, fast_counts, fast_end, fast_parcels = _run(scenario, True, monkeypatch)
+    reference_run, ref_parcels = counted_run(
+        scenario, False, monkeypatch, reference, "parcel_clearance"
+    )
+    fast_run, fast_parcels = counted_run(scenario, True, monkeypatch, *ENTITY)
+    (ref_log, ref_counts, ref_end), (fast_log, _, _) = reference_run, fast_run
     # The option chooses the version: every parcel on the line a process in the reference,
     # none on the fast path.
     assert ref_counts.arrived > 6000 and ref_parcels > 6000 and fast_parcels == 0
@@ -211,11 +198,7 @@ def test_the_fast_path_gives_the_reference_models_log(
         assert ref_end < scenario.horizon_min + scenario.drain_limit_min
     if variant.check is not None:
         variant.check(ref_log)
-    assert np.array_equal(canonical_rows(fast_log), canonical_rows(ref_log))
-    assert instance_rows(fast_log) == instance_rows(ref_log)
-    assert (fast_counts, fast_end) == (ref_counts, ref_end)
-    assert fast_log.cases == ref_log.cases
-    assert fast_log.capacity_rows == ref_log.capacity_rows
+    assert_same_run(fast_run, reference_run)
 
 
 def test_a_shared_lined_pool_keeps_the_reference_model(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -226,7 +209,9 @@ def test_a_shared_lined_pool_keeps_the_reference_model(monkeypatch: pytest.Monke
     applies only where each lined pool is its role's alone.
     """
     scenario = _baseline(**{f"{PROCESS}.resources.unpack_officer": SORTERS})
-    log, counts, _, parcels = _run(scenario, True, monkeypatch)
+    (log, counts, _), parcels = counted_run(
+        scenario, True, monkeypatch, reference, "parcel_clearance"
+    )
     check_event_log(log)
     assert parcels == counts.arrived > 6000
     columns = log.columns()
