@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import event
@@ -22,9 +23,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # The busy timeout first: switching a new file to WAL may wait for another process.
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _switch_to_wal(dbapi_connection, cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _switch_to_wal(dbapi_connection: Any, cursor: Any) -> None:
+    """``PRAGMA journal_mode=WAL``, retried while another process holds the file's lock.
+
+    Switching a new file to WAL needs it exclusively, and SQLite may answer "database is
+    locked" at once instead of calling the busy handler (while another process creates the
+    schema under its write lock, say); so the switch is retried for the busy timeout.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except dbapi_connection.OperationalError as error:  # sqlite3's, as the connection has it
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def make_engine(url: str) -> Engine:
