@@ -6,9 +6,14 @@ changes one fails here, naming it.
 
 from __future__ import annotations
 
+import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
+import pytest
+
+from clearsim.flows.execution import prefect_adapter
 from clearsim.flows.execution.prefect_adapter import (
     EagerProcessPoolTaskRunner,
     create_ephemeral_app,
@@ -41,3 +46,34 @@ def test_the_ephemeral_app_is_prefects_api_without_its_ui() -> None:
     app = create_ephemeral_app()
     paths = {getattr(route, "path", "") for route in app.routes}
     assert any(path.startswith("/api") for path in paths)
+
+
+def _running(pid: int | None) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def test_stopping_the_workers_ends_the_pools_processes() -> None:
+    """``_executor._processes`` holds the pool's worker processes; a stop terminates them."""
+    runner = EagerProcessPoolTaskRunner(max_workers=2).start_early()
+    try:
+        assert runner._executor is not None
+        workers = list(runner._executor._processes.values())
+        assert len(workers) == 2 and all(w.is_alive() for w in workers)
+        runner.stop_workers()
+        # By /proc: the executor's own thread may reap a worker first (is_alive() then lies).
+        assert not [w.pid for w in workers if _running(w.pid)]
+    finally:
+        runner.__exit__(KeyboardInterrupt, KeyboardInterrupt(), None)
+    assert runner._executor is None
+
+
+def test_a_runner_entered_in_a_pool_worker_makes_no_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prefect enters the flow's runner around each task in the worker: no pool there."""
+    monkeypatch.setattr(prefect_adapter, "_pool_workers", {os.getpid()})
+    runner = EagerProcessPoolTaskRunner(max_workers=2)
+    with runner:
+        assert runner._started and runner._executor is None
+    assert not runner._started

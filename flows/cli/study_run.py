@@ -16,8 +16,8 @@ import typer
 
 from clearsim.flows.cli.common import fail, stderr, stdout_console
 
-PREFECT_QUIET_CONSOLE = {"PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"}
-"""Prefect's own INFO lines stay in its API (the UI); the terminal shows clearsim's output."""
+PREFECT_QUIET_CONSOLE = {"PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "CRITICAL"}
+"""Prefect's log lines stay in its API (the UI); the terminal shows clearsim's, one per failure."""
 
 
 @contextmanager
@@ -98,21 +98,24 @@ def run_study(
                     replication_progress(0, enabled) as bar,
                     environment(DB_URL_ENV, None if db_url is None else str(db_url)),
                 ):
-                    document = flow(**parameters, on_progress=bar.update)
+                    state = flow(**parameters, on_progress=bar.update, return_state=True)
             except KeyboardInterrupt:
                 stop_worker_processes()
                 stderr.print(INTERRUPTED_NOTE, markup=False, soft_wrap=True)
                 raise typer.Exit(130) from None
-            except Exception as error:  # a failed batch or store: say so in one line
+            if not state.is_completed():  # a failed batch or store: say so in one line
                 stop_worker_processes()
-                reason = " ".join(str(error).split()) or type(error).__name__
+                failure = state.result(raise_on_failure=False)
+                reason = " ".join(str(failure).split()) or type(failure).__name__
                 stderr.print(
                     f"clearsim: error: the study stopped: {reason}; every finished batch is "
-                    "stored: run the same command again to resume it",
+                    "stored: run the same command again to resume it (the traceback is in the "
+                    f"log of Prefect flow run {state.state_details.flow_run_id})",
                     markup=False,
                     soft_wrap=True,
                 )
-                raise typer.Exit(1) from None
+                raise typer.Exit(1)
+            document = state.result()
     except LocalApiError as error:
         stop_worker_processes()
         fail(str(error))

@@ -2,6 +2,10 @@
 
 * :class:`EagerProcessPoolTaskRunner` reads ``ProcessPoolTaskRunner``'s ``_executor`` and
   ``_max_workers`` to start the pool's workers before the first task is ready;
+* inside a pool worker, the runner's copy that Prefect enters around a task starts as the base
+  ``TaskRunner`` only (no pool of its own);
+* :meth:`EagerProcessPoolTaskRunner.stop_workers` reads the stdlib executor's ``_processes``
+  to terminate the workers when a study stops;
 * :func:`create_ephemeral_app` is the ASGI factory of the temporary API server that
   :mod:`clearsim.flows.execution.local_api` starts: Prefect's own server app, ephemeral (no UI,
   no background services) as Prefect makes it for its own temporary server.
@@ -12,11 +16,11 @@ changes it fails there first.
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import signal
 from typing import Any
 
-from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
 from clearsim.flows.execution.worker_guard import guard_worker
 
@@ -27,6 +31,10 @@ def create_ephemeral_app() -> Any:
     from prefect.server.api.server import create_app
 
     return create_app(ephemeral=True, final=True)
+
+
+_pool_workers: set[int] = set()
+"""In a worker of an :class:`EagerProcessPoolTaskRunner`'s pool: that worker's process id."""
 
 
 def _started() -> bool:
@@ -40,6 +48,7 @@ def _start_worker() -> None:
     The parent stops its workers itself on Ctrl-C; a killed parent cannot
     (:func:`~clearsim.flows.execution.worker_guard.guard_worker`).
     """
+    _pool_workers.add(os.getpid())
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     guard_worker()
 
@@ -75,14 +84,37 @@ class EagerProcessPoolTaskRunner(ProcessPoolTaskRunner):
             return self
         return EagerProcessPoolTaskRunner(max_workers=self._max_workers)
 
+    def __exit__(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+        """Shut the pool down; after an exception (Ctrl-C included), stop the workers first.
+
+        Prefect's runner waits for the batches still running, which may take minutes; their
+        results would be discarded anyway, and every finished batch is already stored.
+        """
+        if exc_type is not None:
+            self.stop_workers()
+        super().__exit__(exc_type, exc_value, traceback)
+
+    def stop_workers(self) -> None:
+        """Terminate the pool's worker processes (the executor then fails what they ran)."""
+        # ``_processes``: the stdlib executor's worker processes by pid (None once shut down).
+        pool = getattr(self._executor, "_processes", None) or {}
+        workers = list(pool.values())
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(timeout=5)
+
     def __enter__(self) -> EagerProcessPoolTaskRunner:
         if self._early:  # adopted by the flow run: already started
             self._early = False
             return self
+        if os.getpid() in _pool_workers:
+            # A task's worker enters a copy of the flow's runner around the task; it must not
+            # make a pool (queues and semaphores) of its own, which a stopped worker would leak.
+            TaskRunner.__enter__(self)
+            return self
         super().__enter__()
-        # Only where the flow runs: a task's worker enters a copy of the runner too, and must
-        # not start a pool of its own.
-        if self._executor is not None and multiprocessing.parent_process() is None:
+        if self._executor is not None:
             for _ in range(self._max_workers):
                 self._executor.submit(_started)
         return self
