@@ -53,6 +53,23 @@ def test_run_json_prints_only_json(tmp_path: Path) -> None:
     assert 0 < lanes["utilisation"]["mean"] < 1
     assert lanes["mean_queue_length"]["mean"] >= 0
     assert db.exists()
+    # The run is listed, and printed again from the store alone.
+    url = f"sqlite:///{db}"
+    listing = json.loads(runner.invoke(app, ["results", "--json", "--db-url", url]).stdout)
+    assert listing["studies"] == []
+    (run,) = listing["runs"]
+    assert (run["run_id"], run["scenario"], run["replications"]) == (1, "mmc_inspection", 2)
+    again = runner.invoke(app, ["results", "--run", "1", "--json", "--db-url", url])
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(again.stdout) == data
+    table = runner.invoke(app, ["results", "--db-url", url])
+    assert "Stored runs" in table.stdout and "mmc_inspection" in table.stdout
+    printed = runner.invoke(app, ["results", "--run", "1", "--db-url", url])
+    assert "stored as run 1" in " ".join(printed.stdout.split())
+    missing = runner.invoke(app, ["results", "--run", "7", "--db-url", url])
+    assert missing.exit_code == 2 and "no run with id 7" in missing.stderr
+    both = runner.invoke(app, ["results", "1", "--run", "1", "--db-url", url])
+    assert both.exit_code == 2 and "not both" in both.stderr
 
 
 def test_run_table_output_and_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -306,7 +323,7 @@ def test_compare_pairs_scenarios_and_flags_significant_differences(
 
     listing = runner.invoke(app, ["results", "--db-url", db, "--json"])
     assert listing.exit_code == 0, listing.stderr
-    (study,) = json.loads(listing.stdout)
+    (study,) = json.loads(listing.stdout)["studies"]
     assert (study["study_id"], study["stored"], study["planned"]) == (data["study_id"], 6, 6)
     table = runner.invoke(app, ["results", "--db-url", db])
     assert "mmc_inspection, mmc_four_lanes" in table.stdout and "6 / 6" in table.stdout

@@ -135,6 +135,9 @@ def run(
 import clearsim.flows.cli.study  # noqa: E402
 
 # isort: split
+import clearsim.flows.cli.results  # noqa: E402
+
+# isort: split
 import clearsim.flows.cli.report  # noqa: E402, F401
 
 

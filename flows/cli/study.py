@@ -1,13 +1,11 @@
-"""The study commands: ``compare`` and ``sweep`` run on Prefect; ``results`` reads the store.
+"""The study commands ``compare`` and ``sweep``: they run on Prefect and store the study.
 
 They register on the app of :mod:`clearsim.flows.cli.common`; ``clearsim.flows.cli.main`` imports
-this module (and :mod:`clearsim.flows.cli.report`, the ``report`` command).
+this module (and :mod:`clearsim.flows.cli.results` and :mod:`clearsim.flows.cli.report`).
 """
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -24,9 +22,8 @@ from clearsim.flows.cli.common import (
     check_report_option,
     check_stability,
     fail,
-    stdout_console,
 )
-from clearsim.flows.cli.study_run import print_stored_study, run_study
+from clearsim.flows.cli.study_run import run_study
 
 ScenariosArg = Annotated[
     list[Path],
@@ -189,56 +186,3 @@ def sweep(
         }
 
     run_study("sweep_scenario", prepare, dask_address, json_output=json_output, quiet=quiet)
-
-
-@app.command()
-def results(
-    study_id: Annotated[
-        int | None, typer.Argument(help="A stored study to print again.", show_default=False)
-    ] = None,
-    db_url: DbUrlOpt = None,
-    json_output: JsonOpt = False,
-) -> None:
-    """List the stored studies, or print one again without simulating."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    from clearsim.flows.storage.persistence import DatabaseError, open_database, resolve_db_url
-    from clearsim.flows.storage.studies import list_studies
-
-    if study_id is not None:
-        print_stored_study(db_url, study_id, json_output)
-        return
-    try:
-        listings = list_studies(open_database(resolve_db_url(db_url)))
-    except DatabaseError as error:
-        fail(str(error))
-    if json_output:
-        rows = [
-            {
-                "study_id": x.study.id,
-                "kind": x.study.kind,
-                "status": x.study.status,
-                "created_at": x.study.created_at.isoformat(),
-                "scenarios": list(x.scenario_names),
-                "replications": x.study.replications,
-                "stored": x.stored,
-                "planned": x.planned,
-            }
-            for x in listings
-        ]
-        sys.stdout.write(json.dumps(rows) + "\n")
-        return
-    table = Table(title="Stored studies (clearsim results ID prints one)")
-    for header in ("id", "kind", "status", "created (UTC)", "replications stored", "scenarios"):
-        table.add_column(header, overflow="fold")
-    for x in listings:
-        table.add_row(
-            str(x.study.id),
-            x.study.kind,
-            x.study.status,
-            x.study.created_at.strftime("%Y-%m-%d %H:%M"),
-            f"{x.stored} / {x.planned}",
-            escape(", ".join(x.scenario_names)),
-        )
-    stdout_console().print(table)

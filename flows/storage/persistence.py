@@ -245,6 +245,17 @@ def load_run(engine: Engine, run_id: int) -> StoredRun:
     return StoredRun(run=run, summaries=summaries)
 
 
+RunTable = RunRow.__table__  # type: ignore[attr-defined]
+
+
+def list_runs(engine: Engine) -> list[RunRow]:
+    """Every stored run (``clearsim run``), newest first."""
+    with Session(engine) as session:
+        runs = list(session.scalars(select(RunRow).order_by(RunTable.c.id.desc())))
+        session.expunge_all()
+    return runs
+
+
 def _summaries(connection: Connection, replications: Select[Any]) -> list[RunSummary]:
     """The summaries of the replication rows ``replications`` selects, in its order.
 
