@@ -17,6 +17,7 @@ from clearsim.analysis.aggregate import (
     WaitEstimate,
 )
 from clearsim.analysis.statistics import Estimate
+from clearsim.flows.report.fit import print_fitted
 
 
 def _number(value: float) -> float | None:
@@ -369,8 +370,8 @@ def resource_table(report: ScenarioReport) -> Table:
 def print_report(console: Console, report: ScenarioReport, header: str) -> None:
     """Print the header line and the tables: segments, channels, resources, outcomes, overlong."""
     console.print(header, markup=False, highlight=False)
-    console.print(segment_table(report))
     tables = (
+        segment_table(report),
         channel_table(report),
         resource_table(report),
         outcome_table(report),
@@ -378,5 +379,4 @@ def print_report(console: Console, report: ScenarioReport, header: str) -> None:
         overlong_list(report),
     )
     for table in tables:
-        if table is not None:
-            console.print(table)
+        print_fitted(console, table)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from clearsim.analysis.aggregate import ScenarioReport
 from clearsim.analysis.comparison import Difference
+from clearsim.flows.report.fit import print_fitted
 from clearsim.flows.report.render import estimate_json, flow_name, format_estimate, report_json
 
 SHOWN_SEGMENTS = ("arrival->release", "arrival->exit")
@@ -135,5 +136,5 @@ def print_comparison(
 ) -> None:
     """The header line, the scenarios' headline table and the differences table."""
     console.print(header, markup=False, highlight=False)
-    console.print(headline_table(reports))
-    console.print(difference_table(differences))
+    print_fitted(console, headline_table(reports))
+    print_fitted(console, difference_table(differences))

@@ -25,6 +25,7 @@ from clearsim.analysis.comparison import (
     compare_resources,
 )
 from clearsim.analysis.precision import Precision, headline_precision
+from clearsim.flows.report.fit import print_fitted
 from clearsim.flows.report.render import estimate_json, flow_name, format_estimate, markdown_cell
 from clearsim.flows.report.render_comparison import (
     SHOWN_SEGMENTS,
@@ -191,10 +192,10 @@ def study_header(results: StudyResults, note: str = "") -> str:
 def print_study(console: Console, results: StudyResults, note: str = "") -> None:
     """Header, headline table, differences table and bottleneck table."""
     console.print(study_header(results, note), markup=False, highlight=False)
-    console.print(headline_table(results.reports))
-    console.print(difference_table(results.differences))
+    print_fitted(console, headline_table(results.reports))
+    print_fitted(console, difference_table(results.differences))
     if results.bottlenecks:
-        console.print(bottleneck_table(results))
+        print_fitted(console, bottleneck_table(results))
 
 
 def study_markdown(results: StudyResults) -> str:
