@@ -27,6 +27,36 @@ COMPARED_STATISTICS: tuple[str, ...] = ("mean_h", "median_h", "p90_h", "share_24
 
 SegmentKey = tuple[str, str, str, str]
 """(direction, mode, segment, channel)."""
+PRACTICAL_DIFFERENCE: dict[str, float] = {
+    "mean_h": 0.1,
+    "median_h": 0.1,
+    "p90_h": 0.1,
+    "share_24h": 0.005,
+    "share_48h": 0.005,
+    "utilisation": 0.005,
+    "mean_wait_min": 1.0,
+}
+"""The smallest difference worth reporting, per statistic (an estimate, not a published rule):
+6 minutes of clearance time, half a percentage point of a share or of utilisation, a minute of
+waiting. A difference whose interval excludes 0 but which is smaller is detectable, not material."""
+
+
+MARKS_LEGEND = (
+    "* = the interval excludes 0 and the difference is material (>= 0.1 h, 0.5 points of a "
+    "share or utilisation, 1 min of waiting); ° = detectable but smaller"
+)
+"""What the marks of :func:`difference_mark` mean, for table titles and captions."""
+
+
+def difference_mark(estimate: Estimate, statistic: str) -> str:
+    """``" *"`` for a material difference, ``" °"`` for a detectable but immaterial one, or ``""``.
+
+    Material: the interval excludes 0 and the difference is at least
+    :data:`PRACTICAL_DIFFERENCE` of its statistic (a 0.0% difference is never starred).
+    """
+    if not (math.isfinite(estimate.half_width) and (estimate.low > 0 or estimate.high < 0)):
+        return ""
+    return " *" if abs(estimate.mean) >= PRACTICAL_DIFFERENCE.get(statistic, 0.0) else " °"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +78,11 @@ class Difference:
         """True when the interval excludes zero."""
         e = self.estimate
         return math.isfinite(e.half_width) and (e.low > 0 or e.high < 0)
+
+    @property
+    def material(self) -> bool:
+        """Significant and at least :data:`PRACTICAL_DIFFERENCE` of the statistic."""
+        return difference_mark(self.estimate, self.statistic) == " *"
 
 
 def _by_segment(summaries: Sequence[RunSummary]) -> dict[SegmentKey, dict[int, SegmentStat]]:
@@ -114,6 +149,11 @@ class ResourceDifference:
         """True when the interval excludes zero."""
         e = self.estimate
         return math.isfinite(e.half_width) and (e.low > 0 or e.high < 0)
+
+    @property
+    def material(self) -> bool:
+        """Significant and at least :data:`PRACTICAL_DIFFERENCE` of the statistic."""
+        return difference_mark(self.estimate, self.statistic) == " *"
 
 
 def bottleneck_resources(summaries: Sequence[RunSummary], count: int = 3) -> tuple[str, ...]:

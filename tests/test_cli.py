@@ -297,7 +297,8 @@ def test_compare_pairs_scenarios_and_flags_significant_differences(
         for d in data["differences"]
         if (d["segment"], d["channel"], d["statistic"]) == ("arrival->exit", "all", "mean_h")
     ]
-    assert saving["paired"] and saving["significant"] and saving["difference"]["mean"] < 0
+    assert saving["paired"] and saving["significant"] and saving["material"]
+    assert saving["difference"]["mean"] < 0
     assert (data["simulated"], data["resumed"]) == (6, False)
     # The URL reached the flow through the environment: Prefect's records never hold it.
     with get_client(sync_client=True) as client:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from factories import station_scenario
 
-from clearsim.analysis.comparison import Difference, compare
+from clearsim.analysis.comparison import Difference, compare, difference_mark
+from clearsim.analysis.statistics import Estimate
 from clearsim.models.records import RunSummary
 from clearsim.models.scenario import Scenario
 from clearsim.simulation.run import run_summary
@@ -66,3 +67,21 @@ def test_bonferroni_widens_each_interval_when_several_are_compared(
 def test_a_scenario_against_itself_differs_by_exactly_nothing(three: list[RunSummary]) -> None:
     same = _mean_exit(compare(three, {"same": three}), "same")
     assert same.estimate.mean == 0 and same.estimate.half_width == 0 and not same.significant
+
+
+@pytest.mark.parametrize(
+    ("estimate", "statistic", "mark"),
+    [
+        (Estimate(-2.5, 0.4, 10), "mean_h", " *"),  # material: 2.5 h
+        (Estimate(0.0004, 0.0001, 10), "share_24h", " °"),  # excludes 0, shows as 0.0%
+        (Estimate(0.03, 0.01, 10), "mean_h", " °"),  # two minutes: detectable, not material
+        (Estimate(-0.2, 0.5, 10), "mean_h", ""),  # the interval holds 0
+        (Estimate(-0.2, float("nan"), 1), "mean_h", ""),  # no interval
+        (Estimate(-0.006, 0.001, 10), "utilisation", " *"),
+    ],
+)
+def test_marks_tell_material_from_merely_detectable(
+    estimate: Estimate, statistic: str, mark: str
+) -> None:
+    """A 0.0% difference whose tiny interval excludes 0 is never starred as material."""
+    assert difference_mark(estimate, statistic) == mark

@@ -257,6 +257,11 @@ def test_the_page_has_every_section_and_loads_nothing_from_outside(stored: tuple
     assert html.replace('xmlns="http://www.w3.org/2000/svg"', "").count("http") == 0
     two_step = dict(figures.network.trips_per_day)["sea_import_two_step"]
     assert two_step[("DONGXIHU_CBZ", "YANGLUO_PORT")] > 0
+    # The map shows the legs the study used (a sea-import study: not the airports' legs).
+    used = {k for _, trips in figures.network.trips_per_day for k, v in trips.items() if v > 0}
+    assert {(min(a, b), max(a, b)) for a, b, _ in figures.network.legs} == used
+    assert {s.name for s in figures.network.sites} == {n for leg in used for n in leg}
+    assert "TIANHE_AIRPORT" not in {s.name for s in figures.network.sites}
 
 
 def test_a_report_of_older_replications_says_what_is_missing(stored: tuple) -> None:
@@ -319,6 +324,16 @@ PAGE_CHECK = """
       text: s.innerText.length,
     };
   }
+  // Text an SVG cuts off: a label outside its drawing's view box.
+  out.clipped = [];
+  for (const svg of document.querySelectorAll('svg')) {
+    const view = svg.viewBox.baseVal;
+    for (const t of svg.querySelectorAll('text')) {
+      const b = t.getBBox();
+      if (b.x < view.x - 0.5 || b.y < view.y - 0.5 || b.x + b.width > view.x + view.width + 0.5
+          || b.y + b.height > view.y + view.height + 0.5) out.clipped.push(t.textContent);
+    }
+  }
   return out;
 })()
 """
@@ -343,6 +358,7 @@ def test_the_report_renders_in_headless_chromium(stored: tuple, tmp_path: Path) 
 
     assert rendered.errors == []
     sections: dict[str, Any] = rendered.checks
+    assert sections.pop("clipped") == []  # every label inside its chart
     assert set(sections) == set(FIGURES)
     for key, seen in sections.items():
         assert seen["width"] > 0 and seen["height"] > 0 and seen["text"] > 0, key

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from clearsim.analysis.comparison import difference_mark
 from clearsim.flows.report.figures import EcdfPanel, ForestRow, HeatMap, QueueSeries, SegmentBar
 from clearsim.flows.report.render import flow_name
 from clearsim.flows.report.svg import (
@@ -22,10 +23,13 @@ from clearsim.flows.report.svg import (
     open_svg,
     polyline,
     text,
+    text_width,
     x_axis,
     y_axis,
 )
 
+LABEL_CHARS = 48
+"""Scenario labels longer than this are cut in the middle (the full name is the tooltip)."""
 BAR_SEGMENTS = ("arrival->lodgement", "lodgement->release", "release->exit", "arrival->release")
 SEGMENT_COLOURS = ("#9ecae1", "#3182bd", "#fd8d3c", "#6baed6")
 """The colours of :data:`BAR_SEGMENTS`."""
@@ -65,7 +69,10 @@ def _crossing(hours: np.ndarray, values: np.ndarray, level: float) -> float:
 def segment_bar_chart(bars: Sequence[SegmentBar], scenarios: Sequence[str]) -> str:
     """One flow: a bar per scenario of its mean segments laid end to end from arrival (0 h)."""
     flow = bars[0].flow
-    width, left, right, top, row = 400, 150, 56, 34, 26
+    labels = [_short(bar.scenario, LABEL_CHARS) for bar in bars]
+    left = max(60.0, 12 + max(text_width(label) for label in labels))
+    right, top, row = 56, 34, 26
+    width = left + 200 + right
     height = top + row * len(bars) + 44
     spans = [_spans(bar) for bar in bars]
     ends = [v for s in spans for lo, hi, _, _ in s for v in (lo, hi)] or [0.0, 1.0]
@@ -74,7 +81,8 @@ def segment_bar_chart(bars: Sequence[SegmentBar], scenarios: Sequence[str]) -> s
     for i, (bar, span) in enumerate(zip(bars, spans, strict=True)):
         y0 = top + i * row
         key = colour(scenarios.index(bar.scenario))
-        parts.append(text(left - 6, y0 + 14, _short(bar.scenario, 24), "end", fill=key))
+        label = text(left - 6, y0 + 14, labels[i], "end", fill=key)
+        parts.append(element("g", f"<title>{esc(bar.scenario)}</title>{label}"))
         for lo, hi, segment, value in span:
             name = BAR_SEGMENTS[segment]
             dashed = "3 2" if segment == 0 and value < 0 else None
@@ -141,7 +149,10 @@ def _short(text: str, size: int) -> str:
 
 def forest_chart(rows: Sequence[ForestRow], scenarios: Sequence[str], segment: str) -> str:
     """Paired differences of mean hours with their intervals; filled dots are significant."""
-    width, left, right, top, row = 660, 290, 130, 16, 20
+    labels = [f"{flow_name(*r.flow)} · {_short(r.scenario, LABEL_CHARS)}" for r in rows]
+    left = 12 + max((text_width(label) for label in labels), default=0.0)
+    right, top, row = 130, 16, 20
+    width = left + 240 + right
     height = top + row * len(rows) + 46
     lows = [r.estimate.low for r in rows if math.isfinite(r.estimate.low)]
     highs = [r.estimate.high for r in rows if math.isfinite(r.estimate.high)]
@@ -158,8 +169,7 @@ def forest_chart(rows: Sequence[ForestRow], scenarios: Sequence[str], segment: s
         y0 = top + i * row + row / 2
         c = colour(scenarios.index(r.scenario))
         e = r.estimate
-        label = f"{flow_name(*r.flow)} · {_short(r.scenario, 32)}"
-        parts.append(text(left - 8, y0 + 4, label, "end"))
+        parts.append(text(left - 8, y0 + 4, labels[i], "end"))
         shown = "-"
         if math.isfinite(e.mean):
             fill = c if r.significant else "#fff"
@@ -170,7 +180,7 @@ def forest_chart(rows: Sequence[ForestRow], scenarios: Sequence[str], segment: s
             if math.isfinite(e.half_width):
                 mark = line(x(e.low), y0, x(e.high), y0, c, stroke_width=2) + mark
                 shown += f" ± {e.half_width:.2f}"
-            shown += " *" if r.significant else ""
+            shown += difference_mark(e, "mean_h")
             title = f"<title>{esc(r.scenario)}, {esc(flow_name(*r.flow))}: {esc(shown)} h</title>"
             parts.append(element("g", title + mark, class_="mark"))
         parts.append(text(width - right + 8, y0 + 4, shown))
@@ -183,9 +193,10 @@ def forest_chart(rows: Sequence[ForestRow], scenarios: Sequence[str], segment: s
 
 def heat_map_chart(heat: HeatMap) -> str:
     """Resources by clock hour, each cell its mean utilisation (grey: never staffed then)."""
-    cell_w, cell_h, left, top = 22, 16, 200, 34
-    width = left + 24 * cell_w + 70
-    height = top + cell_h * len(heat.resources) + 16
+    cell_w, cell_h, top = 22, 16, 34
+    left = 12 + max((text_width(r) for r in heat.resources), default=0.0)
+    width = left + 24 * cell_w + 100
+    height = top + max(cell_h * len(heat.resources), 10 * 12 + 28) + 10
     parts = [open_svg(width, height, f"Utilisation by hour of day, {heat.scenario}")]
     parts.extend(
         text(left + hour * cell_w + cell_w / 2, top - 6, f"{hour:02d}", "middle")
@@ -203,14 +214,27 @@ def heat_map_chart(heat: HeatMap) -> str:
                 f"{hour:02d}:00-{hour + 1:02d}:00: {shown}</title></rect>"
             )
     scale_x = left + 24 * cell_w + 16
+    steps = 10
     parts.extend(
         element(
-            "rect", x=scale_x, y=top + k * 12, width=14, height=12, fill=heat_colour(0.95 - k / 10)
+            "rect",
+            x=scale_x,
+            y=top + k * 12,
+            width=14,
+            height=12,
+            fill=heat_colour(1 - (k + 0.5) / steps),
         )
-        for k in range(10)
+        for k in range(steps)
     )
-    parts.append(f'<text x="{scale_x + 18}" y="{top + 9}" fill="#333">100%</text>')
-    parts.append(f'<text x="{scale_x + 18}" y="{top + 10 * 12}" fill="#333">0%</text>')
+    for share in (1.0, 0.75, 0.5, 0.25, 0.0):
+        y = top + (1 - share) * steps * 12
+        parts.append(line(scale_x + 14, y, scale_x + 18, y, "#555"))
+        parts.append(text(scale_x + 21, y + 4, f"{share:.0%}"))
+    grey_y = top + steps * 12 + 8
+    parts.append(
+        element("rect", x=scale_x, y=grey_y, width=14, height=12, fill=heat_colour(math.nan))
+    )
+    parts.append(text(scale_x + 21, grey_y + 10, "not staffed"))
     parts.append(f'<text x="{left}" y="12" fill="#333">clock hour (Asia/Shanghai)</text></svg>')
     return "".join(parts)
 

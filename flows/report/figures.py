@@ -90,7 +90,11 @@ class NetworkSite:
 
 @dataclass(frozen=True)
 class NetworkMap:
-    """The reference's network, and each scenario's trips per day on every leg (both ways)."""
+    """The reference's network, and each scenario's trips per day on every leg (both ways).
+
+    Only the legs some scenario sent trips over, and their sites, unless none did (a study stored
+    without traffic figures shows the whole network).
+    """
 
     sites: tuple[NetworkSite, ...]
     legs: tuple[tuple[str, str, str], ...]
@@ -256,4 +260,9 @@ def _network(
                 key = (min(leg.source, leg.target), max(leg.source, leg.target))
                 totals[key] = totals.get(key, 0.0) + leg.trips / days
         per_scenario.append((name, {k: v / len(runs) for k, v in totals.items()}))
+    used = {key for _, trips in per_scenario for key, value in trips.items() if value > 0}
+    if used:  # only what the study sends trips over (the network may span every process)
+        legs = tuple(leg for leg in legs if (min(leg[:2]), max(leg[:2])) in used)
+        ends = {site for leg in legs for site in leg[:2]}
+        sites = tuple(site for site in sites if site.name in ends)
     return NetworkMap(sites, legs, tuple(per_scenario))

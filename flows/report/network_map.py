@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from clearsim.flows.report.figures import NetworkMap, NetworkSite
-from clearsim.flows.report.svg import element, esc, heat_colour, number, open_svg
+from clearsim.flows.report.svg import element, esc, heat_colour, number, open_svg, text_width
 
 LOCAL_KM = 300.0
 WIDTH, HEIGHT, MARGIN = 640, 440, 56
@@ -84,6 +84,7 @@ def network_chart(network: NetworkMap, scenario: str) -> str:
         )
     )
     drawn: set[tuple[str, str]] = set()
+    segments: list[tuple[float, float, float, float]] = []
     for source, target, mode in network.legs:
         key = (min(source, target), max(source, target))
         if key in drawn:
@@ -91,6 +92,7 @@ def network_chart(network: NetworkMap, scenario: str) -> str:
         drawn.add(key)
         value = trips.get(key, 0.0)
         (x1, y1, l1), (x2, y2, l2) = at[source], at[target]
+        segments.append((x1, y1, x2, y2))
         share = value / busiest
         width = 1.0 + 7.0 * share
         stroke = heat_colour(0.15 + 0.85 * share) if value > 0 else "#c8c8c8"
@@ -110,9 +112,7 @@ def network_chart(network: NetworkMap, scenario: str) -> str:
                 stroke_dasharray=None if l1 and l2 else "6 4",
             )
         )
-    boxes: list[tuple[float, float, float, float]] = [
-        (x - 5.0, y - 5.0, x + 5.0, y + 5.0) for x, y, _ in at.values()
-    ]
+    boxes: list[Box] = [(x - 5.0, y - 5.0, x + 5.0, y + 5.0) for x, y, _ in at.values()]
     for site in network.sites:
         x, y, to_scale = at[site.name]
         fill = KIND_COLOURS.get(site.kind, "#555")
@@ -128,7 +128,7 @@ def network_chart(network: NetworkMap, scenario: str) -> str:
             box = {"x": x - 5, "y": y - 5, "width": 10, "height": 10, "fill": "#fff"}
             parts.append(element("rect", tip, class_="mark", stroke=fill, stroke_width=2, **box))
             label = f"{site.name} ({_km(site, *centre):,.0f} km)"
-        parts.append(_label(label, x, y, boxes))
+        parts.append(_label(label, x, y, boxes, segments))
     parts.append(
         f'<text x="10" y="{HEIGHT - 10}" fill="#555">line width and colour: trips a day '
         f"(busiest {number(busiest, 1)}); dashed: a far site, drawn on the frame</text></svg>"
@@ -136,17 +136,23 @@ def network_chart(network: NetworkMap, scenario: str) -> str:
     return "".join(parts)
 
 
-CHAR_PX = 6.6
-"""Width of a label character at the chart's 11 px sans-serif (a generous estimate)."""
-RINGS = (8.0, 20.0, 34.0, 50.0)
+RINGS = (8.0, 20.0, 34.0, 50.0, 70.0, 95.0)
 DIRECTIONS = (0, -30, 30, -60, 60, 180, 150, -150, 90, -90, 120, -120)
 """Angles (degrees, 0 = right, positive = down) tried for a label around its point."""
 
 
-def _label(text: str, x: float, y: float, boxes: list[tuple[float, float, float, float]]) -> str:
-    """A label beside its point where it overlaps no label placed before (a leader line if far)."""
-    width = CHAR_PX * len(text)
+Box = tuple[float, float, float, float]
+
+
+def _label(text: str, x: float, y: float, boxes: list[Box], legs: list[Box]) -> str:
+    """A label beside its point, clear of the sites, the labels placed before and the legs.
+
+    The first place that crosses nothing wins (a leader line if it is far); failing that, the
+    first that crosses no site or label. A halo keeps a label readable over a leg.
+    """
+    width = text_width(text)
     best: tuple[float, float, float] | None = None
+    fallback: tuple[float, float, float] | None = None
     for ring in RINGS:
         for angle in DIRECTIONS:
             dx = ring * math.cos(math.radians(angle))
@@ -155,24 +161,50 @@ def _label(text: str, x: float, y: float, boxes: list[tuple[float, float, float,
             left = min(max(left, 4.0), WIDTH - width - 4.0)
             base = min(max(y + dy + 4.0, 14.0), HEIGHT - 20.0)
             box = (left, base - 10.0, left + width, base + 2.0)
-            if not any(_overlap(box, other) for other in boxes):
+            if any(_overlap(box, other) for other in boxes):
+                continue
+            if fallback is None:
+                fallback = (left, base, ring)
+            if not any(_crosses(leg, box) for leg in legs):
                 best = (left, base, ring)
                 break
         if best is not None:
             break
-    if best is None:
-        best = (min(x + 8.0, WIDTH - width - 4.0), y + 4.0, RINGS[0])
+    best = best or fallback or (min(x + 8.0, WIDTH - width - 4.0), y + 4.0, RINGS[0])
     left, base, ring = best
     boxes.append((left, base - 10.0, left + width, base + 2.0))
     leader = ""
     if ring > RINGS[0]:
-        anchor_x = left if left > x else left + width
+        anchor_x = min(max(x, left), left + width)  # the nearest point of the label
         leader = (
             f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{anchor_x:.1f}" y2="{base - 4:.1f}" '
             'stroke="#999" stroke-width="0.7"/>'
         )
-    return f'{leader}<text x="{left:.1f}" y="{base:.1f}" fill="#222">{esc(text)}</text>'
+    return (
+        f'{leader}<text x="{left:.1f}" y="{base:.1f}" fill="#222" stroke="#fbfbf8" '
+        f'stroke-width="3" paint-order="stroke">{esc(text)}</text>'
+    )
 
 
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+def _overlap(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _crosses(leg: Box, box: Box) -> bool:
+    """Whether the segment ``leg`` (x1, y1, x2, y2) passes through ``box`` (Liang-Barsky)."""
+    x1, y1, x2, y2 = leg
+    dx, dy = x2 - x1, y2 - y1
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x1 - box[0]), (dx, box[2] - x1), (-dy, y1 - box[1]), (dy, box[3] - y1)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True

@@ -7,7 +7,12 @@ import math
 from collections.abc import Sequence
 
 from clearsim.analysis.aggregate import ScenarioReport
-from clearsim.analysis.comparison import COMPARED_STATISTICS, Difference
+from clearsim.analysis.comparison import (
+    COMPARED_STATISTICS,
+    MARKS_LEGEND,
+    Difference,
+    difference_mark,
+)
 from clearsim.flows.report.charts import (
     ecdf_chart,
     forest_chart,
@@ -150,8 +155,8 @@ def _differences(results: StudyResults) -> str:
             if found is None:
                 cells += "<td>-</td>"
                 continue
-            text = _cell(found.estimate, statistic) + (" *" if found.significant else "")
-            cells += f'<td class="{"sig" if found.significant else ""}">{esc(text)}</td>'
+            text = _cell(found.estimate, statistic) + difference_mark(found.estimate, statistic)
+            cells += f'<td class="{"sig" if found.material else ""}">{esc(text)}</td>'
         (body if segment in HEADLINE_SEGMENTS else folded).append(
             f'<tr><td class="l">{esc(scenario)}</td><td class="l">'
             f'{esc(flow_name(direction, mode))}</td><td class="l">{esc(segment)}</td>{cells}</tr>'
@@ -162,7 +167,7 @@ def _differences(results: StudyResults) -> str:
     )
     return (
         f'<p class="note">Scenario minus the reference, {how}; {first.confidence:.1%} interval '
-        "each (Bonferroni across scenarios); * and bold: the interval excludes 0.</p>"
+        f"each (Bonferroni across scenarios); {esc(MARKS_LEGEND)}; bold: material.</p>"
         + _table(header, body)
         + _folded("arrival->lodgement, lodgement->release and release->exit", header, folded)
     )
@@ -224,7 +229,8 @@ def _forest(figures: ReportFigures, names: list[str]) -> str:
                 _figure(
                     forest_chart(rows, names, segment),
                     f"{segment}: difference of mean hours to the reference with its interval "
-                    "(filled: the interval excludes 0)",
+                    "(filled: the interval excludes 0; * material, ° detectable but under "
+                    "0.1 h)",
                 )
             )
     return '<div class="wide">' + "".join(charts) + "</div>"
@@ -259,7 +265,9 @@ def bottleneck_sentences(results: StudyResults) -> str:
         change = ""
         if diff is not None:
             change = f" (Δ {format_estimate(diff.estimate, 1, percent=True)}"
-            change += ", significant)" if diff.significant else ", not significant)"
+            change += {" *": ", material)", " °": ", detectable, below 0.5 points)"}.get(
+                difference_mark(diff.estimate, diff.statistic), ", not significant)"
+            )
         busiest = max(
             (r for r in report.resources if math.isfinite(r.utilisation.mean)),
             key=lambda r: r.utilisation.mean,

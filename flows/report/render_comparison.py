@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from clearsim.analysis.aggregate import ScenarioReport
-from clearsim.analysis.comparison import Difference
+from clearsim.analysis.comparison import MARKS_LEGEND, Difference, difference_mark
 from clearsim.flows.report.fit import print_fitted
 from clearsim.flows.report.render import estimate_json, flow_name, format_estimate, report_json
 
@@ -38,6 +38,7 @@ def difference_json(difference: Difference) -> dict[str, Any]:
         "paired": difference.paired,
         "confidence": difference.confidence,
         "significant": difference.significant,
+        "material": difference.material,
     }
 
 
@@ -98,7 +99,7 @@ def difference_table(differences: Sequence[Difference]) -> Table:
     level = f"{first.confidence:.1%}" if first else ""
     table = Table(
         title=f"Difference to the reference ({how}; {level} CI each, Bonferroni across "
-        "scenarios; * = the interval excludes 0)"
+        f"scenarios; {MARKS_LEGEND})"
     )
     for header in ("scenario", "flow", "segment"):
         table.add_column(header, overflow="fold" if header == "scenario" else "ellipsis")
@@ -117,7 +118,7 @@ def difference_table(differences: Sequence[Difference]) -> Table:
             )
             percent = statistic in _PERCENT
             cell = format_estimate(d.estimate, 1 if percent else 2, percent=percent)
-            cells.append(cell + (" *" if d.significant else ""))
+            cells.append(cell + difference_mark(d.estimate, d.statistic))
         table.add_row(
             escape(scenario) if scenario != previous else "",
             flow_name(direction, mode),

@@ -18,11 +18,13 @@ from rich.table import Table
 
 from clearsim.analysis.aggregate import ScenarioReport, aggregate
 from clearsim.analysis.comparison import (
+    MARKS_LEGEND,
     Difference,
     ResourceDifference,
     bottleneck_resources,
     compare,
     compare_resources,
+    difference_mark,
 )
 from clearsim.analysis.precision import Precision, headline_precision
 from clearsim.flows.report.fit import print_fitted
@@ -97,6 +99,7 @@ def _resource_difference_json(difference: ResourceDifference) -> dict[str, Any]:
         "paired": difference.paired,
         "confidence": difference.confidence,
         "significant": difference.significant,
+        "material": difference.material,
     }
 
 
@@ -141,7 +144,7 @@ def bottleneck_table(results: StudyResults) -> Table:
     level = f"{results.reports[0].confidence:.0%}"
     table = Table(
         title=f"Bottleneck resources: utilisation (± {level} CI) and difference to the reference "
-        "(* = the interval excludes 0)"
+        f"({MARKS_LEGEND})"
     )
     table.add_column("scenario", overflow="fold")
     for name in results.bottlenecks:
@@ -164,7 +167,7 @@ def bottleneck_table(results: StudyResults) -> Table:
                 )
                 if diff is not None:
                     delta = format_estimate(diff.estimate, 1, percent=True)
-                    cell += f"  Δ {delta}" + (" *" if diff.significant else "")
+                    cell += f"  Δ {delta}" + difference_mark(diff.estimate, diff.statistic)
             cells.append(cell)
         table.add_row(escape(report.scenario_name), *cells)
     return table
@@ -210,7 +213,7 @@ def study_markdown(results: StudyResults) -> str:
                     f"{flow_name(seg.direction, seg.mode)} | "
                     f"{seg.segment} | {format_estimate(seg.mean_h, 2)} |"
                 )
-    lines += ["", "Differences to the reference (* = the interval excludes 0):", ""]
+    lines += ["", f"Differences to the reference ({MARKS_LEGEND}):", ""]
     lines += [
         "| scenario | flow | segment | " + " | ".join(STATISTIC_HEADERS.values()) + " |",
         "|---|---|---|" + "---|" * len(STATISTIC_HEADERS),
@@ -243,7 +246,7 @@ def _difference_cells(
             d = by_statistic[statistic]
             percent = statistic.startswith("share")
             cell = format_estimate(d.estimate, 1 if percent else 2, percent=percent)
-            cells.append(cell + (" *" if d.significant else ""))
+            cells.append(cell + difference_mark(d.estimate, d.statistic))
         result.append((key, cells))
     return result
 

@@ -27,6 +27,10 @@ HEAT_STOPS = (
 )
 """Utilisation 0 -> 1: pale to dark red (ColorBrewer OrRd end points)."""
 FONT = 'font-family="system-ui, sans-serif" font-size="11"'
+CHAR_WIDTH = 6.8
+"""An upper estimate of a lower-case letter's, digit's or sign's width in pixels at :data:`FONT`."""
+CAPITAL_WIDTH = 8.2
+"""The same for a capital letter (DejaVu Sans, Debian's default sans-serif, is a wide face)."""
 
 
 def element(tag: str, content: str | None = None, /, **attributes: object) -> str:
@@ -53,6 +57,12 @@ def line(x1: float, y1: float, x2: float, y2: float, stroke: str, **more: object
 def text(x: float, y: float, content: str, anchor: str | None = None, fill: str = "#333") -> str:
     """Text (escaped) at a point; ``anchor`` is ``middle`` or ``end`` for other alignments."""
     return element("text", esc(content), x=float(x), y=float(y), text_anchor=anchor, fill=fill)
+
+
+def text_width(content: str) -> float:
+    """Pixels that ``content`` may take at :data:`FONT` (an upper estimate)."""
+    capitals = sum(1 for c in content if c.isupper())
+    return CAPITAL_WIDTH * capitals + CHAR_WIDTH * (len(content) - capitals)
 
 
 def esc(text: object) -> str:
