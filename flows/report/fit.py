@@ -36,9 +36,10 @@ def fit_tables(table: Table, width: int) -> list[Table]:
     if natural <= width:
         return [table]
     columns = list(table.columns)
+    title = str(table.title) if table.title else ""
     compact = [_width(c) + SEPARATOR for c in columns]
     if sum(compact) <= width:
-        return [_copy(table, columns, table.title and str(table.title))]
+        return [_copy(table, columns, title or None)]
     names = 0
     while names < len(columns) - 1 and columns[names].justify == "left":
         names += 1
@@ -49,7 +50,6 @@ def fit_tables(table: Table, width: int) -> list[Table]:
             groups[-1].append(i)
         else:
             groups.append([i])
-    title = str(table.title) if table.title else ""
     return [
         _copy(
             table,
