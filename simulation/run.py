@@ -203,6 +203,10 @@ def summarise(
     measured = measured_cases(log, times, window)
     capacities = {name: spec.capacity for name, spec in scenario.resources.items()}
     intervals = service_intervals(log)  # shared by the window figures and the profiles
+    staffed = {
+        name: open_intervals(scenario.calendars[spec.calendar], scenario.start, window.end_min)
+        for name, spec in scenario.resources.items()
+    }
     return RunSummary(
         scenario_hash=scenario.scenario_hash,
         replication=replication,
@@ -221,7 +225,7 @@ def summarise(
         events=len(log.rows),
         end_time_min=end_time_min,
         segments=tuple(segment_stats(log, window, times)),
-        resources=tuple(resource_stats(log, capacities, window, intervals)),
+        resources=tuple(resource_stats(log, capacities, window, staffed, intervals)),
         waits=tuple(wait_stats(log, window)),
         outcomes=tuple(outcome_counts(log, window, times)),
         overlong=tuple(
@@ -243,12 +247,7 @@ def summarise(
             capacities,
             window,
             week_offset_min(scenario.start) % MINUTES_PER_DAY,
-            {
-                name: open_intervals(
-                    scenario.calendars[spec.calendar], scenario.start, window.end_min
-                )
-                for name, spec in scenario.resources.items()
-            },
+            staffed,
             intervals,
         ),
         leg_trips=counts.leg_trips,

@@ -71,7 +71,7 @@ def _log() -> EventLog:
     return EventLog(nodes=("PORT",), resources=("lanes",))
 
 
-def _hand_log() -> EventLog:
+def _hand_log(inspection_end: float = 600.0) -> EventLog:
     """Two containers: one green (released at 10 h), one red inspected on the single lane."""
     log = _log()
     arrival, lodgement, release, exit_ = (
@@ -93,7 +93,7 @@ def _hand_log() -> EventLog:
     log.emit((b, inspection, instance, 0, 120.0, 0, lane))
     log.emit((b, inspection, instance, 1, 180.0, 0, lane))
     log.emit((a, release, log.new_instance(), 2, 600.0, 0, NO_RESOURCE))
-    log.emit((b, inspection, instance, 2, 300.0 + 300.0, 0, lane))
+    log.emit((b, inspection, instance, 2, inspection_end, 0, lane))
     log.emit((b, release, log.new_instance(), 2, 1800.0, 0, NO_RESOURCE))
     log.emit((a, exit_, log.new_instance(), 2, 1800.0, 0, NO_RESOURCE))
     log.emit((b, exit_, log.new_instance(), 2, 3600.0, 0, NO_RESOURCE))
@@ -133,13 +133,26 @@ def test_resource_stats_by_hand() -> None:
     """One lane, window [0, 1200): queued 120-180, busy 180-600; off shift 900-1200."""
     log = _hand_log()
     log.capacity_rows.extend([(900.0, 0, -1), (1200.0, 0, +1)])
-    (stat,) = resource_stats(log, {"lanes": 1}, Window(0, 1200))
+    (stat,) = resource_stats(log, {"lanes": 1}, Window(0, 1200), {"lanes": [(0.0, 900.0)]})
     assert stat.available_fraction == 900 / 1200
     assert stat.utilisation == 420 / 900
     assert stat.utilisation_check == 420 / 900
     assert stat.mean_queue_length == 60 / 1200
     assert stat.mean_wait_min == 60
     assert stat.max_queue_length == 1 and stat.served == 1
+
+
+def test_staffed_time_comes_from_the_calendar_not_from_an_overrun() -> None:
+    """The shift closes at 900 but the lane serves until 1000: staffed 900, busy 820 (in window).
+
+    Counting the overrun as staffed (the server left at 1000) gave 820 / 1000; the offered
+    utilisation ``clearsim validate`` prints divides by the calendar's staffed time, 900.
+    """
+    log = _hand_log(inspection_end=1000.0)
+    log.capacity_rows.extend([(1000.0, 0, -1), (1200.0, 0, +1)])
+    (stat,) = resource_stats(log, {"lanes": 1}, Window(0, 1200), {"lanes": [(0.0, 900.0)]})
+    assert stat.available_fraction == 900 / 1200
+    assert stat.utilisation == 820 / 900
 
 
 def test_export_records_use_names() -> None:

@@ -10,8 +10,7 @@ import pytest
 from factories import BASELINE, DAY, SCENARIOS, short_sea_import
 
 from clearsim.models.vocabulary import CHANNEL_NAMES
-from clearsim.simulation.metrics.cases import Window
-from clearsim.simulation.metrics.resources import resource_stats, resource_waits
+from clearsim.simulation.metrics.resources import resource_waits
 from clearsim.simulation.run import RunResult, run_replication
 
 TWO_STEP = SCENARIOS / "sea_import_two_step.yaml"
@@ -159,13 +158,7 @@ def test_aeo_boxes_wait_less_with_priority() -> None:
 
 def test_7x24_staffs_officers_and_lanes_around_the_clock() -> None:
     base, always = _run(BASELINE), _run(SEVEN_BY_24)
-    window = Window(DAY, 6 * DAY)
     for result, staffed in ((base, lambda f: f < 0.4), (always, lambda f: f == 1.0)):
-        stats = {
-            s.resource: s
-            for s in resource_stats(
-                result.log, {"customs_officers": 6, "inspection_lanes": 3}, window
-            )
-        }
+        stats = {s.resource: s for s in result.summary.resources}
         assert staffed(stats["customs_officers"].available_fraction)
         assert staffed(stats["inspection_lanes"].available_fraction)

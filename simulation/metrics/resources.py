@@ -57,21 +57,19 @@ def _clipped(a: np.ndarray, b: np.ndarray, window: Window) -> np.ndarray:
     return overlap
 
 
-def _blocked_server_minutes(log: EventLog, code: int, window: Window) -> float:
-    """Integral over the window of servers held off shift (capacity rows: -1 taken, +1 back)."""
-    blocked, previous, total = 0, -np.inf, 0.0
-    for t, resource, delta in log.capacity_rows:
-        if resource != code:
-            continue
-        low, high = max(previous, window.start_min), min(t, window.end_min)
-        if high > low:
-            total += blocked * (high - low)
-        blocked -= delta
-        previous = t
-    low = max(previous, window.start_min)
-    if window.end_min > low:
-        total += blocked * (window.end_min - low)
-    return float(total)
+def staffed_server_minutes(
+    capacity: int, open_intervals: list[tuple[float, float]], window: Window
+) -> float:
+    """Server-minutes the calendar staffs within the window (``capacity`` servers while open).
+
+    From the calendar, not from when servers actually left: a service that overruns closing time
+    is busy time beyond the staffed time, as in the offered utilisation ``clearsim validate``
+    prints (offered work over the calendar's staffed capacity).
+    """
+    open_min = sum(
+        max(0.0, min(b, window.end_min) - max(a, window.start_min)) for a, b in open_intervals
+    )
+    return capacity * open_min
 
 
 def _max_queue(schedule: np.ndarray, start: np.ndarray, window: Window) -> int:
@@ -90,11 +88,15 @@ def resource_stats(
     log: EventLog,
     capacities: dict[str, int],
     window: Window,
+    open_intervals: dict[str, list[tuple[float, float]]],
     intervals: ServiceIntervals | None = None,
 ) -> list[ResourceStat]:
     """Utilisation (two estimators), queue length and wait of every resource in the window.
 
-    ``utilisation`` is busy server-minutes over staffed server-minutes. ``utilisation_check``
+    ``open_intervals`` are each resource's staffed intervals by its calendar (simulated minutes).
+    ``utilisation`` is busy server-minutes over the calendar's staffed server-minutes
+    (:func:`staffed_server_minutes`; work that overruns closing time can take it above the
+    staffed share's 100%). ``utilisation_check``
     estimates the same by Little's law on the servers, from counts rather than busy time: visits
     that joined the queue in the window times the mean duration of services that started in it,
     over staffed server-minutes. The two differ by how the backlog and the services in progress
@@ -111,7 +113,7 @@ def resource_stats(
             intervals.start[mine],
             intervals.complete[mine],
         )
-        available = capacity * window.length_min - _blocked_server_minutes(log, code, window)
+        available = staffed_server_minutes(capacity, open_intervals[name], window)
         started = ~np.isnan(start)
         busy = float(_clipped(start[started], comp[started], window).sum())
         in_window = started & (start >= window.start_min) & (start < window.end_min)
