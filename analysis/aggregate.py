@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from clearsim.analysis.statistics import DEFAULT_CONFIDENCE, Estimate, mean_confidence_interval
 from clearsim.models.monitoring import MonitoringSpec
-from clearsim.models.records import OverlongCase, RunSummary
+from clearsim.models.records import LodgementTiming, OverlongCase, RunSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,23 @@ class ResourceEstimate:
     mean_wait_min: Estimate
     max_queue_length: Estimate
     wait_probability: Estimate
+
+
+@dataclass(frozen=True, slots=True)
+class TimingEstimate:
+    """One flow's segment means for the cases lodged on one side of arrival, across replications.
+
+    ``share`` is the side's share of the flow's lodged cases; a replication without a case on
+    the side counts as missing (NaN) for the means.
+    """
+
+    direction: str
+    mode: str
+    lodged: str
+    share: Estimate
+    arrival_lodgement_h: Estimate
+    lodgement_release_h: Estimate
+    release_exit_h: Estimate
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +120,45 @@ class ScenarioReport:
     """MSER-5's warm-up over the replications (NaN for a terminating scenario)."""
     waits: tuple[WaitEstimate, ...] = ()
     """Waits per resource, activity and class of case."""
+    lodgement_timing: tuple[TimingEstimate, ...] = ()
+    """Segment means per flow for cases lodged before and after their arrival."""
 
 
 def _estimate(values: Sequence[float], confidence: float) -> Estimate:
     return mean_confidence_interval(values, confidence)
+
+
+def _timing(runs: Sequence[RunSummary], confidence: float) -> tuple[TimingEstimate, ...]:
+    """Per (flow, side of arrival) seen in any replication: share of cases, segment means."""
+    keys = list(
+        dict.fromkeys((t.direction, t.mode, t.lodged) for r in runs for t in r.lodgement_timing)
+    )
+    estimates = []
+    for direction, mode, lodged in keys:
+        shares: list[float] = []
+        parts: list[LodgementTiming | None] = []
+        for run in runs:
+            flow = [t for t in run.lodgement_timing if (t.direction, t.mode) == (direction, mode)]
+            mine = next((t for t in flow if t.lodged == lodged), None)
+            total = sum(t.n for t in flow)
+            shares.append(mine.n / total if mine and total else math.nan)
+            parts.append(mine if mine and mine.n else None)
+
+        def mean_of(field: str, rows: list[LodgementTiming | None] = parts) -> Estimate:
+            return _estimate([getattr(t, field) if t else math.nan for t in rows], confidence)
+
+        estimates.append(
+            TimingEstimate(
+                direction,
+                mode,
+                lodged,
+                share=_estimate(shares, confidence),
+                arrival_lodgement_h=mean_of("arrival_lodgement_h"),
+                lodgement_release_h=mean_of("lodgement_release_h"),
+                release_exit_h=mean_of("release_exit_h"),
+            )
+        )
+    return tuple(estimates)
 
 
 def _waits(runs: Sequence[RunSummary], confidence: float) -> tuple[WaitEstimate, ...]:
@@ -242,6 +294,7 @@ def aggregate(
         overlong_threshold_h=monitoring.overlong_threshold_h,
         warmup_mser5_min=_estimate([r.warmup_mser5_min for r in runs], confidence),
         waits=_waits(runs, confidence),
+        lodgement_timing=_timing(runs, confidence),
         overlong_cases=tuple(
             sorted(
                 ((run.replication, case) for run in runs for case in run.overlong),

@@ -97,6 +97,24 @@ class WaitStat:
 
 
 @dataclass(frozen=True, slots=True)
+class LodgementTiming:
+    """Mean hours of a flow's consecutive TRS segments for its cases lodged on one side of arrival.
+
+    ``lodged`` is ``before_arrival`` or ``after_arrival``; cases arriving in the window. Averaged
+    together, declarations lodged days ahead and hours after arrival give a
+    lodgement->release that belongs to neither; the report draws each side apart.
+    """
+
+    direction: str
+    mode: str
+    lodged: str
+    n: int
+    arrival_lodgement_h: float
+    lodgement_release_h: float
+    release_exit_h: float
+
+
+@dataclass(frozen=True, slots=True)
 class OutcomeCount:
     """How many measured cases of a process ended with (or met) a named outcome."""
 
@@ -198,3 +216,5 @@ class RunSummary:
     """Trips per directed leg of the network."""
     waits: tuple[WaitStat, ...] = ()
     """Waits per resource, activity and class of case."""
+    lodgement_timing: tuple[LodgementTiming, ...] = ()
+    """Segment means per flow for cases lodged before and after their arrival."""

@@ -40,6 +40,7 @@ from sqlmodel import AutoString, Field, SQLModel
 
 from clearsim.models.records import (
     LegTrips,
+    LodgementTiming,
     OutcomeCount,
     OverlongCase,
     ResourceProfile,
@@ -205,6 +206,7 @@ SegmentQuantilesRow = record_table("segment_quantiles", SegmentQuantiles)
 ResourceProfileRow = record_table("resource_profile", ResourceProfile)
 LegTripsRow = record_table("leg_trips", LegTrips)
 WaitStatRow = record_table("wait_stat", WaitStat)
+LodgementTimingRow = record_table("lodgement_timing", LodgementTiming)
 
 SUMMARY_TABLES: dict[str, Table] = {
     "segments": SegmentStatRow,
@@ -215,6 +217,7 @@ SUMMARY_TABLES: dict[str, Table] = {
     "profiles": ResourceProfileRow,
     "leg_trips": LegTripsRow,
     "waits": WaitStatRow,
+    "lodgement_timing": LodgementTimingRow,
 }
 """The table of each tuple of records of a :class:`RunSummary`, by field name."""
 

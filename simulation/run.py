@@ -34,6 +34,7 @@ from clearsim.simulation.metrics.cases import (
     milestone_times,
     mser5_warmup_min,
 )
+from clearsim.simulation.metrics.lodgement_timing import lodgement_timing
 from clearsim.simulation.metrics.resources import (
     resource_stats,
     service_intervals,
@@ -227,6 +228,7 @@ def summarise(
         segments=tuple(segment_stats(log, window, times)),
         resources=tuple(resource_stats(log, capacities, window, staffed, intervals)),
         waits=tuple(wait_stats(log, window)),
+        lodgement_timing=tuple(lodgement_timing(log, window, times)),
         outcomes=tuple(outcome_counts(log, window, times)),
         overlong=tuple(
             overlong_cases(

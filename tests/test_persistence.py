@@ -35,6 +35,7 @@ from clearsim.flows.storage.persistence import (
 from clearsim.flows.storage.provenance import code_version, library_versions_json
 from clearsim.models.records import (
     LegTrips,
+    LodgementTiming,
     OutcomeCount,
     OverlongCase,
     ResourceStat,
@@ -280,6 +281,9 @@ def test_every_field_of_every_record_is_stored_and_any_float_may_be_nan(
         outcomes=(OutcomeCount("mmc", "inspected", 3),),
         overlong=(OverlongCase("mmc:000001", "mmc", "import", "station", "stay", 5.0, 50.0, True),),
         leg_trips=(LegTrips("gate", "station", 7),),
+        lodgement_timing=(
+            LodgementTiming("import", "station", "before_arrival", 4, -2.0, 3.0, 1.0),
+        ),
     )
     nan = _all_nan(full)
     for field, table in SUMMARY_TABLES.items():

@@ -12,6 +12,7 @@ import clearsim.simulation.run
 from clearsim.models.records import (
     EventRecord,
     LegTrips,
+    LodgementTiming,
     ResourceProfile,
     ResourceStat,
     RunSummary,
@@ -28,6 +29,7 @@ from clearsim.simulation.log.recorder import (
 )
 from clearsim.simulation.log.row_store import PACK_EVERY_INSTANCES
 from clearsim.simulation.metrics.cases import Window, shipment_outcomes
+from clearsim.simulation.metrics.lodgement_timing import lodgement_timing
 from clearsim.simulation.metrics.resources import resource_stats
 from clearsim.simulation.metrics.segments import outcome_counts, overlong_cases, segment_stats
 
@@ -57,6 +59,11 @@ def test_record_fields_are_pinned() -> None:
         "scenario_hash", "replication", "root_seed", "arrived", "completed", "in_system",
         "measured", "censored", "events", "end_time_min", "segments", "resources", "outcomes",
         "overlong", "warmup_mser5_min", "distributions", "profiles", "leg_trips", "waits",
+        "lodgement_timing",
+    ]  # fmt: skip
+    assert [f.name for f in fields(LodgementTiming)] == [
+        "direction", "mode", "lodged", "n", "arrival_lodgement_h", "lodgement_release_h",
+        "release_exit_h",
     ]  # fmt: skip
     assert [f.name for f in fields(SegmentQuantiles)] == [
         "direction", "mode", "segment", "n", "hours",
@@ -121,6 +128,22 @@ def test_segments_by_hand() -> None:
     assert math.isnan(stats[("arrival->release", "yellow")].mean_h)
     outcomes = shipment_outcomes(log)
     assert [o.channel for o in outcomes] == ["green", "red"]
+
+
+def test_lodgement_timing_by_hand() -> None:
+    """Both containers lodge after arriving: the after side holds them all, the before side none."""
+    log = _hand_log()
+    (ahead, after) = lodgement_timing(log, Window(0, 100))
+    assert (ahead.lodged, ahead.n, after.lodged, after.n) == (
+        "before_arrival",
+        0,
+        "after_arrival",
+        2,
+    )
+    assert math.isnan(ahead.lodgement_release_h)
+    assert after.arrival_lodgement_h == (60 + 120) / 2 / 60
+    assert after.lodgement_release_h == (540 + 1680) / 2 / 60
+    assert after.release_exit_h == (1200 + 1800) / 2 / 60
 
 
 def test_warm_up_truncation_drops_early_arrivals() -> None:

@@ -231,6 +231,25 @@ def test_charts_escape_names_and_tell_ten_scenarios_apart() -> None:
     assert _short(names[8], 24) != _short(names[9], 24)  # cut in the middle, ends kept
 
 
+def test_segment_bars_split_the_cases_lodged_ahead_from_those_lodged_after(stored: tuple) -> None:
+    """Each side of arrival gets its own bar with its own means, and the shares add to one.
+
+    The stored baseline lodges part of its declarations ahead (advance_share): averaging them
+    with those lodged after arrival gave a lodgement->release belonging to neither.
+    """
+    _, _, results = stored
+    bars = report_figures(results).bars
+    for report in results.reports:
+        mine = [b for b in bars if b.scenario == report.scenario_name]
+        assert {b.lodged for b in mine} == {"before_arrival", "after_arrival"}
+        assert sum(b.share for b in mine) == pytest.approx(1.0)
+        ahead = next(b for b in mine if b.lodged == "before_arrival")
+        after = next(b for b in mine if b.lodged == "after_arrival")
+        assert ahead.parts[0] < 0 <= after.parts[0]  # arrival->lodgement by sign
+        timing = {t.lodged: t for t in report.lodgement_timing}
+        assert ahead.parts[1] == timing["before_arrival"].lodgement_release_h.mean
+
+
 def test_segment_bars_follow_the_milestones_from_the_arrival() -> None:
     advance = SegmentBar("s", ("export", "sea"), (-9.0, 2.5, 44.0), -6.5)
     assert _spans(advance) == [(-9.0, 0.0, 0, -9.0), (-9.0, -6.5, 1, 2.5), (-6.5, 37.5, 2, 44.0)]

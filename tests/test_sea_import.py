@@ -173,3 +173,24 @@ def test_conservation_in_the_sea_import(baseline_run: RunResult) -> None:
     arrived = sum(1 for o in outcomes if not np.isnan(o.arrival_min))
     exited = sum(1 for o in outcomes if not np.isnan(o.exit_min))
     assert (arrived, exited) == (summary.arrived, summary.completed)
+
+
+def test_lodgement_sides_add_up_to_every_case(baseline_run: RunResult) -> None:
+    """Weighted by their cases, the two sides' means are the flow's means over every case."""
+    summary = baseline_run.summary
+    sides = [t for t in summary.lodgement_timing if (t.direction, t.mode) == ("import", "sea")]
+    assert [t.lodged for t in sides] == ["before_arrival", "after_arrival"]
+    assert all(t.n > 0 for t in sides)
+    assert sides[0].arrival_lodgement_h < 0 <= sides[1].arrival_lodgement_h
+    every = {
+        s.segment: s
+        for s in summary.segments
+        if (s.direction, s.mode, s.channel) == ("import", "sea", "all")
+    }
+    for segment, field in (
+        ("arrival->lodgement", "arrival_lodgement_h"),
+        ("lodgement->release", "lodgement_release_h"),
+    ):
+        weighted = sum(t.n * getattr(t, field) for t in sides) / sum(t.n for t in sides)
+        assert every[segment].n == sum(t.n for t in sides)
+        assert weighted == pytest.approx(every[segment].mean_h)

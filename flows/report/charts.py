@@ -69,7 +69,7 @@ def _crossing(hours: np.ndarray, values: np.ndarray, level: float) -> float:
 def segment_bar_chart(bars: Sequence[SegmentBar], scenarios: Sequence[str]) -> str:
     """One flow: a bar per scenario of its mean segments laid end to end from arrival (0 h)."""
     flow = bars[0].flow
-    labels = [_short(bar.scenario, LABEL_CHARS) for bar in bars]
+    labels = [_bar_label(bar) for bar in bars]
     left = max(60.0, 12 + max(text_width(label) for label in labels))
     right, top, row = 56, 34, 26
     width = left + 200 + right
@@ -117,6 +117,17 @@ def segment_bar_chart(bars: Sequence[SegmentBar], scenarios: Sequence[str]) -> s
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+SIDE_NAMES = {"before_arrival": "lodged ahead", "after_arrival": "lodged after arrival"}
+
+
+def _bar_label(bar: SegmentBar) -> str:
+    """The scenario, and for a side of arrival its name and share of the flow's lodged cases."""
+    name = _short(bar.scenario, LABEL_CHARS)
+    if not bar.lodged:
+        return name
+    return f"{name} · {SIDE_NAMES[bar.lodged]} {bar.share:.0%}"
 
 
 def _spans(bar: SegmentBar) -> list[tuple[float, float, int, float]]:

@@ -211,11 +211,13 @@ def _bars(figures: ReportFigures, names: list[str]) -> str:
         _figure(
             segment_bar_chart([b for b in figures.bars if b.flow == flow], names),
             f"{flow_name(*flow)}: mean hours of each TRS segment, laid end to end from the "
-            "arrival (a dashed box: lodged before arrival)",
+            "arrival, for the cases lodged ahead of their arrival (a dashed box: from lodgement "
+            "to arrival) and those lodged after it apart, each with its share of the flow's "
+            "lodged cases",
         )
         for flow in flows
     ]
-    return '<div class="grid">' + "".join(charts) + "</div>"
+    return '<div class="wide">' + "".join(charts) + "</div>"  # long labels: the wide grid
 
 
 def _forest(figures: ReportFigures, names: list[str]) -> str:

@@ -14,6 +14,7 @@ from clearsim.analysis.aggregate import (
     ResourceEstimate,
     ScenarioReport,
     SegmentEstimate,
+    TimingEstimate,
     WaitEstimate,
 )
 from clearsim.analysis.statistics import Estimate
@@ -75,6 +76,18 @@ def _wait_json(wait: WaitEstimate) -> dict[str, Any]:
     }
 
 
+def _timing_json(timing: TimingEstimate) -> dict[str, Any]:
+    return {
+        "direction": timing.direction,
+        "mode": timing.mode,
+        "lodged": timing.lodged,
+        "share": estimate_json(timing.share),
+        "arrival_lodgement_h": estimate_json(timing.arrival_lodgement_h),
+        "lodgement_release_h": estimate_json(timing.lodgement_release_h),
+        "release_exit_h": estimate_json(timing.release_exit_h),
+    }
+
+
 def report_json(report: ScenarioReport, extra: dict[str, Any]) -> dict[str, Any]:
     """The whole report as a JSON-ready dict (NaN becomes null)."""
     return {
@@ -97,6 +110,7 @@ def report_json(report: ScenarioReport, extra: dict[str, Any]) -> dict[str, Any]
         "segments": [_segment_json(s) for s in report.segments],
         "resources": [_resource_json(r) for r in report.resources],
         "waits": [_wait_json(w) for w in report.waits],
+        "lodgement_timing": [_timing_json(t) for t in report.lodgement_timing],
         "outcomes": [_outcome_json(o) for o in report.outcomes],
         "overlong": {
             "threshold_h": report.overlong_threshold_h,
