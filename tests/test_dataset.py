@@ -103,7 +103,11 @@ def test_census_provinces_add_up_to_the_communique_regions() -> None:
 def test_every_file_is_written_and_in_the_manifest(cbec: Path) -> None:
     manifest = json.loads((cbec / "manifest.json").read_text(encoding="utf-8"))
     names = {p.name for p in cbec.iterdir()} - {"manifest.json"}
-    assert names == {f"{t}.parquet" for t in SCHEMAS} | {"event_log.xes", "event_log.ocel.json"}
+    flat = {f"event_log.{t}.xes" for t in set(_table(cbec, "cases")["object_type"])}
+    assert {"event_log.order.xes", "event_log.parcel.xes", "event_log.flight.xes"} <= flat
+    logs = {"event_log.xes", "event_log.ocel.json"} | flat
+    assert names == {f"{t}.parquet" for t in SCHEMAS} | logs
+    assert set(manifest["flat_xes"]) == flat
     assert set(manifest["files"]) == names
     assert manifest["seed"] == 5 and manifest["replication"] == 0
     assert manifest["scenario_hash"] != manifest["source_scenario_hash"]  # --orders, --set
@@ -166,6 +170,7 @@ def test_containers_and_enterprises_have_valid_codes(sea: Path) -> None:
     assert firms["enterprise_id"].is_unique
     conveyances = _table(sea, "conveyances")
     assert set(conveyances["kind"]) == {"vessel_call"}
+    assert containers["conveyance_id"].isin(conveyances["case_id"]).all()
 
 
 def test_pm4py_reads_the_xes_with_the_tables_counts(cbec: Path) -> None:

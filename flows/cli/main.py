@@ -187,6 +187,7 @@ FormatOpt = Annotated[str, typer.Option("--format", help="Table files: parquet o
 OutOpt = Annotated[
     Path, typer.Option("--out", help="New or empty output directory.", show_default=False)
 ]
+XesGzOpt = Annotated[bool, typer.Option("--xes-gz", help="Write the XES logs gzipped (.xes.gz).")]
 
 
 @app.command()
@@ -199,6 +200,7 @@ def dataset(
     fmt: FormatOpt = "parquet",
     quiet: QuietOpt = False,
     assignments: SetOpt = None,
+    xes_gz: XesGzOpt = False,
 ) -> None:
     """Simulate a scenario once; write its tables, XES and OCEL 2.0 logs and a manifest."""
     from clearsim.flows.dataset.command import DatasetInputError, run_dataset
@@ -215,6 +217,7 @@ def dataset(
             fmt,
             out,
             progress=not quiet and stderr.is_terminal,
+            xes_gz=xes_gz,
         )
     except DatasetInputError as error:
         fail(f"{scenario}: {error}")

@@ -1,7 +1,8 @@
 """``build_dataset``: one simulated replication written out as a dataset (docs/dataset.md).
 
-Every table, the XES and OCEL logs and the manifest go into one directory. The engine runs
-replication 0 of the scenario from the given root seed, in a process of its own
+Every table, the XES logs (the full log and a flat log per object type,
+:mod:`clearsim.flows.dataset.xes`), the OCEL log and the manifest go into one directory. The
+engine runs replication 0 of the scenario from the given root seed, in a process of its own
 (:mod:`clearsim.flows.dataset.apart`); the tables are derived from its event log and case table,
 chunk by chunk, with every synthetic draw taken from the replication's ``Purpose.SYNTHETIC``
 streams. Same scenario + seed + code = the same bytes.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +46,6 @@ from clearsim.flows.storage.provenance import code_version, library_versions
 from clearsim.simulation.kernel.rng import Streams
 from clearsim.simulation.log.heap import release_free_memory
 
-XES_FILE = "event_log.xes"
 OCEL_FILE = "event_log.ocel.json"
 REPLICATION = 0
 
@@ -60,6 +61,8 @@ class DatasetResult:
     directory: Path
     rows: dict[str, int]
     events: int
+    flat_xes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Traces and events of each flat XES log, by file name."""
     seconds: dict[str, float] = field(default_factory=dict)
     simulation_peak_rss_mb: float = float("nan")
 
@@ -92,8 +95,12 @@ def build_dataset(
     *,
     source_hash: str,
     show_progress: bool = False,
+    xes_gz: bool = False,
 ) -> DatasetResult:
-    """Simulate ``scope.scenario`` from ``seed`` and write the dataset into ``out``."""
+    """Simulate ``scope.scenario`` from ``seed`` and write the dataset into ``out``.
+
+    ``xes_gz`` writes the XES logs gzip-compressed (``.xes.gz``) instead of plain.
+    """
     prepare_directory(out)
     scenario = scope.scenario
     result = DatasetResult(directory=out, rows={}, events=0)
@@ -156,7 +163,8 @@ def build_dataset(
         release_free_memory()  # the chunks' strings and arrays, before the XES text
         clock = time.perf_counter()
         bar.stage("XES", digest.n_events)
-        result.events = write_xes(ctx, out / XES_FILE, scenario.name, bar.advance)
+        xes = write_xes(ctx, out, scenario.name, bar.advance, gz=xes_gz)
+        result.events, result.flat_xes = xes.events, xes.flat
         result.seconds["xes"] = time.perf_counter() - clock
         release_free_memory()
         clock = time.perf_counter()
@@ -174,7 +182,11 @@ def build_dataset(
         "replication": REPLICATION,
         "code_version": code_version(),
         "exporter_version": exporter_version(),
-        "libraries": {**library_versions(), **format_libraries()},
+        "libraries": {
+            **library_versions(),
+            **format_libraries(),
+            **({"zlib": zlib.ZLIB_RUNTIME_VERSION} if xes_gz else {}),
+        },
         "start_local": scenario.start.isoformat(),
         "time_zone": "Asia/Shanghai (timestamps stored in UTC)",
         "days": scope.days,
@@ -182,6 +194,10 @@ def build_dataset(
         "rate_factor": scope.rate_factor,
         "format": fmt,
         "events": result.events,
+        "flat_xes": {
+            name: {"traces": traces, "events": events}
+            for name, (traces, events) in result.flat_xes.items()
+        },
     }
     write_manifest(out, header, result.rows)
     (out / UNFINISHED).unlink()

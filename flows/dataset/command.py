@@ -24,6 +24,7 @@ def run_dataset(
     out: Path,
     *,
     progress: bool,
+    xes_gz: bool = False,
 ) -> str:
     """Build the dataset and return the one-line summary the command prints."""
     if fmt not in FORMATS:
@@ -36,7 +37,13 @@ def run_dataset(
     started = time.perf_counter()
     try:
         result = build_dataset(
-            scope, seed, fmt_, out, source_hash=scenario.scenario_hash, show_progress=progress
+            scope,
+            seed,
+            fmt_,
+            out,
+            source_hash=scenario.scenario_hash,
+            show_progress=progress,
+            xes_gz=xes_gz,
         )
     except DatasetError as error:
         raise DatasetInputError(str(error)) from None

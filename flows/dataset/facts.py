@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from clearsim.flows.dataset.clock import epoch_ms
 from clearsim.flows.dataset.digest import LogDigest
+from clearsim.flows.dataset.links import carrier_cases
 from clearsim.models.vocabulary import CHANNEL_NAMES, MILESTONES
 
 CBEC_OBJECTS = ("order", "parcel")
@@ -79,6 +80,8 @@ class CaseFacts:
     complete_ms: np.ndarray
     complete_seen: np.ndarray
     outcome: np.ndarray
+    carrier: np.ndarray
+    """Case id of a container's conveyance (:mod:`clearsim.flows.dataset.links`), else -1."""
 
     def ms(self, milestone: str) -> tuple[np.ndarray, np.ndarray]:
         """(UTC milliseconds, reached) of ``milestone`` for every case."""
@@ -131,6 +134,7 @@ def case_facts(digest: LogDigest, start_ms: int, year: int) -> CaseFacts:
         complete_ms=epoch_ms(start_ms, complete_min),
         complete_seen=np.isfinite(complete_min),
         outcome=case_outcomes(digest, seen),
+        carrier=carrier_cases(digest, process, object_type, shipment),
     )
 
 

@@ -6,7 +6,8 @@ one row of the log (event type = activity, attributes ``lifecycle``, ``site``, `
 related to its case (qualifier ``case``), to its resource if it has one (``resource``), and a
 ``lodgement`` / ``release`` / ``complete_declaration`` event to the declaration it lodges,
 releases or completes (``lodged``, ``released``, ``completed``). A declaration object relates to
-its case (``declares``). pm4py reads the file with ``pm4py.read_ocel2_json``.
+its case (``declares``), a container to the vessel call or train that carries it (``carried_by``).
+pm4py reads the file with ``pm4py.read_ocel2_json``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ STATIC = "1970-01-01T00:00:00Z"
 """OCEL 2.0 time of an attribute value that never changes."""
 CASE_ATTRIBUTES = ("process", "direction", "mode")
 DECLARATION_EVENTS = {"lodgement": "lodged", "release": "released"}
+CARRIED_BY = "carried_by"
+"""Qualifier of a container's relationship to its conveyance (vessel call or train)."""
 
 
 def _dump(value: object) -> str:
@@ -71,14 +74,22 @@ def _objects(ctx: BuildContext, scenario_sites: dict[str, str]) -> Iterator[str]
     facts = ctx.facts
     names = facts.names.to_pylist()
     for start in range(0, ctx.digest.n_cases, CHUNK_CASES):
-        for case in range(start, min(start + CHUNK_CASES, ctx.digest.n_cases)):
+        end = min(start + CHUNK_CASES, ctx.digest.n_cases)
+        carrier_of = facts.carrier[start:end].tolist()
+        for case in range(start, end):
             attributes = [
                 {"name": a, "time": STATIC, "value": str(getattr(facts, a)[case])}
                 for a in CASE_ATTRIBUTES
             ]
-            yield _dump(
-                {"id": names[case], "type": str(facts.object_type[case]), "attributes": attributes}
-            )
+            item: dict[str, object] = {
+                "id": names[case],
+                "type": str(facts.object_type[case]),
+                "attributes": attributes,
+            }
+            carrier = carrier_of[case - start]
+            if carrier >= 0:
+                item["relationships"] = [{"objectId": names[carrier], "qualifier": CARRIED_BY}]
+            yield _dump(item)
     for name in ctx.digest.resources:
         attributes = [{"name": "site", "time": STATIC, "value": scenario_sites[name]}]
         yield _dump({"id": f"resource:{name}", "type": "resource", "attributes": attributes})

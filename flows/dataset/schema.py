@@ -150,6 +150,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "containers": _schema(
         ("container_no", S),
         ("case_id", S),
+        ("conveyance_id", S),
         ("process", S),
         ("direction", S),
         ("mode", S),

@@ -1,7 +1,8 @@
 """Rows of the transport tables: containers (ISO 6346 numbers) and conveyances.
 
 Conveyances are the carrier cases of the log (vessel calls, flights, trains); their first and
-last events bound their stay in the model.
+last events bound their stay in the model. A container names the conveyance that carries it
+(:mod:`clearsim.flows.dataset.links`).
 """
 
 from __future__ import annotations
@@ -41,12 +42,14 @@ class TransportBuilder:
             owner = rng.integers(len(OWNER_CODES), size=len(chunk))
             codes, shares = SIZE_TYPES
             size = np.array(codes, dtype=object)[rng.choice(len(codes), size=len(chunk), p=shares)]
+            carrier = facts.carrier[chunk]
             yield {
                 "container_no": [
                     container_number(OWNER_CODES[o], (int(c) * SERIAL_STEP) % 1_000_000)
                     for o, c in zip(owner, chunk, strict=True)
                 ],
                 "case_id": facts.names.take(pa.array(chunk)),
+                "conveyance_id": facts.names.take(pa.array(carrier, mask=carrier < 0)),
                 "process": facts.process[chunk],
                 "direction": facts.direction[chunk],
                 "mode": facts.mode[chunk],
