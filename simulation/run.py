@@ -122,7 +122,8 @@ def _simulate(
             # other; free them before the next group runs (the collector is off while it runs).
             del control
             gc.collect()
-            # Rows planned ahead by chains into time order (clearsim.simulation.fastpath.chains).
+            # Rows planned ahead by chains (clearsim.simulation.fastpath.chains) and rows of
+            # advance lodgements before the run's start (processes.declaration) into time order.
             log.settle(end, stopped=stopped)
             spill = options.spill_rows
             if index < len(groups) - 1 and spill and len(log.rows) >= spill:

@@ -49,7 +49,8 @@ def _group_log(rng: np.random.Generator, names: list[str], n: int) -> EventLog:
     log = EventLog(("N",), ("R",))
     codes = [log.activity(name) for name in names]
     cases = [log.new_case("parcel", "p") for _ in range(5)]
-    times = np.sort(rng.integers(0, 40, n)).astype(float)  # many ties
+    # Many ties; negative times too (advance lodgements before the run's start).
+    times = np.sort(rng.integers(-10, 40, n)).astype(float)
     for t in times.tolist():
         case, code = int(rng.choice(cases)), int(rng.choice(codes))
         log.emit((case, code, log.new_instance(), 2, t, 0, -1))

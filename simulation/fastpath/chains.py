@@ -236,11 +236,14 @@ class Chain:
         measured: bool = False,
         then: Then | None = None,
     ) -> float:
-        """Plan ``case``'s run from ``start`` (>= now) with its delays' ``durations``.
+        """Plan ``case``'s run from ``start`` with its delays' ``durations``.
 
+        ``start`` is now or later, or before the run's start for a run that began in the past
+        (a list lodged in advance: its rows then lie before the clock until the log is settled).
         A chain that joins a line starts now, and its first duration is the service's; a
         :class:`Wait` takes no duration. ``measured`` is the case's flag for the run control's
-        finish; ``then`` is called at the run's end. Returns the time the run ends.
+        finish; ``then`` is called at the run's end, which must not be past. Returns the time the
+        run ends.
         """
         times = self._times(start, durations)
         pending = self._pending

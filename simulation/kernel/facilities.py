@@ -4,6 +4,12 @@ A facility is a SimPy ``PriorityResource``. Off-shift periods are modelled by bl
 top priority that take every server when its current job ends (work in progress finishes: the
 shift runs over) and give them back when the shift starts; waiting work stays queued for the next
 shift. Blocker holdings are recorded in the log's capacity rows, never as events of a case.
+
+A case uses time by :func:`serve` (a server) or :func:`delay` (none), and marks an instant by
+:func:`milestone`. Work that began before the clock (a declaration lodged in advance before the
+run's start) is recorded at its own time by :func:`milestone_at` and :func:`delay_since`: its
+rows lie in the past until the log is settled into time order
+(:meth:`clearsim.simulation.log.recorder.EventLog.settle`).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from typing import Any, Protocol
 import simpy
 
 from clearsim.models.vocabulary import Lifecycle
-from clearsim.simulation.kernel.simpy_adapter import FacilityResource
+from clearsim.simulation.kernel.simpy_adapter import FacilityResource, wake_at
 from clearsim.simulation.log.recorder import NO_RESOURCE, EventLog
 
 BLOCKER_PRIORITY = -1
@@ -22,6 +28,8 @@ BLOCKER_PRIORITY = -1
 
 SCHEDULE, START, COMPLETE = int(Lifecycle.SCHEDULE), int(Lifecycle.START), int(Lifecycle.COMPLETE)
 Process = Generator[simpy.Event, Any, None]
+TimedProcess = Generator[simpy.Event, Any, float]
+"""A step that returns the time it ended (which may lie before now)."""
 
 
 class ShiftKeeper(Protocol):
@@ -150,3 +158,37 @@ def delay(
 def milestone(env: simpy.Environment, log: EventLog, case: int, activity: int, node: int) -> None:
     """Record an instantaneous milestone (a single complete)."""
     log.emit((case, activity, log.new_instance(), COMPLETE, env.now, node, NO_RESOURCE))
+
+
+def milestone_at(log: EventLog, case: int, activity: int, node: int, time_min: float) -> None:
+    """Record a milestone at ``time_min``, now or before (e.g. an advance lodgement)."""
+    log.emit((case, activity, log.new_instance(), COMPLETE, time_min, node, NO_RESOURCE))
+
+
+def delay_since(
+    env: simpy.Environment,
+    log: EventLog,
+    case: int,
+    activity: int,
+    node: int,
+    start_min: float,
+    duration: float,
+) -> TimedProcess:
+    """A :func:`delay` that began at ``start_min``, now or before; returns the time it ends.
+
+    Begun now, it is :func:`delay`. Begun in the past (a screening after a lodgement before the
+    run's start), its schedule and start are recorded at ``start_min`` and its complete at
+    ``start_min + duration``: at once if that is past too, else when the clock reaches it.
+    """
+    if start_min > env.now:
+        raise ValueError(f"a delay since minute {start_min} has not begun at {env.now}")
+    if start_min == env.now:
+        yield from delay(env, log, case, activity, node, duration)
+        return env.now
+    emit, instance, end = log.emit, log.new_instance(), start_min + duration
+    emit((case, activity, instance, SCHEDULE, start_min, node, NO_RESOURCE))
+    emit((case, activity, instance, START, start_min, node, NO_RESOURCE))
+    if end > env.now:
+        yield wake_at(env, end)  # exactly ``end``, as a chain planned from ``start_min`` has it
+    emit((case, activity, instance, COMPLETE, end, node, NO_RESOURCE))
+    return end

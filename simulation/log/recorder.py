@@ -1,12 +1,14 @@
 """The event log: what processes record, and the invariant every simulated log satisfies.
 
 Rows are tuples ``(case, activity, instance, lifecycle, time_min, node, resource)`` of integer
-codes and a time, appended in simulation order through :attr:`EventLog.emit`; names are kept once
-in the log's registries and mapped back at export. Appended rows are packed every few tens of
-thousands of events into numpy column chunks of 23 bytes a row (a tuple row costs about 200), so
-a replication of millions of events keeps its log in memory (docs/performance.md). Case
-attributes live beside the rows in :class:`CaseTable`, and shift capacity changes in
-``capacity_rows``: metrics are pure functions of these three.
+codes and a time, appended through :attr:`EventLog.emit`; names are kept once in the log's
+registries and mapped back at export. A row's time is the clock's, ahead of it (a planned run,
+:mod:`clearsim.simulation.fastpath.chains`) or before it (an advance lodgement before the run's
+start, at a negative time): :meth:`EventLog.settle` sorts the rows by time when the run ends.
+Appended rows are packed every few tens of thousands of events into numpy column chunks of 23
+bytes a row (a tuple row costs about 200), so a replication of millions of events keeps its log
+in memory (docs/performance.md). Case attributes live beside the rows in :class:`CaseTable`, and
+shift capacity changes in ``capacity_rows``: metrics are pure functions of these three.
 """
 
 from __future__ import annotations
@@ -298,14 +300,15 @@ class EventLog:
         self._store.set_columns(columns)
 
     def settle(self, end_min: float, *, stopped: bool = False) -> None:
-        """Put rows planned ahead of the clock in place when the run ends at ``end_min``.
+        """Put rows recorded off the clock's time in place when the run ends at ``end_min``.
 
-        Rows end up in time order, rows of equal time in recording order, and rows planned for after
-        the end are dropped (:mod:`clearsim.simulation.fastpath.chains`). A run ``stopped`` at its
-        time limit records nothing at the instant it stops (SimPy processes there only what was
-        scheduled before the stop, which a planned row cannot tell); a run that ends because its
-        last measured case finished keeps that instant. Capacity rows are sorted by (time, resource,
-        change) and kept strictly before the end, where a shift change bounds no time.
+        Rows end up in time order (negative times first), rows of equal time in recording order,
+        and rows planned for after the end are dropped (:mod:`clearsim.simulation.fastpath.chains`).
+        A run ``stopped`` at its time limit records nothing at the instant it stops (SimPy processes
+        there only what was scheduled before the stop, which a planned row cannot tell); a run
+        that ends because its last measured case finished keeps that instant. Capacity rows are
+        sorted by (time, resource, change) and kept strictly before the end, where a shift change
+        bounds no time.
         """
         self._store.settle(end_min, at_end=not stopped)
         self.capacity_rows = sorted(row for row in self.capacity_rows if row[0] < end_min)
@@ -347,13 +350,13 @@ class EventLogError(AssertionError):
 def check_event_log(log: EventLog) -> None:
     """Raise :class:`EventLogError` unless the log is well formed.
 
-    Checks: times never decrease in recording order; every instance runs schedule -> start ->
-    complete at most once each, in that order, at non-decreasing times; a start has its schedule;
-    a complete of a non-milestone activity has its start; milestones are single completes; an
-    instance left open belongs to a case that had not finished when the run stopped; every case
-    id and code points into its registry.
+    Checks: times (negative ones too) never decrease in recording order; every instance runs
+    schedule -> start -> complete at most once each, in that order, at non-decreasing times; a
+    start has its schedule; a complete of a non-milestone activity has its start; milestones are
+    single completes; an instance left open belongs to a case that had not finished when the run
+    stopped; every case id and code points into its registry.
     """
-    previous_time = 0.0
+    previous_time = float("-inf")
     state: dict[int, tuple[int, int, int, float]] = {}
     n_cases = len(log.cases)
     for i, (case, activity, instance, lifecycle, time, node, resource) in enumerate(log.rows):

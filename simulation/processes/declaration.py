@@ -5,6 +5,11 @@ declarant lodges it at its pre-drawn time (the ``lodgement`` milestone), the ris
 screens it automatically and routes it to a channel, and an officer reviews the documents of a
 yellow or red one. What follows (duty, a guarantee, nothing for exports or bonded entries) is
 the calling process's own.
+
+A declaration lodged in advance (提前申报) is lodged its lead time before the goods arrive, for
+goods arriving soon after the run's start before minute 0: the lodgement is then recorded at its
+true, negative time, and so is the screening, which needs no server (:func:`lodge`). Work that
+needs a server, the officers' review, starts from the clock's time, minute 0 at the earliest.
 """
 
 from __future__ import annotations
@@ -16,7 +21,14 @@ import simpy
 from clearsim.models.distributions import Duration
 from clearsim.models.processes import InspectionSpec
 from clearsim.models.vocabulary import Channel
-from clearsim.simulation.kernel.facilities import Facility, Process, delay, milestone, serve
+from clearsim.simulation.kernel.facilities import (
+    Facility,
+    Process,
+    TimedProcess,
+    delay_since,
+    milestone_at,
+    serve,
+)
 from clearsim.simulation.kernel.rng import Purpose
 from clearsim.simulation.kernel.sampling import DurationSampler, ProcessSamplers, UniformSampler
 from clearsim.simulation.log.recorder import EventLog
@@ -54,16 +66,35 @@ def lodge_and_screen(
 ) -> Process:
     """Lodge at ``lodgement_min``, screen, record the channel, review unless green.
 
+    A lodgement before the run's start and its screening are recorded at their own times
+    (:func:`lodge`); the review, which needs an officer, starts now at the earliest.
     ``reviewed=False`` skips the officer's review (a bonded entry list, checked at the zone).
     """
     log = desk.log
-    if lodgement_min > env.now:
-        yield env.timeout(lodgement_min - env.now)
-    milestone(env, log, case, desk.lodgement, desk.node)
-    yield from delay(env, log, case, desk.risk_screening, desk.node, screening_min)
+    lodged = yield from lodge(env, log, case, desk.lodgement, desk.node, lodgement_min)
+    yield from delay_since(env, log, case, desk.risk_screening, desk.node, lodged, screening_min)
     log.cases.channel[case] = int(channel)
     if reviewed and channel != Channel.GREEN:
         yield from serve(env, desk.officers, log, case, desk.document_review, review_min, priority)
+
+
+def lodge(
+    env: simpy.Environment, log: EventLog, case: int, activity: int, node: int, lodgement_min: float
+) -> TimedProcess:
+    """Record the lodgement milestone ``activity`` at ``lodgement_min``; return the time recorded.
+
+    A lodgement before the run's start (minute 0: lodged in advance of goods arriving soon after
+    it) is recorded at once at its own time, in the past; steps without a server that follow it
+    run from there (:func:`~clearsim.simulation.kernel.facilities.delay_since`). Any other is
+    recorded when the clock reaches it, waiting if it is ahead.
+    """
+    if lodgement_min < 0.0:
+        milestone_at(log, case, activity, node, lodgement_min)
+        return lodgement_min
+    if lodgement_min > env.now:
+        yield env.timeout(lodgement_min - env.now)
+    milestone_at(log, case, activity, node, env.now)  # a float may round off the lodgement
+    return env.now
 
 
 class CustomsDraws:

@@ -243,18 +243,15 @@ class ShipmentFactory:
         declaration = spec.export_declaration if direction == EXPORT else spec.import_declaration
         # Apron pickup and apron loading require declaring in advance (SEED-003 s2, S25).
         advance = advance_u < declaration.advance_share or (direct and direction != TRANSIT)
+        # Lodged in advance: a lead before arrival, before the run's start too (negative).
         if direction == TRANSIT:
             # The carrier's transfer manifest is always lodged before the inbound arrival.
-            lodgement_min = max(0.0, arrival_min - manifest_lead)
+            lodgement_min = arrival_min - manifest_lead
             advance = True
         elif direction == IMPORT:
-            lodgement_min = (
-                max(0.0, arrival_min - import_lead) if advance else arrival_min + import_after
-            )
+            lodgement_min = arrival_min - import_lead if advance else arrival_min + import_after
         else:
-            lodgement_min = (
-                max(0.0, arrival_min - export_lead) if advance else arrival_min + export_after
-            )
+            lodgement_min = arrival_min - export_lead if advance else arrival_min + export_after
         risk = spec.export_risk if direction == EXPORT else spec.import_risk
         rates = risk.aeo if aeo else risk.general
         channel = (

@@ -53,7 +53,7 @@ from clearsim.simulation.processes.air_cargo.entities import (
     ShipmentFactory,
 )
 from clearsim.simulation.processes.context import ProcessContext
-from clearsim.simulation.processes.declaration import DeclarationDesk, lodge_and_screen
+from clearsim.simulation.processes.declaration import DeclarationDesk, lodge, lodge_and_screen
 
 
 class AirCargoSite:
@@ -190,9 +190,7 @@ def declaration(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Proc
 
 def transfer_manifest(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Process:
     """The carrier's transfer manifest, lodged before the inbound flight arrives."""
-    if s.lodgement_min > env.now:
-        yield env.timeout(s.lodgement_min - env.now)
-    milestone(env, site.log, s.case, site.lodgement, site.airport)
+    yield from lodge(env, site.log, s.case, site.lodgement, site.airport, s.lodgement_min)
 
 
 def import_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Process:

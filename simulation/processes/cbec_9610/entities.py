@@ -163,7 +163,7 @@ class ParcelFactory:
         landing = flight.arrival_min
         lodgement = np.where(
             advance,
-            np.maximum(0.0, landing - np.minimum(lead, lst.advance_window_min)),
+            landing - np.minimum(lead, lst.advance_window_min),
             landing + after,
         )
         advance_list = advance.tolist()

@@ -215,11 +215,17 @@ def parcel_list(env: simpy.Environment, parcel: Parcel, centre: PlannedCentre) -
 
     Nothing else in the run touches a list between its lodgement and its screening, so the
     steps are one chain, planned when the parcel is created; ``parcel.declared_min`` is when
-    its screening ends.
+    its screening ends. A list lodged before the run's start is planned from its lodgement, in
+    the past, as the reference model records it (``declaration.lodge``).
     """
-    now = env.now
-    # Where a timeout from now to the lodgement ends (a float may round off the lodgement).
-    start = now + (parcel.lodgement_min - now) if parcel.lodgement_min > now else now
+    now, lodged = env.now, parcel.lodgement_min
+    if lodged < 0.0:
+        start = lodged
+    elif lodged > now:
+        # Where a timeout from now to the lodgement ends (a float may round off the lodgement).
+        start = now + (lodged - now)
+    else:
+        start = now
     if parcel.incomplete:
         # Missing or mismatched order, payment or waybill data: no release until re-sent.
         parcel.declared_min = centre.listed_after_hold.run(

@@ -33,12 +33,15 @@ from clearsim.simulation.kernel.facilities import (
     START,
     Process,
     delay,
+    delay_since,
     milestone,
+    milestone_at,
     serve,
 )
 from clearsim.simulation.kernel.simpy_adapter import wake_at
 from clearsim.simulation.processes.cbec_9610.centre import SupervisionCentre
 from clearsim.simulation.processes.cbec_9610.entities import Flight, Parcel, ParcelFactory
+from clearsim.simulation.processes.declaration import lodge
 
 
 def flights(
@@ -66,19 +69,22 @@ def flights(
 def parcel_list(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> Process:
     """Lodge the list, match the three data sets, hold it until corrected if incomplete, screen.
 
-    The process ends when the list is screened: the parcel's clearance waits for it.
+    The process ends when the list is screened: the parcel's clearance waits for it. None of
+    these steps needs a server, so a list lodged before the run's start (its flight landing
+    within the advance window of it) goes through them at their own times, in the past as far
+    as they reach.
     """
     log, case, node = centre.log, parcel.case, centre.centre
-    if parcel.lodgement_min > env.now:
-        yield env.timeout(parcel.lodgement_min - env.now)
-    milestone(env, log, case, centre.lodgement, node)
-    yield from delay(env, log, case, centre.list_matching, node, parcel.matching_min)
+    at = yield from lodge(env, log, case, centre.lodgement, node, parcel.lodgement_min)
+    matching, screening = parcel.matching_min, parcel.screening_min
+    at = yield from delay_since(env, log, case, centre.list_matching, node, at, matching)
     if parcel.incomplete:
         # Missing or mismatched order, payment or waybill data: no release until re-sent.
-        milestone(env, log, case, centre.data_incomplete_held, node)
-        yield from delay(env, log, case, centre.data_correction, node, parcel.correction_min)
-    yield from delay(env, log, case, centre.risk_screening, node, parcel.screening_min)
-    parcel.declared_min = env.now
+        milestone_at(log, case, centre.data_incomplete_held, node, at)
+        correction = parcel.correction_min
+        at = yield from delay_since(env, log, case, centre.data_correction, node, at, correction)
+    at = yield from delay_since(env, log, case, centre.risk_screening, node, at, screening)
+    parcel.declared_min = at
 
 
 def inbound_flight(

@@ -196,7 +196,8 @@ class RailContainerFactory:
             destination=destination,
             channel=(Channel.GREEN, Channel.YELLOW, Channel.RED)[channel_index],
             priority=0 if (aeo and spec.aeo_queue_priority) else 1,
-            lodgement_min=max(0.0, train.arrival_min - lead) if advance else ready_min + after,
+            # In advance: ``lead`` before arrival, before the run's start too (negative).
+            lodgement_min=train.arrival_min - lead if advance else ready_min + after,
             closure_min=closure,
             screening_min=self._screening(),
             review_min=self._customs.review(),

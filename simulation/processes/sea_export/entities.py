@@ -194,7 +194,8 @@ class ExportContainerFactory:
             arrival_min=arrival_min,
             channel=(Channel.GREEN, Channel.YELLOW, Channel.RED)[channel_index],
             priority=0 if (aeo and spec.aeo_queue_priority) else 1,
-            lodgement_min=max(0.0, arrival_min - lead) if advance else arrival_min + after,
+            # In advance: ``lead`` before arrival, before the run's start too (negative).
+            lodgement_min=arrival_min - lead if advance else arrival_min + after,
             screening_min=self._screening(),
             review_min=self._customs.review(),
             plan_min=self._customs.plan(),

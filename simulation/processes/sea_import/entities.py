@@ -220,9 +220,8 @@ class ContainerFactory:
             destination=destination,
             channel=(Channel.GREEN, Channel.YELLOW, Channel.RED)[channel_index],
             priority=0 if (aeo and spec.aeo_queue_priority) else 1,
-            lodgement_min=(
-                max(0.0, call.arrival_min - lead) if advance else call.arrival_min + after
-            ),
+            # In advance: ``lead`` before arrival, before the run's start too (negative).
+            lodgement_min=call.arrival_min - lead if advance else call.arrival_min + after,
             screening_min=self._screening(),
             review_min=self._customs.review(),
             tax_min=self._tax(),
