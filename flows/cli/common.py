@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -9,6 +11,7 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from clearsim.analysis.aggregate import ScenarioReport
     from clearsim.models.scenario import Scenario
 
 app = typer.Typer(
@@ -97,3 +100,36 @@ def check_report_option(path: Path | None, option: str = "--report") -> None:
         check_report_path(path)
     except ReportPathError as error:
         fail(f"{option}: {error}")
+
+
+def print_run_report(
+    report: ScenarioReport,
+    spec: Scenario,
+    run_id: int,
+    json_output: bool,
+    *,
+    replications: int,
+    seed: int,
+    tail: str,
+) -> None:
+    """Print a run's report as ``clearsim run`` does: its JSON, or a header line and the tables.
+
+    ``tail`` ends the header (how the run was made, or when it was stored).
+    """
+    from clearsim.flows.report.render import print_report, report_json
+
+    if json_output:
+        extra = {
+            "run_id": run_id,
+            "kind": spec.kind,
+            "warmup_min": spec.warmup_min,
+            "horizon_min": spec.horizon_min,
+        }
+        sys.stdout.write(json.dumps(report_json(report, extra), allow_nan=False) + "\n")
+        return
+    header = (
+        f"{spec.name} [{spec.scenario_hash[:12]}]: {replications} replications, "
+        f"seed {seed}, {spec.kind}, arrivals measured from day "
+        f"{spec.warmup_min / 1440:.3g} to day {spec.horizon_min / 1440:.3g}; {tail}"
+    )
+    print_report(stdout_console(), report, header)

@@ -27,6 +27,7 @@ from clearsim.flows.cli.common import (
     check_stability,
     fail,
     load_with_overrides,
+    print_run_report,
     stderr,
     stdout_console,
 )
@@ -65,7 +66,6 @@ def run(
     from clearsim.analysis.aggregate import aggregate
     from clearsim.flows.cli.progress import replication_progress
     from clearsim.flows.execution.replications import default_workers, run_replications
-    from clearsim.flows.report.render import print_report, report_json
     from clearsim.flows.storage.persistence import (
         DatabaseError,
         open_database,
@@ -113,22 +113,15 @@ def run(
         run_id = store_run(engine, spec, summaries)
     except Exception as error:
         fail(f"could not store the run: {' '.join(str(error).split())}")
-    if json_output:
-        extra = {
-            "run_id": run_id,
-            "kind": spec.kind,
-            "warmup_min": spec.warmup_min,
-            "horizon_min": spec.horizon_min,
-        }
-        sys.stdout.write(json.dumps(report_json(report, extra), allow_nan=False) + "\n")
-        return
-    header = (
-        f"{spec.name} [{spec.scenario_hash[:12]}]: {spec.replications} replications, "
-        f"seed {spec.seed}, {spec.kind}, arrivals measured from day "
-        f"{spec.warmup_min / 1440:.3g} to day {spec.horizon_min / 1440:.3g}; "
-        f"{elapsed:.1f} s on {n_workers} worker(s); stored as run {run_id}"
+    print_run_report(
+        report,
+        spec,
+        run_id,
+        json_output,
+        replications=spec.replications,
+        seed=spec.seed,
+        tail=f"{elapsed:.1f} s on {n_workers} worker(s); stored as run {run_id}",
     )
-    print_report(stdout_console(), report, header)
 
 
 # The study commands (compare, sweep, results, report) register here, after run, in help order.

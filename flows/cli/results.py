@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from clearsim.flows.cli.common import DbUrlOpt, JsonOpt, app, fail, stdout_console
+from clearsim.flows.cli.common import (
+    DbUrlOpt,
+    JsonOpt,
+    app,
+    fail,
+    print_run_report,
+    stdout_console,
+)
 from clearsim.flows.cli.study_run import print_stored_study
 
 if TYPE_CHECKING:
@@ -124,7 +131,6 @@ def _print_listing(studies: list[StudyListing], runs: list[RunRow]) -> None:
 def print_stored_run(db_url: str | None, run_id: int, json_output: bool) -> None:
     """Print a stored run's tables (or its JSON) as ``clearsim run`` printed them."""
     from clearsim.analysis.aggregate import aggregate
-    from clearsim.flows.report.render import print_report, report_json
     from clearsim.flows.storage.persistence import (
         DatabaseError,
         load_run,
@@ -142,19 +148,12 @@ def print_stored_run(db_url: str | None, run_id: int, json_output: bool) -> None
     if len(stored.summaries) < run.replications:
         fail(f"run {run_id}: {len(stored.summaries)} of {run.replications} replications stored")
     report = aggregate(spec.name, stored.summaries, spec.monitoring)
-    if json_output:
-        extra = {
-            "run_id": run_id,
-            "kind": spec.kind,
-            "warmup_min": spec.warmup_min,
-            "horizon_min": spec.horizon_min,
-        }
-        sys.stdout.write(json.dumps(report_json(report, extra), allow_nan=False) + "\n")
-        return
-    header = (
-        f"{spec.name} [{spec.scenario_hash[:12]}]: {run.replications} replications, "
-        f"seed {run.root_seed}, {spec.kind}, arrivals measured from day "
-        f"{spec.warmup_min / 1440:.3g} to day {spec.horizon_min / 1440:.3g}; stored as run "
-        f"{run_id} on {run.created_at:%Y-%m-%d %H:%M} UTC"
+    print_run_report(
+        report,
+        spec,
+        run_id,
+        json_output,
+        replications=run.replications,
+        seed=run.root_seed,
+        tail=f"stored as run {run_id} on {run.created_at:%Y-%m-%d %H:%M} UTC",
     )
-    print_report(stdout_console(), report, header)
