@@ -16,14 +16,21 @@ from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
 from clearsim.models.distributions import Count, Duration, check_probability_map
 from clearsim.models.processes import DeclarationSpec, InspectionSpec, RiskSpec
+from clearsim.models.roles import role
 
 
 class AirPilotSpec(FrozenSpec):
     """One airside pilot: on or off, and the share of shipments whose trader takes part."""
 
-    enabled: bool = Field(default=False, description="The pilot runs.")
+    enabled: bool = Field(
+        default=False, description="The pilot runs.", json_schema_extra=role("rule")
+    )
     share: float = Field(
-        default=0.0, ge=0, le=1, description="Share of the pilot's shipments that take part."
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of the pilot's shipments that take part.",
+        json_schema_extra=role("take_up"),
     )
 
 
@@ -112,8 +119,12 @@ class AirCargoSpec(FrozenSpec):
     name: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
     airport_node: str = Field(default="TIANHE_AIRPORT", description="The airport site.")
     destinations: dict[str, float] = Field(description="Import consignee sites and shares.")
-    flight_arrivals: ArrivalProcess = Field(description="When cargo flights arrive.")
-    shipments_per_flight: Count = Field(description="Shipments (ULDs) handled per flight.")
+    flight_arrivals: ArrivalProcess = Field(
+        description="When cargo flights arrive.", json_schema_extra=role("demand")
+    )
+    shipments_per_flight: Count = Field(
+        description="Shipments (ULDs) handled per flight.", json_schema_extra=role("demand")
+    )
     import_share: float = Field(ge=0, le=1, description="Share of shipments that are imports.")
     transfer_share: float = Field(ge=0, le=1, description="Share that are air-to-air transfers.")
     export_share: float = Field(ge=0, le=1, description="Share that are exports.")
@@ -121,7 +132,9 @@ class AirCargoSpec(FrozenSpec):
     warehouse: WarehouseSpec
     aeo_share: float = Field(ge=0, le=1, description="Share of shipments of AEO traders.")
     aeo_queue_priority: bool = Field(
-        default=False, description="AEO shipments go first in officer and lane queues."
+        default=False,
+        description="AEO shipments go first in officer and lane queues.",
+        json_schema_extra=role("rule"),
     )
     import_declaration: DeclarationSpec
     export_declaration: DeclarationSpec
@@ -134,9 +147,9 @@ class AirCargoSpec(FrozenSpec):
     export_acceptance: AirExportAcceptanceSpec
     transfer: AirTransferSpec
     apron: ApronSpec
-    apron_pickup: AirPilotSpec = AirPilotSpec()
-    airside_transfer: AirPilotSpec = AirPilotSpec()
-    apron_loading: AirPilotSpec = AirPilotSpec()
+    apron_pickup: AirPilotSpec = Field(default=AirPilotSpec(), json_schema_extra=role("rule"))
+    airside_transfer: AirPilotSpec = Field(default=AirPilotSpec(), json_schema_extra=role("rule"))
+    apron_loading: AirPilotSpec = Field(default=AirPilotSpec(), json_schema_extra=role("rule"))
     resources: AirCargoResources = AirCargoResources()
 
     @field_validator("destinations", mode="before")

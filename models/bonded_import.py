@@ -22,6 +22,7 @@ from clearsim.models.arrivals import (
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
 from clearsim.models.distributions import Count, Deterministic, Duration, check_probability_map
+from clearsim.models.roles import role
 
 MINUTES_PER_DAY = 1440.0
 
@@ -154,10 +155,11 @@ class NonBondedParcelSpec(FrozenSpec):
 class SameWarehouseSpec(FrozenSpec):
     """同仓存储、同包发货 (SEED-003 s13): bonded and non-bonded goods picked into one parcel."""
 
-    enabled: bool = False
+    enabled: bool = Field(default=False, json_schema_extra=role("rule"))
     extra_pick_min: Duration = Field(
         default=Deterministic(value_min=1.0),
         description="Extra picking time of a mixed order (the non-bonded item, same aisle).",
+        json_schema_extra=role("rule"),
     )
 
 
@@ -178,9 +180,14 @@ class BondedImportSpec(FrozenSpec):
     name: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
     zone_node: str = Field(description="The bonded zone holding the stock and the warehouse.")
     destinations: dict[str, float] = Field(description="Courier hubs parcels go to, by share.")
-    orders: ArrivalProcess = Field(description="Consumer orders on a normal day.")
+    orders: ArrivalProcess = Field(
+        description="Consumer orders on a normal day.", json_schema_extra=role("demand")
+    )
     order_multiplier: float = Field(
-        default=1.0, gt=0, description="Multiplies every order rate (Double-11 peak: 2-5)."
+        default=1.0,
+        gt=0,
+        description="Multiplies every order rate (Double-11 peak: 2-5).",
+        json_schema_extra=role("demand"),
     )
     stock: BondedStockSpec
     order: ConsumerOrderSpec
@@ -188,7 +195,9 @@ class BondedImportSpec(FrozenSpec):
     declaration: ListDeclarationSpec
     exit_supervision: ExitSupervisionSpec
     nonbonded_parcel: NonBondedParcelSpec
-    same_warehouse: SameWarehouseSpec = SameWarehouseSpec()
+    same_warehouse: SameWarehouseSpec = Field(
+        default=SameWarehouseSpec(), json_schema_extra=role("rule")
+    )
     resources: BondedImportResources = BondedImportResources()
 
     @field_validator("destinations", mode="before")

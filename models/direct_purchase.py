@@ -16,6 +16,7 @@ from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
 from clearsim.models.distributions import Count, Duration, check_probability_map
+from clearsim.models.roles import role
 
 
 class DirectPurchaseListSpec(FrozenSpec):
@@ -96,13 +97,14 @@ class DirectPurchaseSpec(FrozenSpec):
     destinations: dict[str, float] = Field(
         description="Courier hubs parcels are delivered to and their shares."
     )
-    flight_arrivals: ArrivalProcess
-    parcels_per_flight: Count
+    flight_arrivals: ArrivalProcess = Field(json_schema_extra=role("demand"))
+    parcels_per_flight: Count = Field(json_schema_extra=role("demand"))
     parcel_multiplier: float = Field(
         default=1.0,
         gt=0,
         le=20,
         description="Scales the parcels of every flight (a Double-11 peak day: about 3).",
+        json_schema_extra=role("demand"),
     )
     aircraft_unloading_min: Duration = Field(
         description="Landing to the sealed truck leaving the airport (breakdown, sealing)."

@@ -10,6 +10,7 @@ from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
 from clearsim.models.distributions import Count, Duration, check_probability_map
+from clearsim.models.roles import role
 from clearsim.models.vocabulary import MILESTONES, Direction, Mode
 
 
@@ -74,10 +75,19 @@ class RemoteInspectionSpec(FrozenSpec):
     yard (S38: 25 min per site), with no transfer to the inspection area and no lane.
     """
 
-    method: Literal["destination", "video"]
-    share: float = Field(gt=0, le=1, description="Share of red boxes whose goods qualify.")
-    video_min: Duration = Field(description="Remote video examination by an officer.")
-    destination_min: Duration = Field(description="Examination at the consignee's site.")
+    method: Literal["destination", "video"] = Field(json_schema_extra=role("rule"))
+    share: float = Field(
+        gt=0,
+        le=1,
+        description="Share of red boxes examined remotely (goods qualify, trader opts in).",
+        json_schema_extra=role("take_up"),
+    )
+    video_min: Duration = Field(
+        description="Remote video examination by an officer.", json_schema_extra=role("rule")
+    )
+    destination_min: Duration = Field(
+        description="Examination at the consignee's site.", json_schema_extra=role("rule")
+    )
 
 
 class InspectionSpec(FrozenSpec):
@@ -88,7 +98,9 @@ class InspectionSpec(FrozenSpec):
     hold_probability: float = Field(ge=0, le=1, description="Share held after examination.")
     hold_min: Duration = Field(description="Time to resolve a hold before release.")
     remote: RemoteInspectionSpec | None = Field(
-        default=None, description="Remote / destination inspection; absent: all at the port."
+        default=None,
+        description="Remote / destination inspection; absent: all at the port.",
+        json_schema_extra=role("rule"),
     )
 
 
@@ -129,15 +141,17 @@ class SeaImportSpec(FrozenSpec):
     port_node: str
     inspection_node: str
     destinations: dict[str, float] = Field(description="Consignee sites and their shares.")
-    vessel_arrivals: ArrivalProcess
-    containers_per_call: Count
+    vessel_arrivals: ArrivalProcess = Field(json_schema_extra=role("demand"))
+    containers_per_call: Count = Field(json_schema_extra=role("demand"))
     berthing_min: Duration = Field(description="Berth granted to discharge start.")
     unberthing_min: Duration = Field(description="Last box discharged to berth free.")
     crane_move_min: Duration = Field(description="One quay-crane move (box to yard or truck).")
     arrival_confirmation_min: Duration = Field(description="Arrival to tally/arrival confirmed.")
     aeo_share: float = Field(ge=0, le=1, description="Share of containers of AEO importers.")
     aeo_queue_priority: bool = Field(
-        default=False, description="AEO boxes go first in officer and lane queues."
+        default=False,
+        description="AEO boxes go first in officer and lane queues.",
+        json_schema_extra=role("rule"),
     )
     declaration: DeclarationSpec
     risk: RiskSpec

@@ -15,6 +15,7 @@ from clearsim.models.monitoring import MonitoringSpec
 from clearsim.models.network import NetworkSpec
 from clearsim.models.process_union import ProcessSpec
 from clearsim.models.resources import ResourceSpec
+from clearsim.models.roles import role
 
 SCHEMA_VERSION = 1
 HASH_EXCLUDED_FIELDS = frozenset({"name", "description", "seed", "replications"})
@@ -41,21 +42,33 @@ class Scenario(BaseModel):
     name: str = Field(min_length=1)
     description: str = ""
     kind: Literal["steady_state", "terminating"] = Field(
-        description="steady_state: warm-up, then a long window; terminating: a day or a peak."
+        description="steady_state: warm-up, then a long window; terminating: a day or a peak.",
+        json_schema_extra=role("run"),
     )
     start: datetime = Field(
-        default=datetime(2026, 1, 5), description="Wall-clock time of minute 0 (local time)."
+        default=datetime(2026, 1, 5),
+        description="Wall-clock time of minute 0 (local time).",
+        json_schema_extra=role("run"),
     )
-    horizon_min: float = Field(gt=0, description="Arrivals measured on [warmup_min, horizon_min).")
-    warmup_min: float = Field(default=0.0, ge=0, description="Discarded initial period.")
+    horizon_min: float = Field(
+        gt=0,
+        description="Arrivals measured on [warmup_min, horizon_min).",
+        json_schema_extra=role("run"),
+    )
+    warmup_min: float = Field(
+        default=0.0, ge=0, description="Discarded initial period.", json_schema_extra=role("run")
+    )
     drain_limit_min: float = Field(
         default=20160.0,
         gt=0,
         description="After the horizon, at most this long for measured cases to finish.",
+        json_schema_extra=role("run"),
     )
     replications: int = Field(default=10, ge=1, le=MAX_REPLICATIONS)
     seed: int = Field(default=20261122, ge=0, lt=2**63, description="Root seed of the streams.")
-    calendars: dict[str, Calendar] = Field(default_factory=_default_calendars)
+    calendars: dict[str, Calendar] = Field(
+        default_factory=_default_calendars, json_schema_extra=role("rule")
+    )
     network: NetworkSpec
     resources: dict[str, ResourceSpec] = Field(min_length=1)
     processes: tuple[ProcessSpec, ...] = Field(min_length=1)

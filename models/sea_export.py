@@ -10,6 +10,7 @@ from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.distributions import Count, Duration
 from clearsim.models.processes import DeclarationSpec, InspectionSpec, RiskSpec
+from clearsim.models.roles import role
 
 
 class ExportHandlingSpec(FrozenSpec):
@@ -28,9 +29,13 @@ class ExportHandlingSpec(FrozenSpec):
 class DirectLoadingSpec(FrozenSpec):
     """抵港直装: declared and released before arrival, the truck delivers straight to the quay."""
 
-    enabled: bool = False
+    enabled: bool = Field(default=False, json_schema_extra=role("rule"))
     share: float = Field(
-        default=0.0, ge=0, le=1, description="Share of containers whose shipper takes part."
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of containers whose shipper takes part.",
+        json_schema_extra=role("take_up"),
     )
     truck_call_min: Duration = Field(
         description="Vessel arrival to the called truck's arrival at the gate (participants)."
@@ -55,8 +60,8 @@ class SeaExportSpec(FrozenSpec):
     name: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
     port_node: str
     inspection_node: str
-    vessel_arrivals: ArrivalProcess
-    containers_per_call: Count
+    vessel_arrivals: ArrivalProcess = Field(json_schema_extra=role("demand"))
+    containers_per_call: Count = Field(json_schema_extra=role("demand"))
     cutoff_before_arrival_min: float = Field(
         ge=0, description="Cut-off (截港): latest gate arrival of a box before its vessel arrives."
     )
@@ -72,14 +77,16 @@ class SeaExportSpec(FrozenSpec):
     crane_move_min: Duration = Field(description="One quay-crane move (box onto the vessel).")
     aeo_share: float = Field(ge=0, le=1, description="Share of containers of AEO exporters.")
     aeo_queue_priority: bool = Field(
-        default=False, description="AEO boxes go first in officer, lane and crane queues."
+        default=False,
+        description="AEO boxes go first in officer, lane and crane queues.",
+        json_schema_extra=role("rule"),
     )
     declaration: DeclarationSpec
     risk: RiskSpec
     document_review_min: Duration
     inspection: InspectionSpec
     handling: ExportHandlingSpec
-    direct_loading: DirectLoadingSpec
+    direct_loading: DirectLoadingSpec = Field(json_schema_extra=role("rule"))
     resources: SeaExportResources = SeaExportResources()
 
     @model_validator(mode="after")

@@ -213,8 +213,16 @@ def test_same_seed_gives_an_identical_log() -> None:
 def test_baseline_and_reform_see_the_same_flights_and_shipments(
     baseline_run: RunResult, apron_run: RunResult
 ) -> None:
-    """Common random numbers: identical flights and identical shipment attributes."""
-    assert _times(baseline_run, "on_blocks") == _times(apron_run, "on_blocks")
+    """Common random numbers: identical flights and identical shipment attributes.
+
+    Flights land (ask for a stand) at the same times; on-blocks may differ, since apron pickup
+    holds a stand while trucks load at it. A run ends once its measured cases are done, so the
+    faster one may stop before flights that land after the horizon.
+    """
+    base_landed, reform_landed = _times(baseline_run, "stand", 0), _times(apron_run, "stand", 0)
+    common = base_landed.keys() & reform_landed.keys()
+    assert len(common) >= 40
+    assert all(base_landed[case] == reform_landed[case] for case in common)
     base, reform = baseline_run.log.cases, apron_run.log.cases
     assert len(base) == len(reform)
     for column in ("object_type", "direction", "aeo", "case_class", "destination"):

@@ -23,7 +23,7 @@ REFORM_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sea_import_ship_side_pickup.yaml": ("yangluo_import", ("ship_side_pickup",)),
     "sea_import_two_step_advance.yaml": ("yangluo_import", ("declaration",)),
     "sea_import_remote_inspection.yaml": ("yangluo_import", ("inspection",)),
-    "sea_import_aeo_priority.yaml": ("yangluo_import", ("aeo_queue_priority", "aeo_share")),
+    "sea_import_aeo_priority.yaml": ("yangluo_import", ("aeo_queue_priority",)),
     "sea_export_direct_loading.yaml": ("yangluo_export", ("direct_loading",)),
     "rail_fast_clearance.yaml": ("wujiashan_rail_import", ("fast_clearance",)),
     "rail_bonded_storage.yaml": ("wujiashan_rail_import", ("bonded_storage",)),

@@ -128,6 +128,7 @@ def test_prefect_yaml_deployments_load_and_validate() -> None:
         "run-baseline",
         "compare-sea-import-reforms",
         "sweep-inspection-lanes",
+        "sweep-take-up-two-step",
     ]
     flow_names = {
         "run_scenario": "clearsim-run",
@@ -152,8 +153,12 @@ def test_prefect_yaml_deployments_load_and_validate() -> None:
         elif name == "compare_scenarios":
             comparison_plan([str(ROOT / p) for p in parameters["scenario_paths"]])
         else:
-            plan = sweep_plan(str(ROOT / parameters["scenario_path"]), grid=parameters["grid"])
-            assert len(plan.scenarios) == 5
+            plan = sweep_plan(
+                str(ROOT / parameters["scenario_path"]),
+                grid=parameters.get("grid"),
+                take_up=parameters.get("take_up"),
+            )
+            assert len(plan.scenarios) == 5 + ("take_up" in parameters)
 
 
 WORKER_SERVER_SCRIPT = """

@@ -10,7 +10,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -146,11 +146,13 @@ def validate(
     from clearsim.analysis.stability import offered_utilisation
 
     spec = load_with_overrides(scenario, assignments)
+    against = extends_check(scenario)
     if json_output:
         document = {
             "file": str(scenario),
             "scenario_hash": spec.scenario_hash,
             "offered_utilisation": dict(sorted(offered_utilisation(spec).items())),
+            "against_parent": against,
             "scenario": json.loads(spec.resolved_json()),
         }
         sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
@@ -166,7 +168,33 @@ def validate(
     for name, rho in offered_utilisation(spec).items():
         flag = "  UNSTABLE" if rho >= 1 else ""
         out.print(f"  offered utilisation {name}: {rho:.3f}{flag}", markup=False)
+    if against is not None:
+        changes = ", ".join(f"{c['path']} ({c['role']})" for c in against["changes"])
+        out.print(
+            f"  {against['kind']} of {against['parent']}: {changes or 'no change'}", markup=False
+        )
+        for problem in against["problems"]:
+            out.print(f"  note: {problem}", markup=False)
     check_stability(scenario, spec)
+
+
+def extends_check(path: Path) -> dict[str, Any] | None:
+    """What ``path`` changes against the one file it extends, by role (house rule 13)."""
+    from clearsim.scenarios.load import ScenarioError
+    from clearsim.scenarios.reform_rules import check_file
+
+    try:
+        check = check_file(path, take_up=None)
+    except (ScenarioError, OSError):
+        return None  # the parent is reported by loading the file itself
+    if check is None:
+        return None
+    return {
+        "parent": str(check.parent),
+        "kind": check.kind,
+        "changes": [{"path": d.path, "role": d.kind} for d in check.differences],
+        "problems": list(check.problems),
+    }
 
 
 DaysOpt = Annotated[

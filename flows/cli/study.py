@@ -131,6 +131,14 @@ LhsOpt = Annotated[
         help="A Latin hypercube range: PATH=LOW:HIGH (two integers give integers); repeatable.",
     ),
 ]
+TakeUpOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--take-up",
+        help="Take-up shares S1,S2,... in (0, 1]: the reform FILE at each share (every take-up "
+        "share it sets) against the baseline it extends.",
+    ),
+]
 SamplesOpt = Annotated[
     int | None, typer.Option("--samples", "-n", help="Points of the Latin hypercube.")
 ]
@@ -141,6 +149,7 @@ def sweep(
     scenario: ScenarioArg,
     grid: GridOpt = None,
     lhs: LhsOpt = None,
+    take_up: TakeUpOpt = None,
     samples: SamplesOpt = None,
     replications: ReplicationsOpt = None,
     seed: SeedOpt = None,
@@ -151,20 +160,22 @@ def sweep(
     json_output: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Sweep parameters (grid or Latin hypercube); compare every point with the file as it is."""
+    """Sweep parameters (grid, Latin hypercube) or a reform's take-up; compare every point."""
 
     def prepare() -> dict[str, object]:
         from clearsim.flows.execution.study_plans import (
             PlanError,
             parse_grid,
             parse_ranges,
+            parse_take_up,
             sweep_plan,
         )
 
         try:
             axes = parse_grid(grid or [])
             ranges = parse_ranges(lhs or [])
-            plan = sweep_plan(str(scenario), axes, ranges, samples, replications, seed)
+            shares = parse_take_up(take_up)
+            plan = sweep_plan(str(scenario), axes, ranges, samples, replications, seed, shares)
         except PlanError as error:
             fail(str(error))
         if batch_size is not None and batch_size < 1:
@@ -178,6 +189,7 @@ def sweep(
             "grid": axes or None,
             "lhs": {k: list(v) for k, v in ranges.items()} or None,
             "samples": samples,
+            "take_up": shares or None,
             "replications": plan.replications,
             "seed": plan.root_seed,
             "batch_size": batch_size,

@@ -369,6 +369,7 @@ def sweep_scenario(
     db_url: str | None = None,
     report_path: str | None = None,
     on_progress: ProgressParameter = None,
+    take_up: list[float] | None = None,
 ) -> dict[str, Any]:
     """Sweep a scenario's parameters and compare every point with the scenario as it is.
 
@@ -387,6 +388,8 @@ def sweep_scenario(
         report_path: Write the study's self-contained HTML report to this file at the end.
         on_progress: Told (replications finished, replications planned) as batches finish, in
             the flow's process (not a deployment parameter).
+        take_up: Take-up shares in (0, 1]: the reform at ``scenario_path`` at each share against
+            the baseline it extends (instead of ``grid`` or ``lhs``).
 
     Returns:
         The study as JSON (``clearsim sweep --json``).
@@ -394,5 +397,5 @@ def sweep_scenario(
     from clearsim.flows.execution.study_plans import sweep_plan
     from clearsim.flows.storage.persistence import open_flow_database
 
-    plan = sweep_plan(scenario_path, grid, lhs, samples, replications, seed)
+    plan = sweep_plan(scenario_path, grid, lhs, samples, replications, seed, take_up)
     return execute_study(plan, open_flow_database(db_url), batch_size, report_path, on_progress)

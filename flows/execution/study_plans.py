@@ -22,6 +22,7 @@ from clearsim.flows.execution.study_design import (
 from clearsim.models.scenario import Scenario
 from clearsim.scenarios.load import ScenarioError, load_scenario, parse_assignment
 from clearsim.scenarios.overrides import OverrideError, with_values
+from clearsim.scenarios.reform_rules import check_file
 
 MAX_SEED = 2**63
 
@@ -130,6 +131,77 @@ def parse_ranges(options: Sequence[str]) -> dict[str, tuple[float, float]]:
     return ranges
 
 
+def parse_take_up(text: str | None) -> list[float]:
+    """``--take-up 0.25,0.5,1`` as shares in (0, 1], in the order given."""
+    if text is None:
+        return []
+    shares = []
+    for raw in split_values(text):
+        try:
+            share = float(raw)
+        except ValueError:
+            raise PlanError(f"--take-up {text!r}: {raw!r} is not a number") from None
+        if not 0 < share <= 1:
+            raise PlanError(
+                f"--take-up {text!r}: {raw} is not in (0, 1] (take-up 0 is the baseline, "
+                "the sweep's reference)"
+            )
+        shares.append(share)
+    if len(set(shares)) != len(shares):
+        raise PlanError(f"--take-up {text!r}: a share is given twice")
+    return shares
+
+
+def take_up_plan(
+    path: str,
+    shares: Sequence[float],
+    replications: int | None = None,
+    seed: int | None = None,
+) -> StudyPlan:
+    """The reform at ``path`` at each take-up share, against the baseline it extends.
+
+    The reference is the baseline (take-up 0); each point is the reform with every take-up share
+    it sets (``role: take_up`` fields, :mod:`clearsim.models.roles`) at the same value, so the
+    paired differences are the reform's effect as participation grows.
+    """
+    _check_common(replications, seed)
+    try:
+        check = check_file(path)
+    except ScenarioError as error:
+        raise PlanError(str(error)) from None
+    except OSError as error:
+        raise PlanError(f"{path}: {error.strerror or error}") from None
+    if check is None or check.kind != "reform":
+        raise PlanError(f"{path}: --take-up needs a reform file that extends its baseline")
+    paths = [d.path for d in check.differences if d.role == "take_up"]
+    if not paths:
+        raise PlanError(f"{path}: the reform sets no take-up share (it applies to everyone)")
+    reform = _load(path)
+    common = {
+        "replications": replications or reform.replications,
+        "seed": reform.seed if seed is None else seed,
+    }
+    base, reform = _load(str(check.parent), **common), _load(path, **common)
+    specs, parameters = [base], [{"take_up": 0.0}]
+    for share in shares:
+        point = dict.fromkeys(paths, share)
+        label = point_label(reform.name, {"take_up": share})
+        try:
+            specs.append(with_values(reform, {**point, "name": label}))
+        except OverrideError as error:
+            raise PlanError(f"{path}: {error}") from None
+        parameters.append({"take_up": share})
+    design = {"file": path, "baseline": str(check.parent), "take_up": list(shares), "paths": paths}
+    return _plan(
+        SWEEP,
+        specs,
+        parameters,
+        root_seed=common["seed"],
+        replications=common["replications"],
+        design=design,
+    )
+
+
 def sweep_plan(
     path: str,
     grid: Mapping[str, Sequence[Any]] | None = None,
@@ -137,10 +209,21 @@ def sweep_plan(
     samples: int | None = None,
     replications: int | None = None,
     seed: int | None = None,
+    take_up: Sequence[float] | None = None,
 ) -> StudyPlan:
-    """The scenario at ``path`` as the reference, then one scenario per grid or hypercube point."""
+    """The scenario at ``path`` as the reference, then one scenario per grid or hypercube point.
+
+    With ``take_up``, the reform at ``path`` at each share against its baseline
+    (:func:`take_up_plan`).
+    """
+    if take_up:
+        if grid or lhs:
+            raise PlanError("--take-up sweeps take-up alone; leave out --set and --lhs")
+        return take_up_plan(path, take_up, replications, seed)
     if bool(grid) == bool(lhs):
-        raise PlanError("a sweep needs either --set path=v1,v2,... or --lhs path=low:high")
+        raise PlanError(
+            "a sweep needs --set path=v1,v2,..., --lhs path=low:high or --take-up s1,s2,..."
+        )
     if lhs and not samples:
         raise PlanError("a Latin hypercube needs --samples N")
     _check_common(replications, seed)
