@@ -1,20 +1,12 @@
-"""What the calibration checks: published figures per baseline, and reform/baseline pairs."""
+"""The reform/baseline pairs whose paired effects the calibration run tables.
+
+The published figures (calibration targets and held-out validation) are in
+:mod:`clearsim.flows.calibration.targets`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Target:
-    """A published figure a baseline is calibrated against."""
-
-    scenario: str
-    direction: str
-    mode: str
-    segment: str
-    published: str
-    source: str
 
 
 @dataclass(frozen=True)
@@ -28,57 +20,6 @@ class Effect:
     mode: str
     channel: str = "all"
 
-
-TARGETS: tuple[Target, ...] = (
-    Target(
-        "sea_import_baseline.yaml",
-        "import",
-        "sea",
-        "arrival->release",
-        "48.8 h Hubei 2021; 39 h Hubei 2022 target; 32.02 h national 2022",
-        "S8, S3",
-    ),
-    Target(
-        "sea_export_baseline.yaml",
-        "export",
-        "sea",
-        "arrival->release",
-        "1.1 h Hubei export 2021; 0.88 h Hubei 2022 target",
-        "S8",
-    ),
-    Target(
-        "sea_export_baseline.yaml",
-        "export",
-        "sea",
-        "arrival->exit",
-        "3-4 days export port stay, conventional (Shenzhen)",
-        "S1",
-    ),
-    Target(
-        "cbec_1210_baseline.yaml",
-        "import",
-        "cbec_1210",
-        "lodgement->release",
-        "<= 10 min declaration data to release (Hangzhou, 11.11)",
-        "S28",
-    ),
-    Target(
-        "air_cargo_baseline.yaml",
-        "export",
-        "air",
-        "arrival->release",
-        "about 1 h export (as sea: S8); no Wuhan air figure",
-        "S8",
-    ),
-    Target(
-        "sea_import_two_step.yaml",
-        "import",
-        "sea",
-        "arrival->release",
-        "18.63 h Ningbo under two-step, Dec 2019",
-        "S24b",
-    ),
-)
 
 EFFECTS: tuple[Effect, ...] = (
     Effect(
