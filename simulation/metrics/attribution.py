@@ -56,54 +56,61 @@ class Steps:
 
 
 def case_steps(log: EventLog, cases: np.ndarray) -> Steps:
-    """The steps of the cases marked in the boolean mask ``cases``."""
+    """The steps of the cases marked in the boolean mask ``cases``.
+
+    One pass over the log's columns: an instance is numbered by its start row (a dense lookup
+    by instance id), and steps are taken in the order of their complete rows, which a settled
+    log holds in time order (ties in recording order); a stable sort by case keeps that order.
+    """
     cols = log.columns()
-    keep = cases[cols["case"]] if cols["case"].size else np.zeros(0, dtype=bool)
-    case, activity = cols["case"][keep], cols["activity"][keep]
-    instance, lifecycle, time = cols["instance"][keep], cols["lifecycle"][keep], cols["time"][keep]
+    lifecycle, instance, time = cols["lifecycle"], cols["instance"], cols["time"]
     started = lifecycle == Lifecycle.START
     ids = instance[started]
-    order = np.argsort(ids, kind="stable")
-    sorted_ids = ids[order]
-
-    def phase(which: Lifecycle) -> np.ndarray:
-        out = np.full(ids.size, np.nan)
-        rows = lifecycle == which
-        if ids.size == 0 or not rows.any():
-            return out
-        at = np.minimum(np.searchsorted(sorted_ids, instance[rows]), ids.size - 1)
-        hit = sorted_ids[at] == instance[rows]
-        out[order[at[hit]]] = time[rows][hit]
-        return out
-
-    resource = cols["resource"][keep][started].astype(np.int64)
-    roots = np.isin(activity, [log.activity(name) for name in ROOTS if name in log.activities])
-    roots &= lifecycle == Lifecycle.COMPLETE
-    schedule = np.concatenate([phase(Lifecycle.SCHEDULE), time[roots]])
-    complete = np.concatenate([phase(Lifecycle.COMPLETE), time[roots]])
-    start = np.concatenate([time[started], time[roots]])
-    resource = np.concatenate([resource, np.full(int(roots.sum()), NO_RESOURCE)])
-    code = np.concatenate([activity[started], activity[roots]]).astype(np.int64)
-    step_case = np.concatenate([case[started], case[roots]]).astype(np.int64)
-    step_id = np.concatenate([ids, instance[roots]]).astype(np.int64)
-    is_root = np.concatenate([np.zeros(ids.size, dtype=bool), np.ones(int(roots.sum()), bool)])
-    done = ~np.isnan(complete)  # a step still open at the end gates nothing that happened
-    by = np.lexsort((step_id[done], complete[done], step_case[done]))
+    lookup = np.full(int(instance.max(initial=0)) + 1, -1, dtype=np.int32)
+    lookup[ids] = np.arange(ids.size, dtype=np.int32)
+    queued = lifecycle == Lifecycle.SCHEDULE
+    at = lookup[instance[queued]]
+    schedule_of = np.full(ids.size, np.nan)
+    schedule_of[at[at >= 0]] = time[queued][at >= 0]
+    start_of, resource_of = time[started], cols["resource"][started].astype(np.int64)
+    del started, queued, at
+    closing = lifecycle == Lifecycle.COMPLETE
+    closing &= cases[cols["case"]] if cases.size else closing
+    case, activity = cols["case"][closing].astype(np.int64), cols["activity"][closing]
+    step, complete = lookup[instance[closing]], time[closing]
+    del lookup, closing
+    root_codes = np.zeros(len(log.activities), dtype=bool)
+    root_codes[[log.activities.index(name) for name in ROOTS if name in log.activities]] = True
+    root = root_codes[activity]
+    keep = (step >= 0) | root
+    case, activity, step, complete, root = (
+        case[keep], activity[keep], step[keep], complete[keep], root[keep]
+    )
+    if complete.size > 1 and bool((np.diff(complete) < 0).any()):  # a log not settled
+        order = np.argsort(complete, kind="stable")
+        case, activity, step, complete, root = (
+            case[order], activity[order], step[order], complete[order], root[order]
+        )
+    order = np.argsort(case, kind="stable")
+    case, activity, step, complete, root = (
+        case[order], activity[order], step[order], complete[order], root[order]
+    )
+    step = np.where(root, 0, step)
     causes = [activity_cause(name) for name in log.activities]
     own_of = np.array([CAUSE[c.own] for c in causes], dtype=np.int64)
     gap_of = np.array([CAUSE[c.gap] for c in causes], dtype=np.int64)
-    sorted_case = step_case[done][by]
-    everyone = np.arange(len(log.cases))
+    counts = np.bincount(case, minlength=len(log.cases))
+    hi = np.cumsum(counts)
     return Steps(
-        schedule=schedule[done][by],
-        start=start[done][by],
-        complete=complete[done][by],
-        resource=resource[done][by],
-        own=own_of[code[done][by]],
-        gap=gap_of[code[done][by]],
-        root=is_root[done][by],
-        lo=np.searchsorted(sorted_case, everyone, side="left"),
-        hi=np.searchsorted(sorted_case, everyone, side="right"),
+        schedule=np.where(root, complete, schedule_of[step] if ids.size else complete),
+        start=np.where(root, complete, start_of[step] if ids.size else complete),
+        complete=complete,
+        resource=np.where(root, NO_RESOURCE, resource_of[step] if ids.size else NO_RESOURCE),
+        own=own_of[activity],
+        gap=gap_of[activity],
+        root=root,
+        lo=hi - counts,
+        hi=hi,
     )
 
 
