@@ -18,6 +18,7 @@ from clearsim.analysis.aggregate import (
     WaitEstimate,
 )
 from clearsim.analysis.statistics import Estimate
+from clearsim.flows.report.causes import cause_table, causes_json
 from clearsim.flows.report.fit import print_fitted
 
 
@@ -111,6 +112,7 @@ def report_json(report: ScenarioReport, extra: dict[str, Any]) -> dict[str, Any]
         "resources": [_resource_json(r) for r in report.resources],
         "waits": [_wait_json(w) for w in report.waits],
         "lodgement_timing": [_timing_json(t) for t in report.lodgement_timing],
+        "causes": causes_json(report),
         "outcomes": [_outcome_json(o) for o in report.outcomes],
         "overlong": {
             "threshold_h": report.overlong_threshold_h,
@@ -387,6 +389,7 @@ def print_report(console: Console, report: ScenarioReport, header: str) -> None:
     tables = (
         segment_table(report),
         channel_table(report),
+        cause_table(report),
         resource_table(report),
         outcome_table(report),
         overlong_table(report),
