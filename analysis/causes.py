@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from clearsim.analysis.statistics import Estimate, mean_confidence_interval
-from clearsim.models.records import RunSummary
+from clearsim.models.records import RunSummary, SegmentCause
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ def cause_estimates(runs: Sequence[RunSummary], confidence: float) -> tuple[Caus
         rows = [run.get(key) for run in found]
         present = [row for row in rows if row is not None and row.n > 0]
 
-        def of(field: str, rows: list = present) -> Estimate:
+        def of(field: str, rows: list[SegmentCause] = present) -> Estimate:
             values = [float(getattr(row, field)) for row in rows]
             return mean_confidence_interval(values or [math.nan], confidence)
 

@@ -104,8 +104,7 @@ def test_segment_causes_by_hand() -> None:
     """Per flow, mean hours per cause, their shares of the segment, and its case count."""
     log = _trace()
     rows = {
-        (r.segment, r.cause): r
-        for r in segment_causes(log, Window(0, 100), {"officers": OFFICE})
+        (r.segment, r.cause): r for r in segment_causes(log, Window(0, 100), {"officers": OFFICE})
     }
     assert len(rows) == 5 * len(CAUSES)
     calendar = rows["arrival->release", "calendar"]
@@ -153,7 +152,9 @@ def test_causes_sum_to_every_cases_segment(runs: list[tuple[Scenario, RunResult]
             if s.channel == "all" and s.n
         }
         for key, mean in means.items():
-            parts = [c.mean_h for c in result.summary.causes if (c.direction, c.mode, c.segment) == key]
+            parts = [
+                c.mean_h for c in result.summary.causes if (c.direction, c.mode, c.segment) == key
+            ]
             assert sum(parts) == pytest.approx(mean, abs=1e-9), (scenario.name, key)
 
 

@@ -36,11 +36,11 @@ from clearsim.flows.storage.provenance import code_version, library_versions_jso
 from clearsim.models.records import (
     LegTrips,
     LodgementTiming,
-    SegmentCause,
     OutcomeCount,
     OverlongCase,
     ResourceStat,
     RunSummary,
+    SegmentCause,
 )
 from clearsim.models.scenario import Scenario
 from clearsim.models.tables import (

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from clearsim.analysis.aggregate import ScenarioReport
 from clearsim.flows.report.causes import CAUSE_LABELS, TABLE_SEGMENTS
-from clearsim.flows.report.render import flow_name
 from clearsim.flows.report.svg import (
     Scale,
     colour,
@@ -27,6 +26,7 @@ from clearsim.flows.report.svg import (
     text_width,
     x_axis,
 )
+from clearsim.flows.report.values import flow_name
 from clearsim.models.vocabulary import CAUSES
 
 CAUSE_COLOURS: dict[str, str] = {

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from clearsim.analysis.aggregate import ScenarioReport
 from clearsim.analysis.causes import CauseEstimate
+from clearsim.flows.report.values import estimate_json, flow_name, format_estimate
 from clearsim.models.vocabulary import CAUSES
 
 TABLE_SEGMENTS = ("arrival->release", "release->exit")
@@ -31,8 +32,6 @@ CAUSE_LABELS: dict[str, str] = {
 
 def cause_json(cause: CauseEstimate) -> dict[str, Any]:
     """One ``causes[]`` object of ``clearsim run --json``."""
-    from clearsim.flows.report.render import estimate_json  # render imports this module
-
     return {
         "direction": cause.direction,
         "mode": cause.mode,
@@ -54,13 +53,13 @@ def cause_table(report: ScenarioReport) -> Table | None:
 
     A cause no flow spends time on is left out; each cell is the mean ± half-width.
     """
-    from clearsim.flows.report.render import flow_name, format_estimate
-
     rows = sorted(
         (c for c in report.causes if c.segment in TABLE_SEGMENTS and c.cases.mean > 0),
         key=lambda c: TABLE_SEGMENTS.index(c.segment),
     )
-    rows.sort(key=lambda c: [(r.direction, r.mode) for r in report.causes].index((c.direction, c.mode)))
+    rows.sort(
+        key=lambda c: [(r.direction, r.mode) for r in report.causes].index((c.direction, c.mode))
+    )
     if not rows:
         return None
     used = [
@@ -83,11 +82,7 @@ def cause_table(report: ScenarioReport) -> Table | None:
         table.add_row(
             flow if flow != previous else "",
             segment,
-            *(
-                format_estimate(by_cause[c].mean_h) if c in by_cause else "-"
-                for c in used
-            ),
+            *(format_estimate(by_cause[c].mean_h) if c in by_cause else "-" for c in used),
         )
         previous = flow
     return table
-

@@ -33,6 +33,8 @@ from clearsim.simulation.log.recorder import NO_RESOURCE, EventLog
 from clearsim.simulation.metrics.cases import Window, flow_masks, measured_cases, milestone_times
 from clearsim.simulation.metrics.cause_table import END_GAPS, ROOTS, activity_cause
 
+Intervals = Mapping[str, list[tuple[float, float]]]
+"""Each resource's staffed intervals over the run, minutes (``open_intervals``)."""
 CAUSE = {name: index for index, name in enumerate(CAUSES)}
 _FAR = 1e15  # beyond any run: the closed-time curve keeps rising after the last interval
 
@@ -84,16 +86,28 @@ def case_steps(log: EventLog, cases: np.ndarray) -> Steps:
     root = root_codes[activity]
     keep = (step >= 0) | root
     case, activity, step, complete, root = (
-        case[keep], activity[keep], step[keep], complete[keep], root[keep]
+        case[keep],
+        activity[keep],
+        step[keep],
+        complete[keep],
+        root[keep],
     )
     if complete.size > 1 and bool((np.diff(complete) < 0).any()):  # a log not settled
         order = np.argsort(complete, kind="stable")
         case, activity, step, complete, root = (
-            case[order], activity[order], step[order], complete[order], root[order]
+            case[order],
+            activity[order],
+            step[order],
+            complete[order],
+            root[order],
         )
     order = np.argsort(case, kind="stable")
     case, activity, step, complete, root = (
-        case[order], activity[order], step[order], complete[order], root[order]
+        case[order],
+        activity[order],
+        step[order],
+        complete[order],
+        root[order],
     )
     step = np.where(root, 0, step)
     causes = [activity_cause(name) for name in log.activities]
@@ -121,14 +135,14 @@ class ClosedClock:
     time outside them is closed. A resource not in the mapping is always open.
     """
 
-    def __init__(self, resources: Sequence[str], open_intervals: Mapping[str, list]) -> None:
+    def __init__(self, resources: Sequence[str], open_intervals: Intervals) -> None:
         self._curves: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for code, name in enumerate(resources):
             if name not in open_intervals:
                 continue
             xs, closed, cursor, total = [0.0], [0.0], 0.0, 0.0
-            for a, b in sorted(open_intervals[name]):
-                a, b = max(a, cursor), max(b, cursor)
+            for opens, closes in sorted(open_intervals[name]):
+                a, b = max(opens, cursor), max(closes, cursor)
                 total += a - cursor
                 xs += [a, b]
                 closed += [total, total]
@@ -227,7 +241,7 @@ def _walk(
 def case_causes(
     log: EventLog,
     window: Window,
-    open_intervals: Mapping[str, list],
+    open_intervals: Intervals,
     times: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Per TRS segment name, minutes per cause ``(n_cases, len(CAUSES))`` of every case.
@@ -258,7 +272,7 @@ def case_causes(
 def segment_causes(
     log: EventLog,
     window: Window,
-    open_intervals: Mapping[str, list],
+    open_intervals: Intervals,
     times: np.ndarray | None = None,
 ) -> list[SegmentCause]:
     """Each flow's TRS segments split into mean hours per cause over its measured cases.

@@ -40,7 +40,6 @@ def upgrade() -> None:
         )
 
 
-
 def downgrade() -> None:
     """Undo this revision."""
     with op.batch_alter_table("segment_cause", schema=None) as batch_op:
