@@ -16,7 +16,6 @@ import typer
 from pydantic import BaseModel
 
 import clearsim.models.records
-from clearsim.analysis.causes import CauseEstimate
 from clearsim.analysis.aggregate import (
     OutcomeEstimate,
     OverlongEstimate,
@@ -24,6 +23,7 @@ from clearsim.analysis.aggregate import (
     ScenarioReport,
     SegmentEstimate,
 )
+from clearsim.analysis.causes import CauseEstimate
 from clearsim.analysis.statistics import Estimate
 from clearsim.flows.cli.main import app
 from clearsim.models.scenario import Scenario
