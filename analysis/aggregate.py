@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from clearsim.analysis.causes import CauseEstimate, cause_estimates
 from clearsim.analysis.statistics import DEFAULT_CONFIDENCE, Estimate, mean_confidence_interval
 from clearsim.models.monitoring import MonitoringSpec
 from clearsim.models.records import LodgementTiming, OverlongCase, RunSummary
@@ -122,6 +123,8 @@ class ScenarioReport:
     """Waits per resource, activity and class of case."""
     lodgement_timing: tuple[TimingEstimate, ...] = ()
     """Segment means per flow for cases lodged before and after their arrival."""
+    causes: tuple[CauseEstimate, ...] = ()
+    """Each segment's hours per cause, per flow (cause attribution)."""
 
 
 def _estimate(values: Sequence[float], confidence: float) -> Estimate:
@@ -295,6 +298,7 @@ def aggregate(
         warmup_mser5_min=_estimate([r.warmup_mser5_min for r in runs], confidence),
         waits=_waits(runs, confidence),
         lodgement_timing=_timing(runs, confidence),
+        causes=cause_estimates(runs, confidence),
         overlong_cases=tuple(
             sorted(
                 ((run.replication, case) for run in runs for case in run.overlong),

@@ -191,6 +191,25 @@ class Replications:
             rows.append(row)
         return pd.DataFrame(rows)
 
+    def causes(self) -> pd.DataFrame:
+        """Where each flow's segment hours go: hours and share per cause, with CIs.
+
+        One row per flow, segment and cause (``CAUSES`` order); over a segment's causes,
+        ``mean_h`` adds up to the segment's mean hours.
+        """
+        rows = []
+        for cause in self.report.causes:
+            row: dict[str, Any] = {
+                "direction": cause.direction,
+                "mode": cause.mode,
+                "segment": cause.segment,
+                "cause": cause.cause,
+            }
+            for name in ("cases", "mean_h", "share"):
+                row.update(_estimate_columns(name, getattr(cause, name)))
+            rows.append(row)
+        return pd.DataFrame(rows)
+
     def resources(self) -> pd.DataFrame:
         """Every resource: capacity, staffed share, utilisation, queue and wait, with CIs."""
         rows = []
@@ -241,6 +260,12 @@ class Comparison:
         """Every scenario's segment table, one after the other, with a ``scenario`` column."""
         return pd.concat(
             [r.segments().assign(scenario=r.scenario.name) for r in self.runs], ignore_index=True
+        )
+
+    def causes(self) -> pd.DataFrame:
+        """Every scenario's cause table, one after the other, with a ``scenario`` column."""
+        return pd.concat(
+            [r.causes().assign(scenario=r.scenario.name) for r in self.runs], ignore_index=True
         )
 
     def differences(self) -> pd.DataFrame:

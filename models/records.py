@@ -115,6 +115,24 @@ class LodgementTiming:
 
 
 @dataclass(frozen=True, slots=True)
+class SegmentCause:
+    """Mean hours of one flow's TRS segment spent on one cause in one replication.
+
+    Measured cases that reached both milestones; over the causes of a segment the ``mean_h``
+    add up to the segment's mean (``SegmentStat.mean_h`` of channel ``all``). ``share`` is
+    ``mean_h`` over that mean (NaN when it is 0).
+    """
+
+    direction: str
+    mode: str
+    segment: str
+    cause: str
+    n: int
+    mean_h: float
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
 class OutcomeCount:
     """How many measured cases of a process ended with (or met) a named outcome."""
 
@@ -218,3 +236,5 @@ class RunSummary:
     """Waits per resource, activity and class of case."""
     lodgement_timing: tuple[LodgementTiming, ...] = ()
     """Segment means per flow for cases lodged before and after their arrival."""
+    causes: tuple[SegmentCause, ...] = ()
+    """Each segment's mean hours per cause, per flow (cause attribution)."""

@@ -46,6 +46,7 @@ from clearsim.models.records import (
     ResourceProfile,
     ResourceStat,
     RunSummary,
+    SegmentCause,
     SegmentQuantiles,
     SegmentStat,
     WaitStat,
@@ -207,6 +208,7 @@ ResourceProfileRow = record_table("resource_profile", ResourceProfile)
 LegTripsRow = record_table("leg_trips", LegTrips)
 WaitStatRow = record_table("wait_stat", WaitStat)
 LodgementTimingRow = record_table("lodgement_timing", LodgementTiming)
+SegmentCauseRow = record_table("segment_cause", SegmentCause)
 
 SUMMARY_TABLES: dict[str, Table] = {
     "segments": SegmentStatRow,
@@ -218,6 +220,7 @@ SUMMARY_TABLES: dict[str, Table] = {
     "leg_trips": LegTripsRow,
     "waits": WaitStatRow,
     "lodgement_timing": LodgementTimingRow,
+    "causes": SegmentCauseRow,
 }
 """The table of each tuple of records of a :class:`RunSummary`, by field name."""
 

@@ -59,3 +59,18 @@ MODES: tuple[str, ...] = ("sea", "air", "rail", "cbec_1210", "cbec_9610")
 CHANNEL_NAMES: tuple[str, ...] = ("none", "green", "yellow", "red")
 REPORTED_CHANNELS: tuple[str, ...] = ("all", "green", "yellow", "red")
 """Channel splits of the TRS report: every case, then by channel."""
+
+CAUSES: tuple[str, ...] = (
+    "declarant",
+    "consignee",
+    "carrier",
+    "queueing",
+    "calendar",
+    "service",
+    "transport",
+    "hold",
+)
+"""Causes a TRS segment's hours are attributed to (:mod:`clearsim.simulation.metrics.attribution`):
+the parties' own time (declarant, consignee, carrier and port), waiting for a busy resource while
+it is staffed (``queueing``), waiting while its calendar is closed (``calendar``), hands-on work
+(``service``), moving the goods (``transport``) and holds and queries (``hold``)."""

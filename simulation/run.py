@@ -28,6 +28,7 @@ from clearsim.simulation.kernel.shifts import closed_intervals, open_intervals, 
 from clearsim.simulation.log.heap import release_free_memory
 from clearsim.simulation.log.merge import merge_logs
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.metrics.attribution import segment_causes
 from clearsim.simulation.metrics.cases import (
     Window,
     measured_cases,
@@ -230,6 +231,7 @@ def summarise(
         resources=tuple(resource_stats(log, capacities, window, staffed, intervals)),
         waits=tuple(wait_stats(log, window)),
         lodgement_timing=tuple(lodgement_timing(log, window, times)),
+        causes=tuple(segment_causes(log, window, _run_calendars(scenario, end_time_min), times)),
         outcomes=tuple(outcome_counts(log, window, times)),
         overlong=tuple(
             overlong_cases(
@@ -255,6 +257,14 @@ def summarise(
         ),
         leg_trips=counts.leg_trips,
     )
+
+
+def _run_calendars(scenario: Scenario, end_min: float) -> dict[str, list[tuple[float, float]]]:
+    """Each resource's staffed intervals over the whole run, drain included."""
+    return {
+        name: open_intervals(scenario.calendars[spec.calendar], scenario.start, end_min)
+        for name, spec in scenario.resources.items()
+    }
 
 
 def run_replication(

@@ -23,6 +23,7 @@ from clearsim.analysis.aggregate import (
     ScenarioReport,
     SegmentEstimate,
 )
+from clearsim.analysis.causes import CauseEstimate
 from clearsim.analysis.statistics import Estimate
 from clearsim.flows.cli.main import app
 from clearsim.models.scenario import Scenario
@@ -83,6 +84,7 @@ def test_every_record_field_is_in_the_results_reference() -> None:
     records = _record_classes()
     assert {r.__name__ for r in records} >= {"EventRecord", "RunSummary", "SegmentStat"}
     estimates = [Estimate, SegmentEstimate, ResourceEstimate, OutcomeEstimate, OverlongEstimate]
+    estimates.append(CauseEstimate)
     for record in [*records, *estimates, ScenarioReport]:
         names = [f.name for f in dataclasses.fields(record)]
         assert not _missing(_section(text, record.__name__), names), record.__name__

@@ -40,6 +40,7 @@ from clearsim.models.records import (
     OverlongCase,
     ResourceStat,
     RunSummary,
+    SegmentCause,
 )
 from clearsim.models.scenario import Scenario
 from clearsim.models.tables import (
@@ -284,6 +285,7 @@ def test_every_field_of_every_record_is_stored_and_any_float_may_be_nan(
         lodgement_timing=(
             LodgementTiming("import", "station", "before_arrival", 4, -2.0, 3.0, 1.0),
         ),
+        causes=(SegmentCause("import", "station", "arrival->exit", "queueing", 4, 2.5, 0.25),),
     )
     nan = _all_nan(full)
     for field, table in SUMMARY_TABLES.items():

@@ -50,6 +50,11 @@ def test_run_gives_the_executors_figures() -> None:
     segments = runs.segments()
     assert set(segments.columns) >= {"direction", "mode", "segment", "channel", "mean_h_low"}
     assert (segments["mean_h_low"] <= segments["mean_h"]).where(segments["cases"] > 0).all()
+    causes = runs.causes()
+    assert set(causes.columns) >= {"segment", "cause", "mean_h", "mean_h_low", "share_high"}
+    release = causes[causes.segment == "arrival->release"]
+    whole = segments[(segments.segment == "arrival->release") & (segments.channel == "all")]
+    assert release.mean_h.sum() == pytest.approx(whole.mean_h.iloc[0])
 
 
 def test_cases_and_events_carry_timestamps_of_the_scenario_start() -> None:

@@ -16,6 +16,7 @@ from clearsim.models.records import (
     ResourceProfile,
     ResourceStat,
     RunSummary,
+    SegmentCause,
     SegmentQuantiles,
     SegmentStat,
     ShipmentOutcome,
@@ -59,7 +60,10 @@ def test_record_fields_are_pinned() -> None:
         "scenario_hash", "replication", "root_seed", "arrived", "completed", "in_system",
         "measured", "censored", "events", "end_time_min", "segments", "resources", "outcomes",
         "overlong", "warmup_mser5_min", "distributions", "profiles", "leg_trips", "waits",
-        "lodgement_timing",
+        "lodgement_timing", "causes",
+    ]  # fmt: skip
+    assert [f.name for f in fields(SegmentCause)] == [
+        "direction", "mode", "segment", "cause", "n", "mean_h", "share",
     ]  # fmt: skip
     assert [f.name for f in fields(LodgementTiming)] == [
         "direction", "mode", "lodged", "n", "arrival_lodgement_h", "lodgement_release_h",

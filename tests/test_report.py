@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from clearsim.flows.cli.main import app
 from clearsim.flows.execution.study_design import StudyPlan
+from clearsim.flows.report.cause_chart import cause_bars, cause_chart
 from clearsim.flows.report.charts import _short, _spans, ecdf_chart
 from clearsim.flows.report.figures import EcdfPanel, SegmentBar, report_figures
 from clearsim.flows.report.page import FIGURES, render_report
@@ -250,6 +251,28 @@ def test_segment_bars_split_the_cases_lodged_ahead_from_those_lodged_after(store
         assert ahead.parts[1] == timing["before_arrival"].lodgement_release_h.mean
 
 
+def test_cause_bars_add_up_to_the_segment_means(stored: tuple) -> None:
+    """A stacked bar per scenario and segment; its parts are the segment's mean hours."""
+    _, _, results = stored
+    bars = cause_bars(results.reports)
+    names = [r.scenario_name for r in results.reports]
+    assert {(b.scenario, b.segment) for b in bars} == {
+        (name, segment) for name in names for segment in ("arrival->release", "release->exit")
+    }
+    for report in results.reports:
+        means = {
+            s.segment: s.mean_h.mean
+            for s in report.segments
+            if (s.direction, s.mode, s.channel) == ("import", "sea", "all")
+        }
+        for bar in (b for b in bars if b.scenario == report.scenario_name):
+            assert sum(bar.hours) == pytest.approx(means[bar.segment])
+    svg = cause_chart(bars, names)
+    ElementTree.fromstring(svg)  # well-formed
+    assert svg.count('class="mark"') == sum(1 for b in bars for h in b.hours if h)
+    assert "declarant" in render_report(results)
+
+
 def test_segment_bars_follow_the_milestones_from_the_arrival() -> None:
     advance = SegmentBar("s", ("export", "sea"), (-9.0, 2.5, 44.0), -6.5)
     assert _spans(advance) == [(-9.0, 0.0, 0, -9.0), (-9.0, -6.5, 1, 2.5), (-6.5, 37.5, 2, 44.0)]
@@ -270,7 +293,8 @@ def test_the_page_has_every_section_and_loads_nothing_from_outside(stored: tuple
         "sea_import_baseline",
         "sea_import_two_step",
     }
-    assert html.count("<svg") == 2 + 1 + 2 + 2 + len(figures.queues) + 2
+    causes = len({bar.flow for bar in cause_bars(results.reports)})
+    assert html.count("<svg") == 2 + 1 + 2 + 2 + len(figures.queues) + 2 + causes
     assert "The bottleneck of sea_import_baseline is" in html
     assert "<script" not in html and "<link" not in html and "src=" not in html
     assert html.replace('xmlns="http://www.w3.org/2000/svg"', "").count("http") == 0
@@ -356,7 +380,7 @@ PAGE_CHECK = """
   return out;
 })()
 """
-CHART_SECTIONS = ("ecdf", "segment-bars", "forest", "heat-map", "queues", "network")
+CHART_SECTIONS = ("ecdf", "segment-bars", "causes", "forest", "heat-map", "queues", "network")
 TABLE_SECTIONS = ("headline", "differences", "overlong", "provenance")
 
 

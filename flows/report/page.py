@@ -13,6 +13,7 @@ from clearsim.analysis.comparison import (
     Difference,
     difference_mark,
 )
+from clearsim.flows.report.cause_chart import cause_section
 from clearsim.flows.report.charts import (
     ecdf_chart,
     forest_chart,
@@ -39,6 +40,7 @@ FIGURES = (
     "differences",
     "ecdf",
     "segment-bars",
+    "causes",
     "forest",
     "heat-map",
     "queues",
@@ -60,6 +62,7 @@ def render_report(results: StudyResults) -> str:
         _section("differences", "Differences to the reference", _differences(results)),
         _section("ecdf", "Clearance-time distributions", _ecdfs(figures, names)),
         _section("segment-bars", "Where the time goes: TRS segments", _bars(figures, names)),
+        _section("causes", "Where the hours go: causes", cause_section(results.reports)),
         _section("forest", "Paired differences of mean hours", _forest(figures, names)),
         _section("heat-map", "Resource utilisation by hour of day", _heat(results, figures)),
         _section("queues", "Queues at the bottleneck resources", _queues(figures, names)),

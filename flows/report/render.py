@@ -17,23 +17,26 @@ from clearsim.analysis.aggregate import (
     TimingEstimate,
     WaitEstimate,
 )
-from clearsim.analysis.statistics import Estimate
+from clearsim.flows.report.causes import cause_table, causes_json
 from clearsim.flows.report.fit import print_fitted
+from clearsim.flows.report.values import estimate_json, flow_name, format_estimate
 
-
-def _number(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
-def estimate_json(estimate: Estimate) -> dict[str, Any]:
-    """An estimate as JSON: mean, half-width, limits and the replications it rests on."""
-    return {
-        "mean": _number(estimate.mean),
-        "half_width": _number(estimate.half_width),
-        "low": _number(estimate.low),
-        "high": _number(estimate.high),
-        "n": estimate.n,
-    }
+__all__ = [  # estimate_json, flow_name and format_estimate live in values, kept importable here
+    "channel_table",
+    "estimate_json",
+    "flow_name",
+    "format_estimate",
+    "markdown_cell",
+    "outcome_table",
+    "overlong_list",
+    "overlong_table",
+    "print_report",
+    "report_json",
+    "resource_rows",
+    "resource_table",
+    "segment_table",
+    "trs_markdown",
+]
 
 
 def _segment_json(seg: SegmentEstimate) -> dict[str, Any]:
@@ -111,6 +114,7 @@ def report_json(report: ScenarioReport, extra: dict[str, Any]) -> dict[str, Any]
         "resources": [_resource_json(r) for r in report.resources],
         "waits": [_wait_json(w) for w in report.waits],
         "lodgement_timing": [_timing_json(t) for t in report.lodgement_timing],
+        "causes": causes_json(report),
         "outcomes": [_outcome_json(o) for o in report.outcomes],
         "overlong": {
             "threshold_h": report.overlong_threshold_h,
@@ -154,22 +158,6 @@ def _overlong_json(overlong: OverlongEstimate) -> dict[str, Any]:
 def markdown_cell(text: str) -> str:
     """Text for a markdown artifact: a ``|`` breaks no table column and ``<`` starts no tag."""
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def flow_name(direction: str, mode: str) -> str:
-    """Display name of a flow, e.g. ``import sea``."""
-    return f"{direction} {mode}"
-
-
-def format_estimate(estimate: Estimate, digits: int = 1, percent: bool = False) -> str:
-    """``mean ± half-width`` (a percentage when ``percent``); ``-`` when there is no value."""
-    if not math.isfinite(estimate.mean):
-        return "-"
-    scale, unit = (100.0, "%") if percent else (1.0, "")
-    text = f"{estimate.mean * scale:.{digits}f}{unit}"
-    if math.isfinite(estimate.half_width):
-        text += f" ± {estimate.half_width * scale:.{digits}f}"
-    return text
 
 
 def _visible(seg: SegmentEstimate) -> bool:
@@ -387,6 +375,7 @@ def print_report(console: Console, report: ScenarioReport, header: str) -> None:
     tables = (
         segment_table(report),
         channel_table(report),
+        cause_table(report),
         resource_table(report),
         outcome_table(report),
         overlong_table(report),

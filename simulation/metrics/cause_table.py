@@ -1,0 +1,130 @@
+"""The cause of every activity the processes record: the one table cause attribution reads.
+
+Each activity has two causes (:data:`~clearsim.models.vocabulary.CAUSES`): its ``own``, for the
+time from its start to its complete (a resource's service, a trip, a party's step, a hold), and
+its ``gap``, for time before it that no step of the case covers, which it ends: a declaration's
+review waits on nobody but the declarant, a box's discharge on its vessel's berth (carrier and
+port), a truck's gate-in on the consignee. The time an activity spends queued for its resource,
+between its schedule and its start, is queueing or calendar wait, split by the resource's
+calendar (:mod:`clearsim.simulation.metrics.attribution`). ``tests/test_attribution.py`` fails
+when a process registers an activity missing here.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class ActivityCause(NamedTuple):
+    """The cause of an activity's own time and of uncovered time that it ends."""
+
+    own: str
+    gap: str
+
+
+def _c(own: str, gap: str = "carrier") -> ActivityCause:
+    return ActivityCause(own, gap)
+
+
+ROOTS: tuple[str, ...] = ("lodgement",)
+"""Activities a case's earlier steps do not gate: the declarant lodges at a time of their own
+choosing (the walk stops there; the time before it in a segment is its ``gap`` cause)."""
+
+END_GAPS: dict[str, str] = {
+    "lodgement": "declarant",
+    "release": "carrier",
+    "exit": "carrier",
+    "delivery": "consignee",
+}
+"""Cause of uncovered time just before a segment's end milestone: before a release without a
+pending step, the case waits for its vessel's or train's arrival confirmation."""
+
+ACTIVITY_CAUSES: dict[str, ActivityCause] = {
+    # Milestones that end or begin a walk.
+    "lodgement": _c("declarant", "declarant"),
+    # Declaration (every cargo process): the declarant's and customs' steps.
+    "risk_screening": _c("service", "declarant"),
+    "document_review": _c("service", "declarant"),
+    "tax_payment": _c("declarant", "declarant"),
+    "guarantee": _c("declarant", "declarant"),
+    "data_push": _c("declarant", "declarant"),
+    "auto_review": _c("service", "declarant"),
+    "list_matching": _c("service", "declarant"),
+    "data_correction": _c("hold", "declarant"),
+    "entry_declaration": _c("declarant", "declarant"),
+    "bonded_entry_check": _c("service", "declarant"),
+    "transit_formalities": _c("service"),
+    "transit_closure": _c("service"),
+    "transfer_formalities": _c("service"),
+    "electronic_check": _c("service"),
+    "arrival_check": _c("service"),
+    "arrival_report": _c("service"),
+    # Inspection.
+    "inspection_planning": _c("service"),
+    "inspection": _c("service"),
+    "video_inspection": _c("service"),
+    "destination_inspection": _c("service", "consignee"),
+    "spot_check": _c("service"),
+    "xray_check": _c("service"),
+    "xray_scan": _c("service"),
+    "unpack_check": _c("service"),
+    "security_screening": _c("service"),
+    "inspection_hold": _c("hold"),
+    "yard_move": _c("service"),
+    "inspection_transfer": _c("transport"),
+    "return_transfer": _c("transport"),
+    # Carriers: vessels, trains, flights (recorded on their own cases) and their discharge.
+    "berth": _c("carrier"),
+    "berthing": _c("carrier"),
+    "unberthing": _c("carrier"),
+    "border_handling": _c("carrier"),
+    "stand": _c("carrier"),
+    "discharge": _c("service"),
+    "unloading": _c("service"),
+    "offload": _c("service"),
+    "aircraft_unloading": _c("service"),
+    "loading": _c("service"),
+    # Terminal and warehouse handling.
+    "yard_stacking": _c("service"),
+    "yard_retrieval": _c("service"),
+    "breakdown": _c("service"),
+    "build_up": _c("service"),
+    "advance_build_up": _c("service", "declarant"),
+    "acceptance": _c("service", "declarant"),
+    "apron_tally": _c("service"),
+    "truck_unloading": _c("service"),
+    "pick_pack": _c("service"),
+    "nonbonded_pick_pack": _c("service"),
+    "courier_sorting": _c("service"),
+    "gate_association": _c("service"),
+    "nonbonded_handover": _c("service"),
+    # Moving the goods.
+    "rail_transport": _c("transport"),
+    "road_transport": _c("transport"),
+    "nonbonded_road_transport": _c("transport"),
+    "sealed_transfer": _c("transport"),
+    "quay_transfer": _c("transport"),
+    "quay_to_gate": _c("transport"),
+    "tow_to_terminal": _c("transport"),
+    "tow_to_stand": _c("transport"),
+    "airside_tow": _c("transport"),
+    "stand_delivery": _c("transport"),
+    # Pick-up: the consignee's truck, the courier's waves.
+    "truck_booking": _c("consignee", "consignee"),
+    "gate_in": _c("service", "consignee"),
+    "gate_out": _c("service", "consignee"),
+    "dock_loading": _c("service", "consignee"),
+    "apron_truck_loading": _c("service", "consignee"),
+    "courier_wait": _c("carrier"),
+    "nonbonded_courier_wait": _c("carrier"),
+}
+"""Causes of every activity with a duration the built-in processes register. A station-flow
+stage (named in its scenario) is served at a resource: its own time is ``service``."""
+
+STAGE_CAUSE = ActivityCause("service", "service")
+"""The cause of an activity missing from :data:`ACTIVITY_CAUSES` (a station-flow stage)."""
+
+
+def activity_cause(name: str) -> ActivityCause:
+    """The causes of activity ``name`` (:data:`STAGE_CAUSE` for a station-flow stage)."""
+    return ACTIVITY_CAUSES.get(name, STAGE_CAUSE)
