@@ -21,6 +21,7 @@ from clearsim.flows.calibration.cases import (
     DOUBLE11_MULTIPLIERS,
     EFFECTS,
     TARGETS,
+    VALIDATIONS,
     WUHAN_EFFECT_FLOWS,
     Effect,
     Target,
@@ -183,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     out = sys.stdout
     out.write(f"## Calibration ({args.replications} replications each)\n\n")
     out.write(calibration_table(runner, TARGETS) + "\n")
+    out.write(f"## Validation, held out ({args.replications} replications each)\n\n")
+    out.write(calibration_table(runner, VALIDATIONS) + "\n")
     for segment in ("arrival->exit", "arrival->release"):
         out.write(f"## Reform effects, {segment}\n\n")
         out.write(effects_table(runner, EFFECTS, segment) + "\n")
