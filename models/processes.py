@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
+from clearsim.models.declarant import SeaImportDeclarationSpec
 from clearsim.models.distributions import Count, Duration, check_probability_map
 from clearsim.models.roles import role
 from clearsim.models.vocabulary import MILESTONES, Direction, Mode
@@ -37,34 +38,19 @@ class RiskSpec(FrozenSpec):
     aeo: ChannelRates
 
 
-class TwoStepSpec(FrozenSpec):
-    """两步申报 (S24): release on a summary declaration; the complete one follows off the path.
+class DeclarationSpec(FrozenSpec):
+    """When the declarant lodges: in advance of arrival (提前申报) or a drawn delay after it.
 
-    The summary declaration answers a few yes/no questions and so can be lodged sooner than a
-    complete one; taxable goods are released against a guarantee instead of paid duty; the
-    complete declaration is due within ``deadline_days`` of the means of transport's arrival.
+    The one-delay form of the processes without a reform acting on the documents (sea export,
+    rail, air). Sea import models the documents themselves
+    (:class:`~clearsim.models.declarant.SeaImportDeclarationSpec`).
     """
 
-    share: float = Field(gt=0, le=1, description="Share of declarations lodged in two steps.")
-    summary_delay_min: Duration = Field(
-        description="Arrival to summary lodgement, for declarants who lodge after arrival."
+    advance_share: float = Field(
+        ge=0, le=1, description="Share lodged before arrival.", json_schema_extra=role("take_up")
     )
-    guarantee_min: Duration = Field(description="Guarantee for the duty (replaces payment).")
-    complete_delay_min: Duration = Field(description="Release to complete declaration lodged.")
-    deadline_days: float = Field(
-        default=14.0, gt=0, description="Complete declaration due this long after arrival (S24)."
-    )
-
-
-class DeclarationSpec(FrozenSpec):
-    """When the declarant lodges: in advance of arrival (提前申报) or after it; one or two steps."""
-
-    advance_share: float = Field(ge=0, le=1, description="Share lodged before arrival.")
     advance_lead_min: Duration = Field(description="How long before arrival an advance one is.")
     after_arrival_delay_min: Duration = Field(description="Arrival to lodgement otherwise.")
-    two_step: TwoStepSpec | None = Field(
-        default=None, description="两步申报; absent: every declaration is lodged in one step."
-    )
 
 
 class RemoteInspectionSpec(FrozenSpec):
@@ -127,9 +113,13 @@ class SeaImportResources(FrozenSpec):
 class ShipSidePickupSpec(FrozenSpec):
     """船边直提: advance-declared boxes released before discharge go crane -> truck -> gate."""
 
-    enabled: bool = False
+    enabled: bool = Field(default=False, json_schema_extra=role("rule"))
     share: float = Field(
-        default=0.0, ge=0, le=1, description="Share of containers whose consignee takes part."
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of containers whose consignee takes part.",
+        json_schema_extra=role("take_up"),
     )
 
 
@@ -153,7 +143,7 @@ class SeaImportSpec(FrozenSpec):
         description="AEO boxes go first in officer and lane queues.",
         json_schema_extra=role("rule"),
     )
-    declaration: DeclarationSpec
+    declaration: SeaImportDeclarationSpec
     risk: RiskSpec
     document_review_min: Duration
     tax_payment_min: Duration

@@ -35,9 +35,10 @@ def test_conventional_green_trace() -> None:
 
 
 def test_ship_side_trace() -> None:
-    """Both boxes declared 200 min ahead and released before the crane lifts them.
+    """Both boxes declared in advance and released before the crane lifts them.
 
-    Vessel at 300 (lodgement 100, screening 100.5, tax 110.5); confirmation 20 -> 320 = release.
+    Vessel at 300; manifest and every document ready 200 min ahead (100), prepared in 120:
+    lodgement 220, screening 220.5, tax 230.5; confirmation 20 -> 320 = release.
     Berthing 300-330; crane 330-333 (box 0), 333-336 (box 1), each straight onto its truck.
     Quay to gate 8: box 0 at gate 341, out 345 (exit); box 1 at gate 344, waits, out 345-349.
     Road 37: deliveries 382 and 386.
@@ -50,8 +51,8 @@ def test_ship_side_trace() -> None:
         }
     )
     assert _milestones(scenario) == [
-        (300.0, 100.0, 320.0, 345.0, 382.0),
-        (300.0, 100.0, 320.0, 349.0, 386.0),
+        (300.0, 220.0, 320.0, 345.0, 382.0),
+        (300.0, 220.0, 320.0, 349.0, 386.0),
     ]
 
 
@@ -101,7 +102,7 @@ def test_a_resource_closed_at_minute_zero_is_closed_to_the_first_arrival() -> No
             "calendars": {"always": {"kind": "always"}, "office": office},
             "resources.berths.calendar": "office",
             "processes.golden.vessel_arrivals.times_min": [0],
-            "processes.golden.declaration.after_arrival_delay_min.value_min": 180,
+            "processes.golden.declaration.documents.preparation_min.value_min": 180,
         }
     )
     result = run_replication(scenario, 0, 1)

@@ -8,11 +8,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 from factories import BASELINE, SHIP_SIDE, short_sea_import
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clearsim.analysis.statistics import mean_confidence_interval
 from clearsim.models.vocabulary import CHANNEL_NAMES
 from clearsim.scenarios.overrides import with_values
 from clearsim.simulation.metrics.cases import shipment_outcomes
+from clearsim.simulation.processes.declarant import (
+    Documents,
+    Goods,
+    complete_lodgement_min,
+    first_lodgement_min,
+)
 from clearsim.simulation.run import RunResult, run_replication
 
 PAIRED_REPLICATIONS = 4
@@ -65,9 +73,7 @@ def test_release_follows_lodgement_and_exit_follows_release(baseline_run: RunRes
         assert outcome.lodgement_min <= outcome.release_min <= outcome.exit_min
         assert outcome.arrival_min <= outcome.release_min
         assert not outcome.delivery_min < outcome.exit_min  # NaN: still on the road at the end
-        if outcome.advance_declared:
-            assert outcome.lodgement_min <= outcome.arrival_min
-        else:
+        if not outcome.advance_declared:  # an advance one is before arrival if its documents are
             assert outcome.lodgement_min > outcome.arrival_min
 
 
@@ -194,3 +200,38 @@ def test_lodgement_sides_add_up_to_every_case(baseline_run: RunResult) -> None:
         weighted = sum(t.n * getattr(t, field) for t in sides) / sum(t.n for t in sides)
         assert every[segment].n == sum(t.n for t in sides)
         assert weighted == pytest.approx(every[segment].mean_h)
+
+
+_TIMES = st.floats(min_value=-10_000, max_value=10_000, allow_nan=False)
+
+
+@given(
+    goods=st.builds(Goods, st.booleans(), st.booleans(), st.booleans()),
+    docs=st.builds(Documents, _TIMES, _TIMES, _TIMES, _TIMES, _TIMES),
+    arrival=_TIMES,
+    preparation=st.floats(min_value=0, max_value=5_000, allow_nan=False),
+)
+def test_the_rules_order_the_modes(
+    goods: Goods, docs: Documents, arrival: float, preparation: float
+) -> None:
+    """Same box, same documents: advance and two-step are never later than conventional.
+
+    Two-step + advance is never later than either; a two-step complete declaration is never
+    earlier than its summary; an advance one never precedes the manifest; a conventional one
+    never precedes arrival.
+    """
+
+    def lodged(*, advance: bool, two_step: bool) -> float:
+        return first_lodgement_min(
+            arrival, goods, docs, preparation, advance=advance, two_step=two_step
+        )
+
+    conventional = lodged(advance=False, two_step=False)
+    advance = lodged(advance=True, two_step=False)
+    two_step = lodged(advance=False, two_step=True)
+    both = lodged(advance=True, two_step=True)
+    assert advance <= conventional and two_step <= conventional
+    assert both <= advance and both <= two_step
+    assert conventional >= arrival + preparation
+    assert both >= docs.manifest_min + preparation
+    assert complete_lodgement_min(goods, docs, preparation) >= both

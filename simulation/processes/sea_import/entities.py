@@ -23,7 +23,12 @@ from clearsim.simulation.kernel.sampling import (
     draw_counts,
 )
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.declarant import (
+    complete_lodgement_min,
+    first_lodgement_min,
+)
 from clearsim.simulation.processes.declaration import CustomsDraws
+from clearsim.simulation.processes.sea_import.documents import DocumentDraws
 
 
 class VesselCall:
@@ -57,7 +62,9 @@ class VesselCall:
 class Container:
     """One import container (a case of the event log) with its pre-drawn attributes.
 
-    Durations are minutes; ``*_u`` are uniforms that fix a trip's pace on any route.
+    Durations are minutes; ``*_lodgement_min`` are times on the clock (the declaration, or the
+    two-step summary, and the complete declaration: :mod:`..declarant`); ``*_u`` are uniforms
+    that fix a trip's pace on any route.
     """
 
     case: int
@@ -65,6 +72,7 @@ class Container:
     measured: bool
     ship_side: bool
     two_step: bool
+    taxable: bool
     remote: bool
     destination: str
     channel: Channel
@@ -85,7 +93,7 @@ class Container:
     yard_out_min: float
     quay_to_gate_min: float
     guarantee_min: float
-    complete_min: float
+    complete_lodgement_min: float
     remote_min: float
     trip_u: float
     inspection_trip_u: float
@@ -114,9 +122,7 @@ class ContainerFactory:
         self._destination = uniforms(Purpose.ROUTING, "destination")
         self._trip = uniforms(Purpose.TRANSPORT, "trip")
         self._inspection_trip = uniforms(Purpose.TRANSPORT, "inspection_trip")
-        d = spec.declaration
-        self._lead = durations(Purpose.DECLARATION, "advance_lead", d.advance_lead_min)
-        self._after = durations(Purpose.DECLARATION, "after_arrival", d.after_arrival_delay_min)
+        self._documents = DocumentDraws(samplers, spec.declaration.documents)
         self._screening = durations(Purpose.RISK, "screening", spec.risk.screening_min)
         self._tax = durations(Purpose.DECLARATION, "tax_payment", spec.tax_payment_min)
         self._crane = durations(Purpose.PORT_OPERATIONS, "crane_move", spec.crane_move_min)
@@ -133,20 +139,10 @@ class ContainerFactory:
         )
         self._berthing = durations(Purpose.PORT_OPERATIONS, "berthing", spec.berthing_min)
         self._unberthing = durations(Purpose.PORT_OPERATIONS, "unberthing", spec.unberthing_min)
-        two_step = d.two_step
+        two_step = spec.declaration.two_step
         self._two_step = uniforms(Purpose.DECLARATION, "two_step")
-        self._summary = (
-            durations(Purpose.DECLARATION, "summary_delay", two_step.summary_delay_min)
-            if two_step
-            else None
-        )
         self._guarantee = (
             durations(Purpose.DECLARATION, "guarantee", two_step.guarantee_min)
-            if two_step
-            else None
-        )
-        self._complete = (
-            durations(Purpose.DECLARATION, "complete_delay", two_step.complete_delay_min)
             if two_step
             else None
         )
@@ -190,11 +186,12 @@ class ContainerFactory:
         ship_side = spec.ship_side_pickup.enabled and ship_side_u < spec.ship_side_pickup.share
         # Ship-side pickup requires declaring and paying in advance (S26).
         advance = self._customs.advance() < spec.declaration.advance_share or ship_side
-        lead, after = self._lead(), self._after()
         two_step_spec = spec.declaration.two_step
         two_step = two_step_spec is not None and self._two_step() < two_step_spec.share
-        if two_step and not advance and self._summary is not None:
-            after = self._summary()
+        goods, docs, preparation = self._documents.draw(call.arrival_min)
+        lodgement = first_lodgement_min(
+            call.arrival_min, goods, docs, preparation, advance=advance, two_step=two_step
+        )
         remote_spec = spec.inspection.remote
         remote = remote_spec is not None and self._remote() < remote_spec.share
         destination = self._destinations[choose(self._destination_shares, self._destination())]
@@ -216,12 +213,13 @@ class ContainerFactory:
             measured=control.expect(call.arrival_min),
             ship_side=ship_side,
             two_step=two_step,
+            taxable=goods.taxable,
             remote=remote,
             destination=destination,
             channel=(Channel.GREEN, Channel.YELLOW, Channel.RED)[channel_index],
             priority=0 if (aeo and spec.aeo_queue_priority) else 1,
-            # In advance: ``lead`` before arrival, before the run's start too (negative).
-            lodgement_min=call.arrival_min - lead if advance else call.arrival_min + after,
+            # In advance: possibly before arrival, before the run's start too (negative).
+            lodgement_min=lodgement,
             screening_min=self._screening(),
             review_min=self._customs.review(),
             tax_min=self._tax(),
@@ -236,8 +234,8 @@ class ContainerFactory:
             yard_move_min=self._yard_move(),
             yard_out_min=self._yard_out(),
             quay_to_gate_min=self._quay_to_gate(),
-            guarantee_min=self._guarantee() if two_step and self._guarantee else 0.0,
-            complete_min=self._complete() if two_step and self._complete else 0.0,
+            guarantee_min=self._guarantee() if self._guarantee else 0.0,
+            complete_lodgement_min=complete_lodgement_min(goods, docs, preparation),
             remote_min=self._remote_min() if remote and self._remote_min else 0.0,
             trip_u=self._trip(),
             inspection_trip_u=self._inspection_trip(),

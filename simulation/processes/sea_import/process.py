@@ -2,9 +2,11 @@
 
 Actors and steps (docs/background/sea-import-model.md): a vessel call
 arrives and waits for a berth; quay cranes discharge its boxes to the yard; the declarant lodges
-the declaration after arrival or in advance (提前申报); the risk engine screens it into the green,
-yellow or red channel; yellow and red get a document review by an officer; red boxes are moved
-to the inspection area and examined on an inspection lane, then brought back; duties are paid;
+the declaration once its documents are ready, after arrival or in advance (提前申报), in one
+or two steps (两步申报; the rules are in :mod:`..declarant`); the risk engine screens it into
+the green, yellow or red channel; yellow and red get a document review by an officer; red boxes
+are moved to the inspection area and examined on an inspection lane, then brought back; duties
+are paid (a two-step box guarantees them instead; goods without duty do neither);
 customs releases the box once the arrival is confirmed; a truck is booked, passes the gate in,
 the box is lifted from the yard onto it, the truck passes the gate out (exit from the customs
 area) and drives to the consignee over the network. With ship-side pickup, a participating box
@@ -154,7 +156,7 @@ def discharge(env: simpy.Environment, box: Container, site: SeaImportSite) -> Pr
 
 
 def declaration(env: simpy.Environment, box: Container, site: SeaImportSite) -> Process:
-    """Lodgement, risk screening, document review (yellow, red) and duty payment."""
+    """Lodgement, risk screening, document review (yellow, red); duty or a guarantee if taxable."""
     log, port = site.log, site.port
     yield from lodge_and_screen(
         env,
@@ -166,10 +168,10 @@ def declaration(env: simpy.Environment, box: Container, site: SeaImportSite) -> 
         box.review_min,
         box.priority,
     )
-    if box.two_step:
+    if box.taxable and box.two_step:
         # Taxable goods leave against a guarantee; duty is settled with the complete declaration.
         yield from delay(env, log, box.case, site.guarantee, port, box.guarantee_min)
-    else:
+    elif box.taxable:
         yield from delay(env, log, box.case, site.tax_payment, port, box.tax_min)
     box.declared.succeed()
 
@@ -231,7 +233,7 @@ def video_inspection(env: simpy.Environment, box: Container, site: SeaImportSite
 
 
 def complete_declaration(env: simpy.Environment, box: Container, site: SeaImportSite) -> Process:
-    """两步申报 step 2, off the release path: lodged ``complete_min`` after release.
+    """两步申报 step 2, off the release path: lodged once every document is ready, after release.
 
     The case is done for run control at its complete declaration or at the deadline (14 days
     after arrival, S24), whichever is first; a declaration lodged after the deadline is a
@@ -241,7 +243,7 @@ def complete_declaration(env: simpy.Environment, box: Container, site: SeaImport
     spec = site.spec.declaration.two_step
     assert spec is not None
     deadline = box.call.arrival_min + spec.deadline_days * 1440.0
-    lodged = env.now + box.complete_min
+    lodged = max(env.now, box.complete_lodgement_min)
     if lodged > deadline:
         if deadline > env.now:
             yield env.timeout(deadline - env.now)
