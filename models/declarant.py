@@ -39,9 +39,10 @@ class DocumentsSpec(FrozenSpec):
     """The goods' attributes and each document's readiness (behaviour, shared by every scenario).
 
     Per box: is it taxable (涉税), licence-bearing (涉证), subject to inspection and quarantine
-    (涉检), each from its own stream; when the manifest, the commercial documents, a licence,
-    the inspection and quarantine documents and the classification and valuation are ready;
-    and the declarant's preparation once the last document it needs is in hand.
+    (涉检), each from its own stream; when the manifest, the commercial documents, a licence and
+    the inspection and quarantine documents are ready (the seller, the carrier, the authorities:
+    minutes from arrival); how long the declarant's own classification and valuation take from
+    when it starts work; and its preparation once the last document it needs is in hand.
     """
 
     taxable_share: float = Field(ge=0, le=1, description="Share of boxes whose goods pay duty/VAT.")
@@ -60,8 +61,10 @@ class DocumentsSpec(FrozenSpec):
     inspection: DocumentReadiness = Field(
         description="Inspection and quarantine documents, for goods subject to inspection."
     )
-    valuation: DocumentReadiness = Field(
-        description="Classification and customs valuation (the tax data of the declaration)."
+    valuation_work_min: Duration = Field(
+        description="The declarant's classification and customs valuation (the tax data of a "
+        "complete declaration), from when it starts work: the goods' arrival for a conventional "
+        "declaration, the manifest for an advance one."
     )
     preparation_min: Duration = Field(
         description="The declarant's preparation once the last document needed is ready."

@@ -205,21 +205,33 @@ def test_lodgement_sides_add_up_to_every_case(baseline_run: RunResult) -> None:
 _TIMES = st.floats(min_value=-10_000, max_value=10_000, allow_nan=False)
 
 
+_SPANS = st.floats(min_value=0, max_value=10_000, allow_nan=False)
+
+
 @given(
     goods=st.builds(Goods, st.booleans(), st.booleans(), st.booleans()),
-    docs=st.builds(Documents, _TIMES, _TIMES, _TIMES, _TIMES, _TIMES),
+    lead=_SPANS,
+    ready=st.tuples(_TIMES, _TIMES, _TIMES),
+    work=_SPANS,
     arrival=_TIMES,
     preparation=st.floats(min_value=0, max_value=5_000, allow_nan=False),
 )
 def test_the_rules_order_the_modes(
-    goods: Goods, docs: Documents, arrival: float, preparation: float
+    goods: Goods,
+    lead: float,
+    ready: tuple[float, float, float],
+    work: float,
+    arrival: float,
+    preparation: float,
 ) -> None:
     """Same box, same documents: advance and two-step are never later than conventional.
 
-    Two-step + advance is never later than either; a two-step complete declaration is never
-    earlier than its summary; an advance one never precedes the manifest; a conventional one
-    never precedes arrival.
+    The manifest is at customs before the goods arrive (after the carrier departs). Two-step +
+    advance is never later than either; a two-step complete declaration is never earlier than
+    its summary; an advance one never precedes the manifest; a conventional one never precedes
+    arrival.
     """
+    docs = Documents(arrival - lead, *ready, work)
 
     def lodged(*, advance: bool, two_step: bool) -> float:
         return first_lodgement_min(
@@ -234,4 +246,8 @@ def test_the_rules_order_the_modes(
     assert both <= advance and both <= two_step
     assert conventional >= arrival + preparation
     assert both >= docs.manifest_min + preparation
-    assert complete_lodgement_min(goods, docs, preparation) >= both
+    for advanced in (False, True):
+        summary = lodged(advance=advanced, two_step=True)
+        assert (
+            complete_lodgement_min(arrival, goods, docs, preparation, advance=advanced) >= summary
+        )

@@ -2,10 +2,11 @@
 
 Pure functions over times in minutes of simulation time, readable as the procedure:
 
-- a conventional declaration is lodged after the goods arrive, once every document it needs is
-  ready, plus the declarant's preparation;
-- 提前申报 advance declaration (GACC Ann. 2014 No.74, S25) may be lodged before arrival, from when
-  the manifest is at customs (after the carrier departs), still waiting for every document;
+- the declarant starts work on a conventional declaration when the goods arrive (货到申报: it
+  may not be lodged before), on an advance one (提前申报, GACC Ann. 2014 No.74, S25) as soon as
+  the manifest is at customs, after the carrier departs;
+- a conventional or advance declaration is lodged once every document it needs is ready and the
+  declarant's classification and valuation, counted from its start, is done, plus preparation;
 - a 两步申报 two-step summary (S24) needs only the manifest and the basic commercial data it
   carries, plus the licence of licence-bearing goods and the inspection and quarantine documents
   of goods subject to inspection; the complete declaration needs every document, as a
@@ -40,12 +41,17 @@ class Documents:
     commercial_min: float
     licence_min: float
     inspection_min: float
-    valuation_min: float
+    valuation_work_min: float
 
 
-def summary_ready_min(goods: Goods, docs: Documents) -> float:
-    """When a two-step summary's documents are ready: manifest, licence, quarantine documents."""
-    ready = docs.manifest_min
+def start_min(arrival_min: float, docs: Documents, *, advance: bool) -> float:
+    """When the declarant starts work: the manifest (in advance) or the goods' arrival."""
+    return docs.manifest_min if advance else arrival_min
+
+
+def summary_ready_min(goods: Goods, docs: Documents, started_min: float) -> float:
+    """When a two-step summary can be prepared: manifest, licence, quarantine documents."""
+    ready = max(started_min, docs.manifest_min)
     if goods.licence_bearing:
         ready = max(ready, docs.licence_min)
     if goods.inspected:
@@ -53,21 +59,14 @@ def summary_ready_min(goods: Goods, docs: Documents) -> float:
     return ready
 
 
-def complete_ready_min(goods: Goods, docs: Documents) -> float:
-    """When every document of a complete (or conventional) declaration is ready."""
-    return max(summary_ready_min(goods, docs), docs.commercial_min, docs.valuation_min)
-
-
-def lodgement_min(
-    arrival_min: float, ready_min: float, preparation_min: float, *, advance: bool
-) -> float:
-    """When the declarant lodges: documents ready (and the goods arrived, unless in advance).
-
-    An advance declarant starts from its documents alone: they include the manifest, which
-    exists only after the carrier departs, so an advance declaration is never lodged before it.
-    """
-    start = ready_min if advance else max(arrival_min, ready_min)
-    return start + preparation_min
+def complete_ready_min(goods: Goods, docs: Documents, started_min: float) -> float:
+    """When a complete (or conventional) declaration can be prepared: every document, and the
+    classification and valuation done."""
+    return max(
+        summary_ready_min(goods, docs, started_min),
+        docs.commercial_min,
+        started_min + docs.valuation_work_min,
+    )
 
 
 def first_lodgement_min(
@@ -80,14 +79,22 @@ def first_lodgement_min(
     two_step: bool,
 ) -> float:
     """When the declaration that lets the goods go is lodged: the summary, or the only one."""
-    ready = summary_ready_min(goods, docs) if two_step else complete_ready_min(goods, docs)
-    return lodgement_min(arrival_min, ready, preparation_min, advance=advance)
+    started = start_min(arrival_min, docs, advance=advance)
+    ready = (
+        summary_ready_min(goods, docs, started)
+        if two_step
+        else complete_ready_min(goods, docs, started)
+    )
+    return ready + preparation_min
 
 
-def complete_lodgement_min(goods: Goods, docs: Documents, preparation_min: float) -> float:
-    """When a two-step complete declaration can be lodged: every document ready, prepared.
+def complete_lodgement_min(
+    arrival_min: float, goods: Goods, docs: Documents, preparation_min: float, *, advance: bool
+) -> float:
+    """When a two-step complete declaration can be lodged: every document, valuation, prepared.
 
-    It never waits for the goods (they have arrived and been released on the summary); the
-    process lodges it after the release at the earliest.
+    The declarant's work started when its summary's did; the process lodges the complete
+    declaration after the release at the earliest.
     """
-    return complete_ready_min(goods, docs) + preparation_min
+    started = start_min(arrival_min, docs, advance=advance)
+    return complete_ready_min(goods, docs, started) + preparation_min

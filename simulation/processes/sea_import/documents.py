@@ -40,7 +40,7 @@ class DocumentDraws:
         "preparation",
         "spec",
         "taxable",
-        "valuation",
+        "valuation_work",
     )
 
     def __init__(self, samplers: ProcessSamplers, spec: DocumentsSpec) -> None:
@@ -53,7 +53,9 @@ class DocumentDraws:
         self.commercial = _Readiness(samplers, "commercial_ready", spec.commercial)
         self.licence = _Readiness(samplers, "licence_ready", spec.licence)
         self.inspection = _Readiness(samplers, "inspection_ready", spec.inspection)
-        self.valuation = _Readiness(samplers, "valuation_ready", spec.valuation)
+        self.valuation_work = durations(
+            Purpose.DECLARATION, "valuation_work", spec.valuation_work_min
+        )
         self.preparation = durations(Purpose.DECLARATION, "preparation", spec.preparation_min)
 
     def draw(self, arrival_min: float) -> tuple[Goods, Documents, float]:
@@ -69,6 +71,6 @@ class DocumentDraws:
             commercial_min=self.commercial(arrival_min),
             licence_min=self.licence(arrival_min),
             inspection_min=self.inspection(arrival_min),
-            valuation_min=self.valuation(arrival_min),
+            valuation_work_min=self.valuation_work(),
         )
         return goods, docs, self.preparation()

@@ -235,7 +235,9 @@ class ContainerFactory:
             yard_out_min=self._yard_out(),
             quay_to_gate_min=self._quay_to_gate(),
             guarantee_min=self._guarantee() if self._guarantee else 0.0,
-            complete_lodgement_min=complete_lodgement_min(goods, docs, preparation),
+            complete_lodgement_min=complete_lodgement_min(
+                call.arrival_min, goods, docs, preparation, advance=advance
+            ),
             remote_min=self._remote_min() if remote and self._remote_min else 0.0,
             trip_u=self._trip(),
             inspection_trip_u=self._inspection_trip(),
