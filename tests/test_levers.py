@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 from factories import BASELINE
 
+import clearsim
 from clearsim.analysis.levers import LeverEffect, lever_effects, rank_levers, top_levers
-from clearsim.analysis.statistics import Estimate
 from clearsim.analysis.queueing import mmc_mean_wait
+from clearsim.analysis.statistics import Estimate
 from clearsim.models.calendars import AlwaysOpen
 from clearsim.models.records import RunSummary, SegmentStat
 from clearsim.models.scenario import Scenario
@@ -172,7 +173,7 @@ def _tandem() -> Scenario:
                             "service_min": {"kind": "exponential", "mean_min": 6},
                             "milestone_on_complete": "release",
                         },
-                    ],  # fmt: skip
+                    ],
                 }
             ],
         }
@@ -181,8 +182,6 @@ def _tandem() -> Scenario:
 
 def test_one_more_lane_is_the_top_lever_and_matches_erlang_c() -> None:
     """Through the Python API: one DataFrame row per lever, ranked."""
-    import clearsim
-
     table = clearsim.levers(_tandem(), replications=6, practical_h=0.5)
     wq3 = mmc_mean_wait(LANES, ARRIVALS_PER_H, INSPECTION_H)
     wq4 = mmc_mean_wait(LANES + 1, ARRIVALS_PER_H, INSPECTION_H)
