@@ -7,16 +7,21 @@ matches Erlang C's difference between three and four lanes.
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 from factories import BASELINE
+from test_studies import tiny_mmc
+from typer.testing import CliRunner
 
 import clearsim
 from clearsim.analysis.levers import LeverEffect, lever_effects, rank_levers, top_levers
 from clearsim.analysis.queueing import mmc_mean_wait
 from clearsim.analysis.statistics import Estimate
+from clearsim.flows.cli.main import app
 from clearsim.models.calendars import AlwaysOpen
 from clearsim.models.records import RunSummary, SegmentStat
 from clearsim.models.scenario import Scenario
@@ -198,3 +203,90 @@ def test_one_more_lane_is_the_top_lever_and_matches_erlang_c() -> None:
     assert not table.iloc[1].practical
     with pytest.raises(ValueError, match=">= 0 hours"):
         clearsim.levers(_tandem(), replications=2, practical_h=-1)
+
+
+# --- the command line --------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["run", "A", "--levers", "--practical-h", "-1"], "number of hours >= 0"),
+        (["run", "A", "--practical-h", "1"], "--practical-h only applies with --levers"),
+        (["run", "A", "--levers", "--set", "seed=3"], "do not apply with --levers"),
+        (["compare", "A", "A", "--levers", "--target-halfwidth", "0.1"], "do not apply with"),
+        (["compare", "A", "A", "--levers", "--practical-h", "nan"], "--practical-h must be"),
+    ],
+)  # fmt: skip
+def test_bad_lever_options_exit_2_with_one_line(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    path = str(tiny_mmc(tmp_path, "tiny"))
+    result = runner.invoke(app, [path if a == "A" else a for a in arguments])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.prefect
+def test_run_and_compare_with_levers_store_rank_and_report_them(
+    prefect_harness: str, tmp_path: Path
+) -> None:
+    tiny = str(tiny_mmc(tmp_path, "tiny"))
+    db = f"sqlite:///{tmp_path / 'levers.db'}"
+    result = runner.invoke(app, ["run", tiny, "--levers", "-r", "3", "--json", "--db-url", db])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["kind"] == "levers" and data["simulated"] == 6  # the reference and its lever
+    assert [s["scenario"]["name"] for s in data["scenarios"]] == ["tiny"]
+    assert data["practical_h"] == 0.5 and data["levers_of"] == "tiny"
+    (lever,) = data["levers"]
+    assert (lever["rank"], lever["lever"], lever["change"]) == (1, "+1 inspection_lanes", "server")
+    assert lever["scenario"] == "tiny[+1 inspection_lanes]"
+    assert lever["mean_h"]["mean"] < 0 and lever["mean_h"]["n"] == 3
+    assert set(lever) >= {"p90_h", "practical", "significant", "confidence"}
+
+    # Stored: the study shows its levers again, in JSON, as a table and in the report.
+    study = str(data["study_id"])
+    again = runner.invoke(app, ["results", study, "--db-url", db, "--json"])
+    assert json.loads(again.stdout)["levers"] == data["levers"]
+    table = runner.invoke(app, ["results", study, "--db-url", db])
+    assert "Levers of tiny" in table.stdout and "+1 inspection_lanes" in table.stdout
+    page = tmp_path / "levers.html"
+    written = runner.invoke(app, ["report", study, "--out", str(page), "--db-url", db])
+    assert written.exit_code == 0, written.stderr
+    html = page.read_text(encoding="utf-8")
+    assert 'data-figure="levers"' in html and "+1 inspection_lanes" in html
+    assert ("The top lever for" in html) == lever["practical"]
+    assert "Utilisation is not a lever" not in html
+
+    # A higher threshold on the same study: resumed, nothing simulated, nothing practical.
+    strict = runner.invoke(
+        app, ["run", tiny, "--levers", "-r", "3", "--practical-h", "50", "--json", "--db-url", db]
+    )
+    strict_data = json.loads(strict.stdout)
+    assert (strict_data["simulated"], strict_data["practical_h"]) == (0, 50)
+    assert not strict_data["levers"][0]["practical"]
+
+    # compare --levers: the other file is compared as usual; the levers are the reference's.
+    four = str(tiny_mmc(tmp_path, "four", 4))
+    both = runner.invoke(
+        app, ["compare", tiny, four, "--levers", "-r", "3", "--json", "--db-url", db]
+    )
+    assert both.exit_code == 0, both.stderr
+    compared = json.loads(both.stdout)
+    assert [s["scenario"]["name"] for s in compared["scenarios"]] == ["tiny", "four"]
+    assert {d["scenario"] for d in compared["differences"]} == {"four"}
+    assert [lever["lever"] for lever in compared["levers"]] == ["+1 inspection_lanes"]
+    # Four lanes is the reference's "+1 inspection_lanes": the same scenario hash, so the same
+    # stored replications, and the same paired effect.
+    assert compared["simulated"] == 0
+    (difference,) = [
+        d
+        for d in compared["differences"]
+        if (d["segment"], d["channel"], d["statistic"]) == ("arrival->release", "all", "mean_h")
+    ]
+    assert difference["difference"]["mean"] == pytest.approx(
+        compared["levers"][0]["mean_h"]["mean"]
+    )

@@ -28,7 +28,13 @@ from clearsim.analysis.comparison import (
 )
 from clearsim.analysis.precision import Precision, headline_precision
 from clearsim.flows.report.fit import print_fitted
-from clearsim.flows.report.levers import LeverResults, lever_table, levers_json, split_levers
+from clearsim.flows.report.levers import (
+    LeverResults,
+    lever_sentences,
+    lever_table,
+    levers_json,
+    split_levers,
+)
 from clearsim.flows.report.render import estimate_json, flow_name, format_estimate, markdown_cell
 from clearsim.flows.report.render_comparison import (
     SHOWN_SEGMENTS,
@@ -215,6 +221,7 @@ def print_study(console: Console, results: StudyResults, note: str = "") -> None
         print_fitted(console, bottleneck_table(results))
     if results.levers is not None:
         print_fitted(console, lever_table(results.levers))
+        console.print(lever_sentences(results.levers), markup=False, highlight=False)
 
 
 def study_markdown(results: StudyResults) -> str:
