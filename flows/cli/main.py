@@ -67,9 +67,7 @@ def run(
 ) -> None:
     """Simulate a scenario's replications, store the run, print TRS segments and resources.
 
-    With --levers, a stored study instead: the scenario and its levers (one more server of each
-    resource, 24-hour staffing of each resource on a shift calendar and of each shared calendar)
-    on common random numbers, their paired effects on arrival->release ranked.
+    With --levers, a stored study of the scenario and its levers, ranked.
     """
     threshold = check_practical(practical_h, levers)
     if levers:
