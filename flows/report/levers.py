@@ -25,7 +25,12 @@ from clearsim.analysis.levers import (
     practical_legend,
     top_levers,
 )
-from clearsim.flows.report.render import estimate_json, flow_name, format_estimate
+from clearsim.flows.report.render import (
+    estimate_json,
+    flow_name,
+    format_estimate,
+    markdown_cell,
+)
 from clearsim.flows.storage.studies import StoredStudy
 
 
@@ -170,3 +175,19 @@ def lever_sentences(levers: LeverResults | None) -> str:
             f"{levers.threshold_h:g} h or more with its interval clear of 0{runner_up}."
         )
     return " ".join(sentences)
+
+
+def levers_markdown(levers: LeverResults | None) -> list[str]:
+    """The ranked levers as markdown lines (the study's artifact in the Prefect UI)."""
+    if levers is None:
+        return []
+    legend = practical_legend(levers.threshold_h)
+    lines = ["", markdown_cell(f"Levers of {levers.reference} ({legend}):"), ""]
+    lines += ["| flow | rank | lever | Δ mean h | Δ p90 h |", "|---|---|---|---|---|"]
+    lines += [
+        f"| {flow_name(*e.flow)} | {e.rank} | {markdown_cell(e.lever)} | "
+        f"{format_estimate(e.mean_h, 2)}{e.mark()} | "
+        f"{format_estimate(e.p90_h, 2)}{e.mark('p90_h')} |"
+        for e in levers.effects
+    ]
+    return [*lines, "", markdown_cell(lever_sentences(levers))]

@@ -33,6 +33,7 @@ from clearsim.flows.report.levers import (
     lever_sentences,
     lever_table,
     levers_json,
+    levers_markdown,
     split_levers,
 )
 from clearsim.flows.report.render import estimate_json, flow_name, format_estimate, markdown_cell
@@ -248,6 +249,7 @@ def study_markdown(results: StudyResults) -> str:
             + " | ".join(cells)
             + " |"
         )
+    lines += levers_markdown(results.levers)
     return "\n".join(lines) + "\n"
 
 
