@@ -48,15 +48,26 @@ MARKS_LEGEND = (
 """What the marks of :func:`difference_mark` mean, for table titles and captions."""
 
 
-def difference_mark(estimate: Estimate, statistic: str) -> str:
+def detectable(estimate: Estimate) -> bool:
+    """True when the interval is finite and excludes zero."""
+    return math.isfinite(estimate.half_width) and (estimate.low > 0 or estimate.high < 0)
+
+
+def practically_significant(estimate: Estimate, threshold: float) -> bool:
+    """Detectable (:func:`detectable`) and at least ``threshold`` in size."""
+    return detectable(estimate) and abs(estimate.mean) >= threshold
+
+
+def difference_mark(estimate: Estimate, statistic: str, threshold: float | None = None) -> str:
     """``" *"`` for a material difference, ``" °"`` for a detectable but immaterial one, or ``""``.
 
-    Material: the interval excludes 0 and the difference is at least
+    Material: the interval excludes 0 and the difference is at least ``threshold``, by default
     :data:`PRACTICAL_DIFFERENCE` of its statistic (a 0.0% difference is never starred).
     """
-    if not (math.isfinite(estimate.half_width) and (estimate.low > 0 or estimate.high < 0)):
+    if not detectable(estimate):
         return ""
-    return " *" if abs(estimate.mean) >= PRACTICAL_DIFFERENCE.get(statistic, 0.0) else " °"
+    limit = PRACTICAL_DIFFERENCE.get(statistic, 0.0) if threshold is None else threshold
+    return " *" if practically_significant(estimate, limit) else " °"
 
 
 @dataclass(frozen=True, slots=True)

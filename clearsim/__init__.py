@@ -20,11 +20,20 @@ _API = (
     "Comparison",
     "Replications",
     "compare",
+    "levers",
     "load_scenario",
     "run",
 )
 
-__all__ = ["Comparison", "Replications", "__version__", "compare", "load_scenario", "run"]
+__all__ = [
+    "Comparison",
+    "Replications",
+    "__version__",
+    "compare",
+    "levers",
+    "load_scenario",
+    "run",
+]
 
 
 def __getattr__(name: str) -> Any:

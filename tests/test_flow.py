@@ -27,7 +27,7 @@ from clearsim.flows.execution.run_flow import (
     run_scenario,
     simulate_batch,
 )
-from clearsim.flows.execution.study_plans import comparison_plan, sweep_plan
+from clearsim.flows.execution.study_plans import comparison_plan, lever_plan, sweep_plan
 from clearsim.flows.report.render import report_json
 from clearsim.flows.storage.persistence import load_run, open_database
 from clearsim.models.scenario import Scenario
@@ -129,11 +129,13 @@ def test_prefect_yaml_deployments_load_and_validate() -> None:
         "compare-sea-import-reforms",
         "sweep-inspection-lanes",
         "sweep-take-up-two-step",
+        "levers-sea-import-baseline",
     ]
     flow_names = {
         "run_scenario": "clearsim-run",
         "compare_scenarios": "clearsim-compare",
         "sweep_scenario": "clearsim-sweep",
+        "study_levers": "clearsim-levers",
     }
     for deployment in deployments:
         assert deployment["enforce_parameter_schema"] is True
@@ -152,6 +154,9 @@ def test_prefect_yaml_deployments_load_and_validate() -> None:
             load_scenario(ROOT / parameters["scenario_path"])
         elif name == "compare_scenarios":
             comparison_plan([str(ROOT / p) for p in parameters["scenario_paths"]])
+        elif name == "study_levers":
+            plan = lever_plan([str(ROOT / p) for p in parameters["scenario_paths"]])
+            assert len(plan.scenarios) == 10  # the baseline and its nine levers
         else:
             plan = sweep_plan(
                 str(ROOT / parameters["scenario_path"]),

@@ -295,7 +295,10 @@ def test_the_page_has_every_section_and_loads_nothing_from_outside(stored: tuple
     }
     causes = len({bar.flow for bar in cause_bars(results.reports)})
     assert html.count("<svg") == 2 + 1 + 2 + 2 + len(figures.queues) + 2 + causes
-    assert "The bottleneck of sea_import_baseline is" in html
+    # Without levers, the call-out claims no bottleneck from utilisation.
+    assert "bottleneck of" not in html.lower()
+    assert "Utilisation is not a lever" in html and "--levers" in html
+    assert "The busiest resource of sea_import_baseline is" in html
     assert "<script" not in html and "<link" not in html and "src=" not in html
     assert html.replace('xmlns="http://www.w3.org/2000/svg"', "").count("http") == 0
     two_step = dict(figures.network.trips_per_day)["sea_import_two_step"]

@@ -31,6 +31,7 @@ from clearsim.flows.cli.common import (
     stderr,
     stdout_console,
 )
+from clearsim.flows.cli.levers import LeversOpt, PracticalOpt, check_practical, run_levers
 
 CENSORED_NOTE = (
     "note: {n:.1f} measured case(s) per replication had not left the customs area when the run "
@@ -61,8 +62,20 @@ def run(
     quiet: QuietOpt = False,
     workers: WorkersOpt = None,
     assignments: SetOpt = None,
+    levers: LeversOpt = False,
+    practical_h: PracticalOpt = None,
 ) -> None:
-    """Simulate a scenario's replications, store the run, print TRS segments and resources."""
+    """Simulate a scenario's replications, store the run, print TRS segments and resources.
+
+    With --levers, a stored study of the scenario and its levers, ranked.
+    """
+    threshold = check_practical(practical_h, levers)
+    if levers:
+        if assignments or workers is not None:
+            fail("--set and --workers do not apply with --levers (a study on Prefect's pool)")
+        run_levers([scenario], replications, seed, threshold, db_url, json_output=json_output,
+                   quiet=quiet)  # fmt: skip
+        return
     from clearsim.analysis.aggregate import aggregate
     from clearsim.flows.cli.progress import replication_progress
     from clearsim.flows.execution.replications import default_workers, run_replications

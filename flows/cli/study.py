@@ -23,6 +23,7 @@ from clearsim.flows.cli.common import (
     check_stability,
     fail,
 )
+from clearsim.flows.cli.levers import LeversOpt, PracticalOpt, check_practical, run_levers
 from clearsim.flows.cli.study_run import run_study
 
 ScenariosArg = Annotated[
@@ -85,8 +86,22 @@ def compare(
     report_path: ReportOpt = None,
     json_output: JsonOpt = False,
     quiet: QuietOpt = False,
+    levers: LeversOpt = False,
+    practical_h: PracticalOpt = None,
 ) -> None:
-    """Compare scenarios with the first on common random numbers (a stored, resumable study)."""
+    """Compare scenarios with the first on common random numbers (a stored, resumable study).
+
+    With --levers, the first file's levers join the study (see ``clearsim run --levers``).
+    """
+    threshold = check_practical(practical_h, levers)
+    if levers:
+        if target_halfwidth is not None or max_replications is not None:
+            fail("--target-halfwidth and --max-replications do not apply with --levers")
+        run_levers(
+            scenarios, replications, seed, threshold, db_url, dask_address=dask_address,
+            batch_size=batch_size, report_path=report_path, json_output=json_output, quiet=quiet,
+        )  # fmt: skip
+        return
 
     def prepare() -> dict[str, object]:
         from clearsim.flows.execution.study_plans import PlanError, comparison_plan

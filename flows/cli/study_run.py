@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import typer
 
@@ -75,7 +76,7 @@ def run_study(
                 fail(str(error))
             from clearsim.flows.cli.progress import replication_progress
 
-            flow = getattr(study_flow, flow_name)
+            flow = getattr(study_flow, flow_name, None) or study_levers_flow(flow_name)
             if dask_address:
                 try:
                     runner = study_flow.task_runner_for(dask_address)
@@ -134,6 +135,7 @@ def run_study(
             k: document[k]
             for k in ("resumed", "reused", "simulated", "first_task_started_monotonic")
         },
+        practical_h=parameters.get("practical_h"),  # type: ignore[arg-type]
     )
     report_path = parameters.get("report_path")
     if "report_error" in document:
@@ -147,6 +149,13 @@ def run_study(
         raise typer.Exit(1)
     if report_path and not quiet:
         stderr.print(f"report written to {report_path}", markup=False, soft_wrap=True)
+
+
+def study_levers_flow(flow_name: str) -> Any:
+    """The levers flow by name (:mod:`clearsim.flows.execution.levers_flow`)."""
+    from clearsim.flows.execution import levers_flow
+
+    return getattr(levers_flow, flow_name)
 
 
 INTERRUPTED_NOTE = (
@@ -175,8 +184,12 @@ def print_stored_study(
     json_output: bool,
     note: str = "",
     counts: dict[str, object] | None = None,
+    practical_h: float | None = None,
 ) -> None:
-    """Print a stored study's tables (or its JSON) from the database alone."""
+    """Print a stored study's tables (or its JSON) from the database alone.
+
+    ``practical_h`` overrides the levers' threshold the study was stored with.
+    """
     from clearsim.flows.report.study_report import (
         IncompleteStudyError,
         print_study,
@@ -188,7 +201,7 @@ def print_stored_study(
 
     try:
         engine = open_database(resolve_db_url(db_url))
-        results = study_results(load_study(engine, study_id))
+        results = study_results(load_study(engine, study_id), practical_h)
     except (DatabaseError, IncompleteStudyError) as error:
         fail(str(error))
     if json_output:

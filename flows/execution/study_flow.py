@@ -272,7 +272,7 @@ def execute_study(
         )
         set_study_replications(engine, opened.study_id, replications)
     finish_study(engine, opened.study_id)
-    results = study_results(load_study(engine, opened.study_id))
+    results = study_results(load_study(engine, opened.study_id), plan.design.get("practical_h"))
     create_markdown_artifact(
         markdown=study_markdown(results),
         key=f"clearsim-study-{opened.study_id}",

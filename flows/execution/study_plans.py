@@ -9,9 +9,11 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from clearsim.analysis.levers import DEFAULT_PRACTICAL_H
 from clearsim.flows.execution.study_design import (
     COMPARE,
     DEFAULT_MAX_REPLICATIONS,
+    LEVERS,
     SWEEP,
     StudyPlan,
     grid_points,
@@ -20,6 +22,7 @@ from clearsim.flows.execution.study_design import (
     split_values,
 )
 from clearsim.models.scenario import Scenario
+from clearsim.scenarios.levers import lever_variants
 from clearsim.scenarios.load import ScenarioError, load_scenario, parse_assignment
 from clearsim.scenarios.overrides import OverrideError, with_values
 from clearsim.scenarios.reform_rules import check_file
@@ -263,4 +266,50 @@ def sweep_plan(
         root_seed=common["seed"],
         replications=common["replications"],
         design=design,
+    )
+
+
+def check_practical_h(practical_h: float) -> None:
+    """A practical threshold is a finite number of hours >= 0."""
+    if not (math.isfinite(practical_h) and practical_h >= 0):
+        raise PlanError(f"--practical-h must be a number of hours >= 0 (got {practical_h:g})")
+
+
+def lever_plan(
+    paths: Sequence[str],
+    replications: int | None = None,
+    seed: int | None = None,
+    practical_h: float = DEFAULT_PRACTICAL_H,
+) -> StudyPlan:
+    """The first file, the other files compared with it, then the first file's levers.
+
+    Every lever (:func:`clearsim.scenarios.levers.lever_variants`) is stored as a scenario of the
+    study whose parameters name the lever and the reference it varies, so a stored study shows
+    its levers; all run on the first file's (or the given) seed and replications.
+    """
+    if not paths:
+        raise PlanError("--levers needs a scenario file")
+    _check_common(replications, seed)
+    check_practical_h(practical_h)
+    first = _load(paths[0])
+    common = {
+        "replications": replications or first.replications,
+        "seed": first.seed if seed is None else seed,
+    }
+    specs = [_load(path, **common) for path in paths]
+    parameters: list[dict[str, Any]] = [{"file": str(path)} for path in paths]
+    for lever in lever_variants(specs[0]):
+        specs.append(lever.scenario)
+        parameters.append(lever.parameters(specs[0].name))
+    return _plan(
+        LEVERS,
+        specs,
+        parameters,
+        root_seed=common["seed"],
+        replications=common["replications"],
+        design={
+            "files": [str(path) for path in paths],
+            "levers_of": specs[0].name,
+            "practical_h": practical_h,
+        },
     )

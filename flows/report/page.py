@@ -22,6 +22,8 @@ from clearsim.flows.report.charts import (
     segment_bar_chart,
 )
 from clearsim.flows.report.figures import FOREST_SEGMENTS, ReportFigures, report_figures
+from clearsim.flows.report.levers import lever_sentences
+from clearsim.flows.report.levers_page import levers_section
 from clearsim.flows.report.network_map import network_chart
 from clearsim.flows.report.render import flow_name, format_estimate
 from clearsim.flows.report.study_report import StudyResults, study_header
@@ -42,6 +44,7 @@ FIGURES = (
     "segment-bars",
     "causes",
     "forest",
+    "levers",
     "heat-map",
     "queues",
     "network",
@@ -64,6 +67,7 @@ def render_report(results: StudyResults) -> str:
         _section("segment-bars", "Where the time goes: TRS segments", _bars(figures, names)),
         _section("causes", "Where the hours go: causes", cause_section(results.reports)),
         _section("forest", "Paired differences of mean hours", _forest(figures, names)),
+        _section("levers", "Levers: a server more, 24 h staffing", levers_section(results.levers)),
         _section("heat-map", "Resource utilisation by hour of day", _heat(results, figures)),
         _section("queues", "Queues at the bottleneck resources", _queues(figures, names)),
         _section("network", "The network and its traffic", _network(figures, names)),
@@ -242,9 +246,13 @@ def _forest(figures: ReportFigures, names: list[str]) -> str:
 
 
 def bottleneck_sentences(results: StudyResults) -> str:
-    """The reference's bottleneck named in words, and what each scenario does to it."""
+    """The call-out, then the reference's busiest resource and what each scenario does to it.
+
+    The call-out names the top lever, or says that none is above the threshold, or (a study
+    without levers) that utilisation is not a lever.
+    """
     if not results.bottlenecks:
-        return ""
+        return lever_sentences(results.levers)
     name = results.bottlenecks[0]
     sentences = []
     for i, report in enumerate(results.reports):
@@ -256,7 +264,7 @@ def bottleneck_sentences(results: StudyResults) -> str:
             f"{format_estimate(res.mean_wait_min, 1)} min"
         )
         if i == 0:
-            sentences.append(f"The bottleneck of {report.scenario_name} is {name}: {text}.")
+            sentences.append(f"The busiest resource of {report.scenario_name} is {name}: {text}.")
             continue
         diff = next(
             (
@@ -285,7 +293,7 @@ def bottleneck_sentences(results: StudyResults) -> str:
             else ""
         )
         sentences.append(f"Under {report.scenario_name}: {text}{change}{own}.")
-    return " ".join(sentences)
+    return " ".join([lever_sentences(results.levers), *sentences])
 
 
 def _heat(results: StudyResults, figures: ReportFigures) -> str:

@@ -28,6 +28,14 @@ from clearsim.analysis.comparison import (
 )
 from clearsim.analysis.precision import Precision, headline_precision
 from clearsim.flows.report.fit import print_fitted
+from clearsim.flows.report.levers import (
+    LeverResults,
+    lever_sentences,
+    lever_table,
+    levers_json,
+    levers_markdown,
+    split_levers,
+)
 from clearsim.flows.report.render import estimate_json, flow_name, format_estimate, markdown_cell
 from clearsim.flows.report.render_comparison import (
     SHOWN_SEGMENTS,
@@ -51,14 +59,21 @@ class StudyResults:
     bottlenecks: tuple[str, ...]
     resource_differences: tuple[ResourceDifference, ...]
     precision: Precision | None
+    levers: LeverResults | None = None
+    """The reference's levers, when the study ran them (``--levers``)."""
 
 
 class IncompleteStudyError(ValueError):
     """A study lacks replications (it was stopped before the end)."""
 
 
-def study_results(stored: StoredStudy) -> StudyResults:
-    """Aggregate and compare a stored study; it must hold every replication it asks for."""
+def study_results(stored: StoredStudy, practical_h: float | None = None) -> StudyResults:
+    """Aggregate and compare a stored study; it must hold every replication it asks for.
+
+    A study's lever variants (:mod:`clearsim.flows.report.levers`) are kept apart from its
+    scenarios: they are ranked against the reference at ``practical_h`` hours (default: the
+    threshold the study was run with).
+    """
     study = stored.study
     for row, summaries in zip(stored.scenarios, stored.summaries, strict=True):
         if len(summaries) != study.replications:
@@ -66,6 +81,7 @@ def study_results(stored: StoredStudy) -> StudyResults:
                 f"study {study.id} has {len(summaries)} of {study.replications} replications of "
                 f"{row.scenario_name}: run the same command again to finish it"
             )
+    stored, levers = split_levers(stored, practical_h)
     specs = [Scenario.model_validate_json(row.scenario_json) for row in stored.scenarios]
     reports = tuple(
         aggregate(spec.name, summaries, spec.monitoring, study.confidence)
@@ -87,6 +103,7 @@ def study_results(stored: StoredStudy) -> StudyResults:
             if study.target_halfwidth is not None
             else None
         ),
+        levers=levers,
     )
 
 
@@ -136,6 +153,7 @@ def study_json(results: StudyResults) -> dict[str, Any]:
     document["resource_differences"] = [
         _resource_difference_json(d) for d in results.resource_differences
     ]
+    document.update(levers_json(results.levers))
     return document
 
 
@@ -189,6 +207,8 @@ def study_header(results: StudyResults, note: str = "") -> str:
             f"({results.precision.worst}), target ±{study.target_halfwidth:.1%}"
             + ("" if reached else f" NOT reached at the limit of {study.max_replications}")
         )
+    if results.levers is not None:
+        line += f"; {len(results.levers.scenarios)} levers of {names[0]}"
     return line + (f"; {note}" if note else "")
 
 
@@ -196,9 +216,13 @@ def print_study(console: Console, results: StudyResults, note: str = "") -> None
     """Header, headline table, differences table and bottleneck table."""
     console.print(study_header(results, note), markup=False, highlight=False)
     print_fitted(console, headline_table(results.reports))
-    print_fitted(console, difference_table(results.differences))
+    if results.differences or results.levers is None:
+        print_fitted(console, difference_table(results.differences))
     if results.bottlenecks:
         print_fitted(console, bottleneck_table(results))
+    if results.levers is not None:
+        print_fitted(console, lever_table(results.levers))
+        console.print(lever_sentences(results.levers), markup=False, highlight=False)
 
 
 def study_markdown(results: StudyResults) -> str:
@@ -225,6 +249,7 @@ def study_markdown(results: StudyResults) -> str:
             + " | ".join(cells)
             + " |"
         )
+    lines += levers_markdown(results.levers)
     return "\n".join(lines) + "\n"
 
 
