@@ -60,8 +60,7 @@ def summary_ready_min(goods: Goods, docs: Documents, started_min: float) -> floa
 
 
 def complete_ready_min(goods: Goods, docs: Documents, started_min: float) -> float:
-    """When a complete (or conventional) declaration can be prepared: every document, and the
-    classification and valuation done."""
+    """When a complete (or conventional) declaration can be prepared: documents and valuation."""
     return max(
         summary_ready_min(goods, docs, started_min),
         docs.commercial_min,
