@@ -33,7 +33,8 @@ def _records(log: EventLog, case: str) -> list[tuple[str, str, float]]:
 
 
 def test_a_lodgement_and_screening_before_the_start_lie_in_the_past() -> None:
-    """Golden call at 60 declared 200 min ahead: lodged at -140, screened -140 to -139.5.
+    """Golden call at 60, manifest 200 min ahead (-140), prepared in 120: lodged at -20,
+    screened -20 to -19.5.
 
     Both rows lie before the start, so the case goes on at once: tax 0-10; release at the
     arrival confirmation, 60 + 30 = 90; then the conventional pickup (tests/test_golden.py) from
@@ -45,24 +46,28 @@ def test_a_lodgement_and_screening_before_the_start_lie_in_the_past() -> None:
     assert [
         (o.arrival_min, o.lodgement_min, o.release_min, o.exit_min, o.delivery_min)
         for o in shipment_outcomes(result.log)
-    ] == [(60.0, -140.0, 90.0, 164.0, 201.0), (60.0, -140.0, 90.0, 170.0, 207.0)]
+    ] == [(60.0, -20.0, 90.0, 164.0, 201.0), (60.0, -20.0, 90.0, 170.0, 207.0)]
     assert _records(result.log, "golden:container:000001")[:7] == [
-        ("lodgement", "complete", -140.0),
-        ("risk_screening", "schedule", -140.0),
-        ("risk_screening", "start", -140.0),
-        ("risk_screening", "complete", -139.5),
+        ("lodgement", "complete", -20.0),
+        ("risk_screening", "schedule", -20.0),
+        ("risk_screening", "start", -20.0),
+        ("risk_screening", "complete", -19.5),
         ("tax_payment", "schedule", 0.0),
         ("tax_payment", "start", 0.0),
         ("tax_payment", "complete", 10.0),
     ]
-    assert result.log.rows[0][4] == -140.0  # the settled log starts before the run
+    assert result.log.rows[0][4] == -20.0  # the settled log starts before the run
 
 
 def test_a_screening_that_straddles_the_start_ends_at_its_own_time() -> None:
-    """Screening 300 min from the lodgement at -140 ends at 160, not 300; tax to 170 = release."""
+    """Screening 300 min from the lodgement at -140 ends at 160, not 300; tax to 170 = release.
+
+    (Prepared in no time: lodged with the manifest, 200 min before the arrival at 60.)
+    """
     scenario = golden(
         **{
             "processes.golden.declaration.advance_share": 1.0,
+            "processes.golden.declaration.documents.preparation_min.value_min": 0,
             "processes.golden.risk.screening_min.value_min": 300,
         }
     )
@@ -81,7 +86,7 @@ def test_a_screening_that_straddles_the_start_ends_at_its_own_time() -> None:
 
 
 def test_the_officers_review_starts_at_the_start_at_the_earliest() -> None:
-    """A yellow declaration lodged at -140 and screened by -139.5 is reviewed from minute 0."""
+    """A yellow declaration lodged at -20 and screened by -19.5 is reviewed from minute 0."""
     scenario = golden(
         **{
             "processes.golden.declaration.advance_share": 1.0,
@@ -140,8 +145,19 @@ KINDS: dict[str, tuple[str, float, float, dict[str, Any]]] = {
         DAY,
         2000.0,
         {
+            # the manifest 2100 min ahead, every document ready by then, 100 min to prepare
             "processes.yangluo_import.declaration.advance_share": 1.0,
-            "processes.yangluo_import.declaration.advance_lead_min": _deterministic(2000),
+            **{
+                f"processes.yangluo_import.declaration.documents.{name}": value
+                for name, value in (
+                    ("manifest_lead_min", _deterministic(2100)),
+                    ("commercial.delay_min", _deterministic(0)),
+                    ("licence.delay_min", _deterministic(0)),
+                    ("inspection.delay_min", _deterministic(0)),
+                    ("valuation_work_min", _deterministic(0)),
+                    ("preparation_min", _deterministic(100)),
+                )
+            },
         },
     ),
     "sea_export": (
