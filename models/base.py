@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, JsonValue
+
+RULE: dict[str, JsonValue] = {"role": "rule"}
+"""``json_schema_extra`` of a reform's rule or switch (a reform scenario may change it; rule 13)."""
+
+TAKE_UP: dict[str, JsonValue] = {"role": "take_up"}
+"""``json_schema_extra`` of a reform's participation share (the catalogue's common take-up).
+
+A field marked neither is behaviour or environment, calibrated once on the baseline, which a
+reform must not change (DESIGN rule 13).
+"""
 
 
 class FrozenSpec(BaseModel):

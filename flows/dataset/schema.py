@@ -109,6 +109,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("release_at", T),
         ("exit_at", T),
         ("delivery_at", T),
+        ("border_entry_at", T),
     ),
     "declarations": _schema(
         ("declaration_no", S),
