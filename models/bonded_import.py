@@ -21,6 +21,7 @@ from clearsim.models.arrivals import (
 )
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
+from clearsim.models.cbec_rules import CbecBuyersSpec, CbecLimitsSpec
 from clearsim.models.distributions import Count, Deterministic, Duration, check_probability_map
 from clearsim.models.roles import role
 
@@ -60,39 +61,24 @@ class BondedStockSpec(FrozenSpec):
 
 
 class ConsumerOrderSpec(FrozenSpec):
-    """What one consumer order holds: quantity, value, tax class, prior spend, mixed goods."""
+    """What one consumer order holds: quantity, value, tax class, mixed goods."""
 
     quantity: Count = Field(description="Units of the SKU in the order.")
     unit_value_median_cny: float = Field(gt=0, description="Median price of one unit.")
     unit_value_sigma: float = Field(ge=0, description="Sigma of log unit price (lognormal).")
-    prior_annual_spend_median_cny: float = Field(
-        gt=0, description="Median CBEC spend of the consumer earlier in the year."
-    )
-    prior_annual_spend_sigma: float = Field(ge=0, description="Sigma of log prior spend.")
     consumption_tax_share: float = Field(
         ge=0, le=1, description="Share of SKUs liable to consumption tax (cosmetics, say)."
     )
     consumption_tax_rate: float = Field(ge=0, lt=1, description="Statutory CT rate of those.")
     vat_rate: float = Field(ge=0, lt=1, description="Statutory import VAT rate.")
+    tariff_rate: float = Field(
+        ge=0,
+        description="Statutory (MFN) tariff rate, due in full on an indivisible item above the "
+        "single limit (S29, S29d); 0% within the limits.",
+    )
     nonbonded_share: float = Field(
         ge=0, le=1, description="Share of orders that also hold a non-bonded (domestic) item."
     )
-
-
-class CbecLimitsSpec(FrozenSpec):
-    """Retail import limits and the CBEC tax reduction (S29, S29b)."""
-
-    single_limit_cny: float = Field(gt=0, description="Largest value of one order.")
-    annual_limit_cny: float = Field(gt=0, description="Largest CBEC spend of a person a year.")
-    tax_factor: float = Field(
-        gt=0, le=1, description="Share of statutory VAT and CT due within the limits."
-    )
-
-    @model_validator(mode="after")
-    def _order(self) -> CbecLimitsSpec:
-        if self.single_limit_cny > self.annual_limit_cny:
-            raise ValueError("single_limit_cny above annual_limit_cny: no order could pass")
-        return self
 
 
 class ListDeclarationSpec(FrozenSpec):
@@ -192,6 +178,7 @@ class BondedImportSpec(FrozenSpec):
     stock: BondedStockSpec
     order: ConsumerOrderSpec
     limits: CbecLimitsSpec
+    buyers: CbecBuyersSpec
     declaration: ListDeclarationSpec
     exit_supervision: ExitSupervisionSpec
     nonbonded_parcel: NonBondedParcelSpec

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
+from clearsim.models.cbec_rules import CbecBuyersSpec, CbecLimitsSpec
 from clearsim.models.distributions import Count, Duration, check_probability_map
 from clearsim.models.roles import role
 
@@ -42,6 +43,26 @@ class DirectPurchaseListSpec(FrozenSpec):
     )
     correction_min: Duration = Field(
         description="Hold to corrected data re-sent by the platform, payer or carrier."
+    )
+
+
+class ParcelGoodsSpec(FrozenSpec):
+    """What one 9610 parcel holds (one order): quantity, value, tax class (S29, S29b).
+
+    Drawn in the simulation for every parcel, so the limits and the tax apply there (and the
+    dataset exports what the run decided).
+    """
+
+    quantity: Count = Field(description="Units in the parcel.")
+    unit_value_median_cny: float = Field(gt=0, description="Median price of one unit.")
+    unit_value_sigma: float = Field(ge=0, description="Sigma of log unit price (lognormal).")
+    consumption_tax_share: float = Field(
+        ge=0, le=1, description="Share of parcels holding goods liable to consumption tax."
+    )
+    consumption_tax_rate: float = Field(ge=0, lt=1, description="Statutory CT rate of those.")
+    vat_rate: float = Field(ge=0, lt=1, description="Statutory import VAT rate.")
+    tariff_rate: float = Field(
+        ge=0, description="Statutory (MFN) tariff rate, due in full on an indivisible item."
     )
 
 
@@ -114,6 +135,9 @@ class DirectPurchaseSpec(FrozenSpec):
         gt=0, description="Parcels a dock team inducts onto the sorting line per hour."
     )
     parcel_list: DirectPurchaseListSpec
+    goods: ParcelGoodsSpec
+    limits: CbecLimitsSpec
+    buyers: CbecBuyersSpec
     inspection: DirectPurchaseInspectionSpec
     courier: DirectPurchaseCourierSpec
     resources: DirectPurchaseResources = DirectPurchaseResources()

@@ -11,6 +11,24 @@ from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
 from clearsim.models.distributions import Count, Duration, check_probability_map
 from clearsim.models.processes import DeclarationSpec, InspectionSpec, RiskSpec
+from clearsim.models.roles import role
+
+
+class TransitFormalitiesSpec(FrozenSpec):
+    """Conventional transit (转关) at the border port, step by step (S32d; rail-import-model.md).
+
+    The border office accepts the train's transit declaration, its officers confirm the consignor,
+    consignee and agent of every box (what fast clearance drops: S32d), and the wagons are sealed
+    for the run inland. The train waits for all three.
+    """
+
+    declaration_min: Duration = Field(
+        description="Transit declaration lodged and accepted at the border office, per train."
+    )
+    party_check_min: Duration = Field(
+        description="Officers confirm one box's consignor, consignee and agent (per box)."
+    )
+    sealing_min: Duration = Field(description="Customs seals on the train's wagons (施封).")
 
 
 class BorderSpec(FrozenSpec):
@@ -19,8 +37,8 @@ class BorderSpec(FrozenSpec):
     handling_min: Duration = Field(
         description="Physical border handling of a train under any regime (gauge change, 换装)."
     )
-    transit_formalities_min: Duration = Field(
-        description="Conventional: transit (转关) declaration and formalities holding the train."
+    transit: TransitFormalitiesSpec = Field(
+        description="Conventional: the transit (转关) formalities holding the train."
     )
 
 
@@ -35,28 +53,39 @@ class TerminalPickupSpec(FrozenSpec):
 class FastClearanceSpec(FrozenSpec):
     """铁路快速通关: manifest in advance, arrival-data check at the border, no transit."""
 
-    enabled: bool = False
+    enabled: bool = Field(default=False, json_schema_extra=role("rule"))
     arrival_check_min: Duration = Field(
-        description="The border's check of the train's arrival data (replaces the formalities)."
+        description="The border's check of the train's arrival data (replaces the formalities).",
+        json_schema_extra=role("rule"),
     )
-    advance_share: float = Field(
+    take_up: float = Field(
         default=0.0,
         ge=0,
         le=1,
-        description="Share of declarations lodged in advance under fast clearance.",
+        description="Share of trains whose operator applied for the mode and filed the manifest "
+        "in advance (the mode is optional, S32).",
+        json_schema_extra=role("take_up"),
     )
 
 
 class BondedStorageSpec(FrozenSpec):
     """中欧班列+保税仓储: a share of boxes enter a CBZ under bonded storage, no duty yet."""
 
-    enabled: bool = False
+    enabled: bool = Field(default=False, json_schema_extra=role("rule"))
     share: float = Field(
-        default=0.0, ge=0, le=1, description="Share of containers entering bonded storage."
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of containers entering bonded storage.",
+        json_schema_extra=role("take_up"),
     )
-    cbz_node: str = Field(description="The comprehensive bonded zone (综保区) they are taken to.")
+    cbz_node: str = Field(
+        description="The comprehensive bonded zone (综保区) they are taken to.",
+        json_schema_extra=role("rule"),
+    )
     entry_check_min: Duration = Field(
-        description="Customs check of the bonded entry list before release into the CBZ."
+        description="Customs check of the bonded entry list before release into the CBZ.",
+        json_schema_extra=role("rule"),
     )
 
 
@@ -89,7 +118,9 @@ class RailImportSpec(FrozenSpec):
     unloading_min: Duration = Field(description="One gantry move, wagon to stack.")
     aeo_share: float = Field(ge=0, le=1, description="Share of containers of AEO importers.")
     aeo_queue_priority: bool = Field(
-        default=False, description="AEO boxes go first in officer and lane queues."
+        default=False,
+        description="AEO boxes go first in officer and lane queues.",
+        json_schema_extra=role("rule"),
     )
     declaration: DeclarationSpec
     risk: RiskSpec
@@ -111,6 +142,8 @@ class RailImportSpec(FrozenSpec):
         check_probability_map(self.destinations, "destinations")
         if self.bonded_storage.enabled and self.bonded_storage.share <= 0:
             raise ValueError("bonded_storage is enabled with share 0; set a share > 0")
+        if self.fast_clearance.enabled and self.fast_clearance.take_up <= 0:
+            raise ValueError("fast_clearance is enabled with take_up 0; set a take_up > 0")
         return self
 
     def resource_names(self) -> tuple[str, ...]:

@@ -16,10 +16,24 @@ class Lifecycle(IntEnum):
 
 LIFECYCLE_NAMES: tuple[str, ...] = ("schedule", "start", "complete")
 
-Milestone = Literal["arrival", "lodgement", "release", "exit", "delivery"]
+Milestone = Literal["arrival", "lodgement", "release", "exit", "delivery", "border_entry"]
 """Instantaneous events that delimit the WCO Time Release Study segments."""
 
-MILESTONES: tuple[str, ...] = ("arrival", "lodgement", "release", "exit", "delivery")
+MILESTONES: tuple[str, ...] = (
+    "arrival",
+    "lodgement",
+    "release",
+    "exit",
+    "delivery",
+    "border_entry",
+)
+"""Column order of milestone tables. ``border_entry`` (appended last, so the others keep their
+columns) is where transit cargo enters China at a border port before it runs inland to the
+office that clears it ``arrival``: the TRS of a transit corridor (rail-import-model.md)."""
+
+CORRIDOR_MILESTONES: tuple[str, ...] = ("border_entry",)
+"""Milestones only transit-corridor flows record; segments from them are reported for a flow only
+when its cases recorded them (no empty rows for the other flows)."""
 
 TRS_SEGMENTS: tuple[tuple[str, str], ...] = (
     ("arrival", "lodgement"),
@@ -27,6 +41,8 @@ TRS_SEGMENTS: tuple[tuple[str, str], ...] = (
     ("release", "exit"),
     ("arrival", "release"),
     ("arrival", "exit"),
+    ("border_entry", "arrival"),
+    ("border_entry", "release"),
 )
 """WCO TRS segments as (from milestone, to milestone)."""
 

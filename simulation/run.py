@@ -19,6 +19,7 @@ from clearsim.models.records import LegTrips, RunSummary
 from clearsim.models.scenario import Scenario
 from clearsim.models.vocabulary import MILESTONES
 from clearsim.simulation.groups import ProcessGroup, independent_groups
+from clearsim.simulation.kernel.cbec_ledger import BuyerLedger
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import Facility
 from clearsim.simulation.kernel.network import Router, build_graph
@@ -45,7 +46,7 @@ from clearsim.simulation.metrics.segment_quantiles import segment_quantiles
 from clearsim.simulation.metrics.segments import outcome_counts, overlong_cases, segment_stats
 from clearsim.simulation.metrics.time_profiles import resource_profiles
 from clearsim.simulation.processes.context import ProcessContext
-from clearsim.simulation.processes.registry import start_processes
+from clearsim.simulation.processes.registry import buyer_ledger, start_processes
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,12 @@ def _simulate(
     router = Router(build_graph(scenario.network))
     logs, counts, ends = [], [], []
     groups = independent_groups(scenario)
+    ledger = buyer_ledger(scenario.processes, streams, arrivals_until_min(scenario))
     with tempfile.TemporaryDirectory(prefix="clearsim-log-") as spill_dir:
         for index, group in enumerate(groups):
-            log, control, end, stopped = _simulate_group(scenario, group, streams, router, options)
+            log, control, end, stopped = _simulate_group(
+                scenario, group, streams, router, options, ledger
+            )
             logs.append(log)
             counts.append(RunCounts(control.arrived, control.exited, control.in_system))
             ends.append(end)
@@ -144,21 +148,31 @@ def _simulate(
     return merged, total, max(ends)
 
 
+def arrivals_until_min(scenario: Scenario) -> float:
+    """When processes stop admitting work.
+
+    Steady state keeps the system loaded while measured cases finish; terminating runs stop
+    admitting work at the horizon.
+    """
+    if scenario.kind == "steady_state":
+        return scenario.horizon_min + scenario.drain_limit_min
+    return scenario.horizon_min
+
+
 def _simulate_group(
     scenario: Scenario,
     group: ProcessGroup,
     streams: Streams,
     router: Router,
     options: EngineOptions,
+    ledger: BuyerLedger | None = None,
 ) -> tuple[EventLog, RunControl, float, bool]:
     """Run one group to its end; also say whether it was stopped at the time limit."""
     env = simpy.Environment()
     log = EventLog(nodes=tuple(scenario.network.nodes), resources=tuple(scenario.resources))
     control = RunControl(env, scenario.horizon_min)
     stop_min = scenario.horizon_min + scenario.drain_limit_min
-    # Steady state keeps the system loaded while measured cases finish; terminating runs stop
-    # admitting work at the horizon.
-    arrivals_until = stop_min if scenario.kind == "steady_state" else scenario.horizon_min
+    arrivals_until = arrivals_until_min(scenario)
     facilities = {}
     for name in group.resources:
         spec = scenario.resources[name]
@@ -175,7 +189,16 @@ def _simulate_group(
     start_processes(
         group.processes,
         ProcessContext(
-            env, log, facilities, router, control, streams, arrivals_until, exclusive, options
+            env,
+            log,
+            facilities,
+            router,
+            control,
+            streams,
+            arrivals_until,
+            exclusive,
+            options,
+            ledger,
         ),
     )
     control.check()

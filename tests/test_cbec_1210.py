@@ -16,18 +16,19 @@ import pytest
 from factories import SCENARIOS
 
 import clearsim.simulation.processes.cbec_1210.process
-from clearsim.models.bonded_import import CbecLimitsSpec
+from clearsim.models.cbec_rules import (
+    CbecLimitsSpec,
+    LimitDecision,
+    cbec_tax_rate,
+    full_duty_rate,
+    limit_decision,
+    order_tax_cny,
+)
 from clearsim.models.scenario import Scenario
 from clearsim.models.vocabulary import CHANNEL_NAMES, MILESTONES
 from clearsim.scenarios.load import load_scenario
 from clearsim.scenarios.overrides import with_values
 from clearsim.simulation.metrics.cases import milestone_times
-from clearsim.simulation.processes.cbec_1210.rules import (
-    LimitDecision,
-    cbec_tax_rate,
-    limit_decision,
-    order_tax_cny,
-)
 from clearsim.simulation.processes.cbec_1210.stock import BondedStock
 from clearsim.simulation.processes.courier_waves import next_wave_min
 from clearsim.simulation.run import RunResult, run_replication
@@ -104,7 +105,7 @@ def runs() -> dict[str, Run]:
                     f"{PROCESS}.stock.supply_ratio": 0.5,
                     f"{PROCESS}.stock.max_stock_wait_min": 180,
                     f"{PROCESS}.order.unit_value_median_cny": 1500,
-                    f"{PROCESS}.order.prior_annual_spend_median_cny": 12000,
+                    f"{PROCESS}.buyers.opening_spend_median_cny": 12000,
                     f"{PROCESS}.declaration.mismatch_share": 0.2,
                 },
             ),
@@ -124,14 +125,29 @@ def runs() -> dict[str, Run]:
 
 
 def test_cbec_tax_rate_matches_the_hand_computed_examples() -> None:
-    """Sources 1c: VAT 13%, no CT -> 9.1%; 15% CT -> 23.1%; in full (indivisible) 13% / 32.9%."""
+    """Sources 1c: VAT 13%, no CT -> 9.1%; 15% CT -> 23.1% (tariff 0 within the limits)."""
     assert cbec_tax_rate(0.13, 0.0, 0.7) == pytest.approx(0.091)
     assert cbec_tax_rate(0.13, 0.15, 0.7) == pytest.approx(0.28 / 0.85 * 0.7)
     assert round(cbec_tax_rate(0.13, 0.15, 0.7), 3) == 0.231
-    assert cbec_tax_rate(0.13, 0.15, 1.0) == pytest.approx(0.3294, abs=1e-4)
-    assert order_tax_cny(1000, 0.13, 0.0, LimitDecision.WITHIN, 0.7) == pytest.approx(91.0)
-    assert order_tax_cny(6000, 0.13, 0.0, LimitDecision.INDIVISIBLE, 0.7) == pytest.approx(780.0)
-    assert order_tax_cny(6000, 0.13, 0.0, LimitDecision.OVER, 0.7) == 0.0
+    assert order_tax_cny(1000, (0.10, 0.13, 0.0), LimitDecision.WITHIN, 0.7) == pytest.approx(91.0)
+    assert order_tax_cny(6000, (0.10, 0.13, 0.0), LimitDecision.OVER, 0.7) == 0.0
+
+
+def test_an_indivisible_item_over_5000_pays_tariff_vat_and_ct_in_full() -> None:
+    """Cai Guan Shui [2018] 49 (S29, S29d): full tariff + VAT + CT, no 70% factor, by hand.
+
+    6,000 CNY at tariff 10%, VAT 13%, no CT: tariff 600, VAT (6,000 + 600) x 13% = 858; total
+    1,458 (24.3%). With 15% CT (cosmetics): tariff 600; CT base (6,000 + 600) / 0.85 = 7,764.71,
+    CT 1,164.71; VAT 7,764.71 x 13% = 1,009.41; total 2,774.12.
+    """
+    no_ct = order_tax_cny(6000, (0.10, 0.13, 0.0), LimitDecision.INDIVISIBLE, 0.7)
+    assert no_ct == pytest.approx(600 + 858)
+    assert full_duty_rate(0.10, 0.13, 0.0) == pytest.approx(0.243)
+    base = (6000 + 600) / 0.85
+    by_hand = 600 + base * 0.15 + base * 0.13
+    cosmetics = order_tax_cny(6000, (0.10, 0.13, 0.15), LimitDecision.INDIVISIBLE, 0.7)
+    assert cosmetics == pytest.approx(by_hand)
+    assert cosmetics == pytest.approx(2774.12, abs=0.01)
 
 
 @pytest.mark.parametrize(
@@ -218,6 +234,15 @@ def test_over_limit_orders_are_rejected_and_indivisible_items_allowed(runs: dict
     assert rejected and indivisible
     assert all("release" not in acts[c] and "exit" not in acts[c] for c in rejected)
     assert all("release" in acts[c] for c in indivisible)
+    # The engine charges the indivisible item tariff, VAT and CT in full (no 70% factor).
+    order = _short(BASELINE).processes[0].order  # type: ignore[union-attr]
+    for case in indivisible:
+        goods = run.log.cases.goods[case]
+        assert goods.value_cny > 5000 and goods.quantity == 1
+        rate = full_duty_rate(order.tariff_rate, order.vat_rate, goods.ct_rate)
+        assert goods.tax_cny == pytest.approx(goods.value_cny * rate)
+    for case in rejected:
+        assert run.log.cases.goods[case].tax_cny == 0.0
 
 
 def test_only_sampled_parcels_are_xrayed_near_the_spec_share(runs: dict[str, Run]) -> None:

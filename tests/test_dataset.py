@@ -205,10 +205,12 @@ def test_pm4py_reads_the_ocel_with_the_tables_counts(cbec: Path) -> None:
 def test_cbec_tax_follows_the_rules(cbec: Path) -> None:
     lists = _table(cbec, "cbec_lists")
     assert len(lists) > 500
-    within = lists["limit_decision"] == "within"
-    expected = (lists["ct_rate"] + lists["vat_rate"]) / (1 - lists["ct_rate"])
-    factor = np.where(within, 0.7, np.where(lists["limit_decision"] == "indivisible", 1.0, 0.0))
-    assert np.allclose(lists["tax_rate"], expected * factor)
+    decision = lists["limit_decision"]
+    ct, vat, tariff = lists["ct_rate"], lists["vat_rate"], lists["tariff_rate"]
+    within = (ct + vat) / (1 - ct) * 0.7  # tariff 0, 70% of VAT and CT (S29)
+    full = (tariff + ct + vat + tariff * vat) / (1 - ct)  # indivisible item: all in full (S29d)
+    expected = np.where(decision == "within", within, np.where(decision == "over", 0.0, full))
+    assert np.allclose(lists["tax_rate"], expected)
     assert np.allclose(lists["tax_cny"], lists["value_cny"] * lists["tax_rate"])
     assert np.allclose(lists["unit_price_cny"] * lists["quantity"], lists["value_cny"])
     cosmetics = lists[lists["category"] == "cosmetics"]

@@ -12,11 +12,11 @@ from clearsim.flows.dataset.context import BuildContext
 from clearsim.flows.dataset.documents import (
     ORDER_LEAD_DAYS,
     Goods,
-    bonded_goods,
+    declared_goods,
     list_table,
     mismatch_kinds,
     other_names,
-    parcel_goods,
+    parcel_lines,
     people_columns,
     sku_lines,
 )
@@ -49,7 +49,7 @@ class CbecBuilder:
         ct_by_sku: dict[int, float] = {}
         skus = 0
         for g in goods:
-            if g is not None:
+            if g is not None and g[0] >= 0:  # a 9610 parcel has no SKU (-1)
                 ct_by_sku[g[0]] = g[4]
                 skus = max(skus, g[0] + 1)
         self.line_of_sku = sku_lines(synthetic_rng(ctx.streams, "sku_lines"), ct_by_sku, skus)
@@ -60,17 +60,19 @@ class CbecBuilder:
             yield self._chunk(k, ids)
 
     def _goods(self, rng: np.random.Generator, ids: np.ndarray) -> Goods:
+        """What each order or parcel declared, as the run decided it (the engine's goods)."""
         ctx = self.ctx
         n = len(ids)
         goods = ctx.digest.cases.goods
         process = ctx.facts.process[ids]
-        bonded = np.array([goods[c] is not None for c in ids], dtype=bool)
+        bonded = ctx.facts.mode[ids] == "cbec_1210"
         fields = {
             "line": np.zeros(n, dtype=np.int64),
             "sku": np.full(n, -1, dtype=np.int64),
             "quantity": np.zeros(n, dtype=np.int64),
             "value": np.zeros(n),
             "prior": np.zeros(n),
+            "tariff": np.zeros(n),
             "vat": np.zeros(n),
             "ct": np.zeros(n),
             "tax": np.zeros(n),
@@ -82,16 +84,14 @@ class CbecBuilder:
                 mask = (process == name) & (bonded == is_bonded)
                 if not mask.any():
                     continue
-                part = (
-                    bonded_goods(
-                        [g for c in ids[mask] if (g := goods[c]) is not None],
-                        self.line_of_sku,
-                        terms.vat,
-                        terms.limits,
-                    )
+                facts = [g for c in ids[mask] if (g := goods[c]) is not None]
+                ct = np.array([f[4] for f in facts])
+                line = (
+                    self.line_of_sku[np.array([f[0] for f in facts], dtype=np.int64)]
                     if is_bonded
-                    else parcel_goods(rng, int(mask.sum()), terms.ct_rate, terms.limits)
+                    else parcel_lines(rng, ct > 0)
                 )
+                part = declared_goods(facts, line, (terms.tariff, terms.vat), terms.limits)
                 for key, column in fields.items():
                     column[mask] = getattr(part, key)
         return Goods(**fields)

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from clearsim.flows.dataset.digest import LogDigest
-from clearsim.flows.dataset.documents import DEFAULT_CT, DEFAULT_LIMITS, DEFAULT_VAT
 from clearsim.flows.dataset.facts import CaseFacts
 from clearsim.flows.dataset.parties import Enterprises, synthetic_rng, zipf_choice
-from clearsim.models.bonded_import import BondedImportSpec, CbecLimitsSpec
+from clearsim.models.bonded_import import BondedImportSpec
+from clearsim.models.cbec_rules import CbecLimitsSpec
+from clearsim.models.direct_purchase import DirectPurchaseSpec
 from clearsim.simulation.kernel.rng import Streams
 
 CHUNK_CASES = 50_000
@@ -19,11 +20,12 @@ CHUNK_CASES = 50_000
 
 @dataclass(frozen=True)
 class ProcessTerms:
-    """CBEC terms of one process: limits, VAT, consumption-tax rate."""
+    """CBEC terms of one process: limits, tariff and VAT rates, consumption-tax rate."""
 
     limits: CbecLimitsSpec
     vat: float
     ct_rate: float
+    tariff: float
 
 
 @dataclass
@@ -68,20 +70,17 @@ def assign_parties(
 
 
 def process_terms(processes: tuple[object, ...]) -> dict[str, ProcessTerms]:
-    """CBEC terms per process name: a 1210 process's own; a 9610 one's from the first 1210."""
-    bonded = [p for p in processes if isinstance(p, BondedImportSpec)]
-    fallback = (
-        ProcessTerms(
-            bonded[0].limits, bonded[0].order.vat_rate, bonded[0].order.consumption_tax_rate
-        )
-        if bonded
-        else ProcessTerms(DEFAULT_LIMITS, DEFAULT_VAT, DEFAULT_CT)
-    )
+    """CBEC terms per CBEC process name (1210 and 9610), each from its own spec."""
     terms = {}
     for p in processes:
-        name = getattr(p, "name", "")
         if isinstance(p, BondedImportSpec):
-            terms[name] = ProcessTerms(p.limits, p.order.vat_rate, p.order.consumption_tax_rate)
-        else:
-            terms[name] = fallback
+            o = p.order
+            terms[p.name] = ProcessTerms(
+                p.limits, o.vat_rate, o.consumption_tax_rate, o.tariff_rate
+            )
+        elif isinstance(p, DirectPurchaseSpec):
+            g = p.goods
+            terms[p.name] = ProcessTerms(
+                p.limits, g.vat_rate, g.consumption_tax_rate, g.tariff_rate
+            )
     return terms

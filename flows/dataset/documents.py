@@ -1,9 +1,9 @@
 """The three documents of a CBEC order (order, payment, waybill) and its list (清单).
 
-A 1210 order's goods, value, prior annual spend and tax are the engine's own draws
-(``CaseTable.goods``, from ``simulation/processes/cbec_1210/entities.py``). The 9610 engine draws no
-goods, so a 9610 parcel's are drawn here, within the CBEC limits (the engine releases every parcel
-it does not seize), and taxed by the same rules (``simulation/processes/cbec_1210/rules.py``). An
+A 1210 order's and a 9610 parcel's quantity, value, prior annual spend (the run's buyer ledger),
+consumption-tax rate and tax are the engine's own (``CaseTable.goods``); the limit decision is
+read again with the one implementation of the rules (``models/cbec_rules.py``). Only the goods
+line (HS code and name) of a 9610 parcel is drawn here, by its tax class. An
 order whose three documents did not match in the simulation (``three_document_mismatch`` in 1210,
 ``data_incomplete_held`` in 9610) gets one document that disagrees with the order; if the simulation
 corrected it (``data_correction``), a second, matching version of that document is stamped at the
@@ -12,38 +12,19 @@ end of the correction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-from scipy.special import ndtr, ndtri
 
 from clearsim.flows.dataset.goods import GOODS, lines, weights
 from clearsim.flows.dataset.parties import People
-from clearsim.models.bonded_import import CbecLimitsSpec
-from clearsim.simulation.processes.cbec_1210.rules import (
-    LimitDecision,
-    cbec_tax_rate,
-    limit_decision,
-    order_tax_cny,
-)
+from clearsim.models.cbec_rules import DECISION_NAMES, CbecLimitsSpec, limit_decision, tax_rate_many
 
 MISMATCH_KINDS = ("payment_amount", "payer_identity", "waybill_consignee")
 MISMATCH_SHARES = (0.4, 0.3, 0.3)
 """Which document disagrees in a mismatched order [E]."""
-DEFAULT_LIMITS = CbecLimitsSpec(single_limit_cny=5000, annual_limit_cny=26000, tax_factor=0.7)
-"""CBEC limits and tax factor of Cai Guan Shui [2018] 49 (S29) where no 1210 process sets them."""
-DEFAULT_VAT = 0.13
-"""Statutory import VAT of a 9610 parcel (sources 1c)."""
-DEFAULT_CT = 0.15
-"""Consumption-tax rate of cosmetics (sources 1c) where no 1210 process sets one."""
-PARCEL_QUANTITY = ((1, 2, 3), (0.75, 0.18, 0.07))
-"""Units per 9610 parcel [E], as the 1210 baseline's order quantity."""
-PARCEL_UNIT_MEDIAN_CNY, PARCEL_UNIT_SIGMA = 150.0, 1.1
-PRIOR_MEDIAN_CNY, PRIOR_SIGMA = 2000.0, 1.0
-"""Lognormal unit price and prior annual spend of a 9610 parcel [E], as the 1210 baseline's."""
-CT_SHARE = 0.2
-"""Share of 9610 parcels holding goods liable to consumption tax [E], as 1210's SKUs."""
 ORDER_LEAD_DAYS = (1.0, 7.0)
 """A 9610 parcel's order is placed 1 to 7 days before it lands or is declared [E]."""
 
@@ -57,6 +38,7 @@ class Goods:
     quantity: np.ndarray
     value: np.ndarray
     prior: np.ndarray
+    tariff: np.ndarray
     vat: np.ndarray
     ct: np.ndarray
     tax: np.ndarray
@@ -78,98 +60,53 @@ def sku_lines(rng: np.random.Generator, ct_rates: dict[int, float], skus: int) -
     return result
 
 
-def bonded_goods(
-    facts: list[tuple[int, int, float, float, float, float]],
-    line_of_sku: np.ndarray,
-    vat: float,
+def declared_goods(
+    facts: Sequence[tuple[int, int, float, float, float, float]],
+    line: np.ndarray,
+    rates: tuple[float, float],
     limits: CbecLimitsSpec,
 ) -> Goods:
-    """Goods of 1210 orders from the engine's ``DeclaredGoods`` tuples."""
+    """Goods of CBEC orders or parcels from the engine's ``DeclaredGoods`` tuples.
+
+    ``line`` is each one's goods line; ``rates`` the process's (tariff, VAT) rates.
+    """
+    tariff, vat = rates
     sku = np.array([f[0] for f in facts], dtype=np.int64)
     quantity = np.array([f[1] for f in facts], dtype=np.int64)
     value = np.array([f[2] for f in facts])
     prior = np.array([f[3] for f in facts])
-    ct = np.array([f[4] for f in facts])
     decision = np.array(
         [
             int(limit_decision(v, int(q), p, limits))
-            for v, q, p in zip(value, quantity, prior, strict=True)
+            for v, q, p in zip(value.tolist(), quantity.tolist(), prior.tolist(), strict=True)
         ],
         dtype=np.int64,
     )
     return Goods(
-        line=line_of_sku[sku] if len(sku) else np.empty(0, dtype=np.int64),
+        line=line,
         sku=sku,
         quantity=quantity,
         value=value,
         prior=prior,
+        tariff=np.full(len(sku), tariff),
         vat=np.full(len(sku), vat),
-        ct=ct,
+        ct=np.array([f[4] for f in facts]),
         tax=np.array([f[5] for f in facts]),
         decision=decision,
     )
 
 
-def _truncated_lognormal(
-    rng: np.random.Generator, median: float, sigma: float, upper: np.ndarray
-) -> np.ndarray:
-    """Lognormal draws conditioned on being at most ``upper`` (inverse CDF, one uniform each)."""
-    mu = np.log(median)
-    top = ndtr((np.log(np.maximum(upper, 1e-9)) - mu) / sigma)
-    u = rng.random(len(upper)) * top
-    draws: np.ndarray = np.exp(mu + sigma * ndtri(np.clip(u, 1e-300, None)))
-    capped: np.ndarray = np.minimum(draws, upper)
-    return capped
-
-
-def parcel_goods(
-    rng: np.random.Generator, size: int, ct_rate: float, limits: CbecLimitsSpec
-) -> Goods:
-    """Goods of ``size`` 9610 parcels, each within the single and annual limits."""
-    liable = rng.random(size) < CT_SHARE
+def parcel_lines(rng: np.random.Generator, liable: np.ndarray) -> np.ndarray:
+    """Goods line of each 9610 parcel: a line liable to consumption tax iff the parcel is."""
+    size = len(liable)
     liable_lines = np.array([GOODS.index(g) for g in lines(True)])
     free_lines = np.array([GOODS.index(g) for g in lines(False)])
-    line = np.where(
+    line: np.ndarray = np.where(
         liable,
         liable_lines[rng.choice(len(liable_lines), size=size, p=weights(True))],
         free_lines[rng.choice(len(free_lines), size=size, p=weights(False))],
     )
-    values, probabilities = PARCEL_QUANTITY
-    quantity = rng.choice(np.array(values), size=size, p=np.array(probabilities))
-    unit_cap = limits.single_limit_cny / quantity
-    unit = _truncated_lognormal(rng, PARCEL_UNIT_MEDIAN_CNY, PARCEL_UNIT_SIGMA, unit_cap)
-    value = np.round(unit * quantity, 2)
-    prior = _truncated_lognormal(
-        rng, PRIOR_MEDIAN_CNY, PRIOR_SIGMA, limits.annual_limit_cny - value
-    )
-    ct = np.where(liable, ct_rate, 0.0)
-    decision = np.array(
-        [
-            int(limit_decision(v, int(q), p, limits))
-            for v, q, p in zip(value, quantity, prior, strict=True)
-        ],
-        dtype=np.int64,
-    )
-    tax = np.array(
-        [
-            order_tax_cny(v, DEFAULT_VAT, c, LimitDecision(d), limits.tax_factor)
-            for v, c, d in zip(value, ct, decision, strict=True)
-        ]
-    )
-    return Goods(
-        line=line,
-        sku=np.full(size, -1, dtype=np.int64),
-        quantity=quantity.astype(np.int64),
-        value=value,
-        prior=prior,
-        vat=np.full(size, DEFAULT_VAT),
-        ct=ct,
-        tax=tax,
-        decision=decision,
-    )
-
-
-DECISION_NAMES = np.array(["within", "indivisible", "over"], dtype=object)
+    return line
 
 
 def list_table(
@@ -182,14 +119,7 @@ def list_table(
     """Columns of the ``cbec_lists`` table for declared orders."""
     table = GOODS
     line = goods.line
-    rate = np.array(
-        [
-            cbec_tax_rate(v, c, 1.0 if d == LimitDecision.INDIVISIBLE else f)
-            if d != LimitDecision.OVER
-            else 0.0
-            for v, c, d, f in zip(goods.vat, goods.ct, goods.decision, limits_factor, strict=True)
-        ]
-    )
+    rate = tax_rate_many(goods.tariff, goods.vat, goods.ct, goods.decision, limits_factor)
     return {
         "declaration_no": declaration_no,
         "order_no": order_no,
@@ -202,6 +132,7 @@ def list_table(
         "quantity": goods.quantity,
         "unit_price_cny": goods.value / goods.quantity,
         "value_cny": goods.value,
+        "tariff_rate": goods.tariff,
         "vat_rate": goods.vat,
         "ct_rate": goods.ct,
         "tax_rate": rate,

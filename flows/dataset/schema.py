@@ -82,6 +82,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("quantity", INT),
         ("unit_price_cny", F),
         ("value_cny", F),
+        ("tariff_rate", F),
         ("vat_rate", F),
         ("ct_rate", F),
         ("tax_rate", F),
@@ -109,6 +110,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("release_at", T),
         ("exit_at", T),
         ("delivery_at", T),
+        ("border_entry_at", T),
     ),
     "declarations": _schema(
         ("declaration_no", S),

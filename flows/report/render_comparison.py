@@ -15,6 +15,9 @@ from clearsim.flows.report.fit import print_fitted
 from clearsim.flows.report.render import estimate_json, flow_name, format_estimate, report_json
 
 SHOWN_SEGMENTS = ("arrival->release", "arrival->exit")
+DIFFERENCE_SEGMENTS = (*SHOWN_SEGMENTS, "border_entry->arrival")
+"""Segments of the differences table: a transit corridor's border segment too, where a flow has it
+(a reform at the border, such as rail fast clearance, shows there)."""
 SHOWN_STATISTICS = ("mean_h", "p90_h", "share_24h", "share_48h")
 _PERCENT = {"share_24h", "share_48h"}
 STATISTIC_HEADERS = {
@@ -92,7 +95,9 @@ def difference_table(differences: Sequence[Difference]) -> Table:
     shown = [
         d
         for d in differences
-        if d.channel == "all" and d.segment in SHOWN_SEGMENTS and d.statistic in SHOWN_STATISTICS
+        if d.channel == "all"
+        and d.segment in DIFFERENCE_SEGMENTS
+        and d.statistic in SHOWN_STATISTICS
     ]
     first = shown[0] if shown else None
     how = "paired by replication under common random numbers" if first and first.paired else "Welch"

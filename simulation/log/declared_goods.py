@@ -16,10 +16,11 @@ NO_GOODS = -1
 
 
 class DeclaredGoods(NamedTuple):
-    """What a CBEC order declares, as its entity module drew it (ground truth for exports).
+    """What a CBEC order or parcel declares, as its entity drew it (ground truth for exports).
 
-    Money in CNY; ``ct_rate`` is the statutory consumption-tax rate of the SKU, ``tax_cny`` the
-    tax due by the CBEC rules (``simulation/processes/cbec_1210/rules.py``).
+    Money in CNY; ``sku`` is -1 for a 9610 parcel; ``prior_annual_cny`` the buyer's CBEC spend
+    this year before it (the run's buyer ledger); ``ct_rate`` the statutory consumption-tax rate
+    of the goods, ``tax_cny`` the tax due by the CBEC rules (``models/cbec_rules.py``).
     """
 
     sku: int

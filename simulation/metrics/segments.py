@@ -11,6 +11,7 @@ from clearsim.models.records import (
 )
 from clearsim.models.vocabulary import (
     CHANNEL_NAMES,
+    CORRIDOR_MILESTONES,
     MILESTONES,
     REPORTED_CHANNELS,
     TRS_SEGMENTS,
@@ -26,8 +27,10 @@ def segment_stats(
     """TRS segment statistics (hours) of every declared flow, for every case and per channel.
 
     Flows (direction and mode) are reported apart, never pooled: an export release in an hour
-    and an import release in two days are different indicators (as GACC publishes them).
-    ``times`` is the log's :func:`milestone_times`, when the caller has it already.
+    and an import release in two days are different indicators (as GACC publishes them). A
+    segment from a corridor milestone (``border_entry``) is reported only for a flow some case
+    of which recorded it. ``times`` is the log's :func:`milestone_times`, when the caller has
+    it already.
     """
     times = milestone_times(log) if times is None else times
     measured = measured_cases(log, times, window)
@@ -36,6 +39,8 @@ def segment_stats(
     for direction, mode, in_flow in flow_masks(log):
         mine = measured & in_flow
         for start, end in TRS_SEGMENTS:
+            if start in CORRIDOR_MILESTONES and not _recorded(times, in_flow, start):
+                continue
             hours = (times[:, MILESTONES.index(end)] - times[:, MILESTONES.index(start)]) / 60.0
             for name in REPORTED_CHANNELS:
                 mask = mine if name == "all" else mine & (channel == CHANNEL_NAMES.index(name))
@@ -43,6 +48,11 @@ def segment_stats(
                     _segment_stat(direction, mode, segment_name(start, end), name, hours[mask])
                 )
     return stats
+
+
+def _recorded(times: np.ndarray, cases: np.ndarray, milestone: str) -> bool:
+    """Whether any of ``cases`` reached ``milestone``."""
+    return bool(np.isfinite(times[cases, MILESTONES.index(milestone)]).any())
 
 
 def _segment_stat(

@@ -9,6 +9,7 @@ import simpy
 
 from clearsim.simulation.fastpath.computed_line import ComputedLine
 from clearsim.simulation.fastpath.fifo_line import FifoLine
+from clearsim.simulation.kernel.cbec_ledger import BuyerLedger
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import Facility
 from clearsim.simulation.kernel.network import Router
@@ -25,6 +26,8 @@ class ProcessContext:
     scenario, the drain limit for a steady-state one (so measured cases finish under load).
     ``exclusive_resources`` names the facilities that one process requests in one role only (it may
     serve them through its own :class:`~clearsim.simulation.fastpath.fifo_line.FifoLine`).
+    ``cbec_ledger`` keeps one annual CBEC limit per buyer across the replication's 1210 and 9610
+    processes (None without them).
     """
 
     env: simpy.Environment
@@ -36,6 +39,7 @@ class ProcessContext:
     arrivals_until_min: float
     exclusive_resources: frozenset[str] = frozenset()
     options: EngineOptions = DEFAULT_OPTIONS
+    cbec_ledger: BuyerLedger | None = None
 
     def line(self, resource: str) -> FifoLine | ComputedLine:
         """A FIFO line in front of ``resource``: computed when it is this role's alone.

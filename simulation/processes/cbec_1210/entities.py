@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 
 from clearsim.models.bonded_import import BondedImportSpec
+from clearsim.models.cbec_rules import LimitDecision, order_tax_many
 from clearsim.simulation.kernel.arrivals import arrival_times
+from clearsim.simulation.kernel.cbec_ledger import BuyerLedger, Claims, draw_buyers
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.network import Router
 from clearsim.simulation.kernel.rng import Purpose, Streams
@@ -28,7 +30,6 @@ from clearsim.simulation.kernel.sampling import (
     draw_counts,
 )
 from clearsim.simulation.log.recorder import EventLog
-from clearsim.simulation.processes.cbec_1210.rules import LimitDecision
 
 
 @dataclass(slots=True, eq=False)
@@ -101,19 +102,49 @@ def sku_popularity(skus: int, exponent: float) -> np.ndarray:
     return shares
 
 
-class OrderFactory:
-    """Creates orders and stock batches, drawing every attribute from its own stream."""
+def order_claims(spec: BondedImportSpec, streams: Streams, until_min: float) -> Claims:
+    """When every order before ``until_min`` is placed, its buyer, value and quantity.
 
-    def __init__(self, spec: BondedImportSpec, streams: Streams, router: Router) -> None:
+    What the buyer ledger charges (:mod:`clearsim.simulation.kernel.cbec_ledger`); drawn from the
+    order's own streams, so :meth:`OrderFactory.plan_orders` draws the same numbers.
+    """
+    o = spec.order
+    rng = streams.generator(Purpose.ARRIVALS, spec.name, "orders")
+    times = arrival_times(spec.order_arrivals(), rng, until_min)
+    n = len(times)
+    quantity_rng = streams.generator(Purpose.ATTRIBUTES, spec.name, "quantity")
+    value_rng = streams.generator(Purpose.ATTRIBUTES, spec.name, "unit_value")
+    quantities = draw_counts(o.quantity, quantity_rng, n)
+    units = o.unit_value_median_cny * np.exp(o.unit_value_sigma * value_rng.standard_normal(n))
+    return Claims(
+        times_min=times,
+        buyers=draw_buyers(streams, spec.name, spec.buyers, n),
+        values_cny=units * quantities,
+        quantities=quantities,
+    )
+
+
+class OrderFactory:
+    """Creates orders and stock batches, drawing every attribute from its own stream.
+
+    ``ledger`` is the run's buyer ledger (one annual limit per buyer across 1210 and 9610);
+    without one (a factory used alone) the orders are settled against a ledger of their own.
+    """
+
+    def __init__(
+        self,
+        spec: BondedImportSpec,
+        streams: Streams,
+        router: Router,
+        ledger: BuyerLedger | None = None,
+    ) -> None:
         self.spec = spec
         self._router = router
+        self._ledger = ledger
         name = spec.name
 
         samplers = ProcessSamplers(streams, name)
         durations, uniforms = samplers.durations, samplers.uniforms
-
-        def normals(label: str) -> np.random.Generator:
-            return streams.generator(Purpose.ATTRIBUTES, name, label)
 
         o, d, x = spec.order, spec.declaration, spec.exit_supervision
         self._streams = streams
@@ -121,6 +152,7 @@ class OrderFactory:
         self._quantities: list[int] = []
         self._values: list[float] = []
         self._priors: list[float] = []
+        self._decisions = np.zeros(0, dtype=np.int64)
         self._measured: list[bool] = []
         self.popularity = sku_popularity(spec.stock.skus, spec.stock.popularity_exponent)
         self._cumulative = np.cumsum(self.popularity)
@@ -132,9 +164,6 @@ class OrderFactory:
         self._block: list[_Drawn] = []
         self._next = 0
         self._sku = uniforms(Purpose.ATTRIBUTES, "sku")
-        self._quantity_rng = streams.generator(Purpose.ATTRIBUTES, name, "quantity")
-        self._value_rng = normals("unit_value")
-        self._prior_rng = normals("prior_annual_spend")
         self._mixed = uniforms(Purpose.ATTRIBUTES, "nonbonded_item")
         self._destination = uniforms(Purpose.ROUTING, "destination")
         self._mismatch = uniforms(Purpose.DECLARATION, "three_document_mismatch")
@@ -181,23 +210,19 @@ class OrderFactory:
         to wait for) and created one by one when they arrive (:meth:`order`), in arrival order,
         so their draws do not depend on when the run stops. Returns the number of orders.
         """
-        spec, o = self.spec, self.spec.order
-        rng = self._streams.generator(Purpose.ARRIVALS, spec.name, "orders")
-        times = arrival_times(spec.order_arrivals(), rng, until_min)
-        n = len(times)
-        quantities = draw_counts(o.quantity, self._quantity_rng, n)
-        units = o.unit_value_median_cny * np.exp(
-            o.unit_value_sigma * self._value_rng.standard_normal(n)
-        )
-        priors = o.prior_annual_spend_median_cny * np.exp(
-            o.prior_annual_spend_sigma * self._prior_rng.standard_normal(n)
-        )
-        self._times = times.tolist()
-        self._quantities = quantities.tolist()
-        self._values = (units * quantities).tolist()
-        self._priors = priors.tolist()
+        spec = self.spec
+        claims = order_claims(spec, self._streams, until_min)
+        ledger = self._ledger
+        if ledger is None:
+            ledger = BuyerLedger(spec.limits, spec.buyers, self._streams, {spec.name: claims})
+        settled = ledger.settled(spec.name)
+        self._times = claims.times_min.tolist()
+        self._quantities = claims.quantities.tolist()
+        self._values = claims.values_cny.tolist()
+        self._priors = settled.prior_annual_cny.tolist()
+        self._decisions = settled.decisions
         self._measured = [control.expect(t) for t in self._times]
-        return n
+        return len(self._times)
 
     def arrival_min(self, index: int) -> float:
         """When the ``index``-th order is placed."""
@@ -224,8 +249,8 @@ class OrderFactory:
     def _draw_block(self, first: int, size: int) -> list[_Drawn]:
         """The per-order draws of orders ``first`` on (at most ``size``), each stream in order.
 
-        The limit decision and the tax of each order are computed here for the whole block,
-        with the operations :func:`limit_decision` and :func:`order_tax_cny` make, in order.
+        The limit decisions come from the buyer ledger (settled for the whole run); the tax of
+        each order is computed here for the whole block (:func:`order_tax_many`).
         """
         spec = self.spec
         d, x, o, limits = spec.declaration, spec.exit_supervision, spec.order, spec.limits
@@ -242,22 +267,10 @@ class OrderFactory:
             self._router.planned_trips_to, spec.zone_node, self._destinations, destination_index
         )
         value = np.array(self._values[first:end])
-        quantity = np.array(self._quantities[first:end])
-        prior = np.array(self._priors[first:end])
-        decision = np.where(
-            prior + value > limits.annual_limit_cny,
-            LimitDecision.OVER,
-            np.where(
-                value <= limits.single_limit_cny,
-                LimitDecision.WITHIN,
-                np.where(quantity == 1, LimitDecision.INDIVISIBLE, LimitDecision.OVER),
-            ),
-        )
-        factor = np.where(decision == LimitDecision.INDIVISIBLE, 1.0, limits.tax_factor)
-        if ((ct_rate < 0) | (ct_rate >= 1)).any():
-            raise ValueError("ct_rate must be in [0, 1)")
-        rate = (ct_rate + o.vat_rate) / (1.0 - ct_rate) * factor
-        tax = np.where(decision == LimitDecision.OVER, 0.0, value * rate).tolist()
+        decision = self._decisions[first:end]
+        tax = order_tax_many(
+            value, (o.tariff_rate, o.vat_rate, ct_rate), decision, limits.tax_factor
+        ).tolist()
         decisions = [_DECISIONS[k] for k in decision.tolist()]
         pilot = spec.same_warehouse.enabled
         # In ConsumerOrder's field order, from ``measured`` on.

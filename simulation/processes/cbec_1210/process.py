@@ -35,6 +35,7 @@ from functools import partial
 import simpy
 
 from clearsim.models.bonded_import import BondedImportSpec
+from clearsim.models.cbec_rules import LimitDecision
 from clearsim.models.vocabulary import Channel
 from clearsim.simulation.fastpath.chains import (
     Chain,
@@ -54,7 +55,6 @@ from clearsim.simulation.processes.cbec_1210.reference import (
     replenishment,
     start_reference_model,
 )
-from clearsim.simulation.processes.cbec_1210.rules import LimitDecision
 from clearsim.simulation.processes.cbec_1210.stock import BondedStock
 from clearsim.simulation.processes.cbec_1210.zone import BondedZone
 from clearsim.simulation.processes.context import ProcessContext
@@ -168,7 +168,7 @@ def start_bonded_import(spec: BondedImportSpec, ctx: ProcessContext) -> None:
     reference model also runs where a lined pool is shared (:func:`served_by_lines`).
     """
     ctx.log.declare_flow("import", "cbec_1210")
-    factory = OrderFactory(spec, ctx.streams, ctx.router)
+    factory = OrderFactory(spec, ctx.streams, ctx.router, ctx.cbec_ledger)
     stock = BondedStock(factory.initial_units())
     if not (ctx.options.fast_path and served_by_lines(spec, ctx.exclusive_resources)):
         zone = BondedZone(spec, ctx, stock)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import simpy
 
+from clearsim.models.cbec_rules import LimitDecision
 from clearsim.models.vocabulary import Channel
 from clearsim.simulation.kernel.facilities import Process, delay, milestone, serve
 from clearsim.simulation.processes.cbec_1210.entities import (
@@ -25,7 +26,6 @@ from clearsim.simulation.processes.cbec_1210.entities import (
     OrderFactory,
     StockBatch,
 )
-from clearsim.simulation.processes.cbec_1210.rules import LimitDecision
 from clearsim.simulation.processes.cbec_1210.zone import BondedZone
 
 

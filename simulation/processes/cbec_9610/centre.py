@@ -48,6 +48,8 @@ class SupervisionCentre:
         self.courier_wait, self.road_transport = a("courier_wait"), a("road_transport")
         self.data_incomplete_held = log.outcome(spec.name, "data_incomplete_held")
         self.seized_or_returned = log.outcome(spec.name, "seized_or_returned")
+        self.over_limit_rejected = log.outcome(spec.name, "over_limit_rejected")
+        self.indivisible_full_duty = log.outcome(spec.name, "indivisible_full_duty")
         courier = spec.courier
         self.next_pickup_min = pickup_waves(courier.pickup_offset_min, courier.pickup_interval_min)
 

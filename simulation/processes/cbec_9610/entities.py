@@ -2,10 +2,13 @@
 
 Every attribute a parcel might need on any path (list lead, data hold, risk flag, X-ray image,
 unpacking, seizure, sorting, courier hub) is drawn when the parcel is created, each from its own
-named stream, in flight order. So the k-th parcel of a replication gets the same draws in every
-scenario that shares the spec of that attribute, whichever path it then takes. Flights draw their
-own attributes from streams parcels never touch, and their parcel count from one stream before the
-multiplier scales it, so a peak-day variant sees the same flights as its baseline.
+named stream, in flight order. What it declares (buyer, quantity, value, consumption-tax class) is
+drawn for every parcel of the run when the flights are scheduled (:func:`parcel_claims`), since
+the run's buyer ledger settles the annual limit over every CBEC order before the run starts. So the
+k-th parcel of a replication gets the same draws in every scenario that shares the spec of that
+attribute, whichever path it then takes. Flights draw their own attributes from streams parcels
+never touch, and their parcel count from one stream before the multiplier scales it, so a peak-day
+variant sees the same flights as its baseline.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from clearsim.models.cbec_rules import LimitDecision, order_tax_many
 from clearsim.models.direct_purchase import DirectPurchaseSpec
 from clearsim.simulation.kernel.arrivals import arrival_times
+from clearsim.simulation.kernel.cbec_ledger import BuyerLedger, Claims, Settled, draw_buyers
 from clearsim.simulation.kernel.network import Router
 from clearsim.simulation.kernel.rng import Purpose, Streams
 from clearsim.simulation.kernel.sampling import (
@@ -26,6 +31,8 @@ from clearsim.simulation.kernel.sampling import (
     draw_counts,
 )
 from clearsim.simulation.log.recorder import EventLog
+
+_DECISIONS = tuple(LimitDecision)
 
 
 @dataclass(slots=True, eq=False)
@@ -72,6 +79,8 @@ class Parcel:
     seized: bool
     sorting_min: float
     trip_min: float
+    decision: LimitDecision = LimitDecision.WITHIN
+    """The limit check's outcome (S29): within, indivisible at full duties, or over (rejected)."""
     declared_min: float = math.inf
     """When its list is matched and screened (set when the list's chain is planned)."""
 
@@ -81,19 +90,81 @@ class Parcel:
         return self.flagged or self.abnormal
 
 
-class ParcelFactory:
-    """Creates flights and parcels, drawing every attribute from its own stream."""
+@dataclass(frozen=True)
+class PlannedParcels:
+    """The flights of a run and what every parcel on them declares, in landing order."""
 
-    def __init__(self, spec: DirectPurchaseSpec, streams: Streams, router: Router) -> None:
+    schedule: list[tuple[float, int]]
+    """(landing minute, parcels) of every flight."""
+    claims: Claims
+    ct_rate: np.ndarray
+
+
+def parcel_claims(spec: DirectPurchaseSpec, streams: Streams, until_min: float) -> PlannedParcels:
+    """Every flight landing before ``until_min`` and what each of its parcels declares.
+
+    The parcel count of a flight is drawn before ``parcel_multiplier`` scales it, so every variant
+    of a scenario sees the same flights and, flight by flight, proportional batches; the goods are
+    drawn per parcel in landing order from their own streams, so a peak day's first parcels
+    declare what the baseline's do. A parcel's claim on the buyer ledger is timed at its landing.
+    """
+    name, goods = spec.name, spec.goods
+    flights = streams.generator(Purpose.ARRIVALS, name, "flights")
+    batches = streams.generator(Purpose.BATCH_SIZE, name, "parcels_per_flight")
+    times = arrival_times(spec.flight_arrivals, flights, until_min)
+    counts = draw_counts(spec.parcels_per_flight, batches, len(times))
+    schedule = [
+        (arrival_min, spec.scaled_parcels(count))
+        for arrival_min, count in zip(times.tolist(), counts.tolist(), strict=True)
+    ]
+    sizes = np.array([n for _, n in schedule], dtype=np.int64)
+    n = int(sizes.sum())
+    quantities = draw_counts(
+        goods.quantity, streams.generator(Purpose.ATTRIBUTES, name, "parcel_quantity"), n
+    )
+    units = goods.unit_value_median_cny * np.exp(
+        goods.unit_value_sigma
+        * streams.generator(Purpose.ATTRIBUTES, name, "parcel_unit_value").standard_normal(n)
+    )
+    liable = (
+        streams.generator(Purpose.ATTRIBUTES, name, "parcel_consumption_tax").random(n)
+        < goods.consumption_tax_share
+    )
+    claims = Claims(
+        times_min=np.repeat(times, sizes),
+        buyers=draw_buyers(streams, name, spec.buyers, n),
+        values_cny=np.round(units * quantities, 2),
+        quantities=quantities,
+    )
+    return PlannedParcels(schedule, claims, np.where(liable, goods.consumption_tax_rate, 0.0))
+
+
+class ParcelFactory:
+    """Creates flights and parcels, drawing every attribute from its own stream.
+
+    ``ledger`` is the run's buyer ledger (one annual limit per buyer across 1210 and 9610);
+    without one (a factory used alone) the parcels are settled against a ledger of their own.
+    """
+
+    def __init__(
+        self,
+        spec: DirectPurchaseSpec,
+        streams: Streams,
+        router: Router,
+        ledger: BuyerLedger | None = None,
+    ) -> None:
         self.spec = spec
         self._router = router
+        self._streams = streams
+        self._ledger = ledger
+        self._planned: PlannedParcels | None = None
+        self._settled: Settled | None = None
+        self._next_parcel = 0
         name = spec.name
 
         samplers = ProcessSamplers(streams, name)
         durations, uniforms = samplers.durations, samplers.uniforms
 
-        self._arrivals_rng = streams.generator(Purpose.ARRIVALS, name, "flights")
-        self._batch_rng = streams.generator(Purpose.BATCH_SIZE, name, "parcels_per_flight")
         self._airport = uniforms(Purpose.ROUTING, "airport")
         self._transfer = uniforms(Purpose.TRANSPORT, "sealed_transfer")
         self._unloading = durations(
@@ -128,12 +199,14 @@ class ParcelFactory:
         scenario sees the same flights and, flight by flight, proportional batches.
         """
         spec = self.spec
-        times = arrival_times(spec.flight_arrivals, self._arrivals_rng, until_min)
-        counts = draw_counts(spec.parcels_per_flight, self._batch_rng, len(times))
-        return [
-            (arrival_min, spec.scaled_parcels(count))
-            for arrival_min, count in zip(times.tolist(), counts.tolist(), strict=True)
-        ]
+        planned = parcel_claims(spec, self._streams, until_min)
+        ledger = self._ledger
+        if ledger is None:
+            ledger = BuyerLedger(
+                spec.limits, spec.buyers, self._streams, {spec.name: planned.claims}
+            )
+        self._planned, self._settled = planned, ledger.settled(spec.name)
+        return planned.schedule
 
     def flight(self, log: EventLog, arrival_min: float, parcels: int, measured: bool) -> Flight:
         """Create one flight and its parcels, drawing their attributes in landing order."""
@@ -156,6 +229,19 @@ class ParcelFactory:
         """The flight's ``n`` parcels, each stream taken in order for the whole batch at once."""
         spec = self.spec
         lst, ins = spec.parcel_list, spec.inspection
+        planned, settled = self._planned, self._settled
+        if planned is None or settled is None:
+            raise RuntimeError("schedule() the flights before creating them")
+        first = self._next_parcel
+        self._next_parcel = end = first + n
+        quantity = planned.claims.quantities[first:end]
+        value = planned.claims.values_cny[first:end]
+        ct = planned.ct_rate[first:end]
+        decision = settled.decisions[first:end]
+        goods = spec.goods
+        tax = order_tax_many(
+            value, (goods.tariff_rate, goods.vat_rate, ct), decision, spec.limits.tax_factor
+        )
         advance = self._advance.take(n) < lst.advance_share
         lead, after = self._lead.take(n), self._after.take(n)
         destination_index = choose_many(self._destination_shares, self._destination.take(n))
@@ -175,6 +261,20 @@ class ParcelFactory:
             advance_declared=advance_list,
             destinations=destinations,
         )
+        for case, row in zip(
+            cases,
+            zip(
+                quantity.tolist(),
+                value.tolist(),
+                settled.prior_annual_cny[first:end].tolist(),
+                ct.tolist(),
+                tax.tolist(),
+                strict=True,
+            ),
+            strict=True,
+        ):
+            log.cases.goods.set(case, -1, *row)
+        decisions = [_DECISIONS[k] for k in decision.tolist()]
         columns = zip(
             cases,
             range(n),
@@ -194,6 +294,7 @@ class ParcelFactory:
             self._router.planned_trips_to(
                 self.spec.centre_node, self._destinations, destination_index, self._trip.take(n)
             ).tolist(),
+            decisions,
             strict=True,
         )
         parcels = []
@@ -214,6 +315,7 @@ class ParcelFactory:
             seized,
             sorting_min,
             trip_min,
+            limit,
         ) in columns:
             parcels.append(
                 Parcel(
@@ -235,6 +337,7 @@ class ParcelFactory:
                     seized,
                     sorting_min,
                     trip_min,
+                    limit,
                 )
             )
         return parcels

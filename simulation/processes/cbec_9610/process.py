@@ -6,11 +6,14 @@ it onto a truck, which drives to the express / CBEC supervision centre (Dongxihu
 team unloads the truck and inducts the parcels one by one onto the sorting line. Apart from that
 physical flow, each parcel's list (清单) is lodged, usually before the landing, and matched
 against the order, payment and waybill data (三单对碰); a list with missing or mismatched data is
-held until the data is corrected; the matched list is risk-screened. On the line every parcel
-passes an X-ray; a parcel flagged by the risk engine or with an abnormal image is unpacked by an
-officer (the red channel), and a few unpacked parcels are seized or returned. The others are
-released on their data (green). Released parcels are sorted to courier cages, leave the centre
-with the next courier pickup wave (exit) and reach the courier's hub (delivery).
+held until the data is corrected; the matched list is risk-screened and checked against the
+CBEC limits (S29; one annual limit per buyer across 1210 and 9610, the run's buyer ledger): over
+a limit it is rejected and the parcel leaves the CBEC flow unreleased, one indivisible item over
+the single limit is taxed in full. On the line every parcel passes an X-ray; a parcel flagged by the
+risk engine or with an abnormal image is unpacked by an officer (the red channel), and a few
+unpacked parcels are seized or returned. The others are released on their data (green). Released
+parcels are sorted to courier cages, leave the centre with the next courier pickup wave (exit) and
+reach the courier's hub (delivery).
 
 This module is the fast path (``EngineOptions.fast_path``, the default): a parcel is no process
 but a chain of callbacks (:func:`_inducted`, :func:`_scanned`, :func:`_screened`,
@@ -27,6 +30,7 @@ from functools import partial
 
 import simpy
 
+from clearsim.models.cbec_rules import LimitDecision
 from clearsim.models.direct_purchase import DirectPurchaseSpec
 from clearsim.models.vocabulary import Channel
 from clearsim.simulation.fastpath.chains import (
@@ -49,6 +53,7 @@ from clearsim.simulation.kernel.facilities import (
     Process,
     delay,
     milestone,
+    milestone_at,
 )
 from clearsim.simulation.processes.cbec_9610 import reference
 from clearsim.simulation.processes.cbec_9610.centre import SupervisionCentre
@@ -130,7 +135,7 @@ def start_direct_purchase(spec: DirectPurchaseSpec, ctx: ProcessContext) -> None
     env = ctx.env
     fast = ctx.options.fast_path and served_by_lines(spec, ctx.exclusive_resources)
     centre = PlannedCentre(spec, ctx) if fast else SupervisionCentre(spec, ctx)
-    factory = ParcelFactory(spec, ctx.streams, ctx.router)
+    factory = ParcelFactory(spec, ctx.streams, ctx.router, ctx.cbec_ledger)
     schedule = [
         (arrival_min, parcels, announce(ctx.control, arrival_min, parcels))
         for arrival_min, parcels in factory.schedule(ctx.arrivals_until_min)
@@ -235,6 +240,13 @@ def parcel_list(env: simpy.Environment, parcel: Parcel, centre: PlannedCentre) -
         parcel.declared_min = centre.listed.run(
             parcel.case, start, (parcel.matching_min, parcel.screening_min)
         )
+    # The limit check of the screened list (S29): rejected over a limit, or taxed in full.
+    outcome = {
+        LimitDecision.OVER: centre.over_limit_rejected,
+        LimitDecision.INDIVISIBLE: centre.indivisible_full_duty,
+    }.get(parcel.decision)
+    if outcome is not None:
+        milestone_at(centre.log, parcel.case, outcome, centre.centre, parcel.declared_min)
 
 
 def _induct(env: simpy.Environment, flight: Flight, index: int, centre: PlannedCentre) -> None:
@@ -271,7 +283,10 @@ def _scanned(
 
 
 def _screened(env: simpy.Environment, parcel: Parcel, centre: PlannedCentre) -> None:
-    """Red channel to the officers' unpacking line, green channel released."""
+    """Rejected over a limit: out; red channel to the officers' unpacking line; green released."""
+    if parcel.decision == LimitDecision.OVER:
+        reference.leave_rejected(env, parcel, centre)
+        return
     centre.log.cases.channel[parcel.case] = int(Channel.RED if parcel.unpacked else Channel.GREEN)
     if parcel.unpacked:
         then = partial(_unpacked, env, parcel, centre)

@@ -5,15 +5,18 @@ This is the procedure as it happens (docs/background/cbec-9610-model.md), read t
 * :func:`flights` brings each flight and its parcels into being one advance window before it
   lands, and starts a process for each parcel's list and one for the flight;
 * :func:`parcel_list`: the list is lodged, matched with the order, payment and waybill data
-  (三单对碰), held until corrected if they are incomplete, and risk-screened;
+  (三单对碰), held until corrected if they are incomplete, and risk-screened; the limits are
+  checked with it (S29): over a limit the list is rejected, one indivisible item over the
+  single limit is taxed in full;
 * :func:`inbound_flight`: the flight lands, is broken down and sealed onto a truck, which drives
   to the supervision centre and waits for a dock team; the team unloads it while
   :func:`induction` puts its parcels onto the sorting line one by one;
 * :func:`parcel_clearance`: on the line every parcel is X-rayed; once its list is screened too,
-  a flagged parcel or one with an abnormal image is unpacked by an officer (red channel) and
-  perhaps seized or returned; the others (green) and the unpacked parcels not seized are
-  released, sorted into their courier's cage, wait for the next courier pickup wave, leave the
-  centre and reach the courier's hub.
+  a parcel whose list was rejected over a limit leaves the CBEC flow there, not released (it
+  must be returned or declared as general trade); a flagged parcel or one with an abnormal image
+  is unpacked by an officer (red channel) and perhaps seized or returned; the others (green) and the
+  unpacked parcels not seized are released, sorted into their courier's cage, wait for the next
+  courier pickup wave, leave the centre and reach the courier's hub.
 
 Servers are requested directly (``with facility.request() as request: yield request``, through
 :func:`~clearsim.simulation.kernel.facilities.serve`), so shift closures act on them as on any
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import simpy
 
+from clearsim.models.cbec_rules import LimitDecision
 from clearsim.models.vocabulary import Channel
 from clearsim.simulation.kernel.facilities import (
     COMPLETE,
@@ -84,6 +88,11 @@ def parcel_list(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentr
         correction = parcel.correction_min
         at = yield from delay_since(env, log, case, centre.data_correction, node, at, correction)
     at = yield from delay_since(env, log, case, centre.risk_screening, node, at, screening)
+    # The limit check of the screened list (S29): rejected over a limit, or taxed in full.
+    if parcel.decision == LimitDecision.OVER:
+        milestone_at(log, case, centre.over_limit_rejected, node, at)
+    elif parcel.decision == LimitDecision.INDIVISIBLE:
+        milestone_at(log, case, centre.indivisible_full_duty, node, at)
     parcel.declared_min = at
 
 
@@ -153,6 +162,9 @@ def parcel_clearance(
     # Every 9610 parcel passes the X-ray (the model's assumption).
     yield from serve(env, centre.xray_lines, log, case, centre.xray_scan, parcel.xray_min)
     yield listed  # the list is screened (usually long before)
+    if parcel.decision == LimitDecision.OVER:
+        leave_rejected(env, parcel, centre)
+        return
     if parcel.unpacked:
         # Red channel: the risk engine flagged the list, or the X-ray image is abnormal.
         log.cases.channel[case] = int(Channel.RED)
@@ -178,4 +190,19 @@ def parcel_clearance(
     yield from delay(env, log, case, centre.road_transport, node, parcel.trip_min)
     milestone(env, log, case, centre.delivery, centre.destination_codes[parcel.destination])
     log.cases.finished[case] = True
+    centre.control.finish(parcel.measured)
+
+
+def leave_rejected(env: simpy.Environment, parcel: Parcel, centre: SupervisionCentre) -> None:
+    """A parcel whose list was rejected over a limit leaves the CBEC flow at the centre.
+
+    Not a CBEC retail import (Cai Guan Shui [2018] 49: beyond the annual limit it is handled as
+    general trade), it is handed back to the carrier for return or a general-trade declaration
+    outside this flow: it records ``exit`` so that it is not counted as still in the system, and
+    no ``release`` nor ``delivery``.
+    """
+    log, node = centre.log, centre.centre
+    milestone(env, log, parcel.case, centre.exit, node)
+    centre.control.exit()
+    log.cases.finished[parcel.case] = True
     centre.control.finish(parcel.measured)

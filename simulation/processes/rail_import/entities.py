@@ -2,9 +2,10 @@
 
 As in the sea import, every attribute a train or container might need on any path is drawn when
 it is created, each from its own named stream, whether or not a reform is on: the transit
-formalities and the fast-clearance arrival check are both drawn for every train, the bonded
-storage choice and the destination for every box. So baseline and reform scenarios see the same
-trains at the border and the same boxes on them: common random numbers by construction.
+formalities (declaration, one party check per box, sealing), the fast-clearance arrival check and
+take-up are drawn for every train, the bonded storage choice and the destination for every box.
+So baseline and reform scenarios see the same trains at the border and the same boxes on them:
+common random numbers by construction.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class Train:
 
     ``border_min`` is its arrival at the border port; ``arrival_min`` its arrival at the
     terminal, known at creation (the border and the line have no queues in the model).
+    ``fast`` says whether it runs under fast clearance; ``steps`` are its border formalities
+    after handling, in order: the arrival check (fast), or the transit declaration, the party
+    checks of its boxes and the sealing (conventional).
     """
 
     __slots__ = (
@@ -42,8 +46,10 @@ class Train:
         "confirmation_min",
         "confirmed",
         "containers",
+        "fast",
         "formalities_min",
         "handling_min",
+        "steps",
         "trip_min",
     )
 
@@ -52,11 +58,16 @@ class Train:
         env: simpy.Environment,
         case: int,
         border_min: float,
-        durations: tuple[float, float, float, float],
+        fast: bool,
+        steps: tuple[float, ...],
+        durations: tuple[float, float, float],
     ) -> None:
         self.case = case
         self.border_min = border_min
-        self.handling_min, self.formalities_min, self.trip_min, self.confirmation_min = durations
+        self.fast = fast
+        self.steps = steps
+        self.formalities_min = sum(steps)
+        self.handling_min, self.trip_min, self.confirmation_min = durations
         self.arrival_min = border_min + self.handling_min + self.formalities_min + self.trip_min
         self.confirmed = env.event()
         self.containers: list[RailContainer] = []
@@ -116,12 +127,17 @@ class RailContainerFactory:
         self._trip = uniforms(Purpose.TRANSPORT, "trip")
         b, d, p = spec.border, spec.declaration, spec.pickup
         self._handling = durations(Purpose.SERVICE, "border_handling", b.handling_min)
-        self._formalities = durations(
-            Purpose.SERVICE, "transit_formalities", b.transit_formalities_min
+        self._transit_declaration = durations(
+            Purpose.SERVICE, "transit_declaration", b.transit.declaration_min
         )
+        self._party_check = durations(
+            Purpose.REVIEW, "transit_party_check", b.transit.party_check_min
+        )
+        self._sealing = durations(Purpose.SERVICE, "transit_sealing", b.transit.sealing_min)
         self._check = durations(
             Purpose.SERVICE, "arrival_check", spec.fast_clearance.arrival_check_min
         )
+        self._fast = uniforms(Purpose.ATTRIBUTES, "fast_clearance_take_up")
         self._confirmation = durations(
             Purpose.PORT_OPERATIONS, "arrival_confirmation", spec.arrival_confirmation_min
         )
@@ -150,14 +166,21 @@ class RailContainerFactory:
         times = arrival_times(spec.train_arrivals, self._arrivals_rng, until_min)
         sizes = draw_counts(spec.containers_per_train, self._batch_rng, len(times))
         trains = []
+        fast_spec = spec.fast_clearance
         for border_min, size in zip(times.tolist(), sizes.tolist(), strict=True):
             # Both the transit formalities and the arrival check are drawn: streams stay aligned.
-            handling, formalities, check = self._handling(), self._formalities(), self._check()
+            handling, check = self._handling(), self._check()
+            transit = (
+                self._transit_declaration(),
+                float(self._party_check.take(size).sum()),
+                self._sealing(),
+            )
+            fast = fast_spec.enabled and self._fast() < fast_spec.take_up
             line_u, confirmation = self._line(), self._confirmation()
-            stop = check if spec.fast_clearance.enabled else formalities
             trip = self.router.trip_min(spec.border_node, spec.terminal_node, line_u)
             case = log.new_case("train", spec.name, shipment=False, mode="rail")
-            train = Train(env, case, border_min, (handling, stop, trip, confirmation))
+            steps = (check,) if fast else transit
+            train = Train(env, case, border_min, fast, steps, (handling, trip, confirmation))
             train.containers = [self._container(env, log, control, train) for _ in range(size)]
             trains.append(train)
         return trains
@@ -166,19 +189,19 @@ class RailContainerFactory:
         self, env: simpy.Environment, log: EventLog, control: RunControl, train: Train
     ) -> RailContainer:
         spec = self.spec
-        fast, bonded_spec = spec.fast_clearance, spec.bonded_storage
+        bonded_spec = spec.bonded_storage
         aeo = self._aeo() < spec.aeo_share
         bonded_u = self._bonded()  # drawn whether or not the pilot is on: streams stay aligned
         bonded = bonded_spec.enabled and bonded_u < bonded_spec.share
-        advance_share = fast.advance_share if fast.enabled else spec.declaration.advance_share
-        advance = self._customs.advance() < advance_share
+        # Advance declaration is the importer's choice under either regime (rule 13).
+        advance = self._customs.advance() < spec.declaration.advance_share
         lead, after, closure = self._lead(), self._after(), self._closure()
         consignee = self._destinations[choose(self._destination_shares, self._destination())]
         destination = bonded_spec.cbz_node if bonded else consignee
         rates = spec.risk.aeo if aeo else spec.risk.general
         channel_index = choose((rates.green, rates.yellow, rates.red), self._customs.channel())
         # Without fast clearance the transit must be closed before the declaration is lodged.
-        ready_min = train.arrival_min + (0.0 if fast.enabled else closure)
+        ready_min = train.arrival_min + (0.0 if train.fast else closure)
         case = log.new_case(
             "container",
             spec.name,

@@ -1,22 +1,25 @@
 """中欧班列 China-Europe rail import: conventional transit, rail fast clearance, bonded storage.
 
 Actors and steps (docs/background/rail-import-model.md; S32): a train from Europe reaches the border
-port and is handled there (gauge change). Conventionally the transit (转关) declaration and its
-formalities hold the train at the border; each box records them (``transit_formalities``). The
-train runs to the inland terminal (Wujiashan) over the network; its arrival there is every box's
-``arrival`` milestone, since that is where customs clears the goods (the border time shows in the
-train's own case and in the boxes' transit formalities, before arrival). The transit is closed
+port, every box's ``border_entry`` milestone (the corridor's first TRS stamp), and is handled
+there (gauge change). Conventionally the transit (转关) formalities hold the train at the border:
+the border office accepts the transit declaration, its officers confirm the consignor, consignee
+and agent of every box, and the wagons are sealed; each box records the whole stop
+(``transit_formalities``). The train runs to the inland terminal (Wujiashan) over the network; its
+arrival there is every box's ``arrival`` milestone, since that is where customs clears the goods
+(the border time shows in ``border_entry->arrival``). The transit is closed
 (``transit_closure``), then the import declaration is lodged (after arrival, or in advance),
 screened, reviewed (yellow, red), inspected (red) and its duty paid; customs releases the box once
 the train's arrival is confirmed. A gantry unloads the box; after release a truck is booked,
 gates in, takes the box (gantry), gates out (``exit``) and drives to the consignee (``delivery``).
 
-With fast clearance the rail operator files the manifest in advance: the border only checks the
-arrival data (``arrival_check`` on the train), there are no transit formalities and no transit
-closure, and more declarations are lodged in advance, so unselected boxes release on arrival
-confirmation. With "中欧班列+保税仓储", a share of boxes enter a comprehensive bonded zone under
-bonded storage: they lodge a bonded entry list instead of an import declaration, pay no duty,
-are released into bonded storage after a quick entry check, and are delivered to the CBZ.
+With fast clearance, a train whose operator applied for the mode (``take_up``) has its manifest
+filed in advance: the border only checks the arrival data (``arrival_check`` on the train), there
+are no transit formalities and no transit closure. Advance declaration of the goods stays the
+importer's choice, as in the baseline. With "中欧班列+保税仓储", a share of boxes enter a
+comprehensive bonded zone under bonded storage: they lodge a bonded entry list instead of an
+import declaration, pay no duty, are released into bonded storage after a quick entry check, and
+are delivered to the CBZ.
 """
 
 from __future__ import annotations
@@ -73,6 +76,12 @@ class RailImportSite:
         self.train_unloaded = a("train_unloaded", milestone=True)
         self.border_handling = a("border_handling")
         self.transit_formalities, self.arrival_check = a("transit_formalities"), a("arrival_check")
+        self.transit_steps = (
+            a("transit_declaration"),
+            a("transit_party_checks"),
+            a("transit_sealing"),
+        )
+        self.border_entry = a("border_entry")
         self.rail_transport, self.transit_closure = a("rail_transport"), a("transit_closure")
         self.unloading = a("unloading")
         self.desk = DeclarationDesk.at(log, self.officers, self.terminal)
@@ -99,20 +108,22 @@ def start_rail_import(spec: RailImportSpec, ctx: ProcessContext) -> None:
 
 def train_run(env: simpy.Environment, train: Train, site: RailImportSite) -> Process:
     """Border stop, run to the terminal, arrival confirmation, unloading of every box."""
-    log, spec, border = site.log, site.spec, site.border
+    log, border = site.log, site.border
     if train.border_min > env.now:
         yield env.timeout(train.border_min - env.now)
     milestone(env, log, train.case, site.border_arrival, border)
+    for box in train.containers:
+        milestone(env, log, box.case, site.border_entry, border)
     yield from delay(env, log, train.case, site.border_handling, border, train.handling_min)
-    if spec.fast_clearance.enabled:
-        stop = site.arrival_check
+    if train.fast:
+        yield from delay(env, log, train.case, site.arrival_check, border, train.formalities_min)
     else:
-        stop = site.transit_formalities
         for box in train.containers:
             env.process(
                 delay(env, log, box.case, site.transit_formalities, border, train.formalities_min)
             )
-    yield from delay(env, log, train.case, stop, border, train.formalities_min)
+        for step, minutes in zip(site.transit_steps, train.steps, strict=True):
+            yield from delay(env, log, train.case, step, border, minutes)
     milestone(env, log, train.case, site.border_departure, border)
     yield from delay(env, log, train.case, site.rail_transport, border, train.trip_min)
     terminal = site.terminal
@@ -120,7 +131,7 @@ def train_run(env: simpy.Environment, train: Train, site: RailImportSite) -> Pro
     for box in train.containers:
         milestone(env, log, box.case, site.arrival, terminal)
         site.control.arrive()
-        if not spec.fast_clearance.enabled:
+        if not train.fast:
             env.process(close_transit(env, box, site))
     env.process(confirm_arrival(env, train, site))
     yield env.all_of([env.process(unload(env, box, site)) for box in train.containers])
@@ -174,7 +185,7 @@ def clearance(env: simpy.Environment, box: RailContainer, site: RailImportSite) 
     """Release once declared, confirmed and (conventional) the transit closed; then pick up."""
     log, terminal = site.log, site.terminal
     yield box.declared & box.train.confirmed
-    if not site.spec.fast_clearance.enabled and not box.closed.triggered:
+    if not box.train.fast and not box.closed.triggered:
         yield box.closed
     if box.channel == Channel.RED:
         if not box.unloaded.triggered:
