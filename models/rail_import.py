@@ -106,8 +106,10 @@ class RailImportSpec(FrozenSpec):
     border_node: str = Field(description="The border port where trains enter China.")
     terminal_node: str = Field(description="The inland rail terminal where customs clears.")
     destinations: dict[str, float] = Field(description="Consignee sites and their shares.")
-    train_arrivals: ArrivalProcess = Field(description="When trains reach the border port.")
-    containers_per_train: Count
+    train_arrivals: ArrivalProcess = Field(
+        description="When trains reach the border port.", json_schema_extra=role("demand")
+    )
+    containers_per_train: Count = Field(json_schema_extra=role("demand"))
     border: BorderSpec
     arrival_confirmation_min: Duration = Field(
         description="Train arrival at the terminal to arrival confirmation."

@@ -32,6 +32,7 @@ from clearsim.models.vocabulary import CAUSES, MILESTONES, TRS_SEGMENTS, Lifecyc
 from clearsim.simulation.log.recorder import NO_RESOURCE, EventLog
 from clearsim.simulation.metrics.cases import Window, flow_masks, measured_cases, milestone_times
 from clearsim.simulation.metrics.cause_table import END_GAPS, ROOTS, activity_cause
+from clearsim.simulation.metrics.segments import flow_segments
 
 Intervals = Mapping[str, list[tuple[float, float]]]
 """Each resource's staffed intervals over the run, minutes (``open_intervals``)."""
@@ -277,13 +278,15 @@ def segment_causes(
 ) -> list[SegmentCause]:
     """Each flow's TRS segments split into mean hours per cause over its measured cases.
 
-    Flows in declared order, then segments in :data:`TRS_SEGMENTS` order, then causes in
-    :data:`CAUSES` order; a segment no case of the flow reached has ``n`` 0 and NaN hours.
+    Flows in declared order, then the flow's segments in :data:`TRS_SEGMENTS` order (a corridor
+    segment only where a case of the flow recorded its start, as in the segment statistics), then
+    causes in :data:`CAUSES` order; a segment no case of the flow reached has ``n`` 0 and NaN hours.
     """
+    times = milestone_times(log) if times is None else times
     tables = case_causes(log, window, open_intervals, times)
     records = []
     for direction, mode, in_flow in flow_masks(log):
-        for start, end in TRS_SEGMENTS:
+        for start, end in flow_segments(times, in_flow):
             name = segment_name(start, end)
             table = tables[name][in_flow]
             table = table[~np.isnan(table[:, 0])]

@@ -31,13 +31,15 @@ ROOTS: tuple[str, ...] = ("lodgement",)
 choosing (the walk stops there; the time before it in a segment is its ``gap`` cause)."""
 
 END_GAPS: dict[str, str] = {
+    "arrival": "carrier",
     "lodgement": "declarant",
     "release": "carrier",
     "exit": "carrier",
     "delivery": "consignee",
 }
 """Cause of uncovered time just before a segment's end milestone: before a release without a
-pending step, the case waits for its vessel's or train's arrival confirmation."""
+pending step, the case waits for its vessel's or train's arrival confirmation; before the arrival
+of a transit corridor (``border_entry->arrival``), the train carries it, border stop included."""
 
 ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     # Milestones that end or begin a walk.
@@ -54,6 +56,10 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "entry_declaration": _c("declarant", "declarant"),
     "bonded_entry_check": _c("service", "declarant"),
     "transit_formalities": _c("service"),
+    # The train's own transit steps at the border (its case; a box records transit_formalities).
+    "transit_declaration": _c("service"),
+    "transit_party_checks": _c("service"),
+    "transit_sealing": _c("service"),
     "transit_closure": _c("service"),
     "transfer_formalities": _c("service"),
     "electronic_check": _c("service"),

@@ -38,9 +38,7 @@ def segment_stats(
     stats = []
     for direction, mode, in_flow in flow_masks(log):
         mine = measured & in_flow
-        for start, end in TRS_SEGMENTS:
-            if start in CORRIDOR_MILESTONES and not _recorded(times, in_flow, start):
-                continue
+        for start, end in flow_segments(times, in_flow):
             hours = (times[:, MILESTONES.index(end)] - times[:, MILESTONES.index(start)]) / 60.0
             for name in REPORTED_CHANNELS:
                 mask = mine if name == "all" else mine & (channel == CHANNEL_NAMES.index(name))
@@ -48,6 +46,15 @@ def segment_stats(
                     _segment_stat(direction, mode, segment_name(start, end), name, hours[mask])
                 )
     return stats
+
+
+def flow_segments(times: np.ndarray, in_flow: np.ndarray) -> list[tuple[str, str]]:
+    """The TRS segments reported for a flow: a corridor one only if a case recorded its start."""
+    return [
+        (start, end)
+        for start, end in TRS_SEGMENTS
+        if start not in CORRIDOR_MILESTONES or _recorded(times, in_flow, start)
+    ]
 
 
 def _recorded(times: np.ndarray, cases: np.ndarray, milestone: str) -> bool:
