@@ -352,7 +352,7 @@ def test_sweep_prints_every_point_by_name(prefect_harness: str, tmp_path: Path) 
 def test_sweep_user_errors(tmp_path: Path) -> None:
     path = str(_short_mmc(tmp_path))
     for arguments, message in [
-        ([], "either --set"),
+        ([], "a sweep needs --set"),
         (["--lhs", "resources.inspection_lanes.capacity=2:5"], "--samples"),
         (["--set", "resources.nope.capacity=2,3"], "no field 'nope'"),
         (["--lhs", "x=a:b"], "low and high must be numbers"),

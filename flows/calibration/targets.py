@@ -50,7 +50,7 @@ TARGETS: tuple[Target, ...] = (
         'clearance was 32.02 hours and 1.03 hours" (S3)',
         "Hubei, all modes, imports, 2021 and the 2022 target; China, all modes, imports, 2022",
         "S8, S3",
-        ("yangluo_import.declaration.documents (readiness of the declaration's documents) [C]",),
+        ("yangluo_import.declaration.documents.valuation_work_min (the declarant's own work) [C]",),
     ),
     Target(
         "sea_export_baseline.yaml",
