@@ -7,16 +7,13 @@ Everything a notebook needs, in one module (``docs/guides/python-api.md``)::
     base = clearsim.load_scenario("scenarios/sea_import_baseline.yaml")
     reform = clearsim.load_scenario(base, {"processes.yangluo_import.aeo_share": 0.5})
     runs = clearsim.run(base, replications=5, seed=7)
-    runs.segments()                         # TRS segments: mean over replications, 95% CI
-    runs.cases(replication=0)               # one row per shipment, its milestones as timestamps
+    runs.segments()                         # TRS segments (also .causes(), .cases(), .events())
     clearsim.compare([base, reform], replications=5).differences()
     clearsim.levers(base, replications=5)   # a server more, 24 h staffing: ranked effects
 
-Replications run through the same executor as ``clearsim run`` and ``clearsim compare``
-(:func:`clearsim.flows.execution.replications.run_replications`); every scenario of a
-comparison gets the same seed and replication numbers, so their differences are paired
-(common random numbers). Times in DataFrames are hours for durations and timezone-aware
-timestamps (Asia/Shanghai, the scenario's ``start``) for instants.
+Replications run through the executor of ``clearsim run``; compared scenarios share seed and
+replication numbers (paired: common random numbers). DataFrames give durations in hours and
+instants as Asia/Shanghai timestamps.
 """
 
 from __future__ import annotations
@@ -369,13 +366,11 @@ def levers(
 ) -> pd.DataFrame:
     """The scenario's levers, ranked per flow by their paired effect on arrival->release.
 
-    A lever is one more server of a resource, or 24-hour staffing of a resource on a shift
-    calendar or of a calendar several resources share (:mod:`clearsim.scenarios.levers`); each
-    runs on the scenario's seed and replication numbers (common random numbers). One row per
-    lever and flow: ``rank`` (1 = the largest saving of the mean), the differences of the mean
-    and p90 arrival->release in hours with their intervals (Bonferroni across levers, jointly at
-    ``confidence``), and ``practical``: the interval of the mean excludes 0 and the effect is at
-    least ``practical_h`` hours.
+    A lever is a server more of a resource, or 24-hour staffing of a resource or shared calendar
+    (:mod:`clearsim.scenarios.levers`), on the scenario's seeds (common random numbers). One row
+    per lever and flow: ``rank`` (1 = largest saving of the mean), the differences of the mean
+    and p90 arrival->release (hours, Bonferroni intervals across levers jointly at
+    ``confidence``), ``practical``: the mean's interval excludes 0 and is >= ``practical_h``.
     """
     if not practical_h >= 0:
         raise ValueError(f"practical_h must be >= 0 hours (got {practical_h})")

@@ -198,12 +198,13 @@ def test_rail_boxes_name_their_train(tmp_path: Path) -> None:
     events = _table(out, "events")
     assert len(containers) > 0 and set(conveyances["kind"]) == {"train"}
     assert set(containers["conveyance_id"]) <= set(conveyances["case_id"])
-    # The transit formalities at the border run for the whole train at once.
-    rows = events[
-        (events["activity"] == "transit_formalities") & (events["lifecycle"] == "complete")
-    ]
-    done = rows.set_index("case_id")["timestamp"]
-    box = done.reindex(containers["case_id"]).to_numpy()
-    train = done.reindex(containers["conveyance_id"]).to_numpy()
+
+    # A box's transit formalities at the border end with its train's last transit step.
+    def done(activity: str) -> pd.Series:
+        rows = events[(events["activity"] == activity) & (events["lifecycle"] == "complete")]
+        return rows.set_index("case_id")["timestamp"]
+
+    box = done("transit_formalities").reindex(containers["case_id"]).to_numpy()
+    train = done("transit_sealing").reindex(containers["conveyance_id"]).to_numpy()
     reached = ~pd.isna(box)
     assert reached.sum() > 0 and (box[reached] == train[reached]).all()

@@ -168,7 +168,7 @@ def test_sweep_plan_puts_the_file_first_then_each_point(tmp_path: Path) -> None:
         6,
         7,
     ]
-    with pytest.raises(PlanError, match="either --set"):
+    with pytest.raises(PlanError, match="a sweep needs --set"):
         sweep_plan(str(base))
     with pytest.raises(PlanError, match="--samples"):
         sweep_plan(str(base), lhs=ranges)

@@ -382,12 +382,11 @@ def sweep_scenario(
         replications: Replications of every point (default: the file's).
         seed: Root seed of every point (default: the file's).
         batch_size: Replications per task (default: about four batches per worker).
-        db_url: SQLAlchemy URL of the study store without a password (default: $CLEARSIM_DB_URL
-            or sqlite:///clearsim.db); Prefect stores parameters, so a password goes in
-            $CLEARSIM_DB_URL.
+        db_url: SQLAlchemy URL of the study store, no password (default: $CLEARSIM_DB_URL or
+            sqlite:///clearsim.db; Prefect stores parameters: a password goes in the variable).
         report_path: Write the study's self-contained HTML report to this file at the end.
-        on_progress: Told (replications finished, replications planned) as batches finish, in
-            the flow's process (not a deployment parameter).
+        on_progress: Told (replications finished, planned) as batches finish, in the flow's
+            process (not a deployment parameter).
         take_up: Take-up shares in (0, 1]: the reform at ``scenario_path`` at each share against
             the baseline it extends (instead of ``grid`` or ``lhs``).
 

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from clearsim.flows.report.callout import bottleneck_sentences
 from clearsim.flows.report.figures import STACKED_SEGMENTS, ReportFigures, report_figures
-from clearsim.flows.report.page import bottleneck_sentences
 from clearsim.flows.report.render import flow_name, markdown_cell
 from clearsim.flows.report.study_report import StudyResults
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 
 from clearsim.analysis.aggregate import ScenarioReport
@@ -13,6 +12,7 @@ from clearsim.analysis.comparison import (
     Difference,
     difference_mark,
 )
+from clearsim.flows.report.callout import bottleneck_sentences
 from clearsim.flows.report.cause_chart import cause_section
 from clearsim.flows.report.charts import (
     ecdf_chart,
@@ -22,7 +22,6 @@ from clearsim.flows.report.charts import (
     segment_bar_chart,
 )
 from clearsim.flows.report.figures import FOREST_SEGMENTS, ReportFigures, report_figures
-from clearsim.flows.report.levers import lever_sentences
 from clearsim.flows.report.levers_page import levers_section
 from clearsim.flows.report.network_map import network_chart
 from clearsim.flows.report.render import flow_name, format_estimate
@@ -243,57 +242,6 @@ def _forest(figures: ReportFigures, names: list[str]) -> str:
                 )
             )
     return '<div class="wide">' + "".join(charts) + "</div>"
-
-
-def bottleneck_sentences(results: StudyResults) -> str:
-    """The call-out, then the reference's busiest resource and what each scenario does to it.
-
-    The call-out names the top lever, or says that none is above the threshold, or (a study
-    without levers) that utilisation is not a lever.
-    """
-    if not results.bottlenecks:
-        return lever_sentences(results.levers)
-    name = results.bottlenecks[0]
-    sentences = []
-    for i, report in enumerate(results.reports):
-        res = next((r for r in report.resources if r.resource == name), None)
-        if res is None:
-            continue
-        text = (
-            f"{format_estimate(res.utilisation, 1, percent=True)} utilised, mean wait "
-            f"{format_estimate(res.mean_wait_min, 1)} min"
-        )
-        if i == 0:
-            sentences.append(f"The busiest resource of {report.scenario_name} is {name}: {text}.")
-            continue
-        diff = next(
-            (
-                d
-                for d in results.resource_differences
-                if (d.scenario, d.resource, d.statistic)
-                == (report.scenario_name, name, "utilisation")
-            ),
-            None,
-        )
-        change = ""
-        if diff is not None:
-            change = f" (Δ {format_estimate(diff.estimate, 1, percent=True)}"
-            change += {" *": ", material)", " °": ", detectable, below 0.5 points)"}.get(
-                difference_mark(diff.estimate, diff.statistic), ", not significant)"
-            )
-        busiest = max(
-            (r for r in report.resources if math.isfinite(r.utilisation.mean)),
-            key=lambda r: r.utilisation.mean,
-            default=None,
-        )
-        own = (
-            f"; its own busiest resource is {busiest.resource} "
-            f"({format_estimate(busiest.utilisation, 1, percent=True)})"
-            if busiest is not None and busiest.resource != name
-            else ""
-        )
-        sentences.append(f"Under {report.scenario_name}: {text}{change}{own}.")
-    return " ".join([lever_sentences(results.levers), *sentences])
 
 
 def _heat(results: StudyResults, figures: ReportFigures) -> str:
