@@ -7,6 +7,7 @@ names a PostgreSQL database, again on a fresh schema there (marked ``postgres``)
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import math
 import os
@@ -32,7 +33,11 @@ from clearsim.flows.storage.persistence import (
     resolve_db_url,
     store_run,
 )
-from clearsim.flows.storage.provenance import code_version, library_versions_json
+from clearsim.flows.storage.provenance import (
+    behaviour_sources,
+    code_version,
+    library_versions_json,
+)
 from clearsim.models.records import (
     LegTrips,
     LodgementTiming,
@@ -200,6 +205,11 @@ def test_round_trip_restores_every_field(
     assert run.replications == REPLICATIONS
     assert run.code_version == code_version()
     assert re.search(r"\+src\.[0-9a-f]{12}$", run.code_version)
+    # The digest covers the engine's sources, not an empty set of files.
+    assert not run.code_version.endswith(hashlib.sha256().hexdigest()[:12])
+    sources = behaviour_sources()
+    assert sorted(sources) == ["models", "simulation"]
+    assert all(len(list(folder.rglob("*.py"))) > 10 for folder in sources.values())
     assert run.library_versions == library_versions_json()
     libraries = json.loads(run.library_versions)
     assert {"python", "simpy", "numpy", "sqlmodel", "prefect"} <= libraries.keys()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import platform
 from functools import cache
@@ -23,14 +24,28 @@ def package_version() -> str:
 
 @cache
 def code_version() -> str:
-    """Package version plus a digest of the engine's sources: any change to behaviour shows."""
-    root = Path(__file__).resolve().parent.parent
+    """Package version plus a digest of the engine's sources: any change to behaviour shows.
+
+    The sources are found where Python imports ``clearsim.models`` and ``clearsim.simulation``
+    from (the repository's top-level folders in an editable install, ``clearsim/`` otherwise).
+    """
     digest = hashlib.sha256()
-    for package in _BEHAVIOUR_PACKAGES:
-        for path in sorted((root / package).rglob("*.py")):
-            digest.update(path.relative_to(root).as_posix().encode())
+    for package, root in behaviour_sources().items():
+        for path in sorted(root.rglob("*.py")):
+            digest.update(f"{package}/{path.relative_to(root).as_posix()}".encode())
             digest.update(path.read_bytes())
     return f"{package_version()}+src.{digest.hexdigest()[:12]}"
+
+
+def behaviour_sources() -> dict[str, Path]:
+    """The folders of the packages whose sources decide a replication's result."""
+    found = {}
+    for package in _BEHAVIOUR_PACKAGES:
+        spec = importlib.util.find_spec(f"clearsim.{package}")
+        if spec is None or not spec.submodule_search_locations:
+            raise RuntimeError(f"clearsim.{package} cannot be found to version its sources")
+        found[package] = Path(next(iter(spec.submodule_search_locations))).resolve()
+    return found
 
 
 @cache
