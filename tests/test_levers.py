@@ -22,6 +22,8 @@ from clearsim.analysis.levers import LeverEffect, lever_effects, rank_levers, to
 from clearsim.analysis.queueing import mmc_mean_wait
 from clearsim.analysis.statistics import Estimate
 from clearsim.flows.cli.main import app
+from clearsim.flows.report.levers import LeverResults
+from clearsim.flows.report.levers_page import levers_section, unmoved
 from clearsim.models.calendars import AlwaysOpen
 from clearsim.models.records import RunSummary, SegmentStat
 from clearsim.models.scenario import Scenario
@@ -290,3 +292,16 @@ def test_run_and_compare_with_levers_store_rank_and_report_them(
     assert difference["difference"]["mean"] == pytest.approx(
         compared["levers"][0]["mean_h"]["mean"]
     )
+
+
+def test_a_flows_chart_leaves_out_the_levers_that_changed_nothing(synthetic: tuple) -> None:
+    """A lever on a resource the flow does not use is counted in the caption, not drawn."""
+    base, levers = synthetic
+    effects = rank_levers(lever_effects(base, levers, 0.5))
+    assert [e.lever for e in effects if unmoved(e)] == ["+1 gate_lanes"]
+    results = LeverResults("reference", 0.5, tuple(effects), (), ())
+    html = levers_section(results)
+    chart = html[html.index("<figure") : html.index("</figure>")]
+    assert "+1 gate_lanes" not in chart and "24 h office_hours" in chart
+    assert "1 lever(s) on resources this flow does not use changed nothing" in chart
+    assert html.count("+1 gate_lanes") == 1  # in the folded table only

@@ -88,18 +88,7 @@ def levers_section(levers: LeverResults | None) -> str:
         return words
     flows = list(dict.fromkeys(e.flow for e in levers.effects))
     level = f"{levers.effects[0].confidence:.1%}"
-    charts = "".join(
-        '<figure class="chart"><figcaption>'
-        + esc(
-            f"{flow_name(*flow)}: each lever's effect on mean {LEVER_SEGMENT} (variant minus "
-            f"{levers.reference}, paired by replication), ranked; whiskers: {level} interval; "
-            f"dashed: ± {levers.threshold_h:g} h; green: a practically significant saving"
-        )
-        + "</figcaption>"
-        + lever_chart([e for e in levers.effects if e.flow == flow], levers.threshold_h)
-        + "</figure>"
-        for flow in flows
-    )
+    charts = "".join(_flow_figure(levers, flow, level) for flow in flows)
     rows = "".join(
         f'<tr><td class="l">{esc(flow_name(*e.flow))}</td><td>{e.rank}</td>'
         f'<td class="l">{esc(e.lever)}</td>'
@@ -109,8 +98,10 @@ def levers_section(levers: LeverResults | None) -> str:
         for e in levers.effects
     )
     table = (
+        f"<details><summary>All {len(levers.effects)} levers by flow, ranked</summary>"
         '<table><thead><tr><th class="l">flow</th><th>rank</th><th class="l">lever</th>'
         "<th>Δ mean h</th><th>Δ p90 h</th></tr></thead><tbody>" + rows + "</tbody></table>"
+        "</details>"
     )
     note = (
         f'<p class="note">One server more of each resource, and 24-hour staffing of each '
@@ -120,3 +111,28 @@ def levers_section(levers: LeverResults | None) -> str:
         "significant.</p>"
     )
     return words + note + '<div class="wide">' + charts + "</div>" + table
+
+
+def unmoved(effect: LeverEffect) -> bool:
+    """The lever changed nothing in any replication: its resource is not on this flow's path."""
+    return all(e.mean == 0.0 and e.half_width == 0.0 for e in (effect.mean_h, effect.p90_h))
+
+
+def _flow_figure(levers: LeverResults, flow: tuple[str, str], level: str) -> str:
+    """One flow's chart: the levers that moved it; those that changed nothing are counted."""
+    effects = [e for e in levers.effects if e.flow == flow]
+    moved = [e for e in effects if not unmoved(e)]
+    idle = len(effects) - len(moved)
+    left_out = (
+        f"; {idle} lever(s) on resources this flow does not use changed nothing in any "
+        "replication and are left out (see the table)"
+        if idle
+        else ""
+    )
+    caption = (
+        f"{flow_name(*flow)}: each lever's effect on mean {LEVER_SEGMENT} (variant minus "
+        f"{levers.reference}, paired by replication), ranked; whiskers: {level} interval; "
+        f"dashed: ± {levers.threshold_h:g} h; green: a practically significant saving{left_out}"
+    )
+    chart = lever_chart(moved, levers.threshold_h) if moved else ""
+    return f'<figure class="chart"><figcaption>{esc(caption)}</figcaption>{chart}</figure>'
