@@ -23,6 +23,7 @@ from clearsim.flows.calibration.cases import (
     WUHAN_EFFECT_FLOWS,
     Effect,
 )
+from clearsim.flows.calibration.take_up import take_up_table
 from clearsim.flows.calibration.targets import TARGETS, VALIDATION, Target
 from clearsim.flows.execution.replications import default_workers, run_replications
 from clearsim.flows.report.render import format_estimate
@@ -205,6 +206,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     for segment in ("arrival->exit", "arrival->release"):
         out.write(f"## Reform effects, {segment}\n\n")
         out.write(effects_table(runner, EFFECTS, segment) + "\n")
+    out.write("## Reform effects against take-up, arrival->release\n\n")
+    out.write(take_up_table(runner, EFFECTS) + "\n")
     out.write("## Double-11 peak day\n\n")
     out.write(double11_table(runner) + "\n")
     if args.wuhan:
