@@ -6,7 +6,7 @@ import pytest
 from factories import SCENARIOS
 
 from clearsim.flows.calibration.cases import Effect
-from clearsim.flows.calibration.take_up import take_up_table
+from clearsim.flows.calibration.take_up import take_up_paths, take_up_table
 from clearsim.flows.calibration.targets import TARGETS, VALIDATION, Target
 from clearsim.models.records import RunSummary, SegmentStat
 from clearsim.models.vocabulary import TRS_SEGMENTS, segment_name
@@ -88,3 +88,11 @@ def test_the_take_up_table_sets_every_take_up_share_of_a_reform() -> None:
     path = "processes.yangluo_export.direct_loading.share"
     assert ("sea_export_direct_loading.yaml", None) in runner.calls  # 0.8: the file as shipped
     assert ("sea_export_direct_loading.yaml", {path: 0.2}) in runner.calls
+
+
+def test_a_composed_reform_sets_every_take_up_share_against_the_baseline() -> None:
+    paths = take_up_paths("sea_import_two_step_advance.yaml", "sea_import_baseline.yaml")
+    assert sorted(paths) == [
+        "processes.yangluo_import.declaration.advance_share",
+        "processes.yangluo_import.declaration.two_step.share",
+    ]

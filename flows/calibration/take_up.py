@@ -16,7 +16,8 @@ from clearsim.flows.report.render import format_estimate
 from clearsim.models.records import RunSummary
 from clearsim.models.roles import CATALOGUE_TAKE_UP
 from clearsim.scenarios.catalogue import SCENARIO_DIR
-from clearsim.scenarios.reform_rules import check_file
+from clearsim.scenarios.load import load_scenario
+from clearsim.scenarios.reform_rules import classify, differences
 
 TAKE_UPS: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8, 1.0)
 """The take-up shares of the table (0 is the baseline itself)."""
@@ -30,12 +31,18 @@ class SummaryRunner(Protocol):
         ...
 
 
-def take_up_paths(reform: str) -> list[str]:
-    """The take-up fields ``reform`` sets against the file it extends (empty: none)."""
-    check = check_file(SCENARIO_DIR / reform)
-    if check is None or check.kind != "reform":
+def take_up_paths(reform: str, baseline: str) -> list[str]:
+    """The take-up fields ``reform`` sets against ``baseline`` (empty: none).
+
+    Against the baseline, not the file ``reform`` extends: two-step with advance declaration
+    (which extends the two-step file) sets both take-up shares.
+    """
+    found = differences(
+        load_scenario(SCENARIO_DIR / baseline), load_scenario(SCENARIO_DIR / reform)
+    )
+    if classify(found) != "reform":
         return []
-    return [d.path for d in check.differences if d.role == "take_up"]
+    return [d.path for d in found if d.role == "take_up"]
 
 
 def take_up_table(
@@ -52,7 +59,7 @@ def take_up_table(
     ]
     seen: set[tuple[str, str, str]] = set()
     for effect in effects:
-        paths = take_up_paths(effect.reform)
+        paths = take_up_paths(effect.reform, effect.baseline)
         key = (effect.reform, effect.direction, effect.mode)
         if not paths or effect.channel != "all" or key in seen:
             continue
