@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from clearsim.flows.cli.common import check_report_option, check_stability, fail
+from clearsim.flows.cli.common import fail
 from clearsim.flows.cli.study_run import run_study
 
 LeversOpt = Annotated[
@@ -63,7 +63,7 @@ def run_levers(
     quiet: bool,
 ) -> None:
     """Run the levers study of ``scenarios`` (the first is the reference) and print it."""
-    from clearsim.flows.cli.study import check_database
+    from clearsim.flows.cli.study import check_study_options
 
     def prepare() -> dict[str, object]:
         from clearsim.flows.execution.study_plans import PlanError, lever_plan
@@ -73,12 +73,9 @@ def run_levers(
             plan = lever_plan(paths, replications, seed, practical_h)
         except PlanError as error:
             fail(str(error))
-        if batch_size is not None and batch_size < 1:
-            fail(f"--batch-size must be >= 1 (got {batch_size})")
-        for path, spec in zip(scenarios, plan.scenarios, strict=False):
-            check_stability(path, spec)
-        check_database(db_url)
-        check_report_option(report_path)
+        check_study_options(
+            zip(scenarios, plan.scenarios, strict=False), batch_size, db_url, report_path
+        )
         return {
             "scenario_paths": paths,
             "replications": plan.replications,

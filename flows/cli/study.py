@@ -6,8 +6,9 @@ this module (and :mod:`clearsim.flows.cli.results` and :mod:`clearsim.flows.cli.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +26,9 @@ from clearsim.flows.cli.common import (
 )
 from clearsim.flows.cli.levers import LeversOpt, PracticalOpt, check_practical, run_levers
 from clearsim.flows.cli.study_run import run_study
+
+if TYPE_CHECKING:
+    from clearsim.models.scenario import Scenario
 
 ScenariosArg = Annotated[
     list[Path],
@@ -73,6 +77,24 @@ def check_database(db_url: str | None) -> None:
         fail(str(error))
 
 
+def check_study_options(
+    planned: Iterable[tuple[Path, Scenario]],
+    batch_size: int | None,
+    db_url: str | None,
+    report_path: Path | None,
+) -> None:
+    """Checks every study makes before it starts: batch size, stability, store, report path.
+
+    Each planned scenario's queues are checked under the name of the file it came from.
+    """
+    if batch_size is not None and batch_size < 1:
+        fail(f"--batch-size must be >= 1 (got {batch_size})")
+    for path, spec in planned:
+        check_stability(path, spec)
+    check_database(db_url)
+    check_report_option(report_path)
+
+
 @app.command()
 def compare(
     scenarios: ScenariosArg,
@@ -111,12 +133,9 @@ def compare(
             plan = comparison_plan(paths, replications, seed, target_halfwidth, max_replications)
         except PlanError as error:
             fail(str(error))
-        if batch_size is not None and batch_size < 1:
-            fail(f"--batch-size must be >= 1 (got {batch_size})")
-        for path, spec in zip(scenarios, plan.scenarios, strict=True):
-            check_stability(path, spec)
-        check_database(db_url)
-        check_report_option(report_path)
+        check_study_options(
+            zip(scenarios, plan.scenarios, strict=True), batch_size, db_url, report_path
+        )
         return {
             "scenario_paths": paths,
             "replications": plan.replications,
@@ -193,12 +212,9 @@ def sweep(
             plan = sweep_plan(str(scenario), axes, ranges, samples, replications, seed, shares)
         except PlanError as error:
             fail(str(error))
-        if batch_size is not None and batch_size < 1:
-            fail(f"--batch-size must be >= 1 (got {batch_size})")
-        for spec in plan.scenarios:
-            check_stability(scenario, spec)
-        check_database(db_url)
-        check_report_option(report_path)
+        check_study_options(
+            ((scenario, spec) for spec in plan.scenarios), batch_size, db_url, report_path
+        )
         return {
             "scenario_path": str(scenario),
             "grid": axes or None,
