@@ -16,7 +16,9 @@ class Lifecycle(IntEnum):
 
 LIFECYCLE_NAMES: tuple[str, ...] = ("schedule", "start", "complete")
 
-Milestone = Literal["arrival", "lodgement", "release", "exit", "delivery", "border_entry"]
+Milestone = Literal[
+    "arrival", "lodgement", "release", "exit", "delivery", "border_entry", "departure"
+]
 """Instantaneous events that delimit the WCO Time Release Study segments."""
 
 MILESTONES: tuple[str, ...] = (
@@ -26,14 +28,19 @@ MILESTONES: tuple[str, ...] = (
     "exit",
     "delivery",
     "border_entry",
+    "departure",
 )
-"""Column order of milestone tables. ``border_entry`` (appended last, so the others keep their
-columns) is where transit cargo enters China at a border port before it runs inland to the
-office that clears it ``arrival``: the TRS of a transit corridor (rail-import-model.md)."""
+"""Column order of milestone tables; later milestones are appended, so the others keep their
+columns. ``border_entry`` is where transit cargo enters China at a border port before it runs
+inland to the office that clears it ``arrival``: the TRS of a transit corridor
+(rail-import-model.md). ``departure`` is when export goods leave China on their conveyance (the
+flight, train or vessel departs; 离境): the last milestone of an export TRS (arrival at the export
+port or centre -> lodgement -> release -> departure)."""
 
-CORRIDOR_MILESTONES: tuple[str, ...] = ("border_entry",)
-"""Milestones only transit-corridor flows record; segments from them are reported for a flow only
-when its cases recorded them (no empty rows for the other flows)."""
+FLOW_MILESTONES: tuple[str, ...] = ("border_entry", "departure")
+"""Milestones only some flows record (a transit corridor's border entry, an export's departure);
+segments from or to them are reported for a flow only when its cases recorded them (no empty
+rows for the other flows)."""
 
 TRS_SEGMENTS: tuple[tuple[str, str], ...] = (
     ("arrival", "lodgement"),
@@ -43,6 +50,8 @@ TRS_SEGMENTS: tuple[tuple[str, str], ...] = (
     ("arrival", "exit"),
     ("border_entry", "arrival"),
     ("border_entry", "release"),
+    ("release", "departure"),
+    ("arrival", "departure"),
 )
 """WCO TRS segments as (from milestone, to milestone)."""
 
@@ -66,11 +75,24 @@ Direction = Literal["import", "export", "transit"]
 
 DIRECTIONS: tuple[str, ...] = ("import", "export", "transit")
 
-Mode = Literal["sea", "air", "rail", "cbec_1210", "cbec_9610"]
-"""How a shipment is carried and declared: general trade by sea (river), air or rail, or
-cross-border e-commerce retail under 网购保税 1210 or 直购 9610."""
+Mode = Literal[
+    "sea", "air", "rail", "cbec_1210", "cbec_9610", "cbec_9710", "cbec_9810", "market_1039"
+]
+"""How a shipment is carried and declared: general trade by sea (river), air or rail;
+cross-border e-commerce retail under 1210 (bonded: 网购保税 import, 特殊区域出口 export) or 9610
+(直购 import, B2C parcel export); CBEC B2B export direct (9710) or to an overseas warehouse
+(9810); market procurement (市场采购, 1039). An export flow is (``export``, mode)."""
 
-MODES: tuple[str, ...] = ("sea", "air", "rail", "cbec_1210", "cbec_9610")
+MODES: tuple[str, ...] = (
+    "sea",
+    "air",
+    "rail",
+    "cbec_1210",
+    "cbec_9610",
+    "cbec_9710",
+    "cbec_9810",
+    "market_1039",
+)
 
 CHANNEL_NAMES: tuple[str, ...] = ("none", "green", "yellow", "red")
 REPORTED_CHANNELS: tuple[str, ...] = ("all", "green", "yellow", "red")

@@ -111,6 +111,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("exit_at", T),
         ("delivery_at", T),
         ("border_entry_at", T),
+        ("departure_at", T),
     ),
     "declarations": _schema(
         ("declaration_no", S),

@@ -43,6 +43,7 @@ def merge_logs(logs: Sequence[EventLog]) -> EventLog:
         group = GroupColumns(log, codes, case_offset, instance_offset)
         rows = group if rows is None else _merge_sorted(rows, group)
         _append_cases(merged.cases, log.cases)
+        merged.links.extend((a + case_offset, b + case_offset, q) for a, b, q in log.links)
         merged.capacity_rows.extend(log.capacity_rows)
         case_offset += len(log.cases)
         instance_offset += log.instance_count

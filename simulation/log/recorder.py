@@ -117,6 +117,7 @@ class EventLog:
         "cases",
         "emit",
         "flows",
+        "links",
         "milestone_codes",
         "new_instance",
         "nodes",
@@ -142,6 +143,7 @@ class EventLog:
         self.new_instance = self._store.new_instance
         self.capacity_rows: list[tuple[float, int, int]] = []
         self.cases = CaseTable()
+        self.links: list[tuple[int, int, str]] = []
         for name in MILESTONES:
             self.activity(name, milestone=True)
 
@@ -183,6 +185,14 @@ class EventLog:
         """Announce (at set-up) that a process produces shipments of this direction and mode."""
         if (direction, mode) not in self.flows:
             self.flows.append((direction, mode))
+
+    def link(self, source: int, target: int, qualifier: str) -> None:
+        """Relate case ``source`` to case ``target`` (an object-to-object relationship).
+
+        For instance a parcel ``carried_by`` its flight, an order ``shipped_in`` its parcel. The
+        dataset exports them as OCEL 2.0 object relationships; metrics never read them.
+        """
+        self.links.append((source, target, qualifier))
 
     def node(self, name: str) -> int:
         """Code of network site ``name``."""

@@ -36,10 +36,12 @@ END_GAPS: dict[str, str] = {
     "release": "carrier",
     "exit": "carrier",
     "delivery": "consignee",
+    "departure": "carrier",
 }
 """Cause of uncovered time just before a segment's end milestone: before a release without a
 pending step, the case waits for its vessel's or train's arrival confirmation; before the arrival
-of a transit corridor (``border_entry->arrival``), the train carries it, border stop included."""
+of a transit corridor (``border_entry->arrival``), the train carries it, border stop included;
+before an export's departure, the goods wait for their flight, train or vessel to leave."""
 
 ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     # Milestones that end or begin a walk.

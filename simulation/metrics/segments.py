@@ -11,7 +11,7 @@ from clearsim.models.records import (
 )
 from clearsim.models.vocabulary import (
     CHANNEL_NAMES,
-    CORRIDOR_MILESTONES,
+    FLOW_MILESTONES,
     MILESTONES,
     REPORTED_CHANNELS,
     TRS_SEGMENTS,
@@ -28,9 +28,9 @@ def segment_stats(
 
     Flows (direction and mode) are reported apart, never pooled: an export release in an hour
     and an import release in two days are different indicators (as GACC publishes them). A
-    segment from a corridor milestone (``border_entry``) is reported only for a flow some case
-    of which recorded it. ``times`` is the log's :func:`milestone_times`, when the caller has
-    it already.
+    segment from or to a milestone only some flows record (a corridor's ``border_entry``, an
+    export's ``departure``) is reported only for a flow some case of which recorded it.
+    ``times`` is the log's :func:`milestone_times`, when the caller has it already.
     """
     times = milestone_times(log) if times is None else times
     measured = measured_cases(log, times, window)
@@ -49,11 +49,14 @@ def segment_stats(
 
 
 def flow_segments(times: np.ndarray, in_flow: np.ndarray) -> list[tuple[str, str]]:
-    """The TRS segments reported for a flow: a corridor one only if a case recorded its start."""
+    """The TRS segments reported for a flow.
+
+    One from or to a milestone of :data:`FLOW_MILESTONES` only if a case of the flow recorded it.
+    """
     return [
         (start, end)
         for start, end in TRS_SEGMENTS
-        if start not in CORRIDOR_MILESTONES or _recorded(times, in_flow, start)
+        if all(m not in FLOW_MILESTONES or _recorded(times, in_flow, m) for m in (start, end))
     ]
 
 
