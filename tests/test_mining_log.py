@@ -135,6 +135,20 @@ def test_containers_name_the_conveyance_that_carries_them(wuhan: Path) -> None:
     _check_arrivals(containers, events)
     # An export box is loaded (its exit) while its call is berthed.
     _check_loading(containers[containers["direction"] == "export"], events)
+    # The links table relates every box to the same conveyance, once.
+    links = _table(wuhan, "links")
+    carried = links[links["qualifier"] == "carried_by"]
+    assert not carried.duplicated(["case_id", "related_case_id"]).any()
+    conveyance = carried.set_index("case_id")["related_case_id"]
+    assert (conveyance.reindex(containers["case_id"]) == containers["conveyance_id"].values).all()
+    # An export box departs (离境) when its vessel does.
+    exports = containers[containers["direction"] == "export"]
+    cases = _table(wuhan, "cases").set_index("case_id")
+    departed = cases["departure_at"].reindex(exports["case_id"]).reset_index(drop=True)
+    vessel = events[events["activity"] == "vessel_departure"].set_index("case_id")["timestamp"]
+    own = vessel.reindex(exports["conveyance_id"]).reset_index(drop=True)
+    assert departed.notna().sum() > 0
+    assert (departed[departed.notna()] == own[departed.notna()]).all()
 
 
 def _check_arrivals(containers: pd.DataFrame, events: pd.DataFrame) -> None:

@@ -37,6 +37,7 @@ from clearsim.flows.dataset.manifest import (
 from clearsim.flows.dataset.ocel import write_ocel
 from clearsim.flows.dataset.parties import enterprises
 from clearsim.flows.dataset.progress import StageProgress
+from clearsim.flows.dataset.relations import link_columns
 from clearsim.flows.dataset.schema import SCHEMAS
 from clearsim.flows.dataset.scope import DatasetScope
 from clearsim.flows.dataset.transport import TransportBuilder
@@ -151,6 +152,7 @@ def build_dataset(
             for columns in transport.container_chunks():
                 writers["containers"].write(columns)
             writers["conveyances"].write(transport.conveyances())
+            writers["links"].write(link_columns(ctx))
             bar.advance(digest.n_cases)
             for columns in event_chunks(ctx):
                 writers["events"].write(columns)

@@ -39,6 +39,7 @@ class LogDigest:
         self.nodes: tuple[str, ...] = log.nodes
         self.resources: tuple[str, ...] = log.resources
         self.cases: CaseTable = log.cases
+        self.links: tuple[tuple[int, int, str], ...] = tuple(log.links)
         # The log's own packed columns (simulation.log.row_store.ROW_DTYPE), read, never written.
         columns = log.columns()
         self.case = columns["case"]

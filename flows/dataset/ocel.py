@@ -6,7 +6,9 @@ one row of the log (event type = activity, attributes ``lifecycle``, ``site``, `
 related to its case (qualifier ``case``), to its resource if it has one (``resource``), and a
 ``lodgement`` / ``release`` / ``complete_declaration`` event to the declaration it lodges,
 releases or completes (``lodged``, ``released``, ``completed``). A declaration object relates to
-its case (``declares``), a container to the vessel call or train that carries it (``carried_by``).
+its case (``declares``), a container to the vessel call or train that carries it (``carried_by``),
+and a case to every case its process linked it to (``log.link``: a parcel ``carried_by`` its
+flight, a consignment ``consolidated_in`` its container, ``part_of`` its order, ...).
 pm4py reads the file with ``pm4py.read_ocel2_json``.
 """
 
@@ -23,6 +25,7 @@ import pyarrow as pa
 from clearsim.flows.dataset.clock import epoch_ms, iso_utc
 from clearsim.flows.dataset.context import CHUNK_CASES, BuildContext
 from clearsim.flows.dataset.facts import CaseFacts
+from clearsim.flows.dataset.relations import case_links
 from clearsim.models.vocabulary import LIFECYCLE_NAMES
 
 EVENT_CHUNK = 50_000
@@ -30,8 +33,6 @@ STATIC = "1970-01-01T00:00:00Z"
 """OCEL 2.0 time of an attribute value that never changes."""
 CASE_ATTRIBUTES = ("process", "direction", "mode")
 DECLARATION_EVENTS = {"lodgement": "lodged", "release": "released"}
-CARRIED_BY = "carried_by"
-"""Qualifier of a container's relationship to its conveyance (vessel call or train)."""
 
 
 def _dump(value: object) -> str:
@@ -73,9 +74,9 @@ def declaration_objects(ctx: BuildContext) -> tuple[np.ndarray, np.ndarray]:
 def _objects(ctx: BuildContext, scenario_sites: dict[str, str]) -> Iterator[str]:
     facts = ctx.facts
     names = facts.names.to_pylist()
+    related = case_links(ctx)
     for start in range(0, ctx.digest.n_cases, CHUNK_CASES):
         end = min(start + CHUNK_CASES, ctx.digest.n_cases)
-        carrier_of = facts.carrier[start:end].tolist()
         for case in range(start, end):
             attributes = [
                 {"name": a, "time": STATIC, "value": str(getattr(facts, a)[case])}
@@ -86,9 +87,11 @@ def _objects(ctx: BuildContext, scenario_sites: dict[str, str]) -> Iterator[str]
                 "type": str(facts.object_type[case]),
                 "attributes": attributes,
             }
-            carrier = carrier_of[case - start]
-            if carrier >= 0:
-                item["relationships"] = [{"objectId": names[carrier], "qualifier": CARRIED_BY}]
+            if case in related:
+                item["relationships"] = [
+                    {"objectId": names[other], "qualifier": qualifier}
+                    for other, qualifier in related[case]
+                ]
             yield _dump(item)
     for name in ctx.digest.resources:
         attributes = [{"name": "site", "time": STATIC, "value": scenario_sites[name]}]

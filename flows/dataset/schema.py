@@ -168,6 +168,11 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("first_event_at", T),
         ("last_event_at", T),
     ),
+    "links": _schema(
+        ("case_id", S),
+        ("related_case_id", S),
+        ("qualifier", S),
+    ),
     "events": _schema(
         ("event_id", INT),
         ("case_id", S),

@@ -47,6 +47,7 @@ class ExportVesselCall:
         "committed",
         "containers",
         "drained",
+        "loaded",
         "loading_open",
         "next_call",
         "remaining",
@@ -71,6 +72,7 @@ class ExportVesselCall:
         self.committed = 0
         self.remaining = 0
         self.containers: list[ExportContainer] = []
+        self.loaded: list[ExportContainer] = []  # in loading order; they leave with the vessel
         self.next_call: ExportVesselCall | None = None
 
 

@@ -9,8 +9,9 @@ by an officer; red boxes are taken from the export yard to the inspection area a
 box is released once declared and reported (red: once inspected). Conventionally the box is
 stacked in the export yard, waits for its vessel and its release, is taken from the yard to the
 quay and loaded by a quay crane: loading is its ``exit`` (the box leaves the customs area on
-board; the vessel's own departure is recorded on the vessel's case). Export boxes have no
-delivery milestone.
+board); the vessel's departure is the box's ``departure`` (it leaves China), recorded on the
+vessel's case too (``vessel_departure``), the box linked to its call (``carried_by``). Export
+boxes have no delivery milestone.
 
 With direct loading, a participating box is declared and released before it arrives; its truck
 is called to arrive in the vessel's loading window and drives from the gate straight to the quay,
@@ -74,6 +75,7 @@ class SeaExportSite:
         a = log.activity
         self.arrival, self.lodgement = a("arrival"), a("lodgement")
         self.release, self.exit = a("release"), a("exit")
+        self.departure = a("departure")
         self.vessel_arrival = a("vessel_arrival", milestone=True)
         self.loading_closed = a("loading_closed", milestone=True)
         self.vessel_departure = a("vessel_departure", milestone=True)
@@ -124,6 +126,11 @@ def vessel_call(env: simpy.Environment, call: ExportVesselCall, site: SeaExportS
         yield from delay(env, log, call.case, site.unberthing, port, call.unberthing_min)
         emit((call.case, site.berth, instance, COMPLETE, env.now, port, berths.code))
     milestone(env, log, call.case, site.vessel_departure, port)
+    for box in call.loaded:  # the goods leave China with the vessel (离境)
+        milestone(env, log, box.case, site.departure, port)
+        log.link(box.case, call.case, "carried_by")
+        log.cases.finished[box.case] = True
+        site.control.finish(box.measured)
     log.cases.finished[call.case] = True
 
 
@@ -229,8 +236,7 @@ def load(
     yield from serve(env, site.cranes, log, box.case, site.loading, box.crane_min, box.priority)
     milestone(env, log, box.case, site.exit, port)
     site.control.exit()
-    log.cases.finished[box.case] = True
-    site.control.finish(box.measured)
+    call.loaded.append(box)
     call.committed -= 1
     call.remaining -= 1
     if call.remaining == 0 and not call.all_loaded.triggered:
