@@ -28,7 +28,7 @@ def case_links(ctx: BuildContext) -> dict[int, list[tuple[int, str]]]:
     return related
 
 
-def link_columns(ctx: BuildContext) -> dict[str, list[str]]:
+def link_columns(ctx: BuildContext) -> dict[str, object]:
     """The ``links`` table: one row per relationship, cases named as in every table."""
     names = ctx.facts.names.to_pylist()
     rows = [

@@ -10,9 +10,10 @@ group runs, and are read back a column at a time when the logs are merged (docs/
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 
@@ -260,3 +261,49 @@ def _packed_column(column: np.ndarray, dtype: np.dtype) -> np.ndarray:
         if column.min() < info.min or column.max() > info.max:
             raise OverflowError(f"event-log values outside {dtype} (at most {info.max})")
     return np.ascontiguousarray(column, dtype=dtype)
+
+
+class Rows(Sequence[EventRow]):
+    """Read-only view of a log's rows as tuples, in recording order.
+
+    For large logs prefer :meth:`EventLog.columns` (numpy) or iteration; indexing packs the
+    appended rows first and reads one row from the columns.
+    """
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: RowStore) -> None:
+        self._store = store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __iter__(self) -> Iterator[EventRow]:
+        return iter(self._store)
+
+    @overload
+    def __getitem__(self, index: int) -> EventRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[EventRow]: ...
+    def __getitem__(self, index: int | slice) -> EventRow | list[EventRow]:
+        if isinstance(index, slice):
+            return list(self)[index]
+        cols = self._store.columns()
+        i = range(len(self))[index]
+        case, activity, instance, lifecycle, time, node, resource = (
+            cols[name][i].item() for name in COLUMNS
+        )
+        return (case, activity, instance, lifecycle, time, node, resource)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Rows):
+            mine, theirs = self._store.columns(), other._store.columns()
+            return all(np.array_equal(mine[name], theirs[name]) for name in COLUMNS)
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Rows({len(self)} rows)"
