@@ -18,7 +18,7 @@ from clearsim.simulation.metrics.segment_quantiles import pooled_ecdf
 
 ECDF_POINTS = 241
 STACKED_SEGMENTS = ("arrival->lodgement", "lodgement->release", "release->exit")
-FOREST_SEGMENTS = ("arrival->release", "arrival->exit")
+FOREST_SEGMENTS = ("arrival->release", "arrival->exit", "arrival->departure")
 OVERLONG_SHOWN = 25
 """Overlong cases listed per scenario (the longest first); the count covers them all."""
 

@@ -94,8 +94,9 @@ def _section(key: str, heading: str, body: str) -> str:
     return f'<section data-figure="{key}" id="{key}"><h2>{esc(heading)}</h2>{body}</section>'
 
 
-HEADLINE_SEGMENTS = ("arrival->release", "arrival->exit")
-"""Shown at once; the three consecutive segments are folded under each table."""
+HEADLINE_SEGMENTS = ("arrival->release", "arrival->exit", "arrival->departure")
+"""Shown at once (an export's departure where its flow records it); the consecutive segments are
+folded under each table."""
 
 
 def _headline(reports: Sequence[ScenarioReport]) -> str:

@@ -15,9 +15,10 @@ from clearsim.flows.report.fit import print_fitted
 from clearsim.flows.report.render import estimate_json, flow_name, format_estimate, report_json
 
 SHOWN_SEGMENTS = ("arrival->release", "arrival->exit")
-DIFFERENCE_SEGMENTS = (*SHOWN_SEGMENTS, "border_entry->arrival")
-"""Segments of the differences table: a transit corridor's border segment too, where a flow has it
-(a reform at the border, such as rail fast clearance, shows there)."""
+DIFFERENCE_SEGMENTS = (*SHOWN_SEGMENTS, "border_entry->arrival", "arrival->departure")
+"""Segments of the differences table: a transit corridor's border segment and an export's whole
+time to departure too, where a flow has them (a reform at the border, such as rail fast
+clearance, or one that changes which departure export goods make shows there)."""
 SHOWN_STATISTICS = ("mean_h", "p90_h", "share_24h", "share_48h")
 _PERCENT = {"share_24h", "share_48h"}
 STATISTIC_HEADERS = {
