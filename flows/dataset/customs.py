@@ -17,9 +17,17 @@ from clearsim.flows.dataset.context import CHUNK_CASES, BuildContext
 from clearsim.flows.dataset.facts import timestamps
 from clearsim.models.vocabulary import MILESTONES
 
-SUPERVISION_CODES = {"cbec_1210": "1210", "cbec_9610": "9610"}
+SUPERVISION_CODES = {
+    "cbec_1210": "1210",
+    "cbec_9610": "9610",
+    "cbec_9710": "9710",
+    "cbec_9810": "9810",
+    "market_1039": "1039",
+}
 GENERAL_TRADE = "0110"
-"""Customs supervision codes: 1210 and 9610 for CBEC, 0110 general trade for the other modes."""
+"""Customs supervision codes (监管方式): 1210 and 9610 for CBEC retail (import and export), 9710
+and 9810 for CBEC B2B export (GACC 2020 No. 75, S62), 1039 for market procurement (S64), 0110
+general trade for the other modes."""
 INSPECTION_ACTIVITIES = (
     "document_review",
     "inspection",
