@@ -68,7 +68,8 @@ class B2BModeSpec(FrozenSpec):
     inspection_node: str = Field(description="The inspection area of the port.")
     inspection_lane: str = Field(description="Resource: the inspection lanes there.")
     consignments_per_unit: int = Field(
-        gt=0, description="Most consignments one container or ULD takes.",
+        gt=0,
+        description="Most consignments one container or ULD takes.",
         json_schema_extra=role("capacity"),
     )
     close_before_cutoff_min: float = Field(
@@ -156,9 +157,7 @@ class B2BExportSpec(FrozenSpec):
         rate = self.order_arrivals.mean_rate_per_min(horizon_min)
         consignments = rate * self.consignments_per_order.mean
         work = {
-            self.resources.document_officer: consignments
-            * self.review_share
-            * self.review_min.mean
+            self.resources.document_officer: consignments * self.review_share * self.review_min.mean
         }
         checks = consignments * self.inspection.physical_share * self.inspection.physical_min.mean
         for mode in self.modes.values():

@@ -86,8 +86,16 @@ class ConsignmentFactory:
         inspection = spec.inspection
         self._u: dict[str, UniformSampler] = {
             name: uniforms(Purpose.ATTRIBUTES, name)
-            for name in ("value", "licensed", "taxed", "statutory", "batch_pilot", "mode",
-                         "batch_position", "pilot_category")  # fmt: skip
+            for name in (
+                "value",
+                "licensed",
+                "taxed",
+                "statutory",
+                "batch_pilot",
+                "mode",
+                "batch_position",
+                "pilot_category",
+            )
         }
         self._u["review"] = uniforms(Purpose.REVIEW, "reviewed")
         self._u["selected"] = uniforms(Purpose.RISK, "physical")
@@ -127,8 +135,9 @@ class ConsignmentFactory:
         sizes = draw_counts(spec.consignments_per_order, self._batch_rng, len(times))
         orders = []
         for ready_min, size in zip(times.tolist(), sizes.tolist(), strict=True):
-            case = log.new_case("b2b_order", spec.name, shipment=False, direction="export",
-                                mode=MODE)  # fmt: skip
+            case = log.new_case(
+                "b2b_order", spec.name, shipment=False, direction="export", mode=MODE
+            )
             order = Order(case, ready_min)
             order.consignments = [self._consignment(env, log, control, order) for _ in range(size)]
             order.open_consignments = size
@@ -157,8 +166,9 @@ class ConsignmentFactory:
         ibl = spec.inspect_before_loading
         category = u["pilot_category"]() < ibl.share
         trip = self._trip()
-        case = log.new_case("consignment", spec.name, direction="export", mode=MODE,
-                            case_class=form)  # fmt: skip
+        case = log.new_case(
+            "consignment", spec.name, direction="export", mode=MODE, case_class=form
+        )
         log.link(case, order.case, "part_of")
         video = self._video() if self._video is not None else 0.0
         return Consignment(
