@@ -58,6 +58,8 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "entry_declaration": _c("declarant", "declarant"),
     "bonded_entry_check": _c("service", "declarant"),
     "transit_formalities": _c("service"),
+    "document_preparation": _c("declarant", "declarant"),
+    "statutory_inspection": _c("service", "declarant"),
     # The train's own transit steps at the border (its case; a box records transit_formalities).
     "transit_declaration": _c("service"),
     "transit_party_checks": _c("service"),
@@ -97,6 +99,9 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "yard_retrieval": _c("service"),
     "breakdown": _c("service"),
     "build_up": _c("service"),
+    "stuffing": _c("service"),
+    "unstuffing": _c("service"),
+    "restuffing": _c("service"),
     "advance_build_up": _c("service", "declarant"),
     "acceptance": _c("service", "declarant"),
     "apron_tally": _c("service"),
