@@ -152,7 +152,8 @@ class ConsignmentFactory:
     def arrivals(self, until_min: float) -> list[float]:
         """When each consignment reaches the supervision site, before ``until_min``."""
         rng = self._streams.generator(Purpose.ARRIVALS, self.spec.name, "consignments")
-        return arrival_times(self.spec.consignment_arrivals, rng, until_min).tolist()
+        times: list[float] = arrival_times(self.spec.consignment_arrivals, rng, until_min).tolist()
+        return times
 
     def consignment(self, arrival_min: float) -> Consignment:
         """The next consignment, arriving at ``arrival_min``: every draw taken, in one order."""

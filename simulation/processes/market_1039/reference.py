@@ -97,7 +97,7 @@ def register(site: MarketSite, goods: Consignment) -> None:
 
 def consignment(env: simpy.Environment, goods: Consignment, site: MarketSite) -> Process:
     """Purchases, consolidation, declaration, inspection, release, container, port, departure."""
-    log, case, market, spec = site.log, goods.case, site.market, site.spec
+    log, case, market = site.log, goods.case, site.market
     # At the stalls: every purchase is recorded on the networked information platform.
     for purchase in goods.purchases:
         if purchase.bought_min > env.now:

@@ -17,7 +17,6 @@ from clearsim.models.market_procurement import MarketProcurementSpec
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import milestone
 from clearsim.simulation.kernel.network import Router
-from clearsim.simulation.log.recorder import EventLog
 from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.courier_waves import pickup_waves
 from clearsim.simulation.processes.departures import Departures
