@@ -10,6 +10,7 @@ from clearsim.models.air_cargo import AirCargoSpec
 from clearsim.models.b2b_export import B2BExportSpec
 from clearsim.models.bonded_import import BondedImportSpec
 from clearsim.models.direct_purchase import DirectPurchaseSpec
+from clearsim.models.market_procurement import MarketProcurementSpec
 from clearsim.models.processes import SeaImportSpec, StationFlowSpec
 from clearsim.models.rail_import import RailImportSpec
 from clearsim.models.sea_export import SeaExportSpec
@@ -22,7 +23,8 @@ ProcessSpec = Annotated[
     | AirCargoSpec
     | BondedImportSpec
     | DirectPurchaseSpec
-    | B2BExportSpec,
+    | B2BExportSpec
+    | MarketProcurementSpec,
     Field(discriminator="kind"),
 ]
 """Any clearance process, chosen in YAML by ``kind``."""

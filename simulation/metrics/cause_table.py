@@ -130,6 +130,12 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "apron_truck_loading": _c("service", "consignee"),
     "courier_wait": _c("carrier"),
     "nonbonded_courier_wait": _c("carrier"),
+    # 1039 market procurement: the trader's consolidation, the agent's declaration, the box.
+    "consolidation": _c("declarant", "declarant"),
+    "declaration_preparation": _c("declarant", "declarant"),
+    "statutory_inspection": _c("service"),
+    "container_stuffing": _c("service"),
+    "truck_wait": _c("carrier"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""

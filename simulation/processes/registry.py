@@ -14,6 +14,7 @@ from clearsim.simulation.processes.cbec_9610.entities import parcel_claims
 from clearsim.simulation.processes.cbec_9610.process import start_direct_purchase
 from clearsim.simulation.processes.cbec_9710.process import start_b2b_export
 from clearsim.simulation.processes.context import ProcessContext
+from clearsim.simulation.processes.market_1039.process import start_market_procurement
 from clearsim.simulation.processes.rail_import.process import start_rail_import
 from clearsim.simulation.processes.sea_export.process import start_sea_export
 from clearsim.simulation.processes.sea_import.process import start_sea_import
@@ -30,6 +31,7 @@ STARTERS: dict[str, Starter] = {
     "cbec_9610": start_direct_purchase,
     "cbec_1210": start_bonded_import,
     "cbec_9710": start_b2b_export,
+    "market_1039": start_market_procurement,
 }
 """``kind`` -> function that sets the process up and schedules its arrivals."""
 
