@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from clearsim.models.air_cargo import AirCargoSpec
+from clearsim.models.bonded_export import BondedExportSpec
 from clearsim.models.bonded_import import BondedImportSpec
 from clearsim.models.direct_purchase import DirectPurchaseSpec
 from clearsim.models.processes import SeaImportSpec, StationFlowSpec
@@ -20,7 +21,8 @@ ProcessSpec = Annotated[
     | RailImportSpec
     | AirCargoSpec
     | BondedImportSpec
-    | DirectPurchaseSpec,
+    | DirectPurchaseSpec
+    | BondedExportSpec,
     Field(discriminator="kind"),
 ]
 """Any clearance process, chosen in YAML by ``kind``."""

@@ -55,7 +55,7 @@ from clearsim.simulation.processes.cbec_1210.reference import (
     replenishment,
     start_reference_model,
 )
-from clearsim.simulation.processes.cbec_1210.stock import BondedStock
+from clearsim.simulation.processes.bonded_stock import BondedStock
 from clearsim.simulation.processes.cbec_1210.zone import BondedZone
 from clearsim.simulation.processes.context import ProcessContext
 
