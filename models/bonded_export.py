@@ -93,7 +93,9 @@ class ZoneExitSpec(FrozenSpec):
     truck_last_h: float = Field(
         ge=0, lt=24, description="Clock hour after which no truck leaves that day."
     )
-    gate_min: Duration = Field(description="Truck-list release (核放) at the zone gate, per parcel.")
+    gate_min: Duration = Field(
+        description="Truck-list release (核放) at the zone gate, per parcel."
+    )
     airport_node: str = Field(description="The airport the trucks drive to.")
     handover_min: Duration = Field(description="Airline acceptance of a parcel at the airport.")
 

@@ -207,4 +207,3 @@ class ExportOrderFactory:
                 )
             )
         return batches
-

@@ -1,4 +1,4 @@
-"""特殊区域出口 1210 export: "集中入区、分散出区、汇总申报" at a bonded zone, flown from the airport.
+"""特殊区域出口 1210 export: "集中入区、分散出区、汇总申报", flown from the airport.
 
 Actors and steps (docs/background/cbec-1210-export-model.md; S60, S69, S70): domestic sellers
 move goods into the zone in batches; each batch is declared on entry (the zone-entry export
