@@ -92,12 +92,10 @@ def _resources() -> tuple[str, ...]:
 
 
 def test_hand_computed_trace_of_an_order_from_sale_to_departure() -> None:
-    """Sale at 420 (07:00), in stock: 2 + 1 + 3 + 0.5 + 10 min to release at 436.5; truck 07:00
-    runs hourly so the next is 480 (08:00); gate 2 -> exit 482; trip; hand-over 20; the booked
-    flight is the first whose cut-off (13:30 - 4 h = 09:30, minute 570) is 8 h after the sale
-    or later: 420 + 480 = 900 > 570, so the 01:30 next day (1530, cut-off 1290)... the 13:30
-    flight's cut-off 570 is reached first: the parcel flies at 810 and misses nothing booked
-    later than it (booked 1530 -> no missed_flight)."""
+    """Sale at 420 (07:00), in stock: push 2 -> lodged 422; review 1, pick 3, X-ray 0.5, check 10
+    -> released 436.5; the hourly truck at 480 (08:00); gate 2 -> exit 482; trip; hand-over 20.
+    Flights leave at 90, 810, 1530 (cut-offs -150, 570, 1290): the booking (cut-off at or after
+    420 + 480 = 900) is the 1530 one, the parcel makes the 810 one: no missed flight."""
     scenario = _trace_scenario([420.0], stock_days=10.0, max_wait=600.0)
     log = run_replication(scenario, 0, SEED).log
     case = next(c for c in range(len(log.cases)) if log.cases.shipment[c])
@@ -118,10 +116,10 @@ def test_hand_computed_trace_of_an_order_from_sale_to_departure() -> None:
 
 
 def test_hand_computed_trace_of_out_of_stock_orders() -> None:
-    """One unit in stock (a tiny opening cover rounds up to 1): the order at 100 takes it; the
-    one at 200 waits for the batch leaving at 500 (road, entry 60, receiving 100) and lodges 2
-    min after its booking; the one at 300 with a 600-min limit waits until... both wait for the
-    same batch, which brings enough for both; a limit shorter than the wait cancels."""
+    """One unit in stock (a tiny opening cover rounds up to 1): the order at 100 takes it and
+    lodges at 102. The orders at 200 and 300 wait for the batch leaving at 500 (trip, entry 60,
+    receiving 100); each waits at most 540 min, so it lodges 2 min after the booking, or the
+    one at 300 is cancelled at 840 when the booking comes later."""
     scenario = _trace_scenario([100.0, 200.0, 300.0], stock_days=1e-6, max_wait=540.0)
     log = run_replication(scenario, 0, SEED).log
     orders = [c for c in range(len(log.cases)) if log.cases.shipment[c]]
@@ -166,10 +164,16 @@ def test_conservation_links_and_consolidation(baseline_run: RunResult) -> None:
     for source, target, q in log.links:
         if q == "consolidated_in":
             by_declaration[target].append(source)
+    departure, filed = _times(log, "departure"), _times(log, "consolidated_declaration", 1)
     for declaration, parcels in by_declaration.items():
-        start = _at(log, declaration, "consolidated_declaration", 1)
-        assert all(_at(log, p, "departure") <= start for p in parcels)
+        start = filed[declaration]
+        assert all(departure[p] <= start for p in parcels)
         assert start % period == pytest.approx(0.0)
+
+
+def _times(log: EventLog, activity: str, lifecycle: int = 2) -> dict[int, float]:
+    code = log.activities.index(activity)
+    return {c: t for c, act, _, phase, t, *_ in log.rows if act == code and phase == lifecycle}
 
 
 def test_the_reform_moves_only_yellow_lists_under_crn() -> None:
