@@ -8,6 +8,7 @@ from pydantic import Field
 
 from clearsim.models.air_cargo import AirCargoSpec
 from clearsim.models.b2b_export import B2BExportSpec
+from clearsim.models.bonded_export import BondedExportSpec
 from clearsim.models.bonded_import import BondedImportSpec
 from clearsim.models.direct_purchase import DirectPurchaseSpec
 from clearsim.models.market_procurement import MarketProcurementSpec
@@ -24,7 +25,8 @@ ProcessSpec = Annotated[
     | BondedImportSpec
     | DirectPurchaseSpec
     | B2BExportSpec
-    | MarketProcurementSpec,
+    | MarketProcurementSpec
+    | BondedExportSpec,
     Field(discriminator="kind"),
 ]
 """Any clearance process, chosen in YAML by ``kind``."""

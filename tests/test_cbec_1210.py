@@ -29,7 +29,7 @@ from clearsim.models.vocabulary import CHANNEL_NAMES, MILESTONES
 from clearsim.scenarios.load import load_scenario
 from clearsim.scenarios.overrides import with_values
 from clearsim.simulation.metrics.cases import milestone_times
-from clearsim.simulation.processes.cbec_1210.stock import BondedStock
+from clearsim.simulation.processes.bonded_stock import BondedStock
 from clearsim.simulation.processes.courier_waves import next_wave_min
 from clearsim.simulation.run import RunResult, run_replication
 

@@ -136,6 +136,15 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "statutory_inspection": _c("service"),
     "container_stuffing": _c("service"),
     "truck_wait": _c("carrier"),
+    # 1210 special-zone export: the seller's stock, the zone's gate, the truck and the airline.
+    "stock_wait": _c("declarant", "declarant"),
+    "receiving": _c("service"),
+    "entry_check": _c("service"),
+    "parcel_check": _c("service"),
+    "truck_wait": _c("carrier"),
+    "zone_gate": _c("service"),
+    "airline_handover": _c("carrier"),
+    "consolidated_declaration": _c("declarant", "declarant"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""

@@ -10,6 +10,7 @@ from clearsim.simulation.kernel.rng import Streams
 from clearsim.simulation.processes.air_cargo.process import start_air_cargo
 from clearsim.simulation.processes.cbec_1210.entities import order_claims
 from clearsim.simulation.processes.cbec_1210.process import start_bonded_import
+from clearsim.simulation.processes.cbec_1210_export.process import start_bonded_export
 from clearsim.simulation.processes.cbec_9610.entities import parcel_claims
 from clearsim.simulation.processes.cbec_9610.process import start_direct_purchase
 from clearsim.simulation.processes.cbec_9710.process import start_b2b_export
@@ -32,6 +33,7 @@ STARTERS: dict[str, Starter] = {
     "cbec_1210": start_bonded_import,
     "cbec_9710": start_b2b_export,
     "market_1039": start_market_procurement,
+    "cbec_1210_export": start_bonded_export,
 }
 """``kind`` -> function that sets the process up and schedules its arrivals."""
 

@@ -49,13 +49,13 @@ from clearsim.simulation.fastpath.chains import (
     Wait,
 )
 from clearsim.simulation.kernel.facilities import Process, milestone, serve
+from clearsim.simulation.processes.bonded_stock import BondedStock
 from clearsim.simulation.processes.cbec_1210.entities import ConsumerOrder, OrderFactory
 from clearsim.simulation.processes.cbec_1210.reference import (
     leave_without_exit,
     replenishment,
     start_reference_model,
 )
-from clearsim.simulation.processes.cbec_1210.stock import BondedStock
 from clearsim.simulation.processes.cbec_1210.zone import BondedZone
 from clearsim.simulation.processes.context import ProcessContext
 

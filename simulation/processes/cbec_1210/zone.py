@@ -11,7 +11,7 @@ from clearsim.models.bonded_import import BondedImportSpec
 from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import Facility
 from clearsim.simulation.kernel.network import Router
-from clearsim.simulation.processes.cbec_1210.stock import BondedStock
+from clearsim.simulation.processes.bonded_stock import BondedStock
 from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.courier_waves import courier_waves
 

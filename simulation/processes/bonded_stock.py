@@ -1,5 +1,8 @@
 """The bonded account book (保税账册): units of each SKU in bonded stock, and orders waiting.
 
+Shared by the 1210 bonded import and the 1210 special-zone export (the zone keeps one account
+book either way).
+
 An order takes units of its SKU when it is placed. When the SKU is short, the order queues
 first-come first-served for the next replenishment, so a large order at the head is not
 overtaken by smaller ones behind it; an order that gives up leaves the queue.
