@@ -133,7 +133,6 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     # 1039 market procurement: the trader's consolidation, the agent's declaration, the box.
     "consolidation": _c("declarant", "declarant"),
     "declaration_preparation": _c("declarant", "declarant"),
-    "statutory_inspection": _c("service"),
     "container_stuffing": _c("service"),
     "truck_wait": _c("carrier"),
     # 1210 special-zone export: the seller's stock, the zone's gate, the truck and the airline.
@@ -141,7 +140,6 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "receiving": _c("service"),
     "entry_check": _c("service"),
     "parcel_check": _c("service"),
-    "truck_wait": _c("carrier"),
     "zone_gate": _c("service"),
     "airline_handover": _c("carrier"),
     "consolidated_declaration": _c("declarant", "declarant"),
