@@ -9,6 +9,7 @@ from pydantic import Field
 from clearsim.models.air_cargo import AirCargoSpec
 from clearsim.models.bonded_import import BondedImportSpec
 from clearsim.models.direct_purchase import DirectPurchaseSpec
+from clearsim.models.parcel_export import ParcelExportSpec
 from clearsim.models.processes import SeaImportSpec, StationFlowSpec
 from clearsim.models.rail_import import RailImportSpec
 from clearsim.models.sea_export import SeaExportSpec
@@ -20,7 +21,8 @@ ProcessSpec = Annotated[
     | RailImportSpec
     | AirCargoSpec
     | BondedImportSpec
-    | DirectPurchaseSpec,
+    | DirectPurchaseSpec
+    | ParcelExportSpec,
     Field(discriminator="kind"),
 ]
 """Any clearance process, chosen in YAML by ``kind``."""
