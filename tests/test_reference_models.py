@@ -34,6 +34,7 @@ CASES: dict[str, tuple[str, float, float]] = {
     "air_cargo": ("air_cargo_baseline.yaml", 3 * DAY, 1 * DAY),
     "cbec_1210": ("cbec_1210_baseline.yaml", 1 * DAY, 0.25 * DAY),
     "cbec_9610": ("cbec_9610_baseline.yaml", 1.5 * DAY, 0.5 * DAY),
+    "cbec_9610_export": ("cbec_9610_export_baseline.yaml", 0.5 * DAY, 0.25 * DAY),
     "station_flow": ("validation/mmc_inspection.yaml", 10 * DAY, 1 * DAY),
 }
 """A shipped scenario of each process kind, cut to a few days."""
