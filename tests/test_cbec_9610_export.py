@@ -6,6 +6,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+import simpy
 from factories import SCENARIOS
 
 from clearsim.analysis.queueing import erlang_c, mmc_mean_wait
@@ -20,7 +21,10 @@ from clearsim.simulation.kernel.rng import Streams
 from clearsim.simulation.log.recorder import EventLog
 from clearsim.simulation.metrics.cases import Window, measured_cases, milestone_times
 from clearsim.simulation.metrics.resources import resource_waits
-from clearsim.simulation.processes.cbec_9610_export.entities import ExportParcelFactory
+from clearsim.simulation.processes.cbec_9610_export.entities import (
+    ExportParcel,
+    ExportParcelFactory,
+)
 from clearsim.simulation.run import RunResult, run_replication
 
 BASELINE = SCENARIOS / "cbec_9610_export_baseline.yaml"
@@ -155,7 +159,8 @@ def test_hand_computed_trace_of_cut_off_capacity_and_a_missed_flight() -> None:
     release, exits = _times(log, "release"), _times(log, "exit")
     departed, confirmed = _times(log, "departure"), _times(log, "departure_confirmed")
     missed = _times(log, "missed_flight")
-    router, factory = Router(build_graph(scenario.network)), ExportParcelFactory(spec, Streams(SEED, 0))
+    router = Router(build_graph(scenario.network))
+    factory = ExportParcelFactory(spec, Streams(SEED, 0))
     for k, case in enumerate(parcels[:4]):
         assert release[case] == pytest.approx(k + 2.0)
         trip = router.trip_min(spec.centre_node, "TIANHE_AIRPORT", factory.shuttle_u(1))
@@ -216,14 +221,12 @@ def test_the_festival_peak_sees_the_baseline_trucks_and_parcel_draws() -> None:
     a, b = one.schedule(1440.0), three.schedule(1440.0)
     assert [t for t, _ in a] == [t for t, _ in b]
     assert [3 * n for _, n in a] == [n for _, n in b]
-    import simpy
-
     env = simpy.Environment()
     log = EventLog(nodes=("X",), resources=())
     (t, n), (_, m) = a[0], b[0]
     first, first_peak = one.truck(env, log, t, n, True), three.truck(env, log, t, m, True)
 
-    def draws(parcels: list) -> list[tuple[object, ...]]:  # type: ignore[type-arg]
+    def draws(parcels: list[ExportParcel]) -> list[tuple[object, ...]]:
         return [(p.lodgement_min, p.line, p.regime, p.treatment, p.xray_min) for p in parcels]
 
     assert draws(first.parcels) == draws(first_peak.parcels[:n])

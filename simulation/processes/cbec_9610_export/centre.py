@@ -56,9 +56,7 @@ class ExportCentre:
         self.seized_or_returned = log.outcome(spec.name, "seized_or_returned")
         self.treatments = tuple(log.outcome(spec.name, name) for name in TREATMENTS)
         self.flights = tuple(
-            Departures(
-                ctx.env, log, ctx.control, line.timetable, spec.name, "export", "cbec_9610"
-            )
+            Departures(ctx.env, log, ctx.control, line.timetable, spec.name, "export", "cbec_9610")
             for line in spec.flights
         )
 

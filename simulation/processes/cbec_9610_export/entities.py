@@ -114,9 +114,7 @@ class ExportParcelFactory:
         self._treatment = uniforms(Purpose.ATTRIBUTES, "tax_treatment")
         self._shuttle = uniforms(Purpose.TRANSPORT, "airport_shuttle")
         self._shuttle_u: list[float] = []
-        self._consolidation = durations(
-            Purpose.DECLARATION, "consolidation", r.consolidation_min
-        )
+        self._consolidation = durations(Purpose.DECLARATION, "consolidation", r.consolidation_min)
         self._line_shares = tuple(line.share for line in spec.flights)
         self._treatment_shares = (r.refund_share, r.exemption_share, 1.0)
 
@@ -137,7 +135,9 @@ class ExportParcelFactory:
     ) -> Truck:
         """Create one truck and its ``n`` parcels, drawing their attributes in order."""
         spec = self.spec
-        case = log.new_case("truck", spec.name, shipment=False, direction="export", mode="cbec_9610")
+        case = log.new_case(
+            "truck", spec.name, shipment=False, direction="export", mode="cbec_9610"
+        )
         truck = Truck(case=case, arrival_min=arrival_min, setup_min=self._setup())
         truck.parcels = [self._parcel(env, log, truck, k, measured) for k in range(n)]
         return truck

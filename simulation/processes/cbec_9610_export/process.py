@@ -15,14 +15,15 @@ from clearsim.simulation.processes.context import ProcessContext
 
 
 def start_parcel_export(spec: ParcelExportSpec, ctx: ProcessContext) -> None:
-    """Set up the centre and its flights; schedule every truck arriving before the admission limit."""
+    """Set up the centre and its flights; schedule every truck arriving before the limit."""
     ctx.log.declare_flow("export", "cbec_9610")
     factory = ExportParcelFactory(spec, ctx.streams)
     centre = ExportCentre(spec, ctx, factory)
     schedule = []
     for arrival_min, n in factory.schedule(ctx.arrivals_until_min):
         # Every parcel is expected now, so the run cannot end before a later truck is created.
-        measured = [ctx.control.expect(arrival_min) for _ in range(n)][0]
+        expected = [ctx.control.expect(arrival_min) for _ in range(n)]
+        measured = expected[0]
         schedule.append((arrival_min, n, measured))
     ctx.env.process(trucks(ctx.env, centre, schedule))
     ctx.env.process(consolidation(ctx.env, centre))

@@ -52,8 +52,8 @@ def trucks(
 ) -> Process:
     """Create each truck with its parcels one advance window before it arrives, in order.
 
-    ``schedule`` holds (arrival minute, parcels, measured) of every truck. A list may be lodged up to the
-    window before its parcels arrive, so its process starts now.
+    ``schedule`` holds (arrival minute, parcels, measured) of every truck. A list may be lodged
+    up to the window before its parcels arrive, so its process starts now.
     """
     window_min = centre.spec.parcel_list.advance_window_min
     for arrival_min, n, measured in schedule:
@@ -111,7 +111,9 @@ def inbound_truck(env: simpy.Environment, truck: Truck, centre: ExportCentre) ->
 def induction(env: simpy.Environment, truck: Truck, centre: ExportCentre) -> Process:
     """The dock team puts the truck's parcels on the line, each at its turn of a timetable."""
     for parcel in truck.parcels:
-        yield wake_at(env, centre.induction_min(truck.dock_start_min, truck.setup_min, parcel.index))
+        yield wake_at(
+            env, centre.induction_min(truck.dock_start_min, truck.setup_min, parcel.index)
+        )
         env.process(parcel_clearance(env, parcel, centre))
 
 
@@ -160,7 +162,9 @@ def to_the_airline(env: simpy.Environment, parcel: ExportParcel, centre: ExportC
     """Wait for the next shuttle, drive to the flight's airport, hand over (``exit``)."""
     log, case, node = centre.log, parcel.case, centre.centre
     shuttle = centre.shuttle_index(env.now)
-    yield from delay(env, log, case, centre.shuttle_wait, node, centre.shuttle_min(shuttle) - env.now)
+    yield from delay(
+        env, log, case, centre.shuttle_wait, node, centre.shuttle_min(shuttle) - env.now
+    )
     airport = centre.spec.flights[parcel.line].timetable.node
     u = centre.factory.shuttle_u(shuttle)
     trip_min = centre.router.trip_min(centre.spec.centre_node, airport, u)
