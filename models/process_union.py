@@ -12,6 +12,7 @@ from clearsim.models.bonded_export import BondedExportSpec
 from clearsim.models.bonded_import import BondedImportSpec
 from clearsim.models.direct_purchase import DirectPurchaseSpec
 from clearsim.models.market_procurement import MarketProcurementSpec
+from clearsim.models.parcel_export import ParcelExportSpec
 from clearsim.models.processes import SeaImportSpec, StationFlowSpec
 from clearsim.models.rail_import import RailImportSpec
 from clearsim.models.sea_export import SeaExportSpec
@@ -26,7 +27,8 @@ ProcessSpec = Annotated[
     | DirectPurchaseSpec
     | B2BExportSpec
     | MarketProcurementSpec
-    | BondedExportSpec,
+    | BondedExportSpec
+    | ParcelExportSpec,
     Field(discriminator="kind"),
 ]
 """Any clearance process, chosen in YAML by ``kind``."""

@@ -143,6 +143,13 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "zone_gate": _c("service"),
     "airline_handover": _c("carrier"),
     "consolidated_declaration": _c("declarant", "declarant"),
+    # 9610 export: bags for the flight, the shuttle to the airport, the carrier's departure data,
+    # the exporter's monthly consolidated declaration (its own case; the goods never wait for it).
+    "flight_sorting": _c("service"),
+    "shuttle_wait": _c("carrier"),
+    "airport_transfer": _c("transport"),
+    "departure_data": _c("carrier"),
+    "declaration_consolidation": _c("declarant", "declarant"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""

@@ -13,6 +13,7 @@ from clearsim.simulation.processes.cbec_1210.process import start_bonded_import
 from clearsim.simulation.processes.cbec_1210_export.process import start_bonded_export
 from clearsim.simulation.processes.cbec_9610.entities import parcel_claims
 from clearsim.simulation.processes.cbec_9610.process import start_direct_purchase
+from clearsim.simulation.processes.cbec_9610_export.process import start_parcel_export
 from clearsim.simulation.processes.cbec_9710.process import start_b2b_export
 from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.market_1039.process import start_market_procurement
@@ -34,6 +35,7 @@ STARTERS: dict[str, Starter] = {
     "cbec_9710": start_b2b_export,
     "market_1039": start_market_procurement,
     "cbec_1210_export": start_bonded_export,
+    "cbec_9610_export": start_parcel_export,
 }
 """``kind`` -> function that sets the process up and schedules its arrivals."""
 
