@@ -12,6 +12,7 @@ from clearsim.models.direct_purchase import DirectPurchaseSpec
 from clearsim.models.processes import SeaImportSpec, StationFlowSpec
 from clearsim.models.rail_import import RailImportSpec
 from clearsim.models.sea_export import SeaExportSpec
+from clearsim.models.warehouse_export import WarehouseExportSpec
 
 ProcessSpec = Annotated[
     SeaImportSpec
@@ -20,7 +21,8 @@ ProcessSpec = Annotated[
     | RailImportSpec
     | AirCargoSpec
     | BondedImportSpec
-    | DirectPurchaseSpec,
+    | DirectPurchaseSpec
+    | WarehouseExportSpec,
     Field(discriminator="kind"),
 ]
 """Any clearance process, chosen in YAML by ``kind``."""

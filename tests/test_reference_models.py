@@ -35,6 +35,7 @@ CASES: dict[str, tuple[str, float, float]] = {
     "cbec_1210": ("cbec_1210_baseline.yaml", 1 * DAY, 0.25 * DAY),
     "cbec_9610": ("cbec_9610_baseline.yaml", 1.5 * DAY, 0.5 * DAY),
     "station_flow": ("validation/mmc_inspection.yaml", 10 * DAY, 1 * DAY),
+    "cbec_9810": ("cbec_9810_baseline.yaml", 3 * DAY, 1 * DAY),
 }
 """A shipped scenario of each process kind, cut to a few days."""
 

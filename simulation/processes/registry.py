@@ -12,6 +12,7 @@ from clearsim.simulation.processes.cbec_1210.entities import order_claims
 from clearsim.simulation.processes.cbec_1210.process import start_bonded_import
 from clearsim.simulation.processes.cbec_9610.entities import parcel_claims
 from clearsim.simulation.processes.cbec_9610.process import start_direct_purchase
+from clearsim.simulation.processes.cbec_9810.process import start_warehouse_export
 from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.rail_import.process import start_rail_import
 from clearsim.simulation.processes.sea_export.process import start_sea_export
@@ -28,6 +29,7 @@ STARTERS: dict[str, Starter] = {
     "air_cargo": start_air_cargo,
     "cbec_9610": start_direct_purchase,
     "cbec_1210": start_bonded_import,
+    "cbec_9810": start_warehouse_export,
 }
 """``kind`` -> function that sets the process up and schedules its arrivals."""
 
