@@ -133,7 +133,9 @@ class WarehouseExportSpec(FrozenSpec):
         if self.trains.node != self.consolidation_node:
             raise ValueError("trains.node must be the consolidation_node: trains leave from it")
         if self.trains.capacity_units < self.consolidation.consignments_per_container:
-            raise ValueError("trains.capacity_units (consignments) must hold at least one container")
+            raise ValueError(
+                "trains.capacity_units (consignments) must hold at least one container"
+            )
         if self.declaration.review_share + self.inspection.physical_share > 1:
             raise ValueError("declaration.review_share + inspection.physical_share must be <= 1")
         return self

@@ -76,7 +76,7 @@ class ConsignmentFactory:
         samplers = ProcessSamplers(streams, name)
         durations, uniforms = samplers.durations, samplers.uniforms
         self._arrivals = streams.generator(Purpose.ARRIVALS, name, "consignments")
-        reg, goods, d, ins = spec.registration, spec.goods, spec.declaration, spec.inspection
+        reg, d, ins = spec.registration, spec.declaration, spec.inspection
         self._unregistered = uniforms(Purpose.ATTRIBUTES, "unregistered")
         self._registration = durations(Purpose.DECLARATION, "registration", reg.registration_min)
         self._value = streams.generator(Purpose.ATTRIBUTES, name, "value")
@@ -113,7 +113,8 @@ class ConsignmentFactory:
 
     def arrival_times(self, until_min: float) -> list[float]:
         """Arrival minutes of every consignment before ``until_min``, in order."""
-        return arrival_times(self.spec.consignment_arrivals, self._arrivals, until_min).tolist()
+        times = arrival_times(self.spec.consignment_arrivals, self._arrivals, until_min)
+        return [float(t) for t in times]
 
     def consignment(self, log: EventLog, arrival_min: float, measured: bool) -> Consignment:
         """Create one consignment arriving at ``arrival_min``, drawing all its attributes."""

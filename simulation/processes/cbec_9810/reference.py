@@ -106,9 +106,7 @@ def declare(env: simpy.Environment, goods: Consignment, site: ConsolidationPoint
     if goods.unregistered and spec.registration.required:
         # A new exporter: CBEC enterprise registration and overseas-warehouse filing (S62).
         milestone(env, log, case, site.unregistered_exporter, node)
-        yield from delay(
-            env, log, case, site.warehouse_registration, node, goods.registration_min
-        )
+        yield from delay(env, log, case, site.warehouse_registration, node, goods.registration_min)
     inspected = None
     if goods.statutory:
         if spec.inspection.batch.enabled and goods.batch_follower:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import simpy
-
 from clearsim.models.warehouse_export import WarehouseExportSpec
 from clearsim.simulation.kernel.facilities import Process, milestone
 from clearsim.simulation.kernel.simpy_adapter import wake_at
@@ -76,7 +74,10 @@ class ConsolidationPoint:
         if container is None or container.closed:
             container = Container(
                 self.log.new_case(
-                    "container", self.spec.name, shipment=False, direction="export",
+                    "container",
+                    self.spec.name,
+                    shipment=False,
+                    direction="export",
                     mode="cbec_9810",
                 ),
                 departure,
