@@ -16,6 +16,7 @@ from clearsim.models.parcel_export import ParcelExportSpec
 from clearsim.models.processes import SeaImportSpec, StationFlowSpec
 from clearsim.models.rail_import import RailImportSpec
 from clearsim.models.sea_export import SeaExportSpec
+from clearsim.models.warehouse_export import WarehouseExportSpec
 
 ProcessSpec = Annotated[
     SeaImportSpec
@@ -28,7 +29,8 @@ ProcessSpec = Annotated[
     | B2BExportSpec
     | MarketProcurementSpec
     | BondedExportSpec
-    | ParcelExportSpec,
+    | ParcelExportSpec
+    | WarehouseExportSpec,
     Field(discriminator="kind"),
 ]
 """Any clearance process, chosen in YAML by ``kind``."""

@@ -39,6 +39,7 @@ CASES: dict[str, tuple[str, float, float]] = {
     "cbec_1210_export": ("cbec_1210_export_baseline.yaml", 1 * DAY, 0.25 * DAY),
     "cbec_9610_export": ("cbec_9610_export_baseline.yaml", 0.5 * DAY, 0.25 * DAY),
     "station_flow": ("validation/mmc_inspection.yaml", 10 * DAY, 1 * DAY),
+    "cbec_9810": ("cbec_9810_baseline.yaml", 3 * DAY, 1 * DAY),
 }
 """A shipped scenario of each process kind, cut to a few days."""
 

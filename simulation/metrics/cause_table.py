@@ -69,6 +69,11 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "electronic_check": _c("service"),
     "arrival_check": _c("service"),
     "arrival_report": _c("service"),
+    # CBEC export to overseas warehouses (9810): the exporter's filing and the declarant's data.
+    "warehouse_registration": _c("declarant", "declarant"),
+    "booking_data": _c("declarant", "declarant"),
+    "document_preparation": _c("declarant", "declarant"),
+    "statutory_inspection": _c("service", "declarant"),
     # Inspection.
     "inspection_planning": _c("service"),
     "inspection": _c("service"),
@@ -106,6 +111,7 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "acceptance": _c("service", "declarant"),
     "apron_tally": _c("service"),
     "truck_unloading": _c("service"),
+    "container_stuffing": _c("service"),
     "pick_pack": _c("service"),
     "nonbonded_pick_pack": _c("service"),
     "courier_sorting": _c("service"),

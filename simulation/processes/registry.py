@@ -15,6 +15,7 @@ from clearsim.simulation.processes.cbec_9610.entities import parcel_claims
 from clearsim.simulation.processes.cbec_9610.process import start_direct_purchase
 from clearsim.simulation.processes.cbec_9610_export.process import start_parcel_export
 from clearsim.simulation.processes.cbec_9710.process import start_b2b_export
+from clearsim.simulation.processes.cbec_9810.process import start_warehouse_export
 from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.market_1039.process import start_market_procurement
 from clearsim.simulation.processes.rail_import.process import start_rail_import
@@ -36,6 +37,7 @@ STARTERS: dict[str, Starter] = {
     "market_1039": start_market_procurement,
     "cbec_1210_export": start_bonded_export,
     "cbec_9610_export": start_parcel_export,
+    "cbec_9810": start_warehouse_export,
 }
 """``kind`` -> function that sets the process up and schedules its arrivals."""
 
