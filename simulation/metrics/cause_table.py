@@ -72,8 +72,6 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     # CBEC export to overseas warehouses (9810): the exporter's filing and the declarant's data.
     "warehouse_registration": _c("declarant", "declarant"),
     "booking_data": _c("declarant", "declarant"),
-    "document_preparation": _c("declarant", "declarant"),
-    "statutory_inspection": _c("service", "declarant"),
     # Inspection.
     "inspection_planning": _c("service"),
     "inspection": _c("service"),
@@ -139,7 +137,6 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     # 1039 market procurement: the trader's consolidation, the agent's declaration, the box.
     "consolidation": _c("declarant", "declarant"),
     "declaration_preparation": _c("declarant", "declarant"),
-    "container_stuffing": _c("service"),
     "truck_wait": _c("carrier"),
     # 1210 special-zone export: the seller's stock, the zone's gate, the truck and the airline.
     "stock_wait": _c("declarant", "declarant"),
