@@ -61,7 +61,7 @@ class ZoneEntrySpec(FrozenSpec):
         return self
 
 
-class ExportListSpec(FrozenSpec):
+class BondedExportListSpec(FrozenSpec):
     """The per-parcel export list (申报清单) and its screening."""
 
     data_push_min: Duration = Field(
@@ -106,7 +106,7 @@ class ZoneExitSpec(FrozenSpec):
         return self
 
 
-class ConsolidationSpec(FrozenSpec):
+class BondedConsolidationSpec(FrozenSpec):
     """汇总申报: the lists of parcels that left in a period merged into one declaration."""
 
     period_min: float = Field(gt=0, description="Length of a consolidation period.")
@@ -135,10 +135,10 @@ class BondedExportSpec(FrozenSpec):
     )
     quantity: Count = Field(description="Units of the SKU in one order.")
     entry: ZoneEntrySpec
-    declaration: ExportListSpec
+    declaration: BondedExportListSpec
     exit: ZoneExitSpec
     flights: DepartureScheduleSpec
-    consolidation: ConsolidationSpec
+    consolidation: BondedConsolidationSpec
     resources: BondedExportResources = BondedExportResources()
 
     @model_validator(mode="after")
