@@ -118,10 +118,10 @@ class BondedConsolidationSpec(FrozenSpec):
 class BondedExportResources(FrozenSpec):
     """Names of the scenario resources this process uses, by role."""
 
-    picker: str = "dongxihu_export_pickers"
-    document_officer: str = "dongxihu_export_officers"
-    xray_line: str = "dongxihu_export_xray_lines"
-    check_officer: str = "dongxihu_export_check_officers"
+    picker: str = "dongxihu_cbz_pickers"
+    document_officer: str = "dongxihu_cbz_officers"
+    xray_line: str = "dongxihu_cbz_xray_lines"
+    check_officer: str = "dongxihu_cbz_check_officers"
 
 
 class BondedExportSpec(FrozenSpec):

@@ -185,8 +185,8 @@ def test_the_reform_moves_only_yellow_lists_under_crn() -> None:
     assert arrivals(base) == arrivals(reform)
     for log in (base, reform):
         assert "document_review" in set(log.activities)
-    wait_base = resource_waits(base, "dongxihu_export_officers").wait.mean()
-    wait_reform = resource_waits(reform, "dongxihu_export_officers").wait.mean()
+    wait_base = resource_waits(base, "dongxihu_cbz_officers").wait.mean()
+    wait_reform = resource_waits(reform, "dongxihu_cbz_officers").wait.mean()
     print(f"officer wait: office hours {wait_base:.1f} min, 7x24 {wait_reform:.1f} min")
     assert wait_reform < wait_base
 
@@ -204,8 +204,8 @@ def _picker_queue() -> Scenario:
             f"{P}.exit.pick_pack_min": {"kind": "exponential", "mean_min": 2.4},
             f"{P}.declaration.review_share": 0.0,
             f"{P}.entry.initial_stock_days": 30.0,
-            "resources.dongxihu_export_pickers.capacity": 2,
-            "resources.dongxihu_export_pickers.calendar": "always",
+            "resources.dongxihu_cbz_pickers.capacity": 2,
+            "resources.dongxihu_cbz_pickers.calendar": "always",
         },
     )
 
@@ -213,7 +213,7 @@ def _picker_queue() -> Scenario:
 def test_pickers_are_an_mmc_queue_erlang_c() -> None:
     """rho = 0.5/min * 2.4 min / 2 = 0.6; Wq = C(2, 1.2) * 2.4 / (2 - 1.2) = 0.45 * 3 = 1.35 min."""
     scenario = _picker_queue()
-    rho = offered_utilisation(scenario)["dongxihu_export_pickers"]
+    rho = offered_utilisation(scenario)["dongxihu_cbz_pickers"]
     assert rho == pytest.approx(0.6)
     theory = mmc_mean_wait(2, 0.5, 2.4)
     assert theory == pytest.approx(1.35)
@@ -221,7 +221,7 @@ def test_pickers_are_an_mmc_queue_erlang_c() -> None:
     waits = []
     for replication in range(6):
         result = run_replication(scenario, replication, SEED)
-        queue = resource_waits(result.log, "dongxihu_export_pickers")
+        queue = resource_waits(result.log, "dongxihu_cbz_pickers")
         measured = measured_cases(result.log, milestone_times(result.log), window)
         waits.append(float(queue.wait[measured[queue.case]].mean()))
     estimate = mean_confidence_interval(waits, 0.99)
