@@ -84,6 +84,7 @@ class AirCargoSite:
         a = log.activity
         self.arrival, self.lodgement = a("arrival"), a("lodgement")
         self.release, self.exit, self.delivery = a("release"), a("exit"), a("delivery")
+        self.departure = a("departure")
         self.on_blocks = a("on_blocks", milestone=True)
         self.loading_closed = a("loading_closed", milestone=True)
         self.off_blocks = a("off_blocks", milestone=True)
@@ -321,6 +322,8 @@ def board(
         return
     yield flight.departed
     milestone(env, log, s.case, site.exit, airport)
+    milestone(env, log, s.case, site.departure, airport)  # it leaves China on the flight
+    log.link(s.case, flight.case, "carried_by")
     site.control.exit()
     log.cases.finished[s.case] = True
     site.control.finish(s.measured)
