@@ -17,10 +17,12 @@ SINGLE_MODE_BASELINES = (
     "air_cargo_baseline.yaml",
     "cbec_1210_baseline.yaml",
     "cbec_9610_baseline.yaml",
+    "cbec_9610_export_baseline.yaml",
+    "cbec_9710_baseline.yaml",
+    "cbec_9810_baseline.yaml",
+    "cbec_1210_export_baseline.yaml",
+    "market_1039_baseline.yaml",
 )
-
-EXPORT_BASELINES = ("market_1039_baseline.yaml",)
-"""Single-mode baselines of the CBEC export kinds, not yet part of wuhan_baseline.yaml."""
 
 REFORM_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sea_import_ship_side_pickup.yaml": ("yangluo_import", ("ship_side_pickup",)),
@@ -33,8 +35,23 @@ REFORM_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "air_apron_direct.yaml": ("tianhe_air", ("apron_pickup", "apron_loading")),
     "air_airside_transfer.yaml": ("tianhe_air", ("airside_transfer",)),
     "cbec_1210_same_warehouse.yaml": ("east_lake_1210", ("same_warehouse",)),
+    "cbec_9710_inspect_before_loading.yaml": ("wuhan_b2b_export", ("inspect_before_loading",)),
+    "cbec_9710_batch_inspection.yaml": ("wuhan_b2b_export", ("inspection.batch",)),
+    "cbec_9710_video_inspection.yaml": ("wuhan_b2b_export", ("inspection.remote",)),
+    "cbec_9710_simplified_documents.yaml": ("wuhan_b2b_export", ("documents",)),
+    "cbec_9810_no_registration.yaml": ("wujiashan_9810", ("registration",)),
+    "cbec_9810_simplified_documents.yaml": ("wujiashan_9810", ("documents",)),
+    "market_1039_batch_inspection.yaml": ("hankou_north_1039", ("inspection.batch",)),
+    "market_1039_video_inspection.yaml": ("hankou_north_1039", ("inspection.remote",)),
 }
-"""Single-reform file -> (process, the fields it changes), which all_reforms.yaml restates."""
+"""Single-reform file -> (process, the fields it changes, dotted below the process), which
+all_reforms.yaml restates."""
+
+
+def _field(spec: dict[str, Any], path: str) -> Any:
+    for part in path.split("."):
+        spec = spec[part]
+    return spec
 
 
 def _process(path_name: str, process: str) -> dict[str, Any]:
@@ -48,7 +65,7 @@ def test_every_top_level_file_is_a_baseline_or_extends_one() -> None:
         if entry.path.parent != SCENARIOS:
             continue
         raw = entry.path.read_text(encoding="utf-8")
-        is_baseline = entry.path.name in SINGLE_MODE_BASELINES + EXPORT_BASELINES
+        is_baseline = entry.path.name in SINGLE_MODE_BASELINES
         assert is_baseline or "\nextends:" in raw or raw.startswith("extends:"), entry.path.name
 
 
@@ -57,7 +74,10 @@ def test_wuhan_baseline_runs_every_mode_with_the_single_mode_processes() -> None
     kinds = {p.kind for p in wuhan.processes}
     assert kinds == {
         "sea_import", "sea_export", "rail_import", "air_cargo", "cbec_1210", "cbec_9610",
+        "cbec_9610_export", "cbec_9710", "cbec_9810", "cbec_1210_export", "market_1039",
     }  # fmt: skip
+    flows = {(p.kind, p.name) for p in wuhan.processes}
+    assert len(flows) == len(wuhan.processes) == 11
     for file in SINGLE_MODE_BASELINES:
         for process in load_scenario(SCENARIOS / file).processes:
             (same,) = [p for p in wuhan.processes if p.name == process.name]
@@ -70,7 +90,7 @@ def test_all_reforms_restates_each_single_reform(reform: str) -> None:
     process, fields = REFORM_FIELDS[reform]
     single, combined = _process(reform, process), _process("all_reforms.yaml", process)
     for field in fields:
-        assert combined[field] == single[field], f"{process}.{field} of {reform}"
+        assert _field(combined, field) == _field(single, field), f"{process}.{field} of {reform}"
 
 
 def test_all_reforms_puts_customs_on_7x24_everywhere() -> None:
@@ -78,9 +98,11 @@ def test_all_reforms_puts_customs_on_7x24_everywhere() -> None:
     customs = [name for name in resources if "officers" in name or "inspection_lanes" in name]
     assert len(customs) >= 6
     staffed = {name: resources[name].calendar for name in customs}
+    # Officers who open parcels at a warehouse's or zone's exit line work the line's shifts.
     assert {name for name, cal in staffed.items() if cal != "always"} <= {
         "east_lake_unpack_officers",
         "dongxihu_unpack_officers",
+        "dongxihu_cbz_check_officers",
     }
 
 
@@ -93,3 +115,16 @@ def test_double11_peak_combines_both_cbec_peaks_at_three_times() -> None:
         for p in scenario.processes
     }
     assert multipliers == {"cbec_1210": 3, "cbec_9610": 3}
+
+
+def test_export_festival_peak_runs_both_retail_exports_at_three_times() -> None:
+    """The overseas shopping festival: 9610 parcels x3, 1210 export orders at 3x the baseline."""
+    document = read_document(SCENARIOS / "export_festival_peak.yaml")
+    assert document["kind"] == "terminating"
+    peak = {p.kind: p for p in load_scenario(SCENARIOS / "export_festival_peak.yaml").processes}
+    base = load_scenario(SCENARIOS / "cbec_1210_export_baseline.yaml").processes[0]
+    assert set(peak) == {"cbec_9610_export", "cbec_1210_export"}
+    assert getattr(peak["cbec_9610_export"], "parcel_multiplier", None) == 3
+    day = 1440.0
+    rate = peak["cbec_1210_export"].orders.mean_rate_per_min(day)
+    assert rate == pytest.approx(3 * base.orders.mean_rate_per_min(day))
