@@ -34,8 +34,11 @@ def _outcomes(result: RunResult, process: str) -> list[tuple[float | None, ...]]
 def test_groups_follow_shared_resources() -> None:
     wuhan = load_scenario(SCENARIOS / "wuhan_baseline.yaml")
     groups = [{p.name for p in g.processes} for g in independent_groups(wuhan)]
-    assert {"yangluo_import", "yangluo_export"} in groups  # they share Yangluo's berths, lanes...
-    assert len(groups) == 5
+    # Yangluo's import and export share its berths and lanes; the B2B export's checks use the
+    # inspection lanes of Yangluo, Tianhe and Wujiashan, which joins the air and rail processes.
+    linked = {"yangluo_import", "yangluo_export", "tianhe_air", "wujiashan_rail_import"}
+    assert linked | {"wuhan_b2b_export"} in groups
+    assert len(groups) == 7
     resources = [r for g in independent_groups(wuhan) for r in g.resources]
     assert sorted(resources) == sorted(wuhan.resources)  # every resource in exactly one group
 
