@@ -103,9 +103,7 @@ def test_regimes_and_lines(datasets: dict[str, Path]) -> None:
 
 
 @pytest.mark.parametrize("kind", ["cbec_9610_export", "cbec_1210_export"])
-def test_consolidated_declarations_count_their_lists(
-    datasets: dict[str, Path], kind: str
-) -> None:
+def test_consolidated_declarations_count_their_lists(datasets: dict[str, Path], kind: str) -> None:
     out = datasets[kind]
     declarations = _table(out, "consolidated_declarations")
     lists = _table(out, "export_lists")

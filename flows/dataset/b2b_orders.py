@@ -28,7 +28,9 @@ def b2b_order_columns(ctx: BuildContext, export: ExportFacts) -> dict[str, objec
     ids = np.flatnonzero(facts.object_type == "b2b_order")
     members = np.flatnonzero(export.order >= 0)
     position = np.searchsorted(ids, export.order[members])
-    values = np.array([g.value_cny if (g := goods[c]) is not None else 0.0 for c in members])
+    values = np.array(
+        [g.value_cny if (g := goods[c]) is not None else 0.0 for c in members.tolist()]
+    )
     count = np.bincount(position, minlength=len(ids))
     value = np.bincount(position, weights=values, minlength=len(ids)) if len(ids) else np.zeros(0)
     first = np.full(len(ids), np.iinfo(np.int64).max, dtype=np.int64)

@@ -20,12 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from clearsim.flows.dataset.apart import simulate_apart
+from clearsim.flows.dataset.b2b_orders import b2b_order_columns
 from clearsim.flows.dataset.cbec import CbecBuilder, cbec_cases
 from clearsim.flows.dataset.clock import start_epoch_ms
 from clearsim.flows.dataset.collector import fewer_collections
-from clearsim.flows.dataset.context import BuildContext, assign_parties, process_terms
-from clearsim.flows.dataset.b2b_orders import b2b_order_columns
 from clearsim.flows.dataset.consolidated import consolidated_columns, consolidation_periods
+from clearsim.flows.dataset.context import BuildContext, assign_parties, process_terms
 from clearsim.flows.dataset.customs import CustomsBuilder
 from clearsim.flows.dataset.digest import digest_log
 from clearsim.flows.dataset.eventlog import event_chunks
