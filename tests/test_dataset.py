@@ -333,7 +333,7 @@ def _documented_columns(text: str) -> dict[str, list[tuple[str, str]]]:
     tables: dict[str, list[tuple[str, str]]] = {}
     current = None
     for line in text.splitlines():
-        heading = re.match(r"^### `([a-z_]+)`$", line)
+        heading = re.match(r"^### `([a-z0-9_]+)`$", line)
         if heading:
             current = heading.group(1)
             tables[current] = []

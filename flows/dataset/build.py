@@ -20,13 +20,17 @@ from pathlib import Path
 import numpy as np
 
 from clearsim.flows.dataset.apart import simulate_apart
+from clearsim.flows.dataset.b2b_orders import b2b_order_columns
 from clearsim.flows.dataset.cbec import CbecBuilder, cbec_cases
 from clearsim.flows.dataset.clock import start_epoch_ms
 from clearsim.flows.dataset.collector import fewer_collections
+from clearsim.flows.dataset.consolidated import consolidated_columns, consolidation_periods
 from clearsim.flows.dataset.context import BuildContext, assign_parties, process_terms
 from clearsim.flows.dataset.customs import CustomsBuilder
 from clearsim.flows.dataset.digest import digest_log
 from clearsim.flows.dataset.eventlog import event_chunks
+from clearsim.flows.dataset.export_facts import export_facts
+from clearsim.flows.dataset.export_lists import export_list_chunks
 from clearsim.flows.dataset.facts import case_facts
 from clearsim.flows.dataset.manifest import (
     UNFINISHED,
@@ -41,6 +45,7 @@ from clearsim.flows.dataset.relations import link_columns
 from clearsim.flows.dataset.schema import SCHEMAS
 from clearsim.flows.dataset.scope import DatasetScope
 from clearsim.flows.dataset.transport import TransportBuilder
+from clearsim.flows.dataset.warehouse_consignments import warehouse_columns
 from clearsim.flows.dataset.writers import Format, TableWriter, system_memory_pool
 from clearsim.flows.dataset.xes import write_xes
 from clearsim.flows.storage.provenance import code_version, library_versions
@@ -141,6 +146,16 @@ def build_dataset(
                 for table, columns in chunk.items():
                     writers[table].write(columns)
                 bar.advance(len(chunk["orders"]["order_no"]))  # type: ignore[arg-type]
+            export = export_facts(ctx)
+            for columns in export_list_chunks(ctx, export):
+                writers["export_lists"].write(columns)
+            writers["b2b_orders"].write(b2b_order_columns(ctx, export))
+            periods = consolidation_periods(scenario.processes)
+            writers["consolidated_declarations"].write(consolidated_columns(ctx, export, periods))
+            transport = TransportBuilder(ctx)
+            numbers = (transport.container_numbers(), transport.conveyance_numbers())
+            writers["warehouse_consignments"].write(warehouse_columns(ctx, export, *numbers))
+            del export
             customs = CustomsBuilder(ctx)
             for chunk in customs.case_chunks():
                 for table, columns in chunk.items():
@@ -148,7 +163,6 @@ def build_dataset(
                 bar.advance(len(chunk["cases"]["process"]))  # type: ignore[arg-type]
             for columns in customs.inspection_chunks():
                 writers["inspections"].write(columns)
-            transport = TransportBuilder(ctx)
             for columns in transport.container_chunks():
                 writers["containers"].write(columns)
             writers["conveyances"].write(transport.conveyances())

@@ -28,9 +28,15 @@ CBEC_TABLES = ("consumers", "orders", "payments", "waybills", "cbec_lists")
 
 
 def cbec_cases(ctx: BuildContext) -> np.ndarray:
-    """Case ids of the CBEC orders (1210 orders and 9610 parcels), in id order."""
+    """Case ids of the CBEC import orders (1210 orders and 9610 parcels), in id order.
+
+    Export orders and parcels (9610 and 1210 export) have no Chinese consumer, no import tax
+    and no import list: they go to ``export_lists`` instead.
+    """
     facts = ctx.facts
-    return np.flatnonzero(np.isin(facts.object_type, CBEC_OBJECTS) & facts.shipment)
+    return np.flatnonzero(
+        np.isin(facts.object_type, CBEC_OBJECTS) & facts.shipment & (facts.direction == "import")
+    )
 
 
 class CbecBuilder:

@@ -38,16 +38,10 @@ class TransportBuilder:
         facts = self.ctx.facts
         ids = np.flatnonzero(facts.object_type == "container")
         for k, chunk in enumerate(self.ctx.chunks(ids)):
-            rng = synthetic_rng(self.ctx.streams, "containers", str(k))
-            owner = rng.integers(len(OWNER_CODES), size=len(chunk))
-            codes, shares = SIZE_TYPES
-            size = np.array(codes, dtype=object)[rng.choice(len(codes), size=len(chunk), p=shares)]
+            numbers, size = self._container_draws(k, chunk)
             carrier = facts.carrier[chunk]
             yield {
-                "container_no": [
-                    container_number(OWNER_CODES[o], (int(c) * SERIAL_STEP) % 1_000_000)
-                    for o, c in zip(owner, chunk, strict=True)
-                ],
+                "container_no": numbers,
                 "case_id": facts.names.take(pa.array(chunk)),
                 "conveyance_id": facts.names.take(pa.array(carrier, mask=carrier < 0)),
                 "process": facts.process[chunk],
@@ -56,10 +50,40 @@ class TransportBuilder:
                 "size_type": size,
             }
 
+    def _container_draws(self, k: int, chunk: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """ISO 6346 numbers and size-type codes of the ``k``-th chunk of containers."""
+        rng = synthetic_rng(self.ctx.streams, "containers", str(k))
+        owner = rng.integers(len(OWNER_CODES), size=len(chunk))
+        codes, shares = SIZE_TYPES
+        size = np.array(codes, dtype=object)[rng.choice(len(codes), size=len(chunk), p=shares)]
+        numbers = [
+            container_number(OWNER_CODES[o], (int(c) * SERIAL_STEP) % 1_000_000)
+            for o, c in zip(owner, chunk, strict=True)
+        ]
+        return numbers, size
+
+    def container_numbers(self) -> dict[int, str]:
+        """The ``container_no`` of every container case, as the ``containers`` table has it."""
+        ids = np.flatnonzero(self.ctx.facts.object_type == "container")
+        numbers: dict[int, str] = {}
+        for k, chunk in enumerate(self.ctx.chunks(ids)):
+            numbers.update(zip(chunk.tolist(), self._container_draws(k, chunk)[0], strict=True))
+        return numbers
+
+    def conveyance_numbers(self) -> dict[int, str]:
+        """The ``number`` of every conveyance case, as the ``conveyances`` table has it."""
+        numbers = self.conveyances()["number"]
+        assert isinstance(numbers, list)
+        return dict(zip(self._conveyance_ids().tolist(), numbers, strict=True))
+
+    def _conveyance_ids(self) -> np.ndarray:
+        facts = self.ctx.facts
+        return np.flatnonzero(np.isin(facts.object_type, tuple(CARRIER_KINDS)) & ~facts.shipment)
+
     def conveyances(self) -> dict[str, object]:
         """The ``conveyances`` table (carrier cases are few: one chunk)."""
         ctx, facts = self.ctx, self.ctx.facts
-        ids = np.flatnonzero(np.isin(facts.object_type, tuple(CARRIER_KINDS)) & ~facts.shipment)
+        ids = self._conveyance_ids()
         rng = synthetic_rng(ctx.streams, "conveyances")
         digest = ctx.digest
         first_node = np.full(digest.n_cases, -1, dtype=np.int64)

@@ -36,7 +36,8 @@ class CaseTable:
     vessels, flights and trains are not. ``case_class`` is the trader or priority class: ``aeo`` or
     ``general`` for declarations, the class name for station-flow customers. ``direct_path`` marks a
     case enrolled in a direct-path pilot (ship-side pickup, direct loading, apron pickup or loading,
-    airside transfer). ``goods`` holds what a 1210 order declares (None for other cases,
+    airside transfer). ``goods`` holds what a 1210 order or a 9610 parcel declares, or the value
+    of a 9710, 9810 or 1039 export consignment (None for other cases,
     :mod:`clearsim.simulation.log.declared_goods`); metrics never read it, the dataset export does.
     """
 

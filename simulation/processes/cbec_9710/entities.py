@@ -170,6 +170,8 @@ class ConsignmentFactory:
             "consignment", spec.name, direction="export", mode=MODE, case_class=form
         )
         log.link(case, order.case, "part_of")
+        # The value decides list or form; the dataset reads it back (no tax: 0).
+        log.cases.goods.set(case, -1, 1, value, 0.0, 0.0, 0.0)
         video = self._video() if self._video is not None else 0.0
         return Consignment(
             case=case,

@@ -151,6 +151,8 @@ class ConsignmentFactory:
             case_class=form,
             destination=spec.rail.overseas_node,
         )
+        # The value decides list or form; the dataset reads it back (no tax: 0).
+        log.cases.goods.set(case, -1, 1, value, 0.0, 0.0, 0.0)
         return Consignment(
             case=case,
             measured=measured,
