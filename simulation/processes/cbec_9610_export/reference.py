@@ -167,8 +167,7 @@ def to_the_airline(env: simpy.Environment, parcel: ExportParcel, centre: ExportC
     )
     airport = centre.spec.flights[parcel.line].timetable.node
     u = centre.factory.shuttle_u(shuttle)
-    trip_min = centre.router.trip_min(centre.spec.centre_node, airport, u)
-    centre.router.count_trip(centre.spec.centre_node, airport)
+    trip_min = centre.router.trip_min(centre.spec.centre_node, airport, u)  # counts the trip
     yield from delay(env, log, case, centre.airport_transfer, node, trip_min)
     milestone(env, log, case, centre.exit, centre.flights[parcel.line].node)
     centre.control.exit()
