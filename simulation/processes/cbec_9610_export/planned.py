@@ -129,6 +129,7 @@ class PlannedCentre(ExportCentre):
             for departures in self.flights
         )
         self._handed: dict[float, list[Handed]] = {}
+        self._trips: dict[tuple[int, int], float] = {}
         self._boarded: dict[Departure, list[ExportParcel]] = {}
         self._order = count()
         self._closed_min: dict[tuple[int, int], list[float]] = {}
@@ -150,10 +151,13 @@ class PlannedCentre(ExportCentre):
         """Plan the shuttle, the trip and the hand-over of a parcel sorted at ``sorted_min``."""
         shuttle = self.shuttle_index(sorted_min)
         wait_min = self.shuttle_min(shuttle) - sorted_min
-        u = self.factory.shuttle_u(shuttle)
-        trip_min = self.router.planned_trip_min(
-            self.spec.centre_node, self.airports[parcel.line], u
-        )
+        trip_min = self._trips.get((shuttle, parcel.line))
+        if trip_min is None:  # one pace a shuttle: its trip to each airport computed once
+            u = self.factory.shuttle_u(shuttle)
+            trip_min = self.router.planned_trip_min(
+                self.spec.centre_node, self.airports[parcel.line], u
+            )
+            self._trips[shuttle, parcel.line] = trip_min
         exit_min = self.shuttled[parcel.line].run(parcel.case, sorted_min, (wait_min, trip_min))
         # Parcels of one shuttle reach the airport at one time: they are handed over in the
         # order their shuttle wait ended, then their sorting (as their processes would).

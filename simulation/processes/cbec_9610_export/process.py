@@ -13,6 +13,7 @@ from clearsim.models.parcel_export import ParcelExportSpec
 from clearsim.simulation.processes.cbec_9610_export import planned, reference
 from clearsim.simulation.processes.cbec_9610_export.centre import ExportCentre
 from clearsim.simulation.processes.cbec_9610_export.entities import ExportParcelFactory
+from clearsim.simulation.processes.cbec_9610_export.planned_parcels import PlannedParcelFactory
 from clearsim.simulation.processes.context import ProcessContext
 
 
@@ -24,9 +25,13 @@ def start_parcel_export(spec: ParcelExportSpec, ctx: ProcessContext) -> None:
     arrives.
     """
     ctx.log.declare_flow("export", "cbec_9610")
-    factory = ExportParcelFactory(spec, ctx.streams)
     fast = ctx.options.fast_path and planned.served_by_lines(spec, ctx.exclusive_resources)
-    centre = planned.PlannedCentre(spec, ctx, factory) if fast else ExportCentre(spec, ctx, factory)
+    centre: ExportCentre
+    if fast:
+        centre = planned.PlannedCentre(spec, ctx, PlannedParcelFactory(spec, ctx.streams))
+    else:
+        centre = ExportCentre(spec, ctx, ExportParcelFactory(spec, ctx.streams))
+    factory = centre.factory
     schedule = []
     for arrival_min, n in factory.schedule(ctx.arrivals_until_min):
         measured = False
