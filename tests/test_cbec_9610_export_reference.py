@@ -105,7 +105,7 @@ def _full_flights() -> Scenario:
             f"{P}.parcel_list.advance_share": 0.5,
             f"{P}.regime.period_min": 720.0,
             f"{P}.regime.due_after_period_min": 120.0,
-        }
+        },
     )
 
 
@@ -182,9 +182,7 @@ def test_the_fast_path_gives_the_reference_models_log(
     reference_run, ref_parcels = counted_run(
         scenario, False, monkeypatch, reference, "parcel_clearance"
     )
-    fast_run, fast_parcels = counted_run(
-        scenario, True, monkeypatch, reference, "parcel_clearance"
-    )
+    fast_run, fast_parcels = counted_run(scenario, True, monkeypatch, reference, "parcel_clearance")
     (ref_log, ref_counts, ref_end), (fast_log, _, _) = reference_run, fast_run
     # The option chooses the version: every parcel on the line a process in the reference,
     # none on the fast path.
@@ -224,7 +222,8 @@ def test_the_fast_paths_factory_creates_the_parcels_the_reference_creates() -> N
     """A truck's parcels at once (fast path) or one at a time: the same trucks and parcels."""
     spec = load_scenario(BASELINE).processes[0]
     assert isinstance(spec, ParcelExportSpec)
-    one, bulk = ExportParcelFactory(spec, Streams(11, 0)), PlannedParcelFactory(spec, Streams(11, 0))
+    one = ExportParcelFactory(spec, Streams(11, 0))
+    bulk = PlannedParcelFactory(spec, Streams(11, 0))
     one_log, bulk_log = EventLog(("X",), ()), EventLog(("X",), ())
     env = simpy.Environment()
     skipped = {"truck", "screened", "reported"}

@@ -60,34 +60,47 @@ class PlannedParcelFactory(ExportParcelFactory):
             advance_declared=advance,
         )
         pending = env.event()
-        columns = zip(
-            cases,
-            range(n),
-            [choose(self._line_shares, u) for u in self._line.take(n).tolist()],
-            [min(int(u * exporters), exporters - 1) for u in self._exporter.take(n).tolist()],
-            regimes,
-            treatments,
-            advance,
-            [
-                arrival_min - min(lead, window) if ahead else arrival_min + after
-                for ahead, lead, after in zip(advance, leads, afters, strict=True)
-            ],
-            self._matching.take(n).tolist(),
-            (self._incomplete.take(n) < lst.incomplete_share).tolist(),
-            self._correction.take(n).tolist(),
-            self._screening.take(n).tolist(),
-            self._report.take(n).tolist(),
-            self._xray.take(n).tolist(),
-            (self._flag.take(n) < ins.risk_flag_share).tolist(),
-            (self._image.take(n) < ins.abnormal_image_share).tolist(),
-            self._unpack.take(n).tolist(),
-            (self._seizure.take(n) < ins.seizure_share).tolist(),
-            self._sorting.take(n).tolist(),
-            self._data.take(n).tolist(),
-            strict=True,
-        )
+        lodged = [
+            arrival_min - min(lead, window) if ahead else arrival_min + after
+            for ahead, lead, after in zip(advance, leads, afters, strict=True)
+        ]
+        lines = [choose(self._line_shares, u) for u in self._line.take(n).tolist()]
+        sellers = [min(int(u * exporters), exporters - 1) for u in self._exporter.take(n).tolist()]
+        matching, correction = self._matching.take(n).tolist(), self._correction.take(n).tolist()
+        screening, report = self._screening.take(n).tolist(), self._report.take(n).tolist()
+        xray, unpack = self._xray.take(n).tolist(), self._unpack.take(n).tolist()
+        sorting, data = self._sorting.take(n).tolist(), self._data.take(n).tolist()
+        incomplete = (self._incomplete.take(n) < lst.incomplete_share).tolist()
+        flagged = (self._flag.take(n) < ins.risk_flag_share).tolist()
+        abnormal = (self._image.take(n) < ins.abnormal_image_share).tolist()
+        seized = (self._seizure.take(n) < ins.seizure_share).tolist()
         truck.parcels = [
-            ExportParcel(case, truck, index, measured, *attributes, pending, pending)
-            for case, index, *attributes in columns
+            ExportParcel(
+                case=case,
+                truck=truck,
+                index=k,
+                measured=measured,
+                line=lines[k],
+                exporter=sellers[k],
+                regime=regimes[k],
+                treatment=treatments[k],
+                advance=advance[k],
+                lodgement_min=lodged[k],
+                matching_min=matching[k],
+                incomplete=incomplete[k],
+                correction_min=correction[k],
+                screening_min=screening[k],
+                report_min=report[k],
+                xray_min=xray[k],
+                flagged=flagged[k],
+                abnormal=abnormal[k],
+                unpack_min=unpack[k],
+                seized=seized[k],
+                sorting_min=sorting[k],
+                data_min=data[k],
+                screened=pending,
+                reported=pending,
+            )
+            for k, case in enumerate(cases)
         ]
         return truck

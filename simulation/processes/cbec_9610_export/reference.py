@@ -167,7 +167,10 @@ def to_the_airline(env: simpy.Environment, parcel: ExportParcel, centre: ExportC
     )
     airport = centre.spec.flights[parcel.line].timetable.node
     u = centre.factory.shuttle_u(shuttle)
-    trip_min = centre.router.trip_min(centre.spec.centre_node, airport, u)  # counts the trip
+    trip_min = centre.router.planned_trip_min(centre.spec.centre_node, airport, u)
+    # The trip is counted as starting now when the run settles: a shuttle leaving at the very
+    # minute a run is stopped records nothing, and its trip is not counted either.
+    centre.router.planned_trips(centre.spec.centre_node, airport).append(env.now)
     yield from delay(env, log, case, centre.airport_transfer, node, trip_min)
     milestone(env, log, case, centre.exit, centre.flights[parcel.line].node)
     centre.control.exit()
