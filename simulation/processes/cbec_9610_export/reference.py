@@ -22,6 +22,11 @@ bottom:
 * :func:`consolidation`: at the end of each period, the regime-B lists closed in it are
   consolidated per exporter into an export declaration (汇总申报), lodged by the due day; the
   goods never wait for it.
+
+Servers are requested directly, so shift closures act on them as on any request. The fast path
+(:mod:`clearsim.simulation.processes.cbec_9610_export.planned`) computes the same procedure
+without a process per list or parcel and must give this model's event log;
+``tests/test_cbec_9610_export_reference.py`` runs both on the same draws and compares the logs.
 """
 
 from __future__ import annotations
