@@ -22,6 +22,11 @@ bottom:
 * :func:`consolidation`: at the end of each period, the regime-B lists closed in it are
   consolidated per exporter into an export declaration (汇总申报), lodged by the due day; the
   goods never wait for it.
+
+Servers are requested directly, so shift closures act on them as on any request. The fast path
+(:mod:`clearsim.simulation.processes.cbec_9610_export.planned`) computes the same procedure
+without a process per list or parcel and must give this model's event log;
+``tests/test_cbec_9610_export_reference.py`` runs both on the same draws and compares the logs.
 """
 
 from __future__ import annotations
@@ -167,8 +172,10 @@ def to_the_airline(env: simpy.Environment, parcel: ExportParcel, centre: ExportC
     )
     airport = centre.spec.flights[parcel.line].timetable.node
     u = centre.factory.shuttle_u(shuttle)
-    trip_min = centre.router.trip_min(centre.spec.centre_node, airport, u)
-    centre.router.count_trip(centre.spec.centre_node, airport)
+    trip_min = centre.router.planned_trip_min(centre.spec.centre_node, airport, u)
+    # The trip is counted as starting now when the run settles: a shuttle leaving at the very
+    # minute a run is stopped records nothing, and its trip is not counted either.
+    centre.router.planned_trips(centre.spec.centre_node, airport).append(env.now)
     yield from delay(env, log, case, centre.airport_transfer, node, trip_min)
     milestone(env, log, case, centre.exit, centre.flights[parcel.line].node)
     centre.control.exit()
