@@ -73,3 +73,13 @@ class ExportDocumentsSpec(FrozenSpec):
             and not (self.simplified and d.dropped_when_simplified)
             for d in self.documents
         )
+
+    def preparation_min(self, form: DeclarationForm, drawn_min: tuple[float, ...]) -> float:
+        """The declarant's work on the documents a ``form`` needs, given each one's drawn time.
+
+        ``drawn_min`` holds a time for every document, in order, drawn whether or not it is
+        needed (common random numbers across the rules); the needed ones are done one after
+        another, so their times add up.
+        """
+        needed = self.required(form)
+        return sum(t for t, n in zip(drawn_min, needed, strict=True) if n)

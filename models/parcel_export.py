@@ -183,6 +183,11 @@ class ParcelExportSpec(FrozenSpec):
         """Parcels of a truck whose base draw is ``count``, after ``parcel_multiplier``."""
         return max(1, round(count * self.parcel_multiplier))
 
+    def parcel_rate_per_min(self, horizon_min: float) -> float:
+        """Mean parcels reaching the centre per minute over ``[0, horizon_min)``."""
+        trucks = self.truck_arrivals.mean_rate_per_min(horizon_min)
+        return trucks * self.parcels_per_truck.mean * self.parcel_multiplier
+
     def unpack_share(self) -> float:
         """Expected share of parcels unpacked: flagged by the risk engine or by the X-ray image."""
         i = self.inspection
@@ -192,7 +197,7 @@ class ParcelExportSpec(FrozenSpec):
         """Expected server-minutes of work per minute offered to each resource role."""
         trucks = self.truck_arrivals.mean_rate_per_min(horizon_min)
         per_truck = self.parcels_per_truck.mean * self.parcel_multiplier
-        parcels = trucks * per_truck
+        parcels = self.parcel_rate_per_min(horizon_min)
         i, roles = self.inspection, self.resources
         unloading = self.dock_setup_min.mean + 60.0 * per_truck / self.unloading_rate_per_hour
         unpacked = parcels * self.unpack_share()

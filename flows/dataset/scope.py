@@ -3,9 +3,10 @@
 A dataset follows every case that arrives over its days to its end, so the scenario runs as a
 terminating run with no warm-up: arrivals on ``[0, days)`` from the scenario's ``start``, then
 at most ``drain_limit_min`` for the cases still in the system. ``--orders`` sets the expected
-number of cross-border e-commerce orders (1210 consumer orders plus 9610 parcels) over those
-days: every CBEC arrival rate and the capacity of every resource a CBEC process uses are
-multiplied by the same factor, so the queues stay as loaded as in the scenario file.
+number of cross-border e-commerce retail orders (1210 consumer orders and 9610 parcels, imports
+and exports) over those days: every CBEC retail arrival rate and the capacity of every resource
+a CBEC retail process uses are multiplied by the same factor, so the queues stay as loaded as in
+the scenario file.
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ import math
 from dataclasses import dataclass
 
 from clearsim.models.arrivals import ArrivalProcess, PiecewiseArrivals, PoissonArrivals
+from clearsim.models.bonded_export import BondedExportSpec
 from clearsim.models.bonded_import import BondedImportSpec
 from clearsim.models.direct_purchase import DirectPurchaseSpec
+from clearsim.models.parcel_export import ParcelExportSpec
 from clearsim.models.scenario import Scenario
 from clearsim.scenarios.overrides import with_values
 
 MINUTES_PER_DAY = 1440.0
-CbecSpec = BondedImportSpec | DirectPurchaseSpec
+CbecSpec = BondedImportSpec | DirectPurchaseSpec | ParcelExportSpec | BondedExportSpec
+CBEC_RETAIL = (BondedImportSpec, DirectPurchaseSpec, ParcelExportSpec, BondedExportSpec)
 
 
 class ScopeError(ValueError):
@@ -38,8 +42,8 @@ class DatasetScope:
 
 
 def cbec_processes(scenario: Scenario) -> list[CbecSpec]:
-    """The scenario's 1210 and 9610 processes, in file order."""
-    return [p for p in scenario.processes if isinstance(p, BondedImportSpec | DirectPurchaseSpec)]
+    """The scenario's 1210 and 9610 processes, imports and exports, in file order."""
+    return [p for p in scenario.processes if isinstance(p, CBEC_RETAIL)]
 
 
 def expected_orders(scenario: Scenario, horizon_min: float) -> float:
@@ -48,6 +52,8 @@ def expected_orders(scenario: Scenario, horizon_min: float) -> float:
     for process in cbec_processes(scenario):
         if isinstance(process, BondedImportSpec):
             total += process.order_arrivals().mean_rate_per_min(horizon_min) * horizon_min
+        elif isinstance(process, BondedExportSpec):
+            total += process.orders.mean_rate_per_min(horizon_min) * horizon_min
         else:
             total += process.parcel_rate_per_min(horizon_min) * horizon_min
     return total
@@ -67,9 +73,10 @@ def dataset_scope(scenario: Scenario, days: float | None, orders: int | None) ->
     """The terminating scenario of ``days`` days, its CBEC rates scaled to ``orders``.
 
     Without ``days`` the scenario's own horizon is kept; without ``orders`` its rates are.
-    A 1210 process is scaled through ``order_multiplier``; a 9610 process through its flight
-    arrival rate when the factor is above 1 (more flights of the same size) and through its
-    ``parcel_multiplier`` below 1 (the same flights, smaller batches). Every resource a CBEC
+    A 1210 import is scaled through ``order_multiplier``, a 1210 export through its order rate; a
+    9610 import (export) through its flight (truck) arrival rate when the factor is above 1 (more
+    flights or trucks of the same size) and through its ``parcel_multiplier`` below 1 (the same
+    flights or trucks, smaller batches). Every resource a CBEC
     process names gets ``ceil(capacity * factor)`` servers (at least one).
     """
     if days is not None and not (days > 0 and math.isfinite(days)):
@@ -110,8 +117,14 @@ def _rate_updates(scenario: Scenario, factor: float) -> dict[str, object]:
         where = f"processes.{process.name}"
         if isinstance(process, BondedImportSpec):
             values[f"{where}.order_multiplier"] = process.order_multiplier * factor
+        elif isinstance(process, BondedExportSpec):
+            values[f"{where}.orders"] = _scaled(process.orders, factor, f"{where}.orders")
         elif factor < 1:
             values[f"{where}.parcel_multiplier"] = process.parcel_multiplier * factor
+        elif isinstance(process, ParcelExportSpec):
+            values[f"{where}.truck_arrivals"] = _scaled(
+                process.truck_arrivals, factor, f"{where}.truck_arrivals"
+            )
         else:
             values[f"{where}.flight_arrivals"] = _scaled(
                 process.flight_arrivals, factor, f"{where}.flight_arrivals"

@@ -110,6 +110,12 @@ def write_xes(
     site = [_attr("site", n) for n in digest.nodes]
     columns = [getattr(facts, name) for name in TRACE_ATTRIBUTES]
     types, type_code = np.unique(facts.object_type.astype(str), return_inverse=True)
+    # A flat log per object type with events (a B2B order, say, has none of its own).
+    logged = np.zeros(len(types), dtype=bool)
+    logged[np.unique(type_code[np.unique(digest.case)])] = True
+    flat_of = np.cumsum(logged) - 1
+    type_code = flat_of[type_code]
+    types = types[logged]
     files: list[XesFile] = []
     try:
         for object_type in [None, *types.tolist()]:

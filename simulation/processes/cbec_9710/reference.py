@@ -41,10 +41,8 @@ def consignment(env: simpy.Environment, c: Consignment, site: B2BExportSite) -> 
     site.control.arrive()
     c.planned_index = mode.departures.planned_index(env.now)
     # The declarant prepares the documents this form needs, one after another.
-    needed = site.spec.documents.required(c.form)
-    for prepare_min, required in zip(c.documents_min, needed, strict=True):
-        if required:
-            yield from delay(env, log, case, site.document_preparation, mode.site, prepare_min)
+    prepare_min = site.spec.documents.preparation_min(c.form, tuple(c.documents_min))
+    yield from delay(env, log, case, site.document_preparation, mode.site, prepare_min)
     if statutory is not None and not statutory.triggered:
         yield statutory  # no declaration before the inspection result (电子底账)
     milestone(env, log, case, site.lodgement, mode.site)

@@ -114,10 +114,9 @@ def declare(env: simpy.Environment, goods: Consignment, site: ConsolidationPoint
         else:
             inspected = env.process(statutory_inspection(env, goods, site))
     yield from delay(env, log, case, site.booking_data, node, goods.booking_min)
-    required = spec.documents.required(goods.form)
-    for needed, prepare_min in zip(required, goods.document_min, strict=True):
-        if needed:
-            yield from delay(env, log, case, site.document_preparation, node, prepare_min)
+    # The declarant prepares the documents this form needs, one after another.
+    prepare_min = spec.documents.preparation_min(goods.form, tuple(goods.document_min))
+    yield from delay(env, log, case, site.document_preparation, node, prepare_min)
     if inspected is not None:
         yield inspected
     yield from lodge(env, log, case, site.lodgement, node, env.now)
