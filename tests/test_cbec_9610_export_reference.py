@@ -169,7 +169,17 @@ VARIANTS = {
 }
 
 
-@pytest.mark.parametrize("variant", VARIANTS.values(), ids=VARIANTS.keys())
+SLOW_VARIANTS = ("baseline_stopped",)
+"""Run with ``pytest -m slow`` (.ci/run): the stopped run is also compared in test_reference_models."""
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        pytest.param(v, id=k, marks=pytest.mark.slow) if k in SLOW_VARIANTS else pytest.param(v, id=k)
+        for k, v in VARIANTS.items()
+    ],
+)
 def test_the_fast_path_gives_the_reference_models_log(
     variant: Variant, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -117,8 +117,8 @@ def activity_names() -> set[str]:
     """Activities registered by every shipped scenario (processes register them at set-up)."""
     names: set[str] = set()
     for entry in shipped_scenarios():
-        scenario = load_scenario(
-            entry.path, horizon_min=120, warmup_min=0, drain_limit_min=60, replications=1
+        scenario = load_scenario(  # processes register their activities at set-up
+            entry.path, horizon_min=30, warmup_min=0, drain_limit_min=30, replications=1
         )
         names.update(run_replication(scenario, 0, scenario.seed).log.activities)
     return names

@@ -147,6 +147,7 @@ def test_aeo_importers_are_inspected_less() -> None:
         assert abs(share - expected) <= band, (klass, share, expected, n)
 
 
+@pytest.mark.slow
 def test_ship_side_pickup_lowers_arrival_to_exit_under_crn() -> None:
     """Paired over replications with common random numbers, the mean difference is > 0.
 

@@ -57,6 +57,7 @@ def _clearsim() -> str:
     return str(Path(sys.executable).with_name("clearsim"))
 
 
+@pytest.mark.slow
 @pytest.mark.prefect
 def test_a_failing_study_prints_one_line_and_resumes(prefect_harness: str, tmp_path: Path) -> None:
     script = tmp_path / "failing_store.py"

@@ -110,6 +110,7 @@ def test_compare_flow_equals_sequential_and_publishes(prefect_harness: str, tmp_
     assert findings(again) == findings(document)
 
 
+@pytest.mark.slow
 @pytest.mark.prefect
 def test_compare_on_a_dask_cluster_equals_the_process_pool(
     prefect_harness: str, tmp_path: Path

@@ -160,6 +160,7 @@ def test_conservation_arrivals_equal_completed_plus_in_system(mmc_runs: list[Run
         assert int(np.isfinite(times[:, 3]).sum()) == summary.completed
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     servers=st.integers(min_value=1, max_value=4),
@@ -191,6 +192,7 @@ def test_more_lanes_never_raise_the_wait_under_crn(
     assert more.wait.mean() <= fewer.wait.mean() + 1e-9
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None)
 @given(
     servers=st.integers(min_value=1, max_value=3),

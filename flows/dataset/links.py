@@ -5,7 +5,8 @@ import or export call and its containers, a train and its containers): a contain
 the last carrier case its process created before it. An export box not loaded when its call's
 loading window closes rolls over to the process's next call (one ``rolled_over`` milestone per
 roll, none past the last call of the run), so its carrier is that many calls later. The case
-table names no carrier; these rules read it from the case ids and the log.
+table names no carrier; these rules read it from the case ids and the log. Processes that record
+their own ``carried_by`` links (the exports' scheduled departures) are read from those.
 """
 
 from __future__ import annotations
@@ -19,12 +20,16 @@ CARRIED = ("container",)
 CARRIERS = ("vessel", "train")
 """Object types of the conveyances a :data:`CARRIED` case travels on."""
 ROLL_OVER = "rolled_over"
+CARRIED_BY = "carried_by"
 
 
 def carrier_cases(
     digest: LogDigest, process: np.ndarray, object_type: np.ndarray, shipment: np.ndarray
 ) -> np.ndarray:
-    """Case id of the conveyance of every :data:`CARRIED` case; -1 for every other case."""
+    """Case id of the conveyance of every carried case; -1 for every other case.
+
+    Carried: a :data:`CARRIED` case, or one the engine linked ``carried_by`` a conveyance.
+    """
     carrier = np.full(digest.n_cases, -1, dtype=np.int64)
     carried = np.isin(object_type, CARRIED) & shipment
     is_carrier = np.isin(object_type, CARRIERS) & ~shipment
@@ -42,4 +47,8 @@ def carrier_cases(
         known = index >= 0
         index = np.minimum(index + rolls[boxes], len(carriers) - 1)
         carrier[boxes[known]] = carriers[index[known]]
+    # The engine's own links: goods and boxes handed to a scheduled departure (the exports).
+    for source, target, qualifier in digest.links:
+        if qualifier == CARRIED_BY and carrier[source] < 0:
+            carrier[source] = target
     return carrier

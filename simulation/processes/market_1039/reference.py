@@ -141,7 +141,10 @@ def consignment(env: simpy.Environment, goods: Consignment, site: MarketSite) ->
     milestone(env, log, case, site.exit, market)
     site.control.exit()
     yield from delay(env, log, case, site.road_transport, market, box.trip_min)
-    yield from board(env, route, case, 1, planned)
+    departure = yield from board(env, route, case, 1, planned)
+    if box.carrier < 0:  # the box sails or rolls with its first consignment aboard
+        box.carrier = departure.case
+        log.link(box.case, departure.case, "carried_by")
     log.cases.finished[case] = True
     site.control.finish(goods.measured)
 

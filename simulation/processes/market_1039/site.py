@@ -29,7 +29,8 @@ FLOW = ("export", "market_1039")
 class Container:
     """A container packed at the market for one route and one truck (not a shipment case).
 
-    ``trip_min`` is its truck's drive to the port, drawn by its first consignment's pace.
+    ``trip_min`` is its truck's drive to the port, drawn by its first consignment's pace;
+    ``carrier`` the case of the vessel or train its first consignment boarded (-1 before).
     """
 
     case: int
@@ -37,6 +38,7 @@ class Container:
     truck_min: float
     trip_min: float
     loaded: list[int] = field(default_factory=list)
+    carrier: int = -1
 
 
 class MarketSite:
