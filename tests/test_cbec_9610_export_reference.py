@@ -170,13 +170,13 @@ VARIANTS = {
 
 
 SLOW_VARIANTS = ("baseline_stopped",)
-"""Run with ``pytest -m slow`` (.ci/run): the stopped run is also compared in test_reference_models."""
+"""Run with ``pytest -m slow`` (.ci/run); test_reference_models also compares a stopped run."""
 
 
 @pytest.mark.parametrize(
     "variant",
     [
-        pytest.param(v, id=k, marks=pytest.mark.slow) if k in SLOW_VARIANTS else pytest.param(v, id=k)
+        pytest.param(v, id=k, marks=[pytest.mark.slow] if k in SLOW_VARIANTS else [])
         for k, v in VARIANTS.items()
     ],
 )
