@@ -200,7 +200,8 @@ def test_the_ocel_relates_each_container_to_its_conveyance(wuhan: Path) -> None:
         for r in o.get("relationships", [])
     }
     links = _table(wuhan, "links")
-    assert set(zip(links["case_id"], links["related_case_id"], links["qualifier"], strict=True)) <= related
+    rows = zip(links["case_id"], links["related_case_id"], links["qualifier"], strict=True)
+    assert set(rows) <= related
 
 
 def test_rolled_over_export_boxes_sail_on_a_later_call(tmp_path: Path) -> None:
