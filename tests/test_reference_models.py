@@ -37,7 +37,7 @@ CASES: dict[str, tuple[str, float, float]] = {
     "cbec_9710": ("cbec_9710_baseline.yaml", 6 * DAY, 1 * DAY),
     "market_1039": ("market_1039_baseline.yaml", 3 * DAY, 1 * DAY),
     "cbec_1210_export": ("cbec_1210_export_baseline.yaml", 1 * DAY, 0.25 * DAY),
-    "cbec_9610_export": ("cbec_9610_export_baseline.yaml", 0.5 * DAY, 0.25 * DAY),
+    "cbec_9610_export": ("cbec_9610_export_baseline.yaml", 0.3 * DAY, 0.1 * DAY),
     "station_flow": ("validation/mmc_inspection.yaml", 10 * DAY, 1 * DAY),
     "cbec_9810": ("cbec_9810_baseline.yaml", 3 * DAY, 1 * DAY),
 }
