@@ -130,6 +130,7 @@ def test_compare_on_a_dask_cluster_equals_the_process_pool(
     assert findings(on_dask) == findings(pool)
 
 
+@pytest.mark.slow
 @pytest.mark.prefect
 def test_sweep_flow_grid_and_target_halfwidth(prefect_harness: str, tmp_path: Path) -> None:
     base = str(tiny_mmc(tmp_path, "base"))
@@ -175,6 +176,7 @@ def _count(db: Path, sql: str) -> int:
         return 0
 
 
+@pytest.mark.slow
 @pytest.mark.prefect
 def test_killed_comparison_resumes_to_the_uninterrupted_result(
     prefect_harness: str, tmp_path: Path
