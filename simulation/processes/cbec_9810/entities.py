@@ -79,7 +79,7 @@ class ConsignmentFactory:
         reg, d, ins = spec.registration, spec.declaration, spec.inspection
         self._unregistered = uniforms(Purpose.ATTRIBUTES, "unregistered")
         self._registration = durations(Purpose.DECLARATION, "registration", reg.registration_min)
-        self._value = streams.generator(Purpose.ATTRIBUTES, name, "value")
+        self._value_rng = streams.generator(Purpose.ATTRIBUTES, name, "value")
         self._licensed = uniforms(Purpose.ATTRIBUTES, "licensed")
         self._taxed = uniforms(Purpose.ATTRIBUTES, "taxed")
         self._statutory = uniforms(Purpose.INSPECTION, "statutory")
@@ -123,7 +123,9 @@ class ConsignmentFactory:
         unregistered = self._unregistered() < spec.registration.unregistered_share
         registration_min = self._registration()
         value = round(
-            goods.value_median_cny * math.exp(goods.value_sigma * self._value.standard_normal()), 2
+            goods.value_median_cny
+            * math.exp(goods.value_sigma * self._value_rng.standard_normal()),
+            2,
         )
         licensed = self._licensed() < goods.licensed_share
         taxed = self._taxed() < goods.taxed_share
