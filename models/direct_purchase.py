@@ -66,10 +66,9 @@ class ParcelGoodsSpec(FrozenSpec):
     )
 
 
-class DirectPurchaseInspectionSpec(FrozenSpec):
-    """Risk screening of the list, X-ray of every parcel, manual unpacking of flagged ones."""
+class ParcelInspectionSpec(FrozenSpec):
+    """X-ray of every parcel, unpacking of flagged ones, seizures (9610 import and export)."""
 
-    screening_min: Duration = Field(description="Automatic risk screening of a matched list.")
     risk_flag_share: float = Field(
         ge=0, le=1, description="Share of lists the risk engine flags for unpacking."
     )
@@ -81,6 +80,16 @@ class DirectPurchaseInspectionSpec(FrozenSpec):
     seizure_share: float = Field(
         ge=0, le=1, description="Share of unpacked parcels seized or returned, never released."
     )
+
+    def unpack_share(self) -> float:
+        """Expected share of parcels unpacked: flagged by the risk engine or by the X-ray image."""
+        return 1.0 - (1.0 - self.risk_flag_share) * (1.0 - self.abnormal_image_share)
+
+
+class DirectPurchaseInspectionSpec(ParcelInspectionSpec):
+    """Risk screening of the list, then the parcel inspection of :class:`ParcelInspectionSpec`."""
+
+    screening_min: Duration = Field(description="Automatic risk screening of a matched list.")
 
 
 class DirectPurchaseCourierSpec(FrozenSpec):
@@ -161,8 +170,7 @@ class DirectPurchaseSpec(FrozenSpec):
 
     def unpack_share(self) -> float:
         """Expected share of parcels unpacked: flagged by the risk engine or by the X-ray image."""
-        i = self.inspection
-        return 1.0 - (1.0 - i.risk_flag_share) * (1.0 - i.abnormal_image_share)
+        return self.inspection.unpack_share()
 
     def parcel_rate_per_min(self, horizon_min: float) -> float:
         """Mean parcels landing per minute over ``[0, horizon_min)`` (rounding aside)."""

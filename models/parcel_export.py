@@ -20,6 +20,7 @@ from pydantic import Field, model_validator
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.departures import DepartureScheduleSpec
+from clearsim.models.direct_purchase import ParcelInspectionSpec
 from clearsim.models.distributions import Count, Duration
 from clearsim.models.roles import role
 
@@ -50,22 +51,6 @@ class ExportListSpec(FrozenSpec):
     screening_min: Duration = Field(description="Automatic risk screening of a matched list.")
     arrival_report_min: Duration = Field(
         description="Parcels unloaded at the centre to the arrival report (运抵) reaching customs."
-    )
-
-
-class ExportParcelInspectionSpec(FrozenSpec):
-    """X-ray of every parcel, manual unpacking of flagged ones, seizures."""
-
-    risk_flag_share: float = Field(
-        ge=0, le=1, description="Share of lists the risk engine flags for unpacking."
-    )
-    xray_scan_min: Duration = Field(description="One parcel through an X-ray line.")
-    abnormal_image_share: float = Field(
-        ge=0, le=1, description="Share of parcels whose X-ray image is abnormal."
-    )
-    unpack_min: Duration = Field(description="An officer's manual unpacking check of a parcel.")
-    seizure_share: float = Field(
-        ge=0, le=1, description="Share of unpacked parcels seized or returned, never released."
     )
 
 
@@ -164,7 +149,7 @@ class ParcelExportSpec(FrozenSpec):
         gt=0, description="Parcels a dock team inducts onto the line per hour."
     )
     parcel_list: ExportListSpec
-    inspection: ExportParcelInspectionSpec
+    inspection: ParcelInspectionSpec
     handover: ExportHandoverSpec
     flights: tuple[FlightLineSpec, ...] = Field(min_length=1)
     regime: ExportRegimeSpec
@@ -190,8 +175,7 @@ class ParcelExportSpec(FrozenSpec):
 
     def unpack_share(self) -> float:
         """Expected share of parcels unpacked: flagged by the risk engine or by the X-ray image."""
-        i = self.inspection
-        return 1.0 - (1.0 - i.risk_flag_share) * (1.0 - i.abnormal_image_share)
+        return self.inspection.unpack_share()
 
     def offered_work_per_min(self, horizon_min: float) -> dict[str, float]:
         """Expected server-minutes of work per minute offered to each resource role."""
