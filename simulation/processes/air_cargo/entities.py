@@ -264,6 +264,8 @@ class ShipmentFactory:
         fresh = self._fresh.draw(direction == IMPORT) if self._fresh is not None else None
         if fresh is not None and fresh.perishable:
             rates = fresh.rates
+        # The green channel puts perishables first in the officers' and lanes' queues.
+        first = fresh is not None and fresh.perishable and fresh.first
         channel = (
             _CHANNELS[choose((rates.green, rates.yellow, rates.red), channel_u)]
             if direction != TRANSIT
@@ -290,9 +292,7 @@ class ShipmentFactory:
             lodgement_min=lodgement_min,
             destination=destination,
             channel=channel,
-            priority=0
-            if (aeo and spec.aeo_queue_priority) or (fresh is not None and fresh.first)
-            else 1,
+            priority=0 if (aeo and spec.aeo_queue_priority) or first else 1,
             screening_min=export_screen if direction == EXPORT else import_screen,
             review_min=self._customs.review(),
             tax_min=self._tax(),
