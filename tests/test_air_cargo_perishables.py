@@ -181,7 +181,7 @@ def test_appointment_team_works_only_off_hours_and_only_for_perishables(
     assert on_team and set(on_team) <= fresh
     for case in on_team:
         rows = events[case]
-        for i, (activity, cycle, time, resource) in enumerate(rows):
+        for i, (activity, cycle, _, resource) in enumerate(rows):
             if resource == team and cycle == 0:
                 booked = [t for a, c, t, _ in rows[:i] if a == "appointment_wait" and c == 1]
                 assert booked, case
