@@ -187,6 +187,8 @@ def test_appointment_team_works_only_off_hours_and_only_for_perishables(
                 assert booked, case
                 assert any(a <= booked[-1] < b for a, b in closed), (case, booked[-1])
                 assert activity in {"document_review", "inspection"}
+    leads = _durations(appointment_run, "appointment_wait").values()
+    assert leads and all(30 <= lead <= 120 for lead in leads), "uniform 30-120 min"
     base_team = fresh_run.log.resources.index(TEAM)
     assert not any(row[6] == base_team for row in fresh_run.log.rows)
     assert "appointment_wait" not in {
