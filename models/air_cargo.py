@@ -9,12 +9,20 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import (
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
 from clearsim.models.distributions import Count, Duration, check_probability_map
+from clearsim.models.perishables import PerishableSpec
 from clearsim.models.processes import DeclarationSpec, InspectionSpec, RiskSpec
 from clearsim.models.roles import role
 
@@ -151,6 +159,20 @@ class AirCargoSpec(FrozenSpec):
     airside_transfer: AirPilotSpec = Field(default=AirPilotSpec(), json_schema_extra=role("rule"))
     apron_loading: AirPilotSpec = Field(default=AirPilotSpec(), json_schema_extra=role("rule"))
     resources: AirCargoResources = AirCargoResources()
+    perishables: PerishableSpec | None = Field(
+        default=None,
+        description="Perishable imports (鲜活农产品) and their rules; absent: none.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_absent_perishables(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> Any:
+        # An absent perishable class is left out, so scenarios without one keep their hash.
+        data = handler(self)
+        if isinstance(data, dict) and data.get("perishables", False) is None:
+            del data["perishables"]
+        return data
 
     @field_validator("destinations", mode="before")
     @classmethod
@@ -177,7 +199,10 @@ class AirCargoSpec(FrozenSpec):
 
     def resource_names(self) -> tuple[str, ...]:
         """The scenario resources this process needs."""
-        return tuple(self.resources.model_dump().values())
+        names = tuple(self.resources.model_dump().values())
+        if self.perishables is not None:
+            names = (*names, self.perishables.appointment_resource)
+        return names
 
     def node_names(self) -> tuple[str, ...]:
         """The network sites this process needs."""
@@ -205,13 +230,24 @@ class AirCargoSpec(FrozenSpec):
         reviewed = imports * checked(self.import_risk, False) + exports * checked(
             self.export_risk, False
         )
+        fresh = self.perishables
+        if fresh is not None:
+            # Perishable imports take the perishable channel rates instead of the import's.
+            reviewed += (
+                imports
+                * fresh.share
+                * (fresh.risk.yellow + fresh.risk.red - checked(self.import_risk, False))
+            )
         red = imports * checked(self.import_risk, True) + exports * checked(self.export_risk, True)
+        fresh_red = imports * fresh.share * fresh.risk.red if fresh is not None else 0.0
+        if fresh is not None:
+            red += fresh_red - imports * fresh.share * checked(self.import_risk, True)
         w, roles = self.warehouse, self.resources
         docks = (
             imports * self.import_pickup.dock_loading_min.mean
             + exports * self.export_acceptance.dock_unloading_min.mean
         )
-        return {
+        offered = {
             roles.stand: flights * self.flight.turnaround_min.mean,
             roles.warehouse_staff: (imports + transfers) * w.breakdown_min.mean
             + (exports + transfers) * w.build_up_min.mean,
@@ -220,3 +256,7 @@ class AirCargoSpec(FrozenSpec):
             roles.inspection_lane: red * self.inspection.duration_min.mean,
             roles.truck_dock: docks,
         }
+        if fresh is not None:
+            # An upper bound: every perishable inspection on appointment.
+            offered[fresh.appointment_resource] = fresh_red * self.inspection.duration_min.mean
+        return offered

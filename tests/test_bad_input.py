@@ -204,3 +204,21 @@ def test_a_flow_refuses_a_password_in_its_parameters(url: str) -> None:
     assert "s3cret" not in str(caught.value)
     refuse_password_parameter("sqlite:///runs.db")
     refuse_password_parameter(None)
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ("perishables: {share: 0.0, green_channel: true}", "share 0"),
+        ("perishables: {sampling_share: 1.5}", "sampling_share"),
+        ("perishables: {risk: {green: 0.5, yellow: 0.1, red: 0.1}}", "perishables.risk"),
+        ("perishables: {appointment_resource: nowhere}", "nowhere"),
+    ],
+)
+def test_bad_perishable_air_imports(workdir: Path, override: str, expected: str) -> None:
+    """The perishable class of air cargo: one line naming the file and the field or reason."""
+    fresh = MMC.parent.parent / "air_cargo_fresh_baseline.yaml"
+    text = f"extends: {fresh}\nprocesses:\n  - name: tianhe_air\n    {override}\n"
+    path = _write(workdir / "bad_fresh.yaml", text)
+    _refused(["validate", str(path)], "bad_fresh.yaml", expected)
+    _nothing_stored(workdir)

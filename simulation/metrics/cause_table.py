@@ -153,6 +153,10 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "airport_transfer": _c("transport"),
     "departure_data": _c("carrier"),
     "declaration_consolidation": _c("declarant", "declarant"),
+    # Perishable air imports: a sample's test (laboratory or rapid) and, under 7x24 appointment
+    # inspection, the wait from the appointment request to the off-hours team's slot.
+    "sample_test": _c("service"),
+    "appointment_wait": _c("calendar"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""

@@ -25,6 +25,7 @@ from clearsim.simulation.kernel.sampling import (
     draw_counts,
 )
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.air_cargo.perishables import FreshDraw, PerishableDraws
 from clearsim.simulation.processes.declaration import CustomsDraws
 
 IMPORT, TRANSIT, EXPORT = "import", "transit", "export"
@@ -123,6 +124,11 @@ class Shipment:
     accepted: simpy.Event
     inspected: simpy.Event
     released: simpy.Event
+    perishable: bool = False
+    shelf_life_min: float = 0.0
+    sampled: bool = False
+    test_min: float = 0.0
+    appointment_min: float = 0.0
 
 
 class ShipmentFactory:
@@ -187,6 +193,7 @@ class ShipmentFactory:
         self._airside_tow = durations(ops, "airside_tow", a.airside_tow_min)
         self._advance_build = durations(Purpose.SERVICE, "advance_build_up", a.advance_build_up_min)
         self._stand_delivery = durations(ops, "stand_delivery", a.stand_delivery_min)
+        self._fresh = PerishableDraws(spec.perishables, samplers) if spec.perishables else None
         self._shares = (spec.import_share, spec.transfer_share, spec.export_share)
         self._destinations = tuple(spec.destinations)
         self._destination_shares = tuple(spec.destinations.values())
@@ -254,6 +261,11 @@ class ShipmentFactory:
             lodgement_min = arrival_min - export_lead if advance else arrival_min + export_after
         risk = spec.export_risk if direction == EXPORT else spec.import_risk
         rates = risk.aeo if aeo else risk.general
+        fresh = self._fresh.draw(direction == IMPORT) if self._fresh is not None else None
+        if fresh is not None and fresh.perishable:
+            rates = fresh.rates
+        # The green channel puts perishables first in the officers' and lanes' queues.
+        first = fresh is not None and fresh.perishable and fresh.first
         channel = (
             _CHANNELS[choose((rates.green, rates.yellow, rates.red), channel_u)]
             if direction != TRANSIT
@@ -264,13 +276,13 @@ class ShipmentFactory:
             spec.name,
             direction=direction,
             mode="air",
-            case_class="aeo" if aeo else "general",
+            case_class=_case_class(aeo, fresh),
             aeo=aeo,
             advance_declared=advance,
             direct_path=direct,
             destination=destination if direction == IMPORT else "",
         )
-        return Shipment(
+        shipment = Shipment(
             case=case,
             flight=flight,
             direction=direction,
@@ -280,7 +292,7 @@ class ShipmentFactory:
             lodgement_min=lodgement_min,
             destination=destination,
             channel=channel,
-            priority=0 if (aeo and spec.aeo_queue_priority) else 1,
+            priority=0 if (aeo and spec.aeo_queue_priority) or first else 1,
             screening_min=export_screen if direction == EXPORT else import_screen,
             review_min=self._customs.review(),
             tax_min=self._tax(),
@@ -310,3 +322,17 @@ class ShipmentFactory:
             inspected=env.event(),
             released=env.event(),
         )
+        if fresh is not None and fresh.perishable:
+            shipment.perishable = True
+            shipment.shelf_life_min = fresh.shelf_life_min
+            shipment.sampled = fresh.sampled
+            shipment.test_min = fresh.test_min
+            shipment.appointment_min = fresh.appointment_min
+        return shipment
+
+
+def _case_class(aeo: bool, fresh: FreshDraw | None) -> str:
+    """Perishable (when the class is on and the shipment is one), else AEO or general."""
+    if fresh is not None and fresh.perishable:
+        return "perishable"
+    return "aeo" if aeo else "general"

@@ -52,6 +52,12 @@ from clearsim.simulation.processes.air_cargo.entities import (
     Shipment,
     ShipmentFactory,
 )
+from clearsim.simulation.processes.air_cargo.fresh_steps import (
+    FreshSite,
+    fresh_inspection,
+    fresh_review,
+    spoilage_check,
+)
 from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.declaration import DeclarationDesk, lodge, lodge_and_screen
 
@@ -105,6 +111,7 @@ class AirCargoSite:
         self.advance_build_up, self.stand_delivery = a("advance_build_up"), a("stand_delivery")
         self.missed_flight = log.outcome(spec.name, "missed_flight")
         self.apron_fallback = log.outcome(spec.name, "apron_fallback")
+        self.fresh = FreshSite.at(spec, facilities, log, self.airport)
 
     def next_departure(self, after: Flight, earliest_close_min: float) -> Flight | None:
         """The first flight after ``after`` whose loading is open at ``earliest_close_min``."""
@@ -174,16 +181,20 @@ def turnaround(env: simpy.Environment, flight: Flight, site: AirCargoSite) -> Pr
 def declaration(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Process:
     """Lodgement, risk screening, document review (yellow, red) and, for imports, duty payment."""
     log, airport = site.log, site.airport
-    yield from lodge_and_screen(
-        env,
-        site.desk,
-        s.case,
-        s.lodgement_min,
-        s.screening_min,
-        s.channel,
-        s.review_min,
-        s.priority,
-    )
+    fresh = site.fresh
+    if s.perishable and fresh is not None and fresh.spec.appointment_inspection:
+        yield from fresh_review(env, s, site.desk, fresh)
+    else:
+        yield from lodge_and_screen(
+            env,
+            site.desk,
+            s.case,
+            s.lodgement_min,
+            s.screening_min,
+            s.channel,
+            s.review_min,
+            s.priority,
+        )
     if s.direction == IMPORT:
         yield from delay(env, log, s.case, site.tax_payment, airport, s.tax_min)
     s.declared.succeed()
@@ -290,9 +301,18 @@ def inspection(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Proce
     """Plan, examine on a lane in the terminal (S8: within 4 h), resolve a hold."""
     log, airport = site.log, site.airport
     yield from delay(env, log, s.case, site.inspection_planning, airport, s.plan_min)
-    yield from serve(env, site.lanes, log, s.case, site.inspection, s.inspection_min, s.priority)
+    fresh = site.fresh
+    if s.perishable and fresh is not None:
+        yield from fresh_inspection(env, s, site.lanes, site.inspection, fresh)
+    else:
+        yield from serve(
+            env, site.lanes, log, s.case, site.inspection, s.inspection_min, s.priority
+        )
     if s.hold:
         yield from delay(env, log, s.case, site.inspection_hold, airport, s.hold_min)
+    if s.perishable and fresh is not None and s.sampled:
+        # The release waits for the sample's result (laboratory, or rapid under the green channel).
+        yield from delay(env, log, s.case, fresh.sample_test, airport, s.test_min)
 
 
 def board(
@@ -337,5 +357,7 @@ def leave_airport(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Pr
     trip_min = site.router.trip_min(site.spec.airport_node, s.destination, s.trip_u)
     yield from delay(env, log, s.case, site.road_transport, airport, trip_min)
     milestone(env, log, s.case, site.delivery, site.destination_codes[s.destination])
+    if s.perishable and site.fresh is not None:
+        spoilage_check(env, s, site.fresh)
     log.cases.finished[s.case] = True
     site.control.finish(s.measured)
