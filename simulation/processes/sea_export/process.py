@@ -25,9 +25,9 @@ of the planned lodgement and the gate arrival, and the declaration waits for the
 under batch inspection (出口批次检验, SEED-003 s8) a pilot exporter's later box of an inspected
 production batch goes on the batch's result (outcome ``batch_inspection_covered``). The goods'
 own check share decides the red channel. Under 远程属地查检 (SEED-003 s8, s12: 中药材 on its
-positive list) a selected box of statutory goods is examined by video at the producer's site,
-after its statutory inspection and before the declaration (``video_inspection``): it comes to the
-port examined, and is released like a green box, with no yard move, transfer or lane. The sea
+positive list) a selected box of statutory goods is examined by video at the producer's site
+when its statutory inspection is requested, before the declaration (``video_inspection``): it
+comes to the port examined, and is released like a green box, with no yard move, transfer or lane. The sea
 export has no exporter site in the network: the steps at the premises are recorded at the port
 node, the office that orders them.
 """
@@ -175,15 +175,20 @@ def declaration(env: simpy.Environment, box: ExportContainer, site: SeaExportSit
 def premises_checks(
     env: simpy.Environment, box: ExportContainer, goods: GoodsChecks, site: SeaExportSite
 ) -> Process:
-    """法检 at the exporter's premises, then 远程属地查检 by video of a selected box.
+    """法检 at the exporter's premises and, alongside, 远程属地查检 by video of a selected box.
 
     Requested at the earlier of the planned lodgement and the gate arrival (at the run's start
-    at the earliest: such boxes are in the warm-up).
+    at the earliest: such boxes are in the warm-up): the video examination starts then, while
+    the goods are at the producer's site, the statutory inspection runs to its result; the
+    declaration waits for both.
     """
     request_min = max(0.0, min(box.lodgement_min, box.arrival_min))
     if request_min > env.now:
         yield env.timeout(request_min - env.now)
     log, case, port = site.log, box.case, site.port
+    video = None
+    if goods.remote:  # the officer examines the goods by video while they are still there
+        video = env.process(delay(env, log, case, site.video_inspection, port, goods.video_min))
     if goods.statutory:
         yield from statutory_inspection(
             env,
@@ -195,8 +200,8 @@ def premises_checks(
             goods.batch_covered,
             goods.statutory_min,
         )
-    if goods.remote:
-        yield from delay(env, log, case, site.video_inspection, port, goods.video_min)
+    if video is not None and not video.triggered:
+        yield video
 
 
 def clearance(env: simpy.Environment, box: ExportContainer, site: SeaExportSite) -> Process:
