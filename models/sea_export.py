@@ -99,6 +99,8 @@ class SeaExportSpec(FrozenSpec):
         description="Statutory-inspection goods: 法检 at the exporter's premises, the goods' own "
         "physical-check share and time, batch and remote inspection; absent: the risk channels "
         "and the port inspection only.",
+        # Absent, it is left out of the scenario JSON: existing scenarios keep their hash.
+        exclude_if=lambda value: value is None,
     )
     resources: SeaExportResources = SeaExportResources()
 

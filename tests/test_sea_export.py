@@ -8,13 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from factories import DAY, SCENARIOS
+from factories import DAY, SCENARIOS, assert_same_run
 
 from clearsim.models.scenario import Scenario
 from clearsim.models.vocabulary import CHANNEL_NAMES
 from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.kernel.options import EngineOptions
 from clearsim.simulation.metrics.cases import shipment_outcomes
-from clearsim.simulation.run import RunResult, run_replication
+from clearsim.simulation.run import RunResult, run_replication, simulate
 
 EXPORT_BASELINE = SCENARIOS / "sea_export_baseline.yaml"
 DIRECT_LOADING = SCENARIOS / "sea_export_direct_loading.yaml"
@@ -261,3 +262,19 @@ def test_the_herbs_reforms_change_only_their_rule() -> None:
             if getattr(reform.export_inspection, name) != getattr(base.export_inspection, name)
         }
         assert changed == {block}, path.name
+
+
+@pytest.mark.parametrize("path", [HERBS_BATCH, HERBS_REMOTE], ids=["batch", "remote"])
+def test_the_goods_stream_gives_the_same_log_on_the_fast_path(path: Path) -> None:
+    """Rule 3: the engine's fast path keeps the reference model's log with the goods stream on."""
+    scenario = load_scenario(path, horizon_min=4 * DAY, warmup_min=DAY, drain_limit_min=10 * DAY)
+    reference = simulate(scenario, 0, 17, EngineOptions(fast_path=False))
+    fast = simulate(scenario, 0, 17, EngineOptions(fast_path=True))
+    assert_same_run(fast, reference)
+
+
+def test_an_absent_goods_stream_leaves_the_scenario_hash_alone() -> None:
+    """The block is left out of the scenario JSON when absent: stored runs stay valid."""
+    baseline = load_scenario(EXPORT_BASELINE)
+    assert "export_inspection" not in baseline.canonical_json()
+    assert "export_inspection" in load_scenario(HERBS).canonical_json()

@@ -27,9 +27,9 @@ production batch goes on the batch's result (outcome ``batch_inspection_covered`
 own check share decides the red channel. Under 远程属地查检 (SEED-003 s8, s12: 中药材 on its
 positive list) a selected box of statutory goods is examined by video at the producer's site
 when its statutory inspection is requested, before the declaration (``video_inspection``): it
-comes to the port examined, and is released like a green box, with no yard move, transfer or lane. The sea
-export has no exporter site in the network: the steps at the premises are recorded at the port
-node, the office that orders them.
+comes to the port examined, and is released like a green box, with no yard move, transfer or
+lane. The sea export has no exporter site in the network: the steps at the premises are recorded
+at the port node, the office that orders them.
 """
 
 from __future__ import annotations
