@@ -1,4 +1,10 @@
-"""Containerised sea (river) export at a port: conventional, or with 抵港直装 direct loading."""
+"""Containerised sea (river) export at a port: conventional, or with 抵港直装 direct loading.
+
+An optional goods stream of statutory-inspection goods (``export_inspection``, shared with the
+CBEC exports: :mod:`clearsim.models.export_inspection`) adds the statutory inspection at the
+exporter's premises before the declaration, 出口批次检验 batch inspection and 远程属地查检 remote
+inspection at the producer's site (SEED-003 s8, s12).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from pydantic import Field, model_validator
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.distributions import Count, Duration
+from clearsim.models.export_inspection import ExportInspectionSpec
 from clearsim.models.processes import DeclarationSpec, InspectionSpec, RiskSpec
 from clearsim.models.roles import role
 
@@ -87,6 +94,14 @@ class SeaExportSpec(FrozenSpec):
     inspection: InspectionSpec
     handling: ExportHandlingSpec
     direct_loading: DirectLoadingSpec = Field(json_schema_extra=role("rule"))
+    export_inspection: ExportInspectionSpec | None = Field(
+        default=None,
+        description="Statutory-inspection goods: 法检 at the exporter's premises, the goods' own "
+        "physical-check share and time, batch and remote inspection; absent: the risk channels "
+        "and the port inspection only.",
+        # Absent, it is left out of the scenario JSON: existing scenarios keep their hash.
+        exclude_if=lambda value: value is None,
+    )
     resources: SeaExportResources = SeaExportResources()
 
     @model_validator(mode="after")
@@ -118,11 +133,18 @@ class SeaExportSpec(FrozenSpec):
         )
         stay = self.berthing_min.mean + per_call * self.crane_move_min.mean
         roles, handling = self.resources, self.handling.yard_handling_min.mean
+        lane_min = self.inspection.duration_min.mean
+        goods = self.export_inspection
+        if goods is not None:
+            # The goods' own check share replaces the red share; checks by video need no lane.
+            red = goods.physical_share
+            reviewed = min(1.0, reviewed + red)  # an upper bound: selected boxes are reviewed
+            lane_min = goods.physical_min.mean * (1 - goods.statutory_share * goods.remote_share())
         return {
             roles.berth: calls * (stay + self.unberthing_min.mean),
             roles.quay_crane: boxes * self.crane_move_min.mean,
             roles.yard_equipment: boxes * handling * (2 + red),
             roles.document_officer: boxes * reviewed * self.document_review_min.mean,
-            roles.inspection_lane: boxes * red * self.inspection.duration_min.mean,
+            roles.inspection_lane: boxes * red * lane_min,
             roles.gate_lane: boxes * self.handling.gate_transaction_min.mean,
         }

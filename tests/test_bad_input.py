@@ -13,7 +13,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from factories import MMC
+from factories import MMC, SCENARIOS
 from typer.testing import CliRunner
 
 from clearsim.flows.cli.main import app
@@ -221,4 +221,25 @@ def test_bad_perishable_air_imports(workdir: Path, override: str, expected: str)
     text = f"extends: {fresh}\nprocesses:\n  - name: tianhe_air\n    {override}\n"
     path = _write(workdir / "bad_fresh.yaml", text)
     _refused(["validate", str(path)], "bad_fresh.yaml", expected)
+
+
+@pytest.mark.parametrize(
+    ("block", "field", "reason"),
+    [
+        ("{statutory_share: 1.5}", "export_inspection.statutory_share", "less than or equal"),
+        ("{batch: {enabled: true}}", "export_inspection", "batch inspection is enabled"),
+        ("{remote: {enabled: true, share: 0}}", "export_inspection", "remote inspection is"),
+    ],
+    ids=["statutory-share-above-1", "batch-share-0", "remote-share-0"],
+)
+def test_bad_sea_export_inspection_of_goods(
+    workdir: Path, block: str, field: str, reason: str
+) -> None:
+    """The sea export's statutory-inspection goods: one line naming file, field path, reason."""
+    herbs = SCENARIOS / "sea_export_herbs_baseline.yaml"
+    process = f"  - name: yangluo_export\n    export_inspection: {block}\n"
+    text = f"extends: {herbs}\nprocesses:\n{process}"
+    path = _write(workdir / "bad.yaml", text)
+    for command in (["validate", str(path)], ["run", str(path), "-r", "2"]):
+        _refused(command, "bad.yaml", field, reason)
     _nothing_stored(workdir)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 import pytest
-from factories import DAY, SCENARIOS
+from factories import DAY, SCENARIOS, assert_same_run
 
 from clearsim.models.scenario import Scenario
 from clearsim.models.vocabulary import CHANNEL_NAMES
 from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.kernel.options import EngineOptions
 from clearsim.simulation.metrics.cases import shipment_outcomes
-from clearsim.simulation.run import RunResult, run_replication
+from clearsim.simulation.run import RunResult, run_replication, simulate
 
 EXPORT_BASELINE = SCENARIOS / "sea_export_baseline.yaml"
 DIRECT_LOADING = SCENARIOS / "sea_export_direct_loading.yaml"
@@ -158,3 +160,121 @@ def test_the_process_page_lists_every_activity(direct_run: RunResult) -> None:
     text = PROCESS_PAGE.read_text(encoding="utf-8")
     missing = [name for name in direct_run.log.activities if f"`{name}`" not in text]
     assert not missing
+
+
+HERBS = SCENARIOS / "sea_export_herbs_baseline.yaml"
+HERBS_BATCH = SCENARIOS / "sea_export_herbs_batch_inspection.yaml"
+HERBS_REMOTE = SCENARIOS / "sea_export_herbs_remote_inspection.yaml"
+
+
+@pytest.fixture(scope="module")
+def herbs_runs() -> dict[str, RunResult]:
+    runs = {}
+    for label, path in (("base", HERBS), ("batch", HERBS_BATCH), ("remote", HERBS_REMOTE)):
+        scenario = _short(path)
+        runs[label] = run_replication(scenario, 0, scenario.seed)
+    return runs
+
+
+def _times(result: RunResult, name: str) -> dict[int, list[float]]:
+    code = result.log.activities.index(name)
+    seen: dict[int, list[float]] = defaultdict(list)
+    for case, activity, _, lifecycle, time, *_ in result.log.rows:
+        if activity == code and lifecycle == 2:  # complete
+            seen[case].append(time)
+    return seen
+
+
+def test_statutory_goods_are_declared_only_after_their_inspection(
+    herbs_runs: dict[str, RunResult],
+) -> None:
+    """法检 at the exporter's premises: the lodgement waits for the result (电子底账)."""
+    run = herbs_runs["base"]
+    inspected, lodged = _times(run, "statutory_inspection"), _times(run, "lodgement")
+    assert inspected
+    for case, (done,) in inspected.items():
+        assert lodged[case][0] >= done
+    assert not _times(run, "batch_inspection_covered")  # batch inspection is off
+
+
+def test_batch_inspection_covers_later_boxes_of_a_batch(herbs_runs: dict[str, RunResult]) -> None:
+    base, batch = herbs_runs["base"], herbs_runs["batch"]
+    covered = _times(batch, "batch_inspection_covered")
+    inspected = _times(batch, "statutory_inspection")
+    assert covered and inspected
+    assert not set(covered) & set(inspected)
+    # Same boxes (CRN): every covered box declared in the baseline was inspected there.
+    declared = set(covered) & set(_times(base, "lodgement"))
+    assert declared and declared <= set(_times(base, "statutory_inspection"))
+    n = len(covered) + len(inspected)
+    share = len(covered) / n
+    # Theory: pilot share x P(not the first of a Poisson(4) batch) = 0.8 x E[1 - 1/N; N >= 1].
+    later = sum(math.exp(-4) * 4**k / math.factorial(k) * (1 - 1 / k) for k in range(1, 60))
+    theory = 0.8 * later
+    tolerance = 4 * math.sqrt(theory * (1 - theory) / n)
+    assert abs(share - theory) <= tolerance, (
+        f"covered share {share:.3f} over {n} boxes; theory {theory:.3f} +- {tolerance:.3f}"
+    )
+
+
+def test_remote_inspection_examines_selected_statutory_boxes_at_origin(
+    herbs_runs: dict[str, RunResult],
+) -> None:
+    """远程属地查检: video before the declaration, no yard move, transfer or lane at the port."""
+    base, remote = herbs_runs["base"], herbs_runs["remote"]
+    video, lodged = _times(remote, "video_inspection"), _times(remote, "lodgement")
+    assert video
+    activities = _activities_by_case(remote)
+    for case, (done,) in video.items():
+        assert lodged[case][0] >= done
+        assert not activities[case] & {"yard_move", "inspection_transfer", "inspection"}
+        assert CHANNEL_NAMES[remote.log.cases.channel[case]] == "red"
+    laned_base = set(_times(base, "inspection"))
+    assert set(video) <= laned_base  # the same selected boxes went to the lane in the baseline
+    assert len(_times(remote, "inspection")) < len(laned_base)
+
+
+def test_the_goods_stream_keeps_the_calls_and_boxes_of_its_reforms(
+    herbs_runs: dict[str, RunResult],
+) -> None:
+    base = herbs_runs["base"].log
+    for label in ("batch", "remote"):
+        reform = herbs_runs[label].log
+        assert reform.cases.object_type == base.cases.object_type
+        screened = [
+            c for c in range(len(base.cases)) if base.cases.channel[c] and reform.cases.channel[c]
+        ]
+        assert screened  # the runs stop at different times: compare the boxes screened in both
+        assert all(base.cases.channel[c] == reform.cases.channel[c] for c in screened)
+
+
+def test_the_herbs_reforms_change_only_their_rule() -> None:
+    base = load_scenario(HERBS).processes[0]
+    for path, block in ((HERBS_BATCH, "batch"), (HERBS_REMOTE, "remote")):
+        reform = load_scenario(path).processes[0]
+        assert reform.export_inspection is not None and base.export_inspection is not None
+        assert reform.model_copy(update={"export_inspection": base.export_inspection}) == base, (
+            path.name
+        )
+        changed = {
+            name
+            for name in type(base.export_inspection).model_fields
+            if getattr(reform.export_inspection, name) != getattr(base.export_inspection, name)
+        }
+        assert changed == {block}, path.name
+
+
+@pytest.mark.parametrize("path", [HERBS_BATCH, HERBS_REMOTE], ids=["batch", "remote"])
+def test_the_goods_stream_gives_the_same_log_on_the_fast_path(path: Path) -> None:
+    """Rule 3: the engine's fast path keeps the reference model's log with the goods stream on."""
+    scenario = load_scenario(path, horizon_min=4 * DAY, warmup_min=DAY, drain_limit_min=10 * DAY)
+    reference = simulate(scenario, 0, 17, EngineOptions(fast_path=False))
+    fast = simulate(scenario, 0, 17, EngineOptions(fast_path=True))
+    assert_same_run(fast, reference)
+
+
+def test_an_absent_goods_stream_leaves_the_scenario_hash_alone() -> None:
+    """The block is left out of the scenario JSON when absent: stored runs stay valid."""
+    baseline = load_scenario(EXPORT_BASELINE)
+    assert "export_inspection" not in baseline.canonical_json()
+    assert "export_inspection" in load_scenario(HERBS).canonical_json()

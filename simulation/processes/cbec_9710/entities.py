@@ -28,6 +28,7 @@ from clearsim.simulation.kernel.sampling import (
     draw_counts,
 )
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.export_inspection import later_of_batch
 
 MODE = "cbec_9710"
 _STANDARD_NORMAL = NormalDist()
@@ -157,7 +158,7 @@ class ConsignmentFactory:
         # production batch goes on the batch's result (1 in ``batch size`` is the first).
         pilot = u["batch_pilot"]() < inspection.batch_share()
         batch_size = int(draw_counts(inspection.consignments_per_batch, self._position_rng, 1)[0])
-        first_of_batch = u["batch_position"]() * batch_size < 1.0
+        later = later_of_batch(u["batch_position"](), batch_size)
         mode = self._modes[choose(tuple(m.share for m in spec.modes.values()), u["mode"]())]
         form = b2b_declaration_form(value, licensed, statutory, taxed)
         reviewed = u["review"]() < spec.review_share
@@ -183,7 +184,7 @@ class ConsignmentFactory:
             value_cny=value,
             form=form,
             statutory=statutory,
-            batch_covered=statutory and pilot and not first_of_batch,
+            batch_covered=statutory and pilot and later,
             statutory_min=self._statutory(),
             documents_min=tuple(sample() for sample in self._documents),
             screening_min=self._screening(),

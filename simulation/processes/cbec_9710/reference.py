@@ -26,6 +26,7 @@ import simpy
 
 from clearsim.models.vocabulary import Channel
 from clearsim.simulation.kernel.facilities import Process, delay, milestone, serve
+from clearsim.simulation.processes import export_inspection
 from clearsim.simulation.processes.cbec_9710.entities import Consignment
 from clearsim.simulation.processes.cbec_9710.site import B2BExportSite, ModeSite
 
@@ -71,10 +72,16 @@ def statutory_inspection(
     env: simpy.Environment, c: Consignment, site: B2BExportSite, mode: ModeSite
 ) -> Process:
     """法检 at the exporter's premises, from the goods' readiness to the result."""
-    if c.batch_covered:
-        milestone(env, site.log, c.case, site.batch_inspection_covered, mode.site)
-        return
-    yield from delay(env, site.log, c.case, site.statutory_inspection, mode.site, c.statutory_min)
+    yield from export_inspection.statutory_inspection(
+        env,
+        site.log,
+        c.case,
+        mode.site,
+        site.statutory_inspection,
+        site.batch_inspection_covered,
+        c.batch_covered,
+        c.statutory_min,
+    )
 
 
 def consolidation(env: simpy.Environment, mode: ModeSite, site: B2BExportSite) -> Process:

@@ -23,6 +23,7 @@ from clearsim.simulation.kernel.sampling import (
     draw_durations,
     quantile,
 )
+from clearsim.simulation.processes.export_inspection import later_of_batch
 
 MAX_ITEMS = 200
 """Items a consignment can hold at most (the per-item streams draw this many each time)."""
@@ -182,7 +183,7 @@ class ConsignmentFactory:
         groups = declared_lines(spec, purchases)
         prep = self._setup() + float(line_work[: len(groups)].sum())
         size = int(draw_counts(i.consignments_per_batch, self._batch_size, 1)[0])
-        position = int(self._batch_position() * max(size, 1))
+        later = later_of_batch(self._batch_position(), max(size, 1))
         route = self._routes[choose(self._route_shares, self._route())]
         self._next += 1
         return Consignment(
@@ -193,7 +194,7 @@ class ConsignmentFactory:
             line_groups=groups,
             prep_min=prep,
             statutory=self._statutory() < i.statutory_share,
-            batch_later=position > 0,
+            batch_later=later,
             pilot=self._pilot() < i.batch_share(),
             statutory_min=self._statutory_min(),
             screening_min=self._screening(),

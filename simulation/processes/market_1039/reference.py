@@ -40,6 +40,7 @@ from clearsim.simulation.kernel.facilities import (
     milestone_at,
     serve,
 )
+from clearsim.simulation.processes import export_inspection
 from clearsim.simulation.processes.departures import board
 from clearsim.simulation.processes.market_1039.entities import Consignment, ConsignmentFactory
 from clearsim.simulation.processes.market_1039.site import FLOW, MarketSite
@@ -157,11 +158,16 @@ def statutory_inspection(env: simpy.Environment, goods: Consignment, site: Marke
     """
     if not goods.statutory:
         return
-    log, case, market = site.log, goods.case, site.market
-    if goods.pilot and goods.batch_later:
-        milestone(env, log, case, site.batch_covered, market)
-        return
-    yield from delay(env, log, case, site.statutory_inspection, market, goods.statutory_min)
+    yield from export_inspection.statutory_inspection(
+        env,
+        site.log,
+        goods.case,
+        site.market,
+        site.statutory_inspection,
+        site.batch_covered,
+        goods.pilot and goods.batch_later,
+        goods.statutory_min,
+    )
 
 
 def physical_check(env: simpy.Environment, goods: Consignment, site: MarketSite) -> Process:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import simpy
 
+from clearsim.models.export_inspection import ExportInspectionSpec
 from clearsim.models.sea_export import SeaExportSpec
 from clearsim.models.vocabulary import Channel
 from clearsim.simulation.kernel.arrivals import arrival_times
@@ -25,6 +26,7 @@ from clearsim.simulation.kernel.sampling import (
 )
 from clearsim.simulation.log.recorder import EventLog
 from clearsim.simulation.processes.declaration import CustomsDraws
+from clearsim.simulation.processes.export_inspection import later_of_batch
 
 ADVANCE_LIMIT_MIN = 3 * 1440.0
 """An export declaration may be lodged at most 3 days before the goods arrive (S25)."""
@@ -110,6 +112,23 @@ class ExportContainer:
     stacked: simpy.Event
     released: simpy.Event
     direct: bool = False
+    goods: GoodsChecks | None = None
+
+
+@dataclass(slots=True, eq=False)
+class GoodsChecks:
+    """A box's statutory-inspection goods draws (``export_inspection``; minutes).
+
+    ``statutory``: its goods are on the catalogue; ``batch_covered``: a pilot exporter's later
+    box of an inspected production batch (batch inspection on); ``remote``: its check is done
+    by video at the producer's site (远程属地查检 on, statutory goods only).
+    """
+
+    statutory: bool
+    batch_covered: bool
+    statutory_min: float
+    remote: bool
+    video_min: float
 
 
 class ExportContainerFactory:
@@ -145,6 +164,8 @@ class ExportContainerFactory:
         self._berthing = durations(Purpose.PORT_OPERATIONS, "berthing", spec.berthing_min)
         self._unberthing = durations(Purpose.PORT_OPERATIONS, "unberthing", spec.unberthing_min)
         self._window = durations(Purpose.PORT_OPERATIONS, "loading_window", spec.loading_window_min)
+        goods = spec.export_inspection
+        self._goods = GoodsDraws(samplers, streams, name, goods) if goods is not None else None
 
     def vessel_calls(
         self, env: simpy.Environment, log: EventLog, control: RunControl, until_min: float
@@ -179,6 +200,13 @@ class ExportContainerFactory:
         arrival_min = call.arrival_min + truck_call if participant else max(0.0, conventional_min)
         rates = spec.risk.aeo if aeo else spec.risk.general
         channel_index = choose((rates.green, rates.yellow, rates.red), self._customs.channel())
+        inspection_min = self._customs.inspect()
+        goods = None
+        if self._goods is not None:
+            # The goods' own check share replaces the red share; the risk engine's other
+            # non-green boxes keep their document review.
+            selected, goods, inspection_min = self._goods.draw()
+            channel_index = 2 if selected else min(channel_index, 1)
         case = log.new_case(
             "container",
             spec.name,
@@ -201,7 +229,7 @@ class ExportContainerFactory:
             screening_min=self._screening(),
             review_min=self._customs.review(),
             plan_min=self._customs.plan(),
-            inspection_min=self._customs.inspect(),
+            inspection_min=inspection_min,
             hold=self._customs.hold() < spec.inspection.hold_probability,
             hold_min=self._customs.hold_min(),
             gate_in_min=self._gate_in(),
@@ -216,4 +244,49 @@ class ExportContainerFactory:
             reported=env.event(),
             stacked=env.event(),
             released=env.event(),
+            goods=goods,
         )
+
+
+class GoodsDraws:
+    """The statutory-inspection goods draws of a box, each from its own stream (CRN).
+
+    Every draw is made for every box, reform on or off, so the batch and remote reforms see the
+    same goods, batches and checks as their baseline.
+    """
+
+    def __init__(
+        self, samplers: ProcessSamplers, streams: Streams, name: str, spec: ExportInspectionSpec
+    ) -> None:
+        self.spec = spec
+        durations, uniforms = samplers.durations, samplers.uniforms
+        self._u = {
+            label: uniforms(Purpose.ATTRIBUTES, label)
+            for label in ("statutory", "batch_pilot", "batch_position")
+        }
+        self._u["selected"] = uniforms(Purpose.RISK, "physical")
+        self._u["remote"] = uniforms(Purpose.INSPECTION, "remote")
+        self._batch_rng = streams.generator(Purpose.BATCH_SIZE, name, "production_batch")
+        self._statutory = durations(Purpose.INSPECTION, "statutory", spec.statutory_inspection_min)
+        self._physical = durations(Purpose.INSPECTION, "physical", spec.physical_min)
+        video = spec.remote.video_min if spec.remote is not None else spec.physical_min
+        self._video = durations(Purpose.INSPECTION, "video", video)
+
+    def draw(self) -> tuple[bool, GoodsChecks, float]:
+        """Whether the box is selected for a check, its goods draws, its lane examination."""
+        spec, u = self.spec, self._u
+        statutory = u["statutory"]() < spec.statutory_share
+        pilot = u["batch_pilot"]() < spec.batch_share()
+        batch_size = int(draw_counts(spec.consignments_per_batch, self._batch_rng, 1)[0])
+        later = later_of_batch(u["batch_position"](), batch_size)
+        selected = u["selected"]() < spec.physical_share
+        remote = u["remote"]() < spec.remote_share()
+        goods = GoodsChecks(
+            statutory=statutory,
+            batch_covered=statutory and pilot and later,
+            statutory_min=self._statutory(),
+            # 远程属地查检 covers goods inspected at their place of origin: statutory goods.
+            remote=selected and statutory and remote,
+            video_min=self._video(),
+        )
+        return selected, goods, self._physical()

@@ -18,6 +18,18 @@ is called to arrive in the vessel's loading window and drives from the gate stra
 skipping the export yard. A participant not released when its truck reaches the gate (a red box,
 or a review not finished) takes the conventional branch. Boxes not loaded when their vessel's
 loading window closes roll over to the next call (outcome ``rolled_over``).
+
+With a stream of statutory-inspection goods (``export_inspection``), the goods of a box on the
+catalogue are inspected at the exporter's premises (``statutory_inspection``) from the earlier
+of the planned lodgement and the gate arrival, and the declaration waits for the result (电子底账);
+under batch inspection (出口批次检验, SEED-003 s8) a pilot exporter's later box of an inspected
+production batch goes on the batch's result (outcome ``batch_inspection_covered``). The goods'
+own check share decides the red channel. Under 远程属地查检 (SEED-003 s8, s12: 中药材 on its
+positive list) a selected box of statutory goods is examined by video at the producer's site
+when its statutory inspection is requested, before the declaration (``video_inspection``): it
+comes to the port examined, and is released like a green box, with no yard move, transfer or
+lane. The sea export has no exporter site in the network: the steps at the premises are recorded
+at the port node, the office that orders them.
 """
 
 from __future__ import annotations
@@ -41,10 +53,12 @@ from clearsim.simulation.kernel.network import Router
 from clearsim.simulation.log.recorder import EventLog
 from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.declaration import DeclarationDesk, lodge_and_screen
+from clearsim.simulation.processes.export_inspection import statutory_inspection
 from clearsim.simulation.processes.sea_export.entities import (
     ExportContainer,
     ExportContainerFactory,
     ExportVesselCall,
+    GoodsChecks,
 )
 
 
@@ -88,6 +102,10 @@ class SeaExportSite:
         self.inspection_transfer, self.inspection = a("inspection_transfer"), a("inspection")
         self.inspection_hold, self.return_transfer = a("inspection_hold"), a("return_transfer")
         self.rolled_over = log.outcome(spec.name, "rolled_over")
+        if spec.export_inspection is not None:  # registered only then: today's logs unchanged
+            self.statutory_inspection = a("statutory_inspection")
+            self.video_inspection = a("video_inspection")
+            self.batch_inspection_covered = log.outcome(spec.name, "batch_inspection_covered")
 
 
 def start_sea_export(spec: SeaExportSpec, ctx: ProcessContext) -> None:
@@ -136,11 +154,16 @@ def vessel_call(env: simpy.Environment, call: ExportVesselCall, site: SeaExportS
 
 def declaration(env: simpy.Environment, box: ExportContainer, site: SeaExportSite) -> Process:
     """Lodgement, risk screening and document review (yellow, red); exports pay no duty."""
+    lodgement_min = box.lodgement_min
+    goods = box.goods
+    if goods is not None and (goods.statutory or goods.remote):
+        yield from premises_checks(env, box, goods, site)
+        lodgement_min = max(lodgement_min, env.now)  # no declaration before the result
     yield from lodge_and_screen(
         env,
         site.desk,
         box.case,
-        box.lodgement_min,
+        lodgement_min,
         box.screening_min,
         box.channel,
         box.review_min,
@@ -149,10 +172,43 @@ def declaration(env: simpy.Environment, box: ExportContainer, site: SeaExportSit
     box.declared.succeed()
 
 
+def premises_checks(
+    env: simpy.Environment, box: ExportContainer, goods: GoodsChecks, site: SeaExportSite
+) -> Process:
+    """法检 at the exporter's premises and, alongside, 远程属地查检 by video of a selected box.
+
+    Requested at the earlier of the planned lodgement and the gate arrival (at the run's start
+    at the earliest: such boxes are in the warm-up): the video examination starts then, while
+    the goods are at the producer's site, the statutory inspection runs to its result; the
+    declaration waits for both.
+    """
+    request_min = max(0.0, min(box.lodgement_min, box.arrival_min))
+    if request_min > env.now:
+        yield env.timeout(request_min - env.now)
+    log, case, port = site.log, box.case, site.port
+    video = None
+    if goods.remote:  # the officer examines the goods by video while they are still there
+        video = env.process(delay(env, log, case, site.video_inspection, port, goods.video_min))
+    if goods.statutory:
+        yield from statutory_inspection(
+            env,
+            log,
+            case,
+            port,
+            site.statutory_inspection,
+            site.batch_inspection_covered,
+            goods.batch_covered,
+            goods.statutory_min,
+        )
+    if video is not None and not video.triggered:
+        yield video
+
+
 def clearance(env: simpy.Environment, box: ExportContainer, site: SeaExportSite) -> Process:
     """Release once declared and reported; red after inspection; participants before arrival."""
     yield box.declared
-    if box.channel == Channel.RED:
+    examined_at_origin = box.goods is not None and box.goods.remote
+    if box.channel == Channel.RED and not examined_at_origin:
         yield box.stacked & box.reported
         yield from inspection(env, box, site)
     elif not box.participant:
