@@ -1,0 +1,187 @@
+"""The station flow: arrivals through service stages (textbook queues, tandem lines, networks).
+
+Besides plain FCFS stages, a stage may use one of the engine blocks of queueing theory, each a
+switch that is off when absent: a finite capacity with loss or blocking (:class:`StageCapacity`),
+balking and reneging (:class:`Impatience`) and probabilistic feedback (:class:`Feedback`). Each is
+validated against its closed form in ``tests/test_queueing_blocks.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from clearsim.models.arrivals import ArrivalProcess
+from clearsim.models.base import FrozenSpec
+from clearsim.models.distributions import Duration, check_probability_map
+from clearsim.models.vocabulary import MILESTONES, Direction, Mode
+
+
+class PriorityClass(FrozenSpec):
+    """A customer class with its share of arrivals and queue priority (lower goes first)."""
+
+    name: str = Field(min_length=1)
+    share: float = Field(ge=0, le=1)
+    priority: int = Field(ge=0)
+
+
+class StageCapacity(FrozenSpec):
+    """At most ``limit`` customers at the stage, in service and waiting (M/M/c/K's K).
+
+    ``lose``: a customer who finds it full leaves the system (outcome ``lost``; never released).
+    ``block``: blocking after service: a customer who finishes the previous stage and finds this
+    one full keeps its server there until a place is free; at the first stage (or when the
+    previous stage was skipped) it waits outside, holding no server.
+    """
+
+    limit: int = Field(ge=1, description="Maximum customers at the stage (in service + waiting).")
+    when_full: Literal["lose", "block"] = Field(
+        default="lose", description="What a customer who finds the stage full does."
+    )
+
+
+class Impatience(FrozenSpec):
+    """Balking and reneging at a stage (M/M/c+M, Erlang A, with balking).
+
+    A customer who finds every server of the stage's resource busy (off-shift blockers count as
+    busy) joins with probability ``1 - balk_probability``, else leaves (outcome ``balked``). One
+    who has waited ``patience_min`` (drawn per visit) without a server leaves the queue (outcome
+    ``reneged``). Customers in service never leave.
+    """
+
+    balk_probability: float = Field(
+        default=0.0, ge=0, le=1, description="Share of customers finding all servers busy who leave."
+    )
+    patience_min: Duration | None = Field(
+        default=None, description="Longest wait for a server before leaving; absent: no reneging."
+    )
+
+
+class Feedback(FrozenSpec):
+    """Re-inspection: after the stage, with ``probability`` the customer goes back to ``to``.
+
+    Each pass draws a new service time (its own stream); the customer rejoins the end of the queue.
+    """
+
+    probability: float = Field(gt=0, description="Share sent back after each pass.")
+    to: str = Field(description="Activity of the stage to go back to: this one or an earlier one.")
+
+    @field_validator("probability")
+    @classmethod
+    def _leaves(cls, value: float) -> float:
+        if value >= 1:
+            raise ValueError(
+                f"a feedback probability of {value} never lets a customer leave the loop; "
+                "it must be below 1"
+            )
+        return value
+
+
+class Stage(FrozenSpec):
+    """One service stage of a station flow."""
+
+    activity: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
+    resource: str
+    service_min: Duration
+    probability: float = Field(default=1.0, gt=0, le=1, description="Share that visits.")
+    milestone_on_complete: Literal["lodgement", "release"] | None = Field(
+        default=None,
+        description="TRS milestone recorded when this stage completes (arrival and exit are "
+        "recorded by the flow itself).",
+    )
+    capacity: StageCapacity | None = Field(
+        default=None, description="Finite capacity with loss or blocking; absent: unlimited."
+    )
+    impatience: Impatience | None = Field(
+        default=None, description="Balking and reneging; absent: everybody waits."
+    )
+    feedback: Feedback | None = Field(
+        default=None, description="Probabilistic return to a stage; absent: none."
+    )
+
+    @property
+    def uses_blocks(self) -> bool:
+        """Whether the stage uses a block beyond a plain FCFS stage."""
+        return (self.capacity, self.impatience, self.feedback) != (None, None, None)
+
+
+class StationFlowSpec(FrozenSpec):
+    """Arrivals through a sequence of service stages: textbook queues and tandem lines."""
+
+    kind: Literal["station_flow"] = "station_flow"
+    name: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
+    node: str
+    direction: Direction = Field(default="import", description="Trade flow its cases report in.")
+    mode: Mode = Field(default="sea", description="Mode its cases report in.")
+    arrivals: ArrivalProcess
+    classes: tuple[PriorityClass, ...] = (PriorityClass(name="all", share=1.0, priority=0),)
+    stages: tuple[Stage, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _classes(self) -> StationFlowSpec:
+        for stage in self.stages:
+            if stage.activity in MILESTONES:
+                raise ValueError(
+                    f"stage activity {stage.activity!r} is a milestone name; use "
+                    "milestone_on_complete to record a milestone after a stage"
+                )
+        check_probability_map({c.name: c.share for c in self.classes}, "class shares")
+        if len({c.name for c in self.classes}) != len(self.classes):
+            raise ValueError("class names must be unique")
+        if len({s.activity for s in self.stages}) != len(self.stages):
+            raise ValueError("stage activities must be unique")
+        self._check_feedback()
+        return self
+
+    def _check_feedback(self) -> None:
+        names = [s.activity for s in self.stages]
+        for index, stage in enumerate(self.stages):
+            if stage.feedback is None:
+                continue
+            where = f"stages.{index}.feedback.to"
+            if stage.feedback.to not in names[: index + 1]:
+                raise ValueError(
+                    f"{where}: {stage.feedback.to!r} is not this stage or an earlier one"
+                )
+            target = names.index(stage.feedback.to)
+            for inner in self.stages[target:index]:
+                if inner.milestone_on_complete is not None:
+                    raise ValueError(
+                        f"{where}: stage {inner.activity!r} inside the loop records "
+                        f"{inner.milestone_on_complete!r}, which a loop would record twice; "
+                        "record it on the loop's last stage"
+                    )
+
+    @property
+    def uses_blocks(self) -> bool:
+        """Whether any stage uses a block (then the reference generator serves every stage)."""
+        return any(stage.uses_blocks for stage in self.stages)
+
+    def resource_names(self) -> tuple[str, ...]:
+        """The scenario resources this process needs."""
+        return tuple(stage.resource for stage in self.stages)
+
+    def node_names(self) -> tuple[str, ...]:
+        """The network sites this process needs."""
+        return (self.node,)
+
+    def offered_work_per_min(self, horizon_min: float) -> dict[str, float]:
+        """Expected server-minutes of work per minute offered to each resource (stability check).
+
+        A stage fed back with probability ``p`` is visited ``1 / (1 - p)`` times on average (an
+        upper bound with loss, balking or reneging, which only remove work).
+        """
+        rate = self.arrivals.mean_rate_per_min(horizon_min)
+        passes = [1.0] * len(self.stages)
+        names = [s.activity for s in self.stages]
+        for index, stage in enumerate(self.stages):
+            if stage.feedback is not None:
+                for inner in range(names.index(stage.feedback.to), index + 1):
+                    passes[inner] /= 1 - stage.feedback.probability
+        work: dict[str, float] = {}
+        for stage, visits in zip(self.stages, passes, strict=True):
+            work[stage.resource] = work.get(stage.resource, 0.0) + (
+                rate * stage.probability * visits * stage.service_min.mean
+            )
+        return work
