@@ -1,0 +1,247 @@
+"""Engine blocks of the station flow against their closed forms (architecture rule 9).
+
+Each block (finite capacity with loss or blocking, balking and reneging, feedback) runs a
+validation scenario (``scenarios/validation``) for several replications; every comparison is
+``|simulated mean - theory| <= t * s / sqrt(k)`` at 99% confidence, the theory in the message.
+Blocking after service has no simple closed form: a hand-computed deterministic trace instead.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clearsim.analysis.queueing import (
+    birth_death,
+    erlang_b,
+    erlang_c,
+    mm1_feedback,
+    mmc_impatient,
+    mmc_mean_wait,
+    mmck,
+)
+from clearsim.analysis.statistics import mean_confidence_interval
+from clearsim.models.scenario import Scenario
+from clearsim.models.station_flow import StationFlowSpec
+from clearsim.models.vocabulary import MILESTONES, Lifecycle
+from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.log.recorder import EventLog, check_event_log
+from clearsim.simulation.metrics.cases import Window, measured_cases, milestone_times
+from clearsim.simulation.metrics.resources import resource_waits
+from clearsim.simulation.run import RunResult, run_replication
+
+VALIDATION = Path(__file__).resolve().parents[1] / "scenarios" / "validation"
+REPLICATIONS = 10
+CONFIDENCE = 0.99
+ARRIVAL, EXIT = MILESTONES.index("arrival"), MILESTONES.index("exit")
+
+
+@cache
+def _runs(name: str) -> tuple[Scenario, list[RunResult]]:
+    scenario = load_scenario(VALIDATION / f"{name}.yaml")
+    runs = [run_replication(scenario, r, scenario.seed) for r in range(REPLICATIONS)]
+    for run in runs:
+        check_event_log(run.log)
+    return scenario, runs
+
+
+def _flow(scenario: Scenario) -> tuple[int, float, float]:
+    """Servers, arrival rate per minute and mean service minutes of the one-stage flow."""
+    flow = scenario.processes[0]
+    assert isinstance(flow, StationFlowSpec)
+    servers = scenario.resources[flow.stages[0].resource].capacity
+    return servers, flow.arrivals.mean_rate_per_min(scenario.horizon_min), flow.stages[0].service_min.mean
+
+
+def _measured(run: RunResult, scenario: Scenario) -> np.ndarray:
+    window = Window(scenario.warmup_min, scenario.horizon_min)
+    return measured_cases(run.log, milestone_times(run.log), window)
+
+
+def _outcome_share(run: RunResult, scenario: Scenario, outcome: str) -> float:
+    """Share of measured arrivals that ended with ``outcome``."""
+    measured = _measured(run, scenario)
+    activity, case = run.log.column("activity"), run.log.column("case")
+    code = run.log.activities.index(outcome)
+    ended = np.zeros(measured.size, dtype=bool)
+    ended[case[activity == code]] = True
+    return float((ended & measured).sum() / measured.sum())
+
+
+def _served_wait(run: RunResult, scenario: Scenario) -> float:
+    waits = resource_waits(run.log, "inspection_lanes")
+    keep = _measured(run, scenario)[waits.case]
+    return float(waits.wait[keep].mean())
+
+
+def _within(simulated: list[float], theory: float, label: str) -> None:
+    estimate = mean_confidence_interval(simulated, CONFIDENCE)
+    print(f"{label}: simulated {estimate.mean:.4f} ± {estimate.half_width:.4f}, theory {theory:.4f}")
+    assert abs(estimate.mean - theory) <= estimate.half_width, (label, estimate, theory)
+
+
+def test_birth_death_reproduces_erlang_c_and_erlang_b() -> None:
+    """The numerical chain against the textbook closed forms (Gross et al. 2.3, 2.6)."""
+    mu, lam = 1 / 60, 2.4 / 60
+    p = birth_death(lambda n: lam, lambda n: mu * min(n, 3), 400)
+    assert math.isclose(float(p[3:].sum()), erlang_c(3, 2.4), rel_tol=1e-9)
+    assert math.isclose(mmck(3, 3, lam, 60).loss_probability, erlang_b(3, 2.4), rel_tol=1e-12)
+    assert math.isclose(erlang_b(1, 1.0), 0.5)  # B(1, a) = a / (1 + a)
+    patient = mmc_impatient(3, lam, 60, mean_patience=1e12, states=400)
+    assert math.isclose(patient.mean_wait_served, mmc_mean_wait(3, lam, 60), rel_tol=1e-6)
+
+
+def test_erlang_b_loss_probability() -> None:
+    """M/M/3/3 at a = 2.4: loss probability B(3, 2.4) = 0.2684 (Erlang B)."""
+    scenario, runs = _runs("erlang_b")
+    servers, rate, service = _flow(scenario)
+    theory = erlang_b(servers, rate * service)
+    assert math.isclose(theory, 0.26841, rel_tol=1e-4)
+    _within([_outcome_share(r, scenario, "lost") for r in runs], theory, "Erlang B P(loss)")
+
+
+def test_mmck_loss_and_wait_of_admitted() -> None:
+    """M/M/3/6 at a = 2.7: P(loss) = p_6 = 0.1284, Wq of admitted = Lq / (lambda (1 - p_6)) = 21.14 min."""
+    scenario, runs = _runs("mmck")
+    servers, rate, service = _flow(scenario)
+    theory = mmck(servers, 6, rate, service)
+    _within([_outcome_share(r, scenario, "lost") for r in runs], theory.loss_probability, "M/M/3/6 P(loss)")
+    _within([_served_wait(r, scenario) for r in runs], theory.mean_wait, "M/M/3/6 Wq admitted (min)")
+
+
+def test_erlang_a_with_balking() -> None:
+    """M/M/3+M, patience mean 60 min, balking 0.2 at a = 3: birth-death solution (Erlang A)."""
+    scenario, runs = _runs("erlang_a")
+    servers, rate, service = _flow(scenario)
+    theory = mmc_impatient(servers, rate, service, mean_patience=60.0, balk_probability=0.2)
+    _within([_outcome_share(r, scenario, "balked") for r in runs], theory.balk_probability, "P(balk)")
+    _within(
+        [_outcome_share(r, scenario, "reneged") for r in runs], theory.renege_probability, "P(renege)"
+    )
+    _within([_served_wait(r, scenario) for r in runs], theory.mean_wait_served, "Wq served (min)")
+
+
+def test_mm1_feedback_matches_jackson() -> None:
+    """M/M/1, feedback 0.25: node rate 1.4/h, rho 0.7, L = 2.333, sojourn L / lambda = 133.3 min."""
+    scenario, runs = _runs("feedback")
+    _, rate, service = _flow(scenario)
+    theory = mm1_feedback(rate, service, 0.25)
+    sojourns, passes = [], []
+    for run in runs:
+        times = milestone_times(run.log)
+        measured = _measured(run, scenario)
+        sojourns.append(float(np.mean(times[measured, EXIT] - times[measured, ARRIVAL])))
+        waits = resource_waits(run.log, "inspection_lanes")
+        passes.append(float(measured[waits.case].sum() / measured.sum()))
+    _within(passes, 1 / (1 - 0.25), "passes per customer 1 / (1 - p)")
+    _within(sojourns, theory.mean_sojourn, "Jackson total sojourn (min)")
+
+
+def test_lost_and_abandoned_cases_are_never_released_and_are_counted() -> None:
+    """Conservation: arrivals = exits + outcomes + in system; no lost or reneged case released."""
+    for name, outcomes in (("erlang_b", ("lost",)), ("erlang_a", ("balked", "reneged"))):
+        scenario, runs = _runs(name)
+        for run in runs[:3]:
+            log = run.log
+            times = milestone_times(log)
+            activity, case = log.column("activity"), log.column("case")
+            left = np.zeros(len(log.cases), dtype=bool)
+            for outcome in outcomes:
+                left[case[activity == log.activities.index(outcome)]] = True
+            released = ~np.isnan(times[:, MILESTONES.index("release")])
+            exited = ~np.isnan(times[:, EXIT])
+            assert not (left & (released | exited)).any()
+            summary = run.summary
+            assert summary.arrived == int(exited.sum()) + int(left.sum()) + summary.in_system
+            assert summary.completed == int(exited.sum()) + int(left.sum())
+
+
+def _trace_scenario(when_full: str, times: list[float]) -> Scenario:
+    stage = {"kind": "deterministic"}
+    return Scenario.model_validate(
+        {
+            "name": "trace",
+            "kind": "terminating",
+            "horizon_min": 100.0,
+            "warmup_min": 0.0,
+            "drain_limit_min": 1000.0,
+            "seed": 1,
+            "network": {"nodes": {"SITE": {"kind": "inspection_area", "lat": 30.0, "lon": 114.0}}},
+            "resources": {"a": {"capacity": 1, "node": "SITE"}, "b": {"capacity": 1, "node": "SITE"}},
+            "processes": [
+                {
+                    "kind": "station_flow",
+                    "name": "trace",
+                    "node": "SITE",
+                    "arrivals": {"kind": "fixed_times", "times_min": times},
+                    "stages": [
+                        {"activity": "scan", "resource": "a", "service_min": {**stage, "value_min": 2.0}},
+                        {
+                            "activity": "examine",
+                            "resource": "b",
+                            "service_min": {**stage, "value_min": 5.0},
+                            "capacity": {"limit": 1, "when_full": when_full},
+                        },
+                    ],
+                }
+            ],
+        }
+    )
+
+
+def _rows(log: EventLog) -> list[tuple[int, str, str, float]]:
+    names = ("schedule", "start", "complete")
+    return [
+        (case, log.activities[activity], names[lifecycle], time)
+        for case, activity, _, lifecycle, time, _, _ in log.rows
+        if log.activities[activity] in ("scan", "examine", "exit", "lost")
+        and lifecycle != Lifecycle.SCHEDULE
+    ]
+
+
+def test_blocking_after_service_hand_computed_trace() -> None:
+    """Two single-server stages (2 min, 5 min), room for one at the second, arrivals 0, 1, 2.
+
+    c0: scan 0-2, examine 2-7, exit 7. c1: scan 2-4, blocked holding the scanner until 7,
+    examine 7-12, exit 12. c2: the scanner is held by c1 until 7: scan 7-9, blocked until 12,
+    examine 12-17, exit 17.
+    """
+    result = run_replication(_trace_scenario("block", [0.0, 1.0, 2.0]), 0, 1)
+    check_event_log(result.log)
+    got = sorted((c, a, lc, t) for c, a, lc, t in _rows(result.log) if lc != "complete" or a != "exit")
+    expected = sorted(
+        [
+            (0, "scan", "start", 0.0), (0, "scan", "complete", 2.0),
+            (0, "examine", "start", 2.0), (0, "examine", "complete", 7.0),
+            (1, "scan", "start", 2.0), (1, "scan", "complete", 4.0),
+            (1, "examine", "start", 7.0), (1, "examine", "complete", 12.0),
+            (2, "scan", "start", 7.0), (2, "scan", "complete", 9.0),
+            (2, "examine", "start", 12.0), (2, "examine", "complete", 17.0),
+        ]
+    )  # fmt: skip
+    assert [r for r in got if r[1] != "exit"] == expected
+    exits = {c: t for c, a, _, t in _rows(result.log) if a == "exit"}
+    assert exits == {0: 7.0, 1: 12.0, 2: 17.0}
+    assert result.summary.arrived == result.summary.completed == 3
+
+
+def test_loss_at_a_full_stage_hand_computed_trace() -> None:
+    """The same line with loss: c1 finds c0 examined (2-7) and is lost at 4; c2 scans 4-6, lost."""
+    result = run_replication(_trace_scenario("lose", [0.0, 1.0, 2.0]), 0, 1)
+    check_event_log(result.log)
+    lost = {c: t for c, a, _, t in _rows(result.log) if a == "lost"}
+    assert lost == {1: 4.0, 2: 6.0}
+    assert {c: t for c, a, _, t in _rows(result.log) if a == "exit"} == {0: 7.0}
+
+
+@pytest.mark.parametrize("name", ["erlang_b", "mmck", "erlang_a", "feedback"])
+def test_a_flow_with_blocks_refuses_the_fast_path(name: str) -> None:
+    from clearsim.simulation.processes.station_flow.process import served_by_lines
+
+    flow = load_scenario(VALIDATION / f"{name}.yaml").processes[0]
+    assert isinstance(flow, StationFlowSpec)
+    assert not served_by_lines(flow, frozenset({"inspection_lanes"}))
