@@ -69,11 +69,12 @@ def birth_death(
         up, down = birth(n), death(n + 1)
         logs[n + 1] = -np.inf if up <= 0 or logs[n] == -np.inf else logs[n] + math.log(up / down)
     weights = np.exp(logs - logs.max())
-    return weights / weights.sum()
+    distribution: np.ndarray = weights / weights.sum()
+    return distribution
 
 
 def erlang_b(servers: int, offered_load: float) -> float:
-    """Loss probability of M/M/c/c (Erlang B), by the recursion ``B_k = a B_{k-1} / (k + a B_{k-1})``.
+    """Loss probability of M/M/c/c (Erlang B): ``B_k = a B_{k-1} / (k + a B_{k-1})``, ``B_0 = 1``.
 
     Gross, Shortle, Thompson and Harris, section 2.6 (Erlang's loss formula).
     """
@@ -170,7 +171,7 @@ class FeedbackQueue(NamedTuple):
 
 
 def mm1_feedback(arrival_rate: float, mean_service: float, feedback: float) -> FeedbackQueue:
-    """Jackson: node rate ``lambda / (1 - p)``, ``L = rho / (1 - rho)``, total sojourn ``L / lambda``.
+    """Jackson: node rate ``lambda / (1 - p)``, ``L = rho / (1 - rho)``, sojourn ``L / lambda``.
 
     Each pass draws a new exponential service (Gross et al., section 4.1, Jackson networks).
     """

@@ -51,7 +51,10 @@ class Impatience(FrozenSpec):
     """
 
     balk_probability: float = Field(
-        default=0.0, ge=0, le=1, description="Share of customers finding all servers busy who leave."
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of customers finding all servers busy who leave.",
     )
     patience_min: Duration | None = Field(
         default=None, description="Longest wait for a server before leaving; absent: no reneging."

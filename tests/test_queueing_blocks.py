@@ -32,6 +32,7 @@ from clearsim.scenarios.load import load_scenario
 from clearsim.simulation.log.recorder import EventLog, check_event_log
 from clearsim.simulation.metrics.cases import Window, measured_cases, milestone_times
 from clearsim.simulation.metrics.resources import resource_waits
+from clearsim.simulation.processes.station_flow.process import served_by_lines
 from clearsim.simulation.run import RunResult, run_replication
 
 VALIDATION = Path(__file__).resolve().parents[1] / "scenarios" / "validation"
@@ -54,7 +55,11 @@ def _flow(scenario: Scenario) -> tuple[int, float, float]:
     flow = scenario.processes[0]
     assert isinstance(flow, StationFlowSpec)
     servers = scenario.resources[flow.stages[0].resource].capacity
-    return servers, flow.arrivals.mean_rate_per_min(scenario.horizon_min), flow.stages[0].service_min.mean
+    return (
+        servers,
+        flow.arrivals.mean_rate_per_min(scenario.horizon_min),
+        flow.stages[0].service_min.mean,
+    )
 
 
 def _measured(run: RunResult, scenario: Scenario) -> np.ndarray:
@@ -80,7 +85,9 @@ def _served_wait(run: RunResult, scenario: Scenario) -> float:
 
 def _within(simulated: list[float], theory: float, label: str) -> None:
     estimate = mean_confidence_interval(simulated, CONFIDENCE)
-    print(f"{label}: simulated {estimate.mean:.4f} ± {estimate.half_width:.4f}, theory {theory:.4f}")
+    print(
+        f"{label}: simulated {estimate.mean:.4f} ± {estimate.half_width:.4f}, theory {theory:.4f}"
+    )
     assert abs(estimate.mean - theory) <= estimate.half_width, (label, estimate, theory)
 
 
@@ -105,12 +112,18 @@ def test_erlang_b_loss_probability() -> None:
 
 
 def test_mmck_loss_and_wait_of_admitted() -> None:
-    """M/M/3/6 at a = 2.7: P(loss) = p_6 = 0.1284, Wq of admitted = Lq / (lambda (1 - p_6)) = 21.14 min."""
+    """M/M/3/6 at a = 2.7: P(loss) = p_6 = 0.1284, Wq admitted = Lq / (lambda (1 - p_6)) = 21.14."""
     scenario, runs = _runs("mmck")
     servers, rate, service = _flow(scenario)
     theory = mmck(servers, 6, rate, service)
-    _within([_outcome_share(r, scenario, "lost") for r in runs], theory.loss_probability, "M/M/3/6 P(loss)")
-    _within([_served_wait(r, scenario) for r in runs], theory.mean_wait, "M/M/3/6 Wq admitted (min)")
+    _within(
+        [_outcome_share(r, scenario, "lost") for r in runs],
+        theory.loss_probability,
+        "M/M/3/6 P(loss)",
+    )
+    _within(
+        [_served_wait(r, scenario) for r in runs], theory.mean_wait, "M/M/3/6 Wq admitted (min)"
+    )
 
 
 def test_erlang_a_with_balking() -> None:
@@ -118,9 +131,13 @@ def test_erlang_a_with_balking() -> None:
     scenario, runs = _runs("erlang_a")
     servers, rate, service = _flow(scenario)
     theory = mmc_impatient(servers, rate, service, mean_patience=60.0, balk_probability=0.2)
-    _within([_outcome_share(r, scenario, "balked") for r in runs], theory.balk_probability, "P(balk)")
     _within(
-        [_outcome_share(r, scenario, "reneged") for r in runs], theory.renege_probability, "P(renege)"
+        [_outcome_share(r, scenario, "balked") for r in runs], theory.balk_probability, "P(balk)"
+    )
+    _within(
+        [_outcome_share(r, scenario, "reneged") for r in runs],
+        theory.renege_probability,
+        "P(renege)",
     )
     _within([_served_wait(r, scenario) for r in runs], theory.mean_wait_served, "Wq served (min)")
 
@@ -144,7 +161,7 @@ def test_mm1_feedback_matches_jackson() -> None:
 def test_lost_and_abandoned_cases_are_never_released_and_are_counted() -> None:
     """Conservation: arrivals = exits + outcomes + in system; no lost or reneged case released."""
     for name, outcomes in (("erlang_b", ("lost",)), ("erlang_a", ("balked", "reneged"))):
-        scenario, runs = _runs(name)
+        _, runs = _runs(name)
         for run in runs[:3]:
             log = run.log
             times = milestone_times(log)
@@ -171,7 +188,10 @@ def _trace_scenario(when_full: str, times: list[float]) -> Scenario:
             "drain_limit_min": 1000.0,
             "seed": 1,
             "network": {"nodes": {"SITE": {"kind": "inspection_area", "lat": 30.0, "lon": 114.0}}},
-            "resources": {"a": {"capacity": 1, "node": "SITE"}, "b": {"capacity": 1, "node": "SITE"}},
+            "resources": {
+                "a": {"capacity": 1, "node": "SITE"},
+                "b": {"capacity": 1, "node": "SITE"},
+            },
             "processes": [
                 {
                     "kind": "station_flow",
@@ -179,7 +199,11 @@ def _trace_scenario(when_full: str, times: list[float]) -> Scenario:
                     "node": "SITE",
                     "arrivals": {"kind": "fixed_times", "times_min": times},
                     "stages": [
-                        {"activity": "scan", "resource": "a", "service_min": {**stage, "value_min": 2.0}},
+                        {
+                            "activity": "scan",
+                            "resource": "a",
+                            "service_min": {**stage, "value_min": 2.0},
+                        },
                         {
                             "activity": "examine",
                             "resource": "b",
@@ -212,7 +236,9 @@ def test_blocking_after_service_hand_computed_trace() -> None:
     """
     result = run_replication(_trace_scenario("block", [0.0, 1.0, 2.0]), 0, 1)
     check_event_log(result.log)
-    got = sorted((c, a, lc, t) for c, a, lc, t in _rows(result.log) if lc != "complete" or a != "exit")
+    got = sorted(
+        (c, a, lc, t) for c, a, lc, t in _rows(result.log) if lc != "complete" or a != "exit"
+    )
     expected = sorted(
         [
             (0, "scan", "start", 0.0), (0, "scan", "complete", 2.0),
@@ -240,8 +266,6 @@ def test_loss_at_a_full_stage_hand_computed_trace() -> None:
 
 @pytest.mark.parametrize("name", ["erlang_b", "mmck", "erlang_a", "feedback"])
 def test_a_flow_with_blocks_refuses_the_fast_path(name: str) -> None:
-    from clearsim.simulation.processes.station_flow.process import served_by_lines
-
     flow = load_scenario(VALIDATION / f"{name}.yaml").processes[0]
     assert isinstance(flow, StationFlowSpec)
     assert not served_by_lines(flow, frozenset({"inspection_lanes"}))

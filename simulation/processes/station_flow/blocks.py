@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from clearsim.simulation.processes.station_flow.process import StationFlow
 
 Admission = Generator[simpy.Event, Any, bool]
-Served = Generator[simpy.Event, Any, tuple[str, simpy.Event | None]]
+Served = Generator[simpy.Event, Any, tuple[str, simpy.resources.resource.PriorityRequest | None]]
 
 
 class StageBlocks:
@@ -53,7 +53,10 @@ class StageBlocks:
             outcome: log.outcome(name, outcome)
             for outcome, used in (
                 ("lost", any(s.capacity and s.capacity.when_full == "lose" for s in spec.stages)),
-                ("balked", any(s.impatience and s.impatience.balk_probability for s in spec.stages)),
+                (
+                    "balked",
+                    any(s.impatience and s.impatience.balk_probability for s in spec.stages),
+                ),
                 ("reneged", any(s.impatience and s.impatience.patience_min for s in spec.stages)),
             )
             if used
@@ -187,7 +190,9 @@ def visit_with_blocks(
     milestone(env, log, case, flow.arrival, node)
     flow.control.arrive()
     priority = flow.priority[i]
-    held: tuple[Facility, simpy.Event] | None = None  # a server kept while blocked
+    held: tuple[Facility, simpy.resources.resource.PriorityRequest] | None = (
+        None  # a server kept while blocked
+    )
     at: int | None = None  # the stage the customer has a place at
     passes = [0] * len(flow.stage_facilities)
     stage, back, outcome = 0, None, ""
@@ -211,7 +216,15 @@ def visit_with_blocks(
         passes[stage] += 1
         facility = flow.stage_facilities[stage]
         result, request = yield from serve_stage(
-            env, blocks, stage, facility, log, case, flow.stage_activities[stage], duration, priority
+            env,
+            blocks,
+            stage,
+            facility,
+            log,
+            case,
+            flow.stage_activities[stage],
+            duration,
+            priority,
         )
         if request is None:
             outcome = result

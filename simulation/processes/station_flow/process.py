@@ -28,8 +28,8 @@ from clearsim.simulation.kernel.facilities import Facility, Process, milestone, 
 from clearsim.simulation.kernel.rng import Purpose, Streams
 from clearsim.simulation.kernel.sampling import DurationSampler, UniformSampler, choose_many
 from clearsim.simulation.log.recorder import EventLog
-from clearsim.simulation.processes.station_flow.blocks import StageBlocks, visit_with_blocks
 from clearsim.simulation.processes.context import ProcessContext
+from clearsim.simulation.processes.station_flow.blocks import StageBlocks, visit_with_blocks
 
 
 class StationFlow:
@@ -136,8 +136,10 @@ def served_by_lines(spec: StationFlowSpec, exclusive_resources: frozenset[str]) 
     such a flow is refused here and served by the reference generator
     (:func:`~clearsim.simulation.processes.station_flow.blocks.visit_with_blocks`).
     """
-    return not spec.uses_blocks and len({c.priority for c in spec.classes}) == 1 and all(
-        stage.resource in exclusive_resources for stage in spec.stages
+    return (
+        not spec.uses_blocks
+        and len({c.priority for c in spec.classes}) == 1
+        and all(stage.resource in exclusive_resources for stage in spec.stages)
     )
 
 
