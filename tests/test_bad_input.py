@@ -204,3 +204,27 @@ def test_a_flow_refuses_a_password_in_its_parameters(url: str) -> None:
     assert "s3cret" not in str(caught.value)
     refuse_password_parameter("sqlite:///runs.db")
     refuse_password_parameter(None)
+
+
+@pytest.mark.parametrize(
+    ("stage", "expected"),
+    [
+        ("feedback: {probability: 1.0, to: inspection}", "never lets a customer leave"),
+        ("feedback: {probability: 0.5, to: nowhere}", "not this stage or an earlier one"),
+        ("capacity: {limit: 0}", "limit"),
+        ("impatience: {balk_probability: 1.5}", "balk_probability"),
+    ],
+)
+def test_bad_engine_blocks_are_refused_in_one_line(
+    workdir: Path, stage: str, expected: str
+) -> None:
+    """A loop that never exits, an unknown feedback target, a capacity of 0: one line, exit 2."""
+    text = (
+        f"extends: {MMC}\nprocesses:\n  - name: inspection_queue\n    stages:\n"
+        "      - activity: inspection\n        resource: inspection_lanes\n"
+        "        service_min: {kind: exponential, mean_min: 60}\n"
+        f"        {stage}\n"
+    )
+    path = _write(workdir / "bad.yaml", text)
+    line = _refused(["validate", str(path)], "bad.yaml", expected)
+    assert "stages" in line, line
