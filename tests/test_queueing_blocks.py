@@ -127,7 +127,7 @@ def test_mmck_loss_and_wait_of_admitted() -> None:
 
 
 def test_erlang_a_with_balking() -> None:
-    """M/M/3+M, patience mean 60 min, balking 0.2 at a = 3: birth-death solution (Erlang A)."""
+    """M/M/3+M, patience mean 60 min, balking 0.2 at a = 2.7: birth-death solution (Erlang A)."""
     scenario, runs = _runs("erlang_a")
     servers, rate, service = _flow(scenario)
     theory = mmc_impatient(servers, rate, service, mean_patience=60.0, balk_probability=0.2)
