@@ -8,9 +8,15 @@ validated against its closed form in ``tests/test_queueing_blocks.py``.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
@@ -81,6 +87,10 @@ class Feedback(FrozenSpec):
         return value
 
 
+STAGE_BLOCKS: tuple[str, ...] = ("capacity", "impatience", "feedback")
+"""The engine-block fields of a stage, left out of its dump when absent (scenario hashes)."""
+
+
 class Stage(FrozenSpec):
     """One service stage of a station flow."""
 
@@ -102,6 +112,16 @@ class Stage(FrozenSpec):
     feedback: Feedback | None = Field(
         default=None, description="Probabilistic return to a stage; absent: none."
     )
+
+    @model_serializer(mode="wrap")
+    def _without_absent_blocks(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Absent blocks are left out of the dump, so a scenario without them keeps its hash."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for block in STAGE_BLOCKS:
+                if data.get(block, 0) is None:
+                    del data[block]
+        return data
 
     @property
     def uses_blocks(self) -> bool:
