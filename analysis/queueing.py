@@ -181,3 +181,25 @@ def mm1_feedback(arrival_rate: float, mean_service: float, feedback: float) -> F
         raise ValueError("the node is unstable: lambda E[S] / (1 - p) >= 1")
     mean_number = rho / (1 - rho)
     return FeedbackQueue(node_rate, mean_number, mean_number / arrival_rate)
+
+
+def mg1_preemptive_resume(
+    arrival_rates: Sequence[float], mean_services: Sequence[float], second_moments: Sequence[float]
+) -> list[float]:
+    """Mean sojourn per class of M/G/1 with preemptive-resume priority (class 0 first).
+
+    ``T_k = (E[S_k] (1 - s_k) + R_k) / ((1 - s_{k-1}) (1 - s_k))``, that is
+    ``E[S_k] / (1 - s_{k-1}) + R_k / ((1 - s_{k-1}) (1 - s_k))``, with
+    ``s_k = sum_{i <= k} lambda_i E[S_i]`` and ``R_k = sum_{i <= k} lambda_i E[S_i^2] / 2``
+    (Kleinrock, *Queueing Systems* vol. 2, section 3.7; Harchol-Balter, ch. 32; Bose, eq. 4.51).
+    With one class it is M/G/1's ``E[S] + lambda E[S^2] / (2 (1 - rho))`` (Pollaczek-Khinchine).
+    """
+    sojourns, s, r = [], 0.0, 0.0
+    for rate, mean, second in zip(arrival_rates, mean_services, second_moments, strict=True):
+        before = s
+        s += rate * mean
+        r += rate * second / 2
+        if s >= 1:
+            raise ValueError("the classes up to this one load the server to 1 or more")
+        sojourns.append((mean * (1 - s) + r) / ((1 - before) * (1 - s)))
+    return sojourns

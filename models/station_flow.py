@@ -2,7 +2,8 @@
 
 Besides plain FCFS stages, a stage may use one of the engine blocks of queueing theory, each a
 switch that is off when absent: a finite capacity with loss or blocking (:class:`StageCapacity`),
-balking and reneging (:class:`Impatience`) and probabilistic feedback (:class:`Feedback`). Each is
+balking and reneging (:class:`Impatience`), probabilistic feedback (:class:`Feedback`) and
+preemptive-resume priority (``Stage.preemptive``). Each is
 validated against its closed form in ``tests/test_queueing_blocks.py``.
 """
 
@@ -87,7 +88,7 @@ class Feedback(FrozenSpec):
         return value
 
 
-STAGE_BLOCKS: tuple[str, ...] = ("capacity", "impatience", "feedback")
+STAGE_BLOCKS: tuple[str, ...] = ("capacity", "impatience", "feedback", "preemptive")
 """The engine-block fields of a stage, left out of its dump when absent (scenario hashes)."""
 
 
@@ -112,6 +113,20 @@ class Stage(FrozenSpec):
     feedback: Feedback | None = Field(
         default=None, description="Probabilistic return to a stage; absent: none."
     )
+    preemptive: bool = Field(
+        default=False,
+        description="A customer of a higher-priority class interrupts one of a lower class in "
+        "service here, who resumes its remaining work later (preemptive-resume).",
+    )
+
+    @model_validator(mode="after")
+    def _preemption(self) -> Stage:
+        if self.preemptive and self.impatience is not None:
+            raise ValueError(
+                "preemptive: a preemptive stage with impatience (balking, reneging) is not "
+                "modelled; use one or the other"
+            )
+        return self
 
     @model_serializer(mode="wrap")
     def _without_absent_blocks(self, handler: SerializerFunctionWrapHandler) -> Any:
@@ -119,14 +134,18 @@ class Stage(FrozenSpec):
         data = handler(self)
         if isinstance(data, dict):
             for block in STAGE_BLOCKS:
-                if data.get(block, 0) is None:
+                if data.get(block, 0) in (None, False):
                     del data[block]
         return data
 
     @property
     def uses_blocks(self) -> bool:
         """Whether the stage uses a block beyond a plain FCFS stage."""
-        return (self.capacity, self.impatience, self.feedback) != (None, None, None)
+        return self.preemptive or (self.capacity, self.impatience, self.feedback) != (
+            None,
+            None,
+            None,
+        )
 
 
 class StationFlowSpec(FrozenSpec):

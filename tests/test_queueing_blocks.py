@@ -19,6 +19,7 @@ from clearsim.analysis.queueing import (
     birth_death,
     erlang_b,
     erlang_c,
+    mg1_preemptive_resume,
     mm1_feedback,
     mmc_impatient,
     mmc_mean_wait,
@@ -264,8 +265,102 @@ def test_loss_at_a_full_stage_hand_computed_trace() -> None:
     assert {c: t for c, a, _, t in _rows(result.log) if a == "exit"} == {0: 7.0}
 
 
-@pytest.mark.parametrize("name", ["erlang_b", "mmck", "erlang_a", "feedback"])
+@pytest.mark.parametrize("name", ["erlang_b", "mmck", "erlang_a", "feedback", "preemptive"])
 def test_a_flow_with_blocks_refuses_the_fast_path(name: str) -> None:
     flow = load_scenario(VALIDATION / f"{name}.yaml").processes[0]
     assert isinstance(flow, StationFlowSpec)
     assert not served_by_lines(flow, frozenset({"inspection_lanes"}))
+
+
+def test_preemptive_resume_formula_reduces_to_textbook_cases() -> None:
+    """One class: M/M/1's 1 / (mu - lambda); the top class ignores the classes below it."""
+    lam, mean = 0.02, 30.0
+    (alone,) = mg1_preemptive_resume([lam], [mean], [2 * mean**2])
+    assert math.isclose(alone, 1 / (1 / mean - lam))
+    top, _ = mg1_preemptive_resume([lam, 0.01], [mean, mean], [2 * mean**2] * 2)
+    assert math.isclose(top, alone)
+
+
+def test_two_class_mm1_preemptive_resume_matches_kleinrock() -> None:
+    """M/M/1, rho 0.7, urgent share 0.3 first: T_urgent = 37.97 min, T_routine = 126.6 min."""
+    scenario, runs = _runs("preemptive")
+    _, rate, service = _flow(scenario)
+    flow = scenario.processes[0]
+    assert isinstance(flow, StationFlowSpec)
+    ordered = sorted(flow.classes, key=lambda c: c.priority)
+    second = flow.stages[0].service_min.variance + service**2
+    theory = mg1_preemptive_resume(
+        [rate * c.share for c in ordered], [service] * len(ordered), [second] * len(ordered)
+    )
+    assert math.isclose(theory[0], 37.975, rel_tol=1e-3)
+    for spec, expected in zip(ordered, theory, strict=True):
+        sojourns = []
+        for run in runs:
+            times = milestone_times(run.log)
+            chosen = _measured(run, scenario) & (np.asarray(run.log.cases.case_class) == spec.name)
+            sojourns.append(float(np.mean(times[chosen, EXIT] - times[chosen, ARRIVAL])))
+        _within(sojourns, expected, f"class {spec.name} mean sojourn (min)")
+
+
+def test_preempted_service_is_resumed_hand_computed_trace() -> None:
+    """One lane, preemptive; a routine box at 0 and an urgent one at 4 (two flows), 10 min each.
+
+    The routine box is served 0-4, the urgent one 4-14, the routine box resumes 14-20 (its 6 min
+    left): two instances of its inspection.
+    """
+
+    def flow(name: str, at: float, priority: int) -> dict[str, object]:
+        return {
+            "kind": "station_flow",
+            "name": name,
+            "node": "SITE",
+            "arrivals": {"kind": "fixed_times", "times_min": [at]},
+            "classes": [{"name": name, "share": 1.0, "priority": priority}],
+            "stages": [
+                {
+                    "activity": "scan",
+                    "resource": "lane",
+                    "service_min": {"kind": "deterministic", "value_min": 10.0},
+                    "preemptive": True,
+                }
+            ],
+        }
+
+    scenario = Scenario.model_validate(
+        {
+            "name": "trace",
+            "kind": "terminating",
+            "horizon_min": 100.0,
+            "warmup_min": 0.0,
+            "drain_limit_min": 1000.0,
+            "seed": 1,
+            "network": {"nodes": {"SITE": {"kind": "inspection_area", "lat": 30.0, "lon": 114.0}}},
+            "resources": {"lane": {"capacity": 1, "node": "SITE"}},
+            "processes": [flow("routine", 0.0, 1), flow("urgent", 4.0, 0)],
+        }
+    )
+    result = run_replication(scenario, 0, 1)
+    check_event_log(result.log)
+    log = result.log
+    pieces = sorted(
+        (log.cases.case_class[case], lc, t)
+        for case, activity, _, lc, t, _, _ in log.rows
+        if log.activities[activity] == "scan"
+    )
+    assert pieces == [
+        ("routine", Lifecycle.SCHEDULE, 0.0),
+        ("routine", Lifecycle.SCHEDULE, 4.0),
+        ("routine", Lifecycle.START, 0.0),
+        ("routine", Lifecycle.START, 14.0),
+        ("routine", Lifecycle.COMPLETE, 4.0),
+        ("routine", Lifecycle.COMPLETE, 20.0),
+        ("urgent", Lifecycle.SCHEDULE, 4.0),
+        ("urgent", Lifecycle.START, 4.0),
+        ("urgent", Lifecycle.COMPLETE, 14.0),
+    ]
+    exits = {
+        log.cases.case_class[case]: t
+        for case, activity, _, _, t, _, _ in log.rows
+        if log.activities[activity] == "exit"
+    }
+    assert exits == {"routine": 20.0, "urgent": 14.0}

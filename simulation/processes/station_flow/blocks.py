@@ -16,7 +16,9 @@ How the log records each block:
 * a blocked customer's service ``complete`` is recorded when its service ends; it then holds its
   server, idle, until it enters the next stage (blocking after service), so the server's busy
   time in the log is its service time;
-* each feedback pass is its own activity instance (schedule, start, complete) of the stage.
+* each feedback pass is its own activity instance (schedule, start, complete) of the stage;
+* each piece of a preempted service is its own activity instance
+  (:mod:`~clearsim.simulation.processes.station_flow.preemption`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from clearsim.simulation.kernel.facilities import COMPLETE, SCHEDULE, START, Fac
 from clearsim.simulation.kernel.rng import Purpose, Streams
 from clearsim.simulation.kernel.sampling import DurationSampler, UniformSampler
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.station_flow.preemption import Preemption
 
 if TYPE_CHECKING:
     from clearsim.simulation.processes.station_flow.process import StationFlow
@@ -64,6 +67,7 @@ class StageBlocks:
         self.stages = spec.stages
         names = [stage.activity for stage in spec.stages]
         self.occupancy = [0] * len(spec.stages)
+        self.preemption = Preemption()
         self.place_waiters: list[deque[simpy.Event]] = [deque() for _ in spec.stages]
         self.feedback_to = [
             None if s.feedback is None else names.index(s.feedback.to) for s in spec.stages
@@ -156,7 +160,6 @@ def serve_stage(
     Returns ``("served", request)`` with the server still held (the caller releases it once
     the customer has a place downstream), or ``("balked" | "reneged", None)``.
     """
-    emit, instance = log.emit, log.new_instance()
     node, code = facility.node, facility.code
     impatience = blocks.stages[stage].impatience
     balk = blocks.balk_u[stage]
@@ -164,8 +167,14 @@ def serve_stage(
         busy = facility.resource.count >= facility.capacity
         if busy and balk() < impatience.balk_probability:
             return ("balked", None)
+    if blocks.stages[stage].preemptive:
+        held = yield from blocks.preemption.serve(
+            env, facility, log, case, activity, duration, priority
+        )
+        return ("served", held)
     patience = blocks.patience[stage]
     joined = env.now
+    emit, instance = log.emit, log.new_instance()
     request = facility.request(priority=priority)
     if patience is None:
         emit((case, activity, instance, SCHEDULE, joined, node, code))
