@@ -203,3 +203,36 @@ def mg1_preemptive_resume(
             raise ValueError("the classes up to this one load the server to 1 or more")
         sojourns.append((mean * (1 - s) + r) / ((1 - before) * (1 - s)))
     return sojourns
+
+
+class BulkService(NamedTuple):
+    """M/M^[N]/1 bulk service: the root ``r0``, idle probability, mean queue and mean wait."""
+
+    root: float
+    idle_probability: float
+    mean_queue: float
+    mean_wait: float
+
+
+def bulk_service(arrival_rate: float, mean_service: float, batch: int) -> BulkService:
+    """M/M^[N]/1: one server takes ``min(queue, N)`` at once (Gross et al., section 3.2, S90).
+
+    ``r0`` is the root in (0, 1) of ``mu r^(N+1) - (lambda + mu) r + lambda = 0``. With the server
+    busy, ``q`` waiting has probability ``C r0^q``; idle (then nobody waits) has ``mu / lambda C``
+    by the balance of the idle state, so ``C = 1 / (mu / lambda + 1 / (1 - r0))``,
+    ``Lq = C r0 / (1 - r0)^2`` and ``Wq = Lq / lambda`` (Little).
+    """
+    mu = 1.0 / mean_service
+    if arrival_rate >= batch * mu:
+        raise ValueError("unstable: lambda >= N mu")
+    coefficients = np.zeros(batch + 2)
+    coefficients[0], coefficients[batch] = mu, -(arrival_rate + mu)
+    coefficients[batch + 1] = arrival_rate
+    roots = np.roots(coefficients)
+    inside = [float(r.real) for r in roots if abs(r.imag) < 1e-9 and 1e-12 < r.real < 1 - 1e-9]
+    if len(inside) != 1:
+        raise ValueError(f"expected one root in (0, 1), found {inside}")
+    r0 = inside[0]
+    c = 1.0 / (mu / arrival_rate + 1.0 / (1.0 - r0))
+    queue = c * r0 / (1.0 - r0) ** 2
+    return BulkService(r0, mu / arrival_rate * c, queue, queue / arrival_rate)

@@ -2,8 +2,8 @@
 
 Besides plain FCFS stages, a stage may use one of the engine blocks of queueing theory, each a
 switch that is off when absent: a finite capacity with loss or blocking (:class:`StageCapacity`),
-balking and reneging (:class:`Impatience`), probabilistic feedback (:class:`Feedback`) and
-preemptive-resume priority (``Stage.preemptive``). Each is
+balking and reneging (:class:`Impatience`), probabilistic feedback (:class:`Feedback`), batch
+service (:class:`BatchService`) and preemptive-resume priority (``Stage.preemptive``). Each is
 validated against its closed form in ``tests/test_queueing_blocks.py``.
 """
 
@@ -88,8 +88,19 @@ class Feedback(FrozenSpec):
         return value
 
 
-STAGE_BLOCKS: tuple[str, ...] = ("capacity", "impatience", "feedback", "preemptive")
+STAGE_BLOCKS: tuple[str, ...] = ("capacity", "impatience", "feedback", "batch", "preemptive")
 """The engine-block fields of a stage, left out of its dump when absent (scenario hashes)."""
+
+
+class BatchService(FrozenSpec):
+    """A server takes up to ``size`` waiting customers at once (a truck, a ULD, a cage).
+
+    It starts as soon as one customer waits and a server is free (no minimum batch, no maximum
+    wait), and serves the whole batch for one ``service_min`` drawn per batch; customers who
+    arrive meanwhile wait for the next batch (M/M^[N]/1 bulk service).
+    """
+
+    size: int = Field(ge=1, description="Largest batch a server takes at once.")
 
 
 class Stage(FrozenSpec):
@@ -113,6 +124,9 @@ class Stage(FrozenSpec):
     feedback: Feedback | None = Field(
         default=None, description="Probabilistic return to a stage; absent: none."
     )
+    batch: BatchService | None = Field(
+        default=None, description="Batch service; absent: one customer per server."
+    )
     preemptive: bool = Field(
         default=False,
         description="A customer of a higher-priority class interrupts one of a lower class in "
@@ -125,6 +139,11 @@ class Stage(FrozenSpec):
             raise ValueError(
                 "preemptive: a preemptive stage with impatience (balking, reneging) is not "
                 "modelled; use one or the other"
+            )
+        if self.batch is not None and (self.preemptive or self.impatience is not None):
+            raise ValueError(
+                "batch: a batch stage with preemption or impatience is not modelled; "
+                "use one or the other"
             )
         return self
 
@@ -141,11 +160,8 @@ class Stage(FrozenSpec):
     @property
     def uses_blocks(self) -> bool:
         """Whether the stage uses a block beyond a plain FCFS stage."""
-        return self.preemptive or (self.capacity, self.impatience, self.feedback) != (
-            None,
-            None,
-            None,
-        )
+        blocks = (self.capacity, self.impatience, self.feedback, self.batch)
+        return self.preemptive or any(block is not None for block in blocks)
 
 
 class StationFlowSpec(FrozenSpec):
@@ -212,7 +228,9 @@ class StationFlowSpec(FrozenSpec):
         """Expected server-minutes of work per minute offered to each resource (stability check).
 
         A stage fed back with probability ``p`` is visited ``1 / (1 - p)`` times on average (an
-        upper bound with loss, balking or reneging, which only remove work).
+        upper bound with loss, balking or reneging, which only remove work). A batch stage counts
+        one service per full batch, ``E[S] / size`` per customer: the least it can be (the load
+        at which full batches would keep up).
         """
         rate = self.arrivals.mean_rate_per_min(horizon_min)
         passes = [1.0] * len(self.stages)
@@ -223,7 +241,8 @@ class StationFlowSpec(FrozenSpec):
                     passes[inner] /= 1 - stage.feedback.probability
         work: dict[str, float] = {}
         for stage, visits in zip(self.stages, passes, strict=True):
+            per_customer = stage.service_min.mean / (stage.batch.size if stage.batch else 1)
             work[stage.resource] = work.get(stage.resource, 0.0) + (
-                rate * stage.probability * visits * stage.service_min.mean
+                rate * stage.probability * visits * per_customer
             )
         return work

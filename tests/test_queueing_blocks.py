@@ -17,6 +17,7 @@ import pytest
 
 from clearsim.analysis.queueing import (
     birth_death,
+    bulk_service,
     erlang_b,
     erlang_c,
     mg1_preemptive_resume,
@@ -265,7 +266,9 @@ def test_loss_at_a_full_stage_hand_computed_trace() -> None:
     assert {c: t for c, a, _, t in _rows(result.log) if a == "exit"} == {0: 7.0}
 
 
-@pytest.mark.parametrize("name", ["erlang_b", "mmck", "erlang_a", "feedback", "preemptive"])
+@pytest.mark.parametrize(
+    "name", ["erlang_b", "mmck", "erlang_a", "feedback", "preemptive", "bulk_service"]
+)
 def test_a_flow_with_blocks_refuses_the_fast_path(name: str) -> None:
     flow = load_scenario(VALIDATION / f"{name}.yaml").processes[0]
     assert isinstance(flow, StationFlowSpec)
@@ -364,3 +367,45 @@ def test_preempted_service_is_resumed_hand_computed_trace() -> None:
         if log.activities[activity] == "exit"
     }
     assert exits == {"routine": 20.0, "urgent": 14.0}
+
+
+def _bulk_ctmc_mean_queue(arrival_rate: float, mean_service: float, batch: int) -> float:
+    """Mean number waiting of M/M^[N]/1 from its CTMC (idle; busy with q waiting), truncated."""
+    mu, top = 1.0 / mean_service, 600
+    states = top + 2  # 0: idle; 1 + q: busy with q waiting
+    generator = np.zeros((states, states))
+    generator[0, 1] = arrival_rate
+    for q in range(top + 1):
+        if q < top:
+            generator[1 + q, 2 + q] += arrival_rate
+        generator[1 + q, 0 if q == 0 else 1 + q - min(q, batch)] += mu
+    np.fill_diagonal(generator, -generator.sum(axis=1))
+    system = np.vstack([generator.T, np.ones(states)])
+    rhs = np.zeros(states + 1)
+    rhs[-1] = 1.0
+    p = np.linalg.lstsq(system, rhs, rcond=None)[0]
+    return float(np.sum(np.arange(top + 1) * p[1:]))
+
+
+@pytest.mark.parametrize(("rate", "service", "batch"), [(1 / 60, 120.0, 3), (2.4 / 60, 60.0, 3)])
+def test_bulk_service_root_solution_matches_its_ctmc(
+    rate: float, service: float, batch: int
+) -> None:
+    """Gross and Harris' r0 solution of M/M^[N]/1 against the numerically solved chain."""
+    closed = bulk_service(rate, service, batch)
+    assert math.isclose(
+        closed.mean_queue, _bulk_ctmc_mean_queue(rate, service, batch), rel_tol=1e-6
+    )
+    (single,) = [bulk_service(rate, service / 3, 1).mean_wait]  # N = 1 is M/M/1
+    assert math.isclose(single, mmc_mean_wait(1, rate, service / 3), rel_tol=1e-9)
+
+
+def test_bulk_service_mean_wait_matches_gross_harris() -> None:
+    """M/M^[3]/1, lambda 2.4/h, 60 min per batch (rho 0.8): r0 = 0.8925, Wq = 198.7 min."""
+    scenario, runs = _runs("bulk_service")
+    _, rate, service = _flow(scenario)
+    theory = bulk_service(rate, service, 3)
+    assert math.isclose(
+        theory.mean_wait, _bulk_ctmc_mean_queue(rate, service, 3) / rate, rel_tol=1e-6
+    )
+    _within([_served_wait(r, scenario) for r in runs], theory.mean_wait, "M/M^[3]/1 Wq (min)")

@@ -17,6 +17,9 @@ How the log records each block:
   server, idle, until it enters the next stage (blocking after service), so the server's busy
   time in the log is its service time;
 * each feedback pass is its own activity instance (schedule, start, complete) of the stage;
+* at a batch stage each customer records its own instance, started and completed with its batch
+  (:mod:`~clearsim.simulation.processes.station_flow.batches`); its server is not held after the
+  batch (no blocking after a batch);
 * each piece of a preempted service is its own activity instance
   (:mod:`~clearsim.simulation.processes.station_flow.preemption`).
 """
@@ -34,6 +37,7 @@ from clearsim.simulation.kernel.facilities import COMPLETE, SCHEDULE, START, Fac
 from clearsim.simulation.kernel.rng import Purpose, Streams
 from clearsim.simulation.kernel.sampling import DurationSampler, UniformSampler
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.station_flow.batches import BatchStage
 from clearsim.simulation.processes.station_flow.preemption import Preemption
 
 if TYPE_CHECKING:
@@ -68,6 +72,17 @@ class StageBlocks:
         names = [stage.activity for stage in spec.stages]
         self.occupancy = [0] * len(spec.stages)
         self.preemption = Preemption()
+        self.batches = [
+            None
+            if s.batch is None
+            else BatchStage(
+                s.batch.size,
+                DurationSampler(
+                    s.service_min, streams.generator(Purpose.SERVICE, name, s.activity, "batch")
+                ),
+            )
+            for s in spec.stages
+        ]
         self.place_waiters: list[deque[simpy.Event]] = [deque() for _ in spec.stages]
         self.feedback_to = [
             None if s.feedback is None else names.index(s.feedback.to) for s in spec.stages
@@ -167,6 +182,10 @@ def serve_stage(
         busy = facility.resource.count >= facility.capacity
         if busy and balk() < impatience.balk_probability:
             return ("balked", None)
+    batch = blocks.batches[stage]
+    if batch is not None:
+        yield from batch.serve(env, facility, log, case, activity, priority)
+        return ("served", None)
     if blocks.stages[stage].preemptive:
         held = yield from blocks.preemption.serve(
             env, facility, log, case, activity, duration, priority
@@ -235,16 +254,17 @@ def visit_with_blocks(
             duration,
             priority,
         )
-        if request is None:
+        if result != "served":
             outcome = result
             break
         back = blocks.fed_back(stage)
         marker = flow.stage_milestones[stage]
         if marker is not None and back is None:
             milestone(env, log, case, marker, node)
-        held = (facility, request)
+        held = None if request is None else (facility, request)  # None: a batch's server is free
         if back is not None:  # rejoin: server and place are given up first (no deadlock)
-            facility.resource.release(request)
+            if request is not None:
+                facility.resource.release(request)
             blocks.leave(stage)
             held, at = None, None
         stage = stage + 1 if back is None else back
