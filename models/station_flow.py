@@ -211,6 +211,17 @@ class StationFlowSpec(FrozenSpec):
                         "record it on the loop's last stage"
                     )
 
+    def check_servers(self, where: str, servers: dict[str, int]) -> None:
+        """Refuse a stage capacity below its resource's servers (the scenario knows them)."""
+        for index, stage in enumerate(self.stages):
+            count = servers.get(stage.resource)
+            if stage.capacity is not None and count is not None and stage.capacity.limit < count:
+                raise ValueError(
+                    f"{where}.stages.{index}.capacity.limit: {stage.capacity.limit} is below the "
+                    f"{count} servers of {stage.resource!r}; the limit counts customers in "
+                    "service and waiting"
+                )
+
     @property
     def uses_blocks(self) -> bool:
         """Whether any stage uses a block (then the reference generator serves every stage)."""

@@ -214,12 +214,14 @@ def test_a_flow_refuses_a_password_in_its_parameters(url: str) -> None:
         ("capacity: {limit: 0}", "limit"),
         ("impatience: {balk_probability: 1.5}", "balk_probability"),
         ("batch: {size: 0}", "batch.size"),
+        ("capacity: {limit: 2}", "is below the 3 servers"),
     ],
 )
 def test_bad_engine_blocks_are_refused_in_one_line(
     workdir: Path, stage: str, expected: str
 ) -> None:
-    """A loop that never exits, an unknown feedback target, a capacity or batch of 0: one line."""
+    """A loop that never exits, an unknown feedback target, a capacity below the servers or of
+    0, a batch of 0: one line, exit 2."""
     text = (
         f"extends: {MMC}\nprocesses:\n  - name: inspection_queue\n    stages:\n"
         "      - activity: inspection\n        resource: inspection_lanes\n"
