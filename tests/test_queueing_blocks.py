@@ -409,3 +409,42 @@ def test_bulk_service_mean_wait_matches_gross_harris() -> None:
         theory.mean_wait, _bulk_ctmc_mean_queue(rate, service, 3) / rate, rel_tol=1e-6
     )
     _within([_served_wait(r, scenario) for r in runs], theory.mean_wait, "M/M^[3]/1 Wq (min)")
+
+
+def test_blocking_keeps_the_stage_within_its_limit_and_conserves_customers() -> None:
+    """A random tandem line blocking at its second stage: never more than the limit there.
+
+    Customers at the second stage are those scheduled there and not yet complete; everyone who
+    arrived exits or is still in the system (blocking loses nobody).
+    """
+    base = _trace_scenario("block", [0.0])
+    flow = base.processes[0]
+    assert isinstance(flow, StationFlowSpec)
+    process = flow.model_dump(mode="json")
+    process["arrivals"] = {"kind": "poisson", "rate_per_hour": 20.0}
+    process["stages"][0]["service_min"] = {"kind": "exponential", "mean_min": 2.5}
+    process["stages"][1]["service_min"] = {"kind": "exponential", "mean_min": 2.8}
+    process["stages"][1]["capacity"] = {"limit": 2, "when_full": "block"}
+    scenario = Scenario.model_validate(
+        {**base.model_dump(mode="json"), "horizon_min": 3000.0, "processes": [process]}
+    )
+    for replication in range(3):
+        result = run_replication(scenario, replication, 7)
+        check_event_log(result.log)
+        log = result.log
+        examine = log.activities.index("examine")
+        changes = sorted(
+            (t, -1 if lc == Lifecycle.COMPLETE else 1)
+            for _, activity, _, lc, t, _, _ in log.rows
+            if activity == examine and lc != Lifecycle.START
+        )
+        assert max(np.cumsum([change for _, change in changes])) <= 2
+        scan = log.activities.index("scan")
+        scanned = {c: t for c, a, _, lc, t, _, _ in log.rows if a == scan and lc == 2}
+        joined = {c: t for c, a, _, lc, t, _, _ in log.rows if a == examine and lc == 0}
+        assert any(t > scanned[c] for c, t in joined.items())  # somebody was blocked
+        summary = result.summary
+        exited = int(np.isfinite(milestone_times(log)[:, EXIT]).sum())
+        assert (
+            summary.arrived == exited + summary.in_system == summary.completed + summary.in_system
+        )
