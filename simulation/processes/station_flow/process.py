@@ -10,6 +10,11 @@ stage is a plain FCFS queue: customers then wait in
 :class:`~clearsim.simulation.fastpath.fifo_line.FifoLine` s and go from stage to stage by callbacks,
 with no process each (the same queues, fewer SimPy events; ``tests/test_fast_paths.py`` compares the
 two on the same draws).
+
+A flow with a stage using an engine block (finite capacity, impatience, feedback, batch service,
+preemption) is always served by the reference generator of
+:mod:`~clearsim.simulation.processes.station_flow.blocks`; a flow without one runs exactly as
+before (the same draws and rows).
 """
 
 from __future__ import annotations
