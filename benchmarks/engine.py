@@ -36,8 +36,8 @@ import simpy
 from machine import print_machine
 
 from clearsim.models.distributions import Deterministic, Duration, Exponential, Lognormal, Uniform
-from clearsim.models.processes import StationFlowSpec
 from clearsim.models.scenario import Scenario
+from clearsim.models.station_flow import StationFlowSpec
 from clearsim.scenarios.load import load_scenario
 from clearsim.simulation.run import simulate, summarise
 

@@ -13,9 +13,10 @@ from clearsim.models.bonded_import import BondedImportSpec
 from clearsim.models.direct_purchase import DirectPurchaseSpec
 from clearsim.models.market_procurement import MarketProcurementSpec
 from clearsim.models.parcel_export import ParcelExportSpec
-from clearsim.models.processes import SeaImportSpec, StationFlowSpec
+from clearsim.models.processes import SeaImportSpec
 from clearsim.models.rail_import import RailImportSpec
 from clearsim.models.sea_export import SeaExportSpec
+from clearsim.models.station_flow import StationFlowSpec
 from clearsim.models.warehouse_export import WarehouseExportSpec
 
 ProcessSpec = Annotated[

@@ -12,7 +12,6 @@ from clearsim.models.canonical import sort_mapping
 from clearsim.models.declarant import SeaImportDeclarationSpec
 from clearsim.models.distributions import Count, Duration, check_probability_map
 from clearsim.models.roles import role
-from clearsim.models.vocabulary import MILESTONES, Direction, Mode
 
 
 class ChannelRates(FrozenSpec):
@@ -201,72 +200,4 @@ class SeaImportSpec(FrozenSpec):
             roles.gate_lane: boxes * 2 * self.pickup.gate_transaction_min.mean,
         }
         work[roles.document_officer] += officers
-        return work
-
-
-class PriorityClass(FrozenSpec):
-    """A customer class with its share of arrivals and queue priority (lower goes first)."""
-
-    name: str = Field(min_length=1)
-    share: float = Field(ge=0, le=1)
-    priority: int = Field(ge=0)
-
-
-class Stage(FrozenSpec):
-    """One service stage of a station flow."""
-
-    activity: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
-    resource: str
-    service_min: Duration
-    probability: float = Field(default=1.0, gt=0, le=1, description="Share that visits.")
-    milestone_on_complete: Literal["lodgement", "release"] | None = Field(
-        default=None,
-        description="TRS milestone recorded when this stage completes (arrival and exit are "
-        "recorded by the flow itself).",
-    )
-
-
-class StationFlowSpec(FrozenSpec):
-    """Arrivals through a sequence of service stages: textbook queues and tandem lines."""
-
-    kind: Literal["station_flow"] = "station_flow"
-    name: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
-    node: str
-    direction: Direction = Field(default="import", description="Trade flow its cases report in.")
-    mode: Mode = Field(default="sea", description="Mode its cases report in.")
-    arrivals: ArrivalProcess
-    classes: tuple[PriorityClass, ...] = (PriorityClass(name="all", share=1.0, priority=0),)
-    stages: tuple[Stage, ...] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _classes(self) -> StationFlowSpec:
-        for stage in self.stages:
-            if stage.activity in MILESTONES:
-                raise ValueError(
-                    f"stage activity {stage.activity!r} is a milestone name; use "
-                    "milestone_on_complete to record a milestone after a stage"
-                )
-        check_probability_map({c.name: c.share for c in self.classes}, "class shares")
-        if len({c.name for c in self.classes}) != len(self.classes):
-            raise ValueError("class names must be unique")
-        if len({s.activity for s in self.stages}) != len(self.stages):
-            raise ValueError("stage activities must be unique")
-        return self
-
-    def resource_names(self) -> tuple[str, ...]:
-        """The scenario resources this process needs."""
-        return tuple(stage.resource for stage in self.stages)
-
-    def node_names(self) -> tuple[str, ...]:
-        """The network sites this process needs."""
-        return (self.node,)
-
-    def offered_work_per_min(self, horizon_min: float) -> dict[str, float]:
-        """Expected server-minutes of work per minute offered to each resource (stability check)."""
-        rate = self.arrivals.mean_rate_per_min(horizon_min)
-        work: dict[str, float] = {}
-        for stage in self.stages:
-            work[stage.resource] = (
-                work.get(stage.resource, 0.0) + rate * stage.probability * stage.service_min.mean
-            )
         return work

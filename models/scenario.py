@@ -104,6 +104,9 @@ class Scenario(BaseModel):
             for node in process.node_names():
                 if node not in self.network.nodes:
                     raise ValueError(f"processes.{i}: node {node!r} is referenced but not defined")
+            check_servers = getattr(process, "check_servers", None)
+            if check_servers is not None:
+                check_servers(f"processes.{i}", {n: r.capacity for n, r in self.resources.items()})
         return self
 
     def canonical_json(self) -> str:

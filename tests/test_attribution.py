@@ -14,8 +14,8 @@ import pytest
 
 from clearsim.analysis.queueing import mmc_mean_wait
 from clearsim.analysis.statistics import mean_confidence_interval
-from clearsim.models.processes import StationFlowSpec
 from clearsim.models.scenario import Scenario
+from clearsim.models.station_flow import StationFlowSpec
 from clearsim.models.vocabulary import CAUSES, FLOW_MILESTONES, MILESTONES, TRS_SEGMENTS
 from clearsim.scenarios.load import load_scenario
 from clearsim.simulation.log.recorder import NO_RESOURCE, EventLog, check_event_log

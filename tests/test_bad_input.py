@@ -243,3 +243,30 @@ def test_bad_sea_export_inspection_of_goods(
     for command in (["validate", str(path)], ["run", str(path), "-r", "2"]):
         _refused(command, "bad.yaml", field, reason)
     _nothing_stored(workdir)
+
+
+@pytest.mark.parametrize(
+    ("stage", "expected"),
+    [
+        ("feedback: {probability: 1.0, to: inspection}", "never lets a customer leave"),
+        ("feedback: {probability: 0.5, to: nowhere}", "not this stage or an earlier one"),
+        ("capacity: {limit: 0}", "limit"),
+        ("impatience: {balk_probability: 1.5}", "balk_probability"),
+        ("batch: {size: 0}", "batch.size"),
+        ("capacity: {limit: 2}", "is below the 3 servers"),
+    ],
+)
+def test_bad_engine_blocks_are_refused_in_one_line(
+    workdir: Path, stage: str, expected: str
+) -> None:
+    """A loop that never exits, an unknown feedback target, a capacity below the servers or of
+    0, a batch of 0: one line, exit 2."""
+    text = (
+        f"extends: {MMC}\nprocesses:\n  - name: inspection_queue\n    stages:\n"
+        "      - activity: inspection\n        resource: inspection_lanes\n"
+        "        service_min: {kind: exponential, mean_min: 60}\n"
+        f"        {stage}\n"
+    )
+    path = _write(workdir / "bad.yaml", text)
+    line = _refused(["validate", str(path)], "bad.yaml", expected)
+    assert "stages" in line, line

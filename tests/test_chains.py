@@ -22,8 +22,8 @@ from factories import SCENARIOS, assert_same_run, canonical_rows, instance_rows,
 import clearsim.simulation.fastpath.chains
 import clearsim.simulation.log.row_store
 import clearsim.simulation.processes.station_flow.process
-from clearsim.models.processes import PriorityClass
 from clearsim.models.scenario import Scenario
+from clearsim.models.station_flow import PriorityClass
 from clearsim.scenarios.load import load_scenario
 from clearsim.scenarios.overrides import with_values
 from clearsim.simulation.fastpath.chains import Chain, Delay, Exit, Milestone, Serve, Wait

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from clearsim.analysis.queueing import erlang_c, mmc_mean_wait, mmc_priority_waits
 from clearsim.analysis.statistics import mean_confidence_interval
-from clearsim.models.processes import StationFlowSpec
 from clearsim.models.scenario import Scenario
+from clearsim.models.station_flow import StationFlowSpec
 from clearsim.simulation.kernel.shifts import open_intervals
 from clearsim.simulation.log.recorder import check_event_log
 from clearsim.simulation.metrics.cases import Window, measured_cases, milestone_times

@@ -55,6 +55,7 @@ class Facility:
         "code",
         "name",
         "node",
+        "preemptible",
         "request",
         "resource",
         "shift_starts",
@@ -77,6 +78,8 @@ class Facility:
         # SimPy binds ``resource.request`` anew on every access; bind it once.
         self.request = self.resource.request
         self.closed = tuple(closed)
+        self.preemptible: list[Any] = []
+        """Jobs in service that a higher-priority customer may interrupt (preemptive stages)."""
         self._keeper: ShiftKeeper | None = None
         starts, now = [], env.now
         for start, _ in closed:

@@ -10,6 +10,11 @@ stage is a plain FCFS queue: customers then wait in
 :class:`~clearsim.simulation.fastpath.fifo_line.FifoLine` s and go from stage to stage by callbacks,
 with no process each (the same queues, fewer SimPy events; ``tests/test_fast_paths.py`` compares the
 two on the same draws).
+
+A flow with a stage using an engine block (finite capacity, impatience, feedback, batch service,
+preemption) is always served by the reference generator of
+:mod:`~clearsim.simulation.processes.station_flow.blocks`; a flow without one runs exactly as
+before (the same draws and rows).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from functools import partial
 
 import simpy
 
-from clearsim.models.processes import StationFlowSpec
+from clearsim.models.station_flow import StationFlowSpec
 from clearsim.simulation.fastpath.computed_line import ComputedLine
 from clearsim.simulation.fastpath.fifo_line import FifoLine
 from clearsim.simulation.kernel.arrivals import arrival_times
@@ -29,6 +34,7 @@ from clearsim.simulation.kernel.rng import Purpose, Streams
 from clearsim.simulation.kernel.sampling import DurationSampler, UniformSampler, choose_many
 from clearsim.simulation.log.recorder import EventLog
 from clearsim.simulation.processes.context import ProcessContext
+from clearsim.simulation.processes.station_flow.blocks import StageBlocks, visit_with_blocks
 
 
 class StationFlow:
@@ -115,18 +121,30 @@ def start_station_flow(spec: StationFlowSpec, ctx: ProcessContext) -> None:
     env = ctx.env
     flow = StationFlow(spec, dict(ctx.facilities), ctx.log, ctx.control, ctx.streams)
     customers = flow.draw_customers(ctx.arrivals_until_min)
-    if ctx.options.fast_path and served_by_lines(spec, ctx.exclusive_resources):
+    if spec.uses_blocks:
+        blocks = StageBlocks(spec, ctx.streams, ctx.log)
+        admit: Callable[[int], object] = lambda i: env.process(  # noqa: E731
+            visit_with_blocks(env, flow, blocks, i)
+        )
+    elif ctx.options.fast_path and served_by_lines(spec, ctx.exclusive_resources):
         lines = [ctx.line(stage.resource) for stage in spec.stages]
-        admit: Callable[[int], object] = LinedFlow(env, flow, lines).enter
+        admit = LinedFlow(env, flow, lines).enter
     else:
         admit = lambda i: env.process(visit(env, flow, i))  # noqa: E731
     env.process(arrivals(env, flow.arrival_min, customers, admit))
 
 
 def served_by_lines(spec: StationFlowSpec, exclusive_resources: frozenset[str]) -> bool:
-    """Whether every stage is a plain FCFS queue: one priority, no facility shared with others."""
-    return len({c.priority for c in spec.classes}) == 1 and all(
-        stage.resource in exclusive_resources for stage in spec.stages
+    """Whether every stage is a plain FCFS queue: one priority, no facility shared with others.
+
+    A stage using an engine block (capacity, impatience, feedback) is never a plain FCFS queue:
+    such a flow is refused here and served by the reference generator
+    (:func:`~clearsim.simulation.processes.station_flow.blocks.visit_with_blocks`).
+    """
+    return (
+        not spec.uses_blocks
+        and len({c.priority for c in spec.classes}) == 1
+        and all(stage.resource in exclusive_resources for stage in spec.stages)
     )
 
 
