@@ -153,6 +153,19 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "airport_transfer": _c("transport"),
     "departure_data": _c("carrier"),
     "declaration_consolidation": _c("declarant", "declarant"),
+    # The inspection and agency layer (docs/reference/processes/agency.md): the permit before
+    # the declaration, the sample's path to a result, joint, CBZ and conformity inspection.
+    "quarantine_approval": _c("service", "declarant"),
+    "sample_transport": _c("transport"),
+    "lab_test": _c("service"),
+    "lab_report": _c("service"),
+    "third_party_check": _c("service"),
+    "joint_port_check": _c("service"),
+    "bonded_transfer": _c("transport", "consignee"),
+    "cbz_inspection": _c("service"),
+    "conformity_inspection": _c("service"),
+    "conformity_assessment": _c("service"),
+    "conformity_check": _c("service", "consignee"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""
