@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import simpy
 
-from clearsim.models.agency import SeaAgencySpec
+from clearsim.models.agency import ConformitySpec, SeaAgencySpec
 from clearsim.models.calendars import MINUTES_PER_WEEK
 from clearsim.simulation.kernel.facilities import Facility, Process, delay, delay_since, serve
 from clearsim.simulation.kernel.rng import Purpose
@@ -210,3 +210,94 @@ def sample_result(
     yield from delay(env, log, case, codes.transport, node, draws.transport_min)
     yield from serve(env, lab, log, case, codes.test, draws.bench_min)
     yield from delay(env, log, case, codes.report, lab.node, draws.report_min)
+
+
+@dataclass(frozen=True, slots=True)
+class ConformityCase:
+    """One consignment's conformity draws: equipment or not, the path and its durations."""
+
+    equipment: bool = False
+    path: str = "none"
+    """``none`` (no equipment), ``inspection``, ``documents`` or ``guarantee``."""
+    inspection_min: float = 0.0
+    assessment_min: float = 0.0
+    later_check_min: float = 0.0
+
+
+NO_CONFORMITY = ConformityCase()
+"""The draws of a consignment without equipment subject to inspection."""
+
+
+class ConformityDraws:
+    """Draws one consignment's conformity attributes, each from its own named stream."""
+
+    def __init__(self, samplers: ProcessSamplers, spec: ConformitySpec) -> None:
+        self.spec = spec
+        uniforms, durations = samplers.uniforms, samplers.durations
+        self._equipment = uniforms(Purpose.ATTRIBUTES, "equipment")
+        self._qualifies = uniforms(Purpose.ATTRIBUTES, "conformity_qualifies")
+        self._inspection = durations(
+            Purpose.INSPECTION, "conformity_inspection", spec.inspection_min
+        )
+        self._assessment = durations(Purpose.REVIEW, "conformity_assessment", spec.assessment_min)
+        self._later = durations(Purpose.INSPECTION, "conformity_check", spec.later_check_min)
+
+    def draw(self) -> ConformityCase:
+        """Every draw of one consignment, in a fixed order (all drawn: streams stay aligned)."""
+        spec = self.spec
+        equipment = self._equipment() < spec.share
+        qualifies = self._qualifies() < spec.take_up
+        durations = self._inspection(), self._assessment(), self._later()
+        if not equipment:
+            return NO_CONFORMITY
+        path = spec.mode if qualifies else "inspection"
+        return ConformityCase(True, path, *durations)
+
+
+@dataclass(frozen=True, slots=True)
+class ConformityActivities:
+    """Activity codes of the conformity paths."""
+
+    inspection: int
+    assessment: int
+    check: int
+
+    @classmethod
+    def of(cls, log: EventLog) -> ConformityActivities:
+        """Register the activities with the log."""
+        a = log.activity
+        return cls(a("conformity_inspection"), a("conformity_assessment"), a("conformity_check"))
+
+
+def conformity_before_release(
+    env: simpy.Environment,
+    log: EventLog,
+    case: int,
+    draws: ConformityCase,
+    lanes: Facility,
+    officers: Facility,
+    codes: ConformityActivities,
+    priority: int,
+) -> Process:
+    """符合性评估 / inspection on the release path: a lane examination or a document assessment.
+
+    The guarantee path (合格保证) has nothing here: its check follows delivery
+    (:func:`conformity_after_delivery`).
+    """
+    if draws.path == "inspection":
+        yield from serve(env, lanes, log, case, codes.inspection, draws.inspection_min, priority)
+    elif draws.path == "documents":
+        yield from serve(env, officers, log, case, codes.assessment, draws.assessment_min, priority)
+
+
+def conformity_after_delivery(
+    env: simpy.Environment,
+    log: EventLog,
+    case: int,
+    draws: ConformityCase,
+    codes: ConformityActivities,
+    node: int,
+) -> Process:
+    """合格保证: the later check at the consignee's site, off the release path."""
+    if draws.path == "guarantee":
+        yield from delay(env, log, case, codes.check, node, draws.later_check_min)
