@@ -1,9 +1,9 @@
-"""The inspection and other-agency layer: sampling and laboratory tests, quarantine approval,
-conformity assessment of equipment, and the CBZ's designated meat inspection site.
+"""The inspection and other-agency layer: sampling, approvals, conformity, CBZ inspection.
 
-Each block is optional: absent, the process runs exactly as without the layer. The blocks are
-shared by the processes that use them (sea import, rail import); the background and the source
-of every default are in docs/background/agency-model.md.
+Sampling and laboratory tests, quarantine approval, conformity assessment of equipment, and the
+CBZ's designated meat inspection site. Each block is optional: absent, the process runs exactly
+as without the layer. The blocks are shared by the processes that use them (sea import, rail
+import); the background and the source of every default are in docs/background/agency-model.md.
 """
 
 from __future__ import annotations

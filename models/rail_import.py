@@ -182,9 +182,7 @@ class RailImportSpec(FrozenSpec):
         conformity = self.agency.conformity if self.agency else None
         if conformity is not None:
             # An upper bound: every equipment box counts on both lane and officer.
-            work[roles.inspection_lane] += (
-                boxes * conformity.share * conformity.inspection_min.mean
-            )
+            work[roles.inspection_lane] += boxes * conformity.share * conformity.inspection_min.mean
             work[roles.document_officer] += (
                 boxes * conformity.share * conformity.assessment_min.mean
             )

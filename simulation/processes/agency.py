@@ -118,7 +118,9 @@ class AgencyDraws:
         return AgencyCase(**values)  # type: ignore[arg-type]
 
 
-def office_time_end(closed: tuple[tuple[float, float], ...], start_min: float, work_min: float) -> float:
+def office_time_end(
+    closed: tuple[tuple[float, float], ...], start_min: float, work_min: float
+) -> float:
     """The clock time when ``work_min`` of office (open) time has passed since ``start_min``.
 
     ``closed`` are the office's closed intervals from minute 0 on (a facility's calendar); before
@@ -151,9 +153,7 @@ def permit_granted_at(
     """When a permit applied for at ``draws.application_at_min`` is granted."""
     if draws.instant:
         return draws.application_at_min
-    return office_time_end(
-        closed, draws.application_at_min, working_days * working_day_min(closed)
-    )
+    return office_time_end(closed, draws.application_at_min, working_days * working_day_min(closed))
 
 
 def quarantine_approval(
@@ -165,7 +165,7 @@ def quarantine_approval(
     application_min: float,
     granted_min: float,
 ) -> Process:
-    """检疫审批: the permit from application to grant (recorded at its own times, past or future)."""
+    """检疫审批: the permit from application to grant, recorded at its own times."""
     if application_min > env.now:
         yield env.timeout(application_min - env.now)
     yield from delay_since(

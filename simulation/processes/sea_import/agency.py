@@ -110,9 +110,11 @@ def joint_port_check(env: simpy.Environment, box: Container, site: SeaImportSite
 
 
 def cbz_examination(env: simpy.Environment, box: Container, site: SeaImportSite) -> Process:
-    """港区直接查验: under bond to the CBZ's designated site, examined on its lanes (and sampled)."""
+    """港区直接查验: under bond to the CBZ's designated site, examined there (and sampled)."""
     log, agency = site.log, site.agency
-    trip_min = site.router.trip_min(site.spec.port_node, agency.cbz_node_name, box.agency.cbz_trip_u)
+    trip_min = site.router.trip_min(
+        site.spec.port_node, agency.cbz_node_name, box.agency.cbz_trip_u
+    )
     yield from delay(env, log, box.case, agency.bonded_transfer, site.port, trip_min)
     sampled = box.agency.sampled
     examination_min = box.agency.cbz_min + (box.agency.sampling_min if sampled else 0.0)

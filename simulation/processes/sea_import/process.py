@@ -34,6 +34,7 @@ from clearsim.simulation.kernel.facilities import (
 from clearsim.simulation.kernel.network import Router
 from clearsim.simulation.log.recorder import EventLog
 from clearsim.simulation.processes.context import ProcessContext
+from clearsim.simulation.processes.declaration import DeclarationDesk, lodge_and_screen
 from clearsim.simulation.processes.sea_import.agency import (
     AgencySite,
     cbz_examination,
@@ -41,7 +42,6 @@ from clearsim.simulation.processes.sea_import.agency import (
     joint_port_check,
     sample_for_release,
 )
-from clearsim.simulation.processes.declaration import DeclarationDesk, lodge_and_screen
 from clearsim.simulation.processes.sea_import.entities import (
     Container,
     ContainerFactory,
@@ -264,9 +264,7 @@ def inspection(env: simpy.Environment, box: Container, site: SeaImportSite) -> P
     sampled = box.agency.sampled
     # A sample is taken during the examination (取样送检): the lane is held that much longer.
     examination_min = box.inspection_min + (box.agency.sampling_min if sampled else 0.0)
-    yield from serve(
-        env, site.lanes, log, box.case, site.inspection, examination_min, box.priority
-    )
+    yield from serve(env, site.lanes, log, box.case, site.inspection, examination_min, box.priority)
     result = env.process(sample_for_release(env, box, site.agency, area)) if sampled else None
     if box.hold:
         yield from delay(env, log, box.case, site.inspection_hold, area, box.hold_min)
