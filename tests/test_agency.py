@@ -42,7 +42,9 @@ def _events(result: RunResult) -> Events:
 
 def _finished(result: RunResult) -> list[int]:
     cases = result.log.cases
-    return [c for c in range(len(cases)) if cases.object_type[c] == "container" and cases.finished[c]]
+    return [
+        c for c in range(len(cases)) if cases.object_type[c] == "container" and cases.finished[c]
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -204,3 +204,42 @@ def test_a_flow_refuses_a_password_in_its_parameters(url: str) -> None:
     assert "s3cret" not in str(caught.value)
     refuse_password_parameter("sqlite:///runs.db")
     refuse_password_parameter(None)
+
+
+_CHEMICALS = (
+    Path(__file__).resolve().parents[1] / "scenarios" / "sea_import_chemicals_baseline.yaml"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "resources:\n  wuhan_customs_lab: {capacity: 0}\n",
+            "resources.wuhan_customs_lab.capacity",
+        ),
+        (
+            "processes:\n  - name: yangluo_import\n    agency:\n      sampling:\n"
+            "        laboratory: {resource: no_such_lab}\n",
+            "'no_such_lab' is referenced but not defined",
+        ),
+        (
+            "processes:\n  - name: yangluo_import\n    agency:\n      sampling:\n"
+            "        white_list: {enabled: true, take_up: 0}\n",
+            "take_up 0",
+        ),
+        (
+            "processes:\n  - name: yangluo_import\n    inspection:\n      remote:\n"
+            "        method: joint\n        share: 0.8\n"
+            "        video_min: {kind: deterministic, value_min: 25}\n"
+            "        destination_min: {kind: deterministic, value_min: 90}\n",
+            "needs port_min",
+        ),
+    ],
+    ids=["lab_capacity_0", "lab_missing", "white_list_without_take_up", "joint_without_port_part"],
+)
+def test_agency_layer_bad_input(workdir: Path, body: str, expected: str) -> None:
+    """A laboratory must exist with capacity >= 1; a switched-on part needs its take-up."""
+    path = _write(workdir / "bad.yaml", f"extends: {_CHEMICALS}\n{body}")
+    _refused(["run", str(path), "-r", "1"], "bad.yaml", expected)
+    _nothing_stored(workdir)
