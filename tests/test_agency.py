@@ -74,10 +74,8 @@ def test_an_empty_agency_block_changes_no_event(path: Path) -> None:
 
 def test_office_time_skips_closed_hours_and_repeats_weekly_before_minute_zero() -> None:
     """Office hours 09:00-17:00 Mon-Fri from a Monday 00:00: one working day is 480 min."""
-    closed = [(0.0, 540.0)]
-    for day in range(5):
-        closed.append((day * DAY + 1020.0, (day + 1) * DAY + 540.0 if day < 4 else 7 * DAY + 540))
-    closed_t = tuple(closed)
+    evenings = [(day * DAY + 1020.0, (day + 1) * DAY + 540.0) for day in range(4)]
+    closed_t = ((0.0, 540.0), *evenings, (4 * DAY + 1020.0, 7 * DAY + 540.0))
     assert working_day_min(closed_t) == pytest.approx(480.0)
     # Monday 10:00 plus 480 office minutes: Tuesday 10:00.
     assert office_time_end(closed_t, 600.0, 480.0) == pytest.approx(DAY + 600.0)
