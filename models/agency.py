@@ -162,9 +162,11 @@ class CbzInspectionSpec(FrozenSpec):
 class SeaAgencySpec(FrozenSpec):
     """The agency layer of a sea-import goods stream (every container of the process)."""
 
-    sampling: SamplingSpec | None = None
-    quarantine_approval: QuarantineApprovalSpec | None = None
-    cbz_inspection: CbzInspectionSpec | None = None
+    sampling: SamplingSpec | None = Field(default=None, json_schema_extra=role("rule"))
+    quarantine_approval: QuarantineApprovalSpec | None = Field(
+        default=None, json_schema_extra=role("rule")
+    )
+    cbz_inspection: CbzInspectionSpec | None = Field(default=None, json_schema_extra=role("rule"))
 
     def offered_work_per_box(self, red: float) -> dict[str, float]:
         """Expected server-minutes per box on the layer's resources, given the red share.
@@ -201,7 +203,7 @@ class ConformitySpec(FrozenSpec):
     )
     mode: ConformityMode = Field(default="inspection", json_schema_extra=role("rule"))
     take_up: float = Field(
-        default=1.0,
+        default=0.0,
         ge=0,
         le=1,
         description="Share of equipment consignments that qualify after risk assessment for a "
@@ -218,7 +220,14 @@ class ConformitySpec(FrozenSpec):
     )
 
 
+    @model_validator(mode="after")
+    def _take_up(self) -> ConformitySpec:
+        if self.mode != "inspection" and self.take_up <= 0:
+            raise ValueError(f"conformity mode {self.mode} with take_up 0; set a take_up > 0")
+        return self
+
+
 class RailAgencySpec(FrozenSpec):
     """The agency layer of a rail-import goods stream."""
 
-    conformity: ConformitySpec | None = None
+    conformity: ConformitySpec | None = Field(default=None, json_schema_extra=role("rule"))
