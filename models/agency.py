@@ -219,7 +219,6 @@ class ConformitySpec(FrozenSpec):
         json_schema_extra=role("rule"),
     )
 
-
     @model_validator(mode="after")
     def _take_up(self) -> ConformitySpec:
         if self.mode != "inspection" and self.take_up <= 0:
