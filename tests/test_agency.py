@@ -98,8 +98,9 @@ def test_a_sampled_box_is_released_after_its_lab_report(chemicals: RunResult) ->
         assert done["sample_transport"][0] >= done["inspection"][0]
         assert done["release"][0] >= max(done["lab_report"]) >= max(done["lab_test"])
     inspected = [c for c in _finished(chemicals) if "inspection" in events[c]]
-    share = len(sampled) / len(inspected)
-    assert 0.3 < share < 0.7, f"sampled share {share:.2f}; spec 0.50"
+    share, n = len(sampled) / len(inspected), len(inspected)
+    bound = 3 * (0.5 * 0.5 / n) ** 0.5
+    assert abs(share - 0.5) <= bound, f"sampled share {share:.3f}; binomial 0.50 +- {bound:.3f}"
 
 
 def test_the_white_list_samples_only_a_subset_under_common_random_numbers(
@@ -112,10 +113,13 @@ def test_the_white_list_samples_only_a_subset_under_common_random_numbers(
     sampled_base = {c for c in finished_base if "lab_test" in base[c]}
     sampled_reform = {c for c in _finished(listed) if "lab_test" in reform[c]}
     assert sampled_reform & finished_base <= sampled_base
-    expected = 0.5 * (1 - 0.8) + 0.1 * 0.8
+    expected = 0.5 * (1 - 0.8) + 0.1 * 0.8  # not listed: 0.5; listed (take-up 0.8): 0.1
     inspected = [c for c in _finished(listed) if "inspection" in reform[c]]
-    share = len(sampled_reform) / len(inspected)
-    assert share < 0.35, f"sampled share {share:.2f}; expected {expected:.2f}"
+    share, n = len(sampled_reform) / len(inspected), len(inspected)
+    bound = 3 * (expected * (1 - expected) / n) ** 0.5
+    assert abs(share - expected) <= bound, (
+        f"sampled share {share:.3f}; binomial {expected:.2f} +- {bound:.3f}"
+    )
 
 
 def test_third_party_reports_are_checked_by_an_officer_instead_of_a_lab_test() -> None:
