@@ -10,6 +10,7 @@ from factories import BASELINE, DAY, SCENARIOS, short_sea_import
 
 from clearsim.models.agency import RailAgencySpec, SeaAgencySpec
 from clearsim.scenarios.load import load_scenario
+from clearsim.simulation.kernel.options import EngineOptions
 from clearsim.simulation.processes.agency import office_time_end, working_day_min
 from clearsim.simulation.run import RunResult, run_replication
 
@@ -216,3 +217,12 @@ def test_conformity_paths(path: Path, step: str, before_release: bool) -> None:
             assert done["release"][0] >= done[step][-1]
         else:
             assert done[step][0] >= done["delivery"][0] >= done["release"][0]
+
+
+@pytest.mark.parametrize("path", [CBZ, JOINT, GUARANTEE], ids=["cbz", "joint", "guarantee"])
+def test_the_fast_path_gives_the_reference_log_with_the_layer(path: Path) -> None:
+    """The layer's steps request their facilities plainly: the engine option changes no event."""
+    scenario = load_scenario(path, horizon_min=3 * DAY, warmup_min=DAY, drain_limit_min=10 * DAY)
+    reference = run_replication(scenario, 0, 17, EngineOptions(fast_path=False))
+    fast = run_replication(scenario, 0, 17, EngineOptions(fast_path=True))
+    assert list(reference.log.rows) == list(fast.log.rows)
