@@ -235,8 +235,21 @@ _CHEMICALS = (
             "        destination_min: {kind: deterministic, value_min: 90}\n",
             "needs port_min",
         ),
+        (
+            "processes:\n  - name: yangluo_import\n    agency:\n      quarantine_approval:\n"
+            "        share: 1.0\n"
+            "        application_lead_min: {kind: deterministic, value_min: 60}\n"
+            "        working_days: 1\n        instant: true\n",
+            "instant_share 0",
+        ),
     ],
-    ids=["lab_capacity_0", "lab_missing", "white_list_without_take_up", "joint_without_port_part"],
+    ids=[
+        "lab_capacity_0",
+        "lab_missing",
+        "white_list_without_take_up",
+        "joint_without_port_part",
+        "instant_approval_without_share",
+    ],
 )
 def test_agency_layer_bad_input(workdir: Path, body: str, expected: str) -> None:
     """A laboratory must exist with capacity >= 1; a switched-on part needs its take-up."""
