@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from clearsim.models.agency import SeaAgencySpec
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
@@ -58,9 +59,12 @@ class RemoteInspectionSpec(FrozenSpec):
     ``destination``: released at the port, examined at the consignee's site after delivery,
     off the port path. ``video``: an officer examines the box by video while it stays in the
     yard (S38: 25 min per site), with no transfer to the inspection area and no lane.
+    ``joint`` (口岸和属地联合查检, SEED-003 s10; SEED-000 s21): a short port part on an inspection
+    lane (external and quarantine check, ``port_min``), then release; the rest (opening,
+    sampling in a clean room) at the consignee's site after delivery (``destination_min``).
     """
 
-    method: Literal["destination", "video"] = Field(json_schema_extra=role("rule"))
+    method: Literal["destination", "video", "joint"] = Field(json_schema_extra=role("rule"))
     share: float = Field(
         gt=0,
         le=1,
@@ -73,6 +77,17 @@ class RemoteInspectionSpec(FrozenSpec):
     destination_min: Duration = Field(
         description="Examination at the consignee's site.", json_schema_extra=role("rule")
     )
+    port_min: Duration | None = Field(
+        default=None,
+        description="Joint method: the port part on an inspection lane (external check).",
+        json_schema_extra=role("rule"),
+    )
+
+    @model_validator(mode="after")
+    def _joint(self) -> RemoteInspectionSpec:
+        if self.method == "joint" and self.port_min is None:
+            raise ValueError("method joint needs port_min (the port part of the examination)")
+        return self
 
 
 class InspectionSpec(FrozenSpec):
@@ -150,6 +165,11 @@ class SeaImportSpec(FrozenSpec):
     pickup: PickupSpec
     ship_side_pickup: ShipSidePickupSpec = ShipSidePickupSpec()
     resources: SeaImportResources = SeaImportResources()
+    agency: SeaAgencySpec | None = Field(
+        default=None,
+        description="Inspection and other-agency layer (docs/reference/processes/agency.md); "
+        "absent: none.",
+    )
 
     @field_validator("destinations", mode="before")
     @classmethod
@@ -165,11 +185,20 @@ class SeaImportSpec(FrozenSpec):
 
     def resource_names(self) -> tuple[str, ...]:
         """The scenario resources this process needs."""
-        return tuple(self.resources.model_dump().values())
+        return (*self.resources.model_dump().values(), *self._agency_resources())
+
+    def _agency_resources(self) -> tuple[str, ...]:
+        agency = self.agency
+        if agency is None:
+            return ()
+        names = (agency.sampling.laboratory.resource,) if agency.sampling else ()
+        return (*names, agency.cbz_inspection.lanes) if agency.cbz_inspection else names
 
     def node_names(self) -> tuple[str, ...]:
         """The network sites this process needs."""
-        return (self.port_node, self.inspection_node, *self.destinations)
+        cbz = self.agency.cbz_inspection if self.agency else None
+        extra = (cbz.node,) if cbz else ()
+        return (self.port_node, self.inspection_node, *self.destinations, *extra)
 
     def offered_work_per_min(self, horizon_min: float) -> dict[str, float]:
         """Expected server-minutes of work per minute offered to each resource (stability check).
@@ -200,4 +229,7 @@ class SeaImportSpec(FrozenSpec):
             roles.gate_lane: boxes * 2 * self.pickup.gate_transaction_min.mean,
         }
         work[roles.document_officer] += officers
+        if self.agency is not None:
+            for name, minutes in self.agency.offered_work_per_box(red).items():
+                work[name] = work.get(name, 0.0) + boxes * minutes
         return work

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from clearsim.models.agency import RailAgencySpec
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
@@ -133,6 +134,11 @@ class RailImportSpec(FrozenSpec):
     fast_clearance: FastClearanceSpec
     bonded_storage: BondedStorageSpec
     resources: RailImportResources = RailImportResources()
+    agency: RailAgencySpec | None = Field(
+        default=None,
+        description="Inspection and other-agency layer (docs/reference/processes/agency.md); "
+        "absent: none.",
+    )
 
     @field_validator("destinations", mode="before")
     @classmethod
@@ -167,9 +173,17 @@ class RailImportSpec(FrozenSpec):
         )
         gantry = self.unloading_min.mean + self.pickup.yard_handling_min.mean * (1 + red)
         roles = self.resources
-        return {
+        work = {
             roles.gantry: boxes * gantry,
             roles.document_officer: boxes * reviewed * self.document_review_min.mean,
             roles.inspection_lane: boxes * red * self.inspection.duration_min.mean,
             roles.gate_lane: boxes * 2 * self.pickup.gate_transaction_min.mean,
         }
+        conformity = self.agency.conformity if self.agency else None
+        if conformity is not None:
+            # An upper bound: every equipment box counts on both lane and officer.
+            work[roles.inspection_lane] += boxes * conformity.share * conformity.inspection_min.mean
+            work[roles.document_officer] += (
+                boxes * conformity.share * conformity.assessment_min.mean
+            )
+        return work

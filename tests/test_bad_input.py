@@ -270,3 +270,55 @@ def test_bad_engine_blocks_are_refused_in_one_line(
     path = _write(workdir / "bad.yaml", text)
     line = _refused(["validate", str(path)], "bad.yaml", expected)
     assert "stages" in line, line
+
+
+_CHEMICALS = (
+    Path(__file__).resolve().parents[1] / "scenarios" / "sea_import_chemicals_baseline.yaml"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "resources:\n  wuhan_customs_lab: {capacity: 0}\n",
+            "resources.wuhan_customs_lab.capacity",
+        ),
+        (
+            "processes:\n  - name: yangluo_import\n    agency:\n      sampling:\n"
+            "        laboratory: {resource: no_such_lab}\n",
+            "'no_such_lab' is referenced but not defined",
+        ),
+        (
+            "processes:\n  - name: yangluo_import\n    agency:\n      sampling:\n"
+            "        white_list: {enabled: true, take_up: 0}\n",
+            "take_up 0",
+        ),
+        (
+            "processes:\n  - name: yangluo_import\n    inspection:\n      remote:\n"
+            "        method: joint\n        share: 0.8\n"
+            "        video_min: {kind: deterministic, value_min: 25}\n"
+            "        destination_min: {kind: deterministic, value_min: 90}\n",
+            "needs port_min",
+        ),
+        (
+            "processes:\n  - name: yangluo_import\n    agency:\n      quarantine_approval:\n"
+            "        share: 1.0\n"
+            "        application_lead_min: {kind: deterministic, value_min: 60}\n"
+            "        working_days: 1\n        instant: true\n",
+            "instant_share 0",
+        ),
+    ],
+    ids=[
+        "lab_capacity_0",
+        "lab_missing",
+        "white_list_without_take_up",
+        "joint_without_port_part",
+        "instant_approval_without_share",
+    ],
+)
+def test_agency_layer_bad_input(workdir: Path, body: str, expected: str) -> None:
+    """A laboratory must exist with capacity >= 1; a switched-on part needs its take-up."""
+    path = _write(workdir / "bad.yaml", f"extends: {_CHEMICALS}\n{body}")
+    _refused(["run", str(path), "-r", "1"], "bad.yaml", expected)
+    _nothing_stored(workdir)

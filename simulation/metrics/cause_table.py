@@ -157,6 +157,19 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     # inspection, the wait from the appointment request to the off-hours team's slot.
     "sample_test": _c("service"),
     "appointment_wait": _c("calendar"),
+    # The inspection and agency layer (docs/reference/processes/agency.md): the permit before
+    # the declaration, the sample's path to a result, joint, CBZ and conformity inspection.
+    "quarantine_approval": _c("service", "declarant"),
+    "sample_transport": _c("transport"),
+    "lab_test": _c("service"),
+    "lab_report": _c("service"),
+    "third_party_check": _c("service"),
+    "joint_port_check": _c("service"),
+    "bonded_transfer": _c("transport", "consignee"),
+    "cbz_inspection": _c("service"),
+    "conformity_inspection": _c("service"),
+    "conformity_assessment": _c("service"),
+    "conformity_check": _c("service", "consignee"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""

@@ -26,6 +26,7 @@ from clearsim.simulation.kernel.sampling import (
     draw_counts,
 )
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.agency import NO_CONFORMITY, ConformityCase, ConformityDraws
 from clearsim.simulation.processes.declaration import CustomsDraws
 
 
@@ -104,6 +105,7 @@ class RailContainer:
     declared: simpy.Event
     closed: simpy.Event
     unloaded: simpy.Event
+    conformity: ConformityCase = NO_CONFORMITY
 
 
 class RailContainerFactory:
@@ -157,6 +159,9 @@ class RailContainerFactory:
         self._gate_out = durations(Purpose.GATE, "gate_out", p.gate_transaction_min)
         self._destinations = tuple(spec.destinations)
         self._destination_shares = tuple(spec.destinations.values())
+        conformity = spec.agency.conformity if spec.agency else None
+        # The agency layer draws from its own streams, only when present.
+        self._conformity = ConformityDraws(samplers, conformity) if conformity else None
 
     def trains(
         self, env: simpy.Environment, log: EventLog, control: RunControl, until_min: float
@@ -240,4 +245,5 @@ class RailContainerFactory:
             declared=env.event(),
             closed=env.event(),
             unloaded=env.event(),
+            conformity=self._conformity.draw() if self._conformity else NO_CONFORMITY,
         )

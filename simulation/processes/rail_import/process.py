@@ -32,6 +32,11 @@ from clearsim.simulation.kernel.control import RunControl
 from clearsim.simulation.kernel.facilities import Facility, Process, delay, milestone, serve
 from clearsim.simulation.kernel.network import Router
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.agency import (
+    ConformityActivities,
+    conformity_after_delivery,
+    conformity_before_release,
+)
 from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.declaration import DeclarationDesk, lodge_and_screen
 from clearsim.simulation.processes.rail_import.entities import (
@@ -91,6 +96,10 @@ class RailImportSite:
         self.truck_booking, self.gate_in = a("truck_booking"), a("gate_in")
         self.yard_retrieval, self.gate_out = a("yard_retrieval"), a("gate_out")
         self.road_transport = a("road_transport")
+        # Registered last and only when used: codes of a scenario without the layer stay.
+        agency = spec.agency
+        if agency is not None and agency.conformity is not None:
+            self.conformity = ConformityActivities.of(log)
 
 
 def start_rail_import(spec: RailImportSpec, ctx: ProcessContext) -> None:
@@ -193,6 +202,8 @@ def clearance(env: simpy.Environment, box: RailContainer, site: RailImportSite) 
         yield from inspection(env, box, site)
     if box.bonded:
         yield from delay(env, log, box.case, site.bonded_entry_check, terminal, box.entry_check_min)
+    if box.conformity.equipment:
+        yield from conformity(env, box, site)
     milestone(env, log, box.case, site.release, terminal)
     yield from delay(env, log, box.case, site.truck_booking, terminal, box.booking_min)
     if not box.unloaded.triggered:
@@ -204,7 +215,13 @@ def clearance(env: simpy.Environment, box: RailContainer, site: RailImportSite) 
     site.control.exit()
     trip_min = site.router.trip_min(site.spec.terminal_node, box.destination, box.trip_u)
     yield from delay(env, log, box.case, site.road_transport, terminal, trip_min)
-    milestone(env, log, box.case, site.delivery, site.destination_codes[box.destination])
+    destination = site.destination_codes[box.destination]
+    milestone(env, log, box.case, site.delivery, destination)
+    if box.conformity.equipment:
+        # 合格保证: the later conformity check at the consignee's site, off the release path.
+        yield from conformity_after_delivery(
+            env, log, box.case, box.conformity, site.conformity, destination
+        )
     log.cases.finished[box.case] = True
     site.control.finish(box.measured)
 
@@ -219,3 +236,21 @@ def inspection(env: simpy.Environment, box: RailContainer, site: RailImportSite)
     )
     if box.hold:
         yield from delay(env, log, box.case, site.inspection_hold, terminal, box.hold_min)
+
+
+def conformity(env: simpy.Environment, box: RailContainer, site: RailImportSite) -> Process:
+    """Imported equipment (法检, SEED-003 s9): inspected on a lane, or its documents assessed.
+
+    A lane inspection moves the box from the stack (a red box is already at the lane area, but
+    is moved again: the conformity inspection is a separate order). A guarantee path has
+    nothing here.
+    """
+    log, terminal = site.log, site.terminal
+    if box.conformity.path == "inspection":
+        yield from delay(env, log, box.case, site.inspection_planning, terminal, box.plan_min)
+        if not box.unloaded.triggered:
+            yield box.unloaded
+        yield from serve(env, site.gantries, log, box.case, site.yard_move, box.yard_move_min)
+    yield from conformity_before_release(
+        env, log, box.case, box.conformity, site.lanes, site.officers, site.conformity, box.priority
+    )

@@ -23,6 +23,7 @@ from clearsim.simulation.kernel.sampling import (
     draw_counts,
 )
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.agency import NO_AGENCY, AgencyCase, AgencyDraws
 from clearsim.simulation.processes.declarant import (
     complete_lodgement_min,
     first_lodgement_min,
@@ -102,6 +103,8 @@ class Container:
     released: simpy.Event
     paperwork_done: simpy.Event
     direct: bool = False
+    joint_port_min: float = 0.0
+    agency: AgencyCase = NO_AGENCY
 
 
 class ContainerFactory:
@@ -157,6 +160,13 @@ class ContainerFactory:
             if remote
             else None
         )
+        # The agency layer and the joint method draw from their own streams, only when present.
+        self._joint_port = (
+            durations(Purpose.INSPECTION, "joint_port", remote.port_min)
+            if remote and remote.port_min is not None and remote.method == "joint"
+            else None
+        )
+        self._agency = AgencyDraws(samplers, spec.agency) if spec.agency else None
         self._destinations = tuple(spec.destinations)
         self._destination_shares = tuple(spec.destinations.values())
 
@@ -245,4 +255,6 @@ class ContainerFactory:
             discharged=env.event(),
             released=env.event(),
             paperwork_done=env.event(),
+            joint_port_min=self._joint_port() if remote and self._joint_port else 0.0,
+            agency=self._agency.draw(call.arrival_min) if self._agency else NO_AGENCY,
         )

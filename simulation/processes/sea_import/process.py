@@ -35,6 +35,13 @@ from clearsim.simulation.kernel.network import Router
 from clearsim.simulation.log.recorder import EventLog
 from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.declaration import DeclarationDesk, lodge_and_screen
+from clearsim.simulation.processes.sea_import.agency import (
+    AgencySite,
+    cbz_examination,
+    declare_after_permit,
+    joint_port_check,
+    sample_for_release,
+)
 from clearsim.simulation.processes.sea_import.entities import (
     Container,
     ContainerFactory,
@@ -65,7 +72,8 @@ class SeaImportSite:
         self.lanes = facilities[roles.inspection_lane]
         self.gates = facilities[roles.gate_lane]
         remote = spec.inspection.remote
-        self.inspects_at_destination = remote is not None and remote.method == "destination"
+        self.joint = remote is not None and remote.method == "joint"
+        self.inspects_at_destination = remote is not None and remote.method != "video"
         self.port = log.node(spec.port_node)
         self.inspection_area = log.node(spec.inspection_node)
         self.destination_codes = {name: log.node(name) for name in spec.destinations}
@@ -90,6 +98,9 @@ class SeaImportSite:
         self.complete_declaration_late = log.outcome(spec.name, "complete_declaration_late")
         self.video_inspection = a("video_inspection")
         self.destination_inspection = a("destination_inspection")
+        # Registered last and only when used: the activity codes of a scenario without the
+        # layer stay as they were.
+        self.agency = AgencySite(spec, facilities, log, self.officers, self.port)
 
 
 def start_sea_import(spec: SeaImportSpec, ctx: ProcessContext) -> None:
@@ -158,11 +169,14 @@ def discharge(env: simpy.Environment, box: Container, site: SeaImportSite) -> Pr
 def declaration(env: simpy.Environment, box: Container, site: SeaImportSite) -> Process:
     """Lodgement, risk screening, document review (yellow, red); duty or a guarantee if taxable."""
     log, port = site.log, site.port
+    lodgement_min = box.lodgement_min
+    if box.agency.permit:
+        lodgement_min = declare_after_permit(env, box, site.agency, lodgement_min)
     yield from lodge_and_screen(
         env,
         site.desk,
         box.case,
-        box.lodgement_min,
+        lodgement_min,
         box.screening_min,
         box.channel,
         box.review_min,
@@ -180,7 +194,14 @@ def clearance(env: simpy.Environment, box: Container, site: SeaImportSite) -> Pr
     """Release once declared and arrived (red: once inspected), then pick the box up."""
     log = site.log
     yield box.declared & box.call.confirmed
-    if box.channel == Channel.RED and not (box.remote and site.inspects_at_destination):
+    if box.channel == Channel.RED and box.agency.cbz:
+        yield box.discharged
+        yield from cbz_clearance(env, box, site)
+        return
+    if box.channel == Channel.RED and box.remote and site.joint:
+        yield box.discharged
+        yield from joint_port_check(env, box, site)
+    elif box.channel == Channel.RED and not (box.remote and site.inspects_at_destination):
         yield box.discharged
         if box.remote:
             yield from video_inspection(env, box, site)
@@ -204,6 +225,34 @@ def clearance(env: simpy.Environment, box: Container, site: SeaImportSite) -> Pr
     yield from leave_port(env, box, site)
 
 
+def cbz_clearance(env: simpy.Environment, box: Container, site: SeaImportSite) -> Process:
+    """港区直接查验: picked up under bond, examined and released at the CBZ's designated site."""
+    log, port = site.log, site.port
+    yield from delay(env, log, box.case, site.truck_booking, port, box.booking_min)
+    yield from serve(env, site.gates, log, box.case, site.gate_in, box.gate_in_min)
+    yield from serve(env, site.yard, log, box.case, site.yard_retrieval, box.yard_out_min)
+    yield from serve(env, site.gates, log, box.case, site.gate_out, box.gate_out_min)
+    yield from cbz_examination(env, box, site)
+    cbz = site.agency.cbz_node
+    milestone(env, log, box.case, site.release, cbz)
+    box.released.succeed()
+    if box.two_step:
+        env.process(complete_declaration(env, box, site))
+    else:
+        box.paperwork_done.succeed()
+    # Released at the CBZ site: the box leaves customs control there.
+    milestone(env, log, box.case, site.exit, cbz)
+    site.control.exit()
+    name = site.agency.cbz_node_name
+    trip_min = site.router.trip_min(name, box.destination, box.trip_u)
+    yield from delay(env, log, box.case, site.road_transport, cbz, trip_min)
+    milestone(env, log, box.case, site.delivery, site.destination_codes[box.destination])
+    if not box.paperwork_done.triggered:
+        yield box.paperwork_done
+    log.cases.finished[box.case] = True
+    site.control.finish(box.measured)
+
+
 def inspection(env: simpy.Environment, box: Container, site: SeaImportSite) -> Process:
     """Plan, move the box to the inspection area, examine it on a lane, resolve a hold, return."""
     log, port, area = site.log, site.port, site.inspection_area
@@ -212,13 +261,18 @@ def inspection(env: simpy.Environment, box: Container, site: SeaImportSite) -> P
     yield from serve(env, site.yard, log, box.case, site.yard_move, box.yard_move_min)
     out_min = site.router.trip_min(spec.port_node, spec.inspection_node, box.inspection_trip_u)
     yield from delay(env, log, box.case, site.inspection_transfer, port, out_min)
-    yield from serve(
-        env, site.lanes, log, box.case, site.inspection, box.inspection_min, box.priority
-    )
+    sampled = box.agency.sampled
+    # A sample is taken during the examination (取样送检): the lane is held that much longer.
+    examination_min = box.inspection_min + (box.agency.sampling_min if sampled else 0.0)
+    yield from serve(env, site.lanes, log, box.case, site.inspection, examination_min, box.priority)
+    result = env.process(sample_for_release(env, box, site.agency, area)) if sampled else None
     if box.hold:
         yield from delay(env, log, box.case, site.inspection_hold, area, box.hold_min)
     back_min = site.router.trip_min(spec.inspection_node, spec.port_node, box.inspection_trip_u)
     yield from delay(env, log, box.case, site.return_transfer, area, back_min)
+    if result is not None:
+        # Release waits for the laboratory's result; the box waits in the yard.
+        yield result
 
 
 def video_inspection(env: simpy.Environment, box: Container, site: SeaImportSite) -> Process:
@@ -274,11 +328,16 @@ def leave_port(env: simpy.Environment, box: Container, site: SeaImportSite) -> P
     milestone(env, log, box.case, site.delivery, destination)
     if box.remote and box.channel == Channel.RED and site.inspects_at_destination:
         # 属地查检: examined at the consignee's site, after delivery, off the port path.
+        sampled = box.agency.sampled
+        examination_min = box.remote_min + (box.agency.sampling_min if sampled else 0.0)
         yield from delay(
-            env, log, box.case, site.destination_inspection, destination, box.remote_min
+            env, log, box.case, site.destination_inspection, destination, examination_min
         )
         if box.hold:
             yield from delay(env, log, box.case, site.inspection_hold, destination, box.hold_min)
+        if sampled:
+            # The goods wait at the consignee's site for the result, off the release path.
+            yield from sample_for_release(env, box, site.agency, destination)
     if not box.paperwork_done.triggered:
         yield box.paperwork_done
     log.cases.finished[box.case] = True
