@@ -79,6 +79,7 @@ class RemoteInspectionSpec(FrozenSpec):
     )
     port_min: Duration | None = Field(
         default=None,
+        exclude_if=lambda value: value is None,  # absent: the scenario hash is unchanged
         description="Joint method: the port part on an inspection lane (external check).",
         json_schema_extra=role("rule"),
     )
@@ -167,6 +168,7 @@ class SeaImportSpec(FrozenSpec):
     resources: SeaImportResources = SeaImportResources()
     agency: SeaAgencySpec | None = Field(
         default=None,
+        exclude_if=lambda value: value is None,  # absent: the scenario hash is unchanged
         description="Inspection and other-agency layer (docs/reference/processes/agency.md); "
         "absent: none.",
     )

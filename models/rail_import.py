@@ -136,6 +136,7 @@ class RailImportSpec(FrozenSpec):
     resources: RailImportResources = RailImportResources()
     agency: RailAgencySpec | None = Field(
         default=None,
+        exclude_if=lambda value: value is None,  # absent: the scenario hash is unchanged
         description="Inspection and other-agency layer (docs/reference/processes/agency.md); "
         "absent: none.",
     )
