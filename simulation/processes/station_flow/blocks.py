@@ -37,7 +37,7 @@ from clearsim.simulation.kernel.facilities import COMPLETE, SCHEDULE, START, Fac
 from clearsim.simulation.kernel.rng import Purpose, Streams
 from clearsim.simulation.kernel.sampling import DurationSampler, UniformSampler
 from clearsim.simulation.log.recorder import EventLog
-from clearsim.simulation.processes.station_flow.batches import BatchStage
+from clearsim.simulation.processes.station_flow.batches import BatchCarrier, BatchStage
 from clearsim.simulation.processes.station_flow.preemption import Preemption
 
 if TYPE_CHECKING:
@@ -77,6 +77,7 @@ class StageBlocks:
             if s.batch is None
             else BatchStage(
                 s.batch.size,
+                BatchCarrier(name, spec.direction, spec.mode),
                 DurationSampler(
                     s.service_min, streams.generator(Purpose.SERVICE, name, s.activity, "batch")
                 ),
