@@ -3,7 +3,8 @@
 Sampling and laboratory tests, quarantine approval, conformity assessment of equipment, and the
 CBZ's designated meat inspection site. Each block is optional: absent, the process runs exactly
 as without the layer. The blocks are shared by the processes that use them (sea import, rail
-import); the background and the source of every default are in docs/background/agency-model.md.
+import; the air cargo's perishables use the laboratory); the background and the source of
+every default are in docs/background/agency-model.md.
 """
 
 from __future__ import annotations

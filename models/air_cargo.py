@@ -201,7 +201,8 @@ class AirCargoSpec(FrozenSpec):
         """The scenario resources this process needs."""
         names = tuple(self.resources.model_dump().values())
         if self.perishables is not None:
-            names = (*names, self.perishables.appointment_resource)
+            fresh = self.perishables
+            names = (*names, fresh.appointment_resource, fresh.laboratory.resource)
         return names
 
     def node_names(self) -> tuple[str, ...]:
@@ -259,4 +260,9 @@ class AirCargoSpec(FrozenSpec):
         if fresh is not None:
             # An upper bound: every perishable inspection on appointment.
             offered[fresh.appointment_resource] = fresh_red * self.inspection.duration_min.mean
+            # An upper bound: every sample to the laboratory (the green channel's rapid test
+            # takes none).
+            bench = fresh.laboratory.bench_min.mean
+            lab = fresh.laboratory.resource
+            offered[lab] = offered.get(lab, 0.0) + fresh_red * fresh.sampling_share * bench
         return offered

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from clearsim.models.agency import LaboratorySpec
 from clearsim.models.base import FrozenSpec
 from clearsim.models.distributions import Duration
 from clearsim.models.processes import ChannelRates
@@ -38,8 +39,9 @@ class PerishableSpec(FrozenSpec):
     sampling_share: float = Field(
         ge=0, le=1, description="Share of inspected perishables sampled for a test."
     )
-    lab_test_min: Duration = Field(
-        description="Conventional laboratory turnaround of a sample, to the result."
+    laboratory: LaboratorySpec = Field(
+        description="The customs laboratory a sample goes to (the agency layer's "
+        ":class:`~clearsim.models.agency.LaboratorySpec`: its benches are a scenario resource)."
     )
     rapid_test_min: Duration = Field(description="Rapid test (快检) of a sample, to the result.")
     appointment_lead_min: Duration = Field(

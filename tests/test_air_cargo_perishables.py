@@ -71,7 +71,9 @@ def test_without_the_class_nothing_is_perishable() -> None:
     """air_cargo_baseline registers no perishable activity and leaves its hash unchanged."""
     scenario = _short(BASELINE, days=2)
     result = _run(scenario)
-    assert not {"spoiled", "sample_test", "appointment_wait"} & set(result.log.activities)
+    assert not {"spoiled", "rapid_test", "lab_test", "appointment_wait"} & set(
+        result.log.activities
+    )
     assert "perishable" not in set(result.log.cases.case_class)
     assert "perishables" not in scenario.processes[0].model_dump()
 
@@ -122,31 +124,34 @@ def test_perishables_are_red_more_often(fresh_run: RunResult) -> None:
 
 
 def test_a_sampled_perishable_waits_for_the_lab_or_the_rapid_test() -> None:
-    """The test's time is the laboratory's, or the rapid test's under the green channel."""
+    """The result comes from the customs laboratory (transport, a bench, the report: the agency
+    layer's steps) or, under the green channel, the rapid test; the release waits for it."""
+    lab = f"{FRESH_SPEC}.laboratory"
     values = {
-        f"{FRESH_SPEC}.lab_test_min": {"kind": "deterministic", "value_min": 1000},
+        f"{lab}.transport_min": {"kind": "deterministic", "value_min": 100},
+        f"{lab}.bench_min": {"kind": "deterministic", "value_min": 200},
+        f"{lab}.report_min": {"kind": "deterministic", "value_min": 700},
         f"{FRESH_SPEC}.rapid_test_min": {"kind": "deterministic", "value_min": 10},
         f"{FRESH_SPEC}.sampling_share": 1.0,
     }
-    for path, expected in ((FRESH, 1000.0), (GREEN, 10.0)):
+    steps = {"sample_transport": 100.0, "lab_test": 200.0, "lab_report": 700.0}
+    for path, expected in ((FRESH, steps), (GREEN, {"rapid_test": 10.0})):
         result = _run(with_values(_short(path, days=3), values))
-        tests = _durations(result, "sample_test")
-        inspected = _durations(result, "inspection")
         fresh = set(_perishable(result))
-        assert tests and set(tests) <= fresh
-        assert all(t == pytest.approx(expected) for t in tests.values())
-        assert {c for c in inspected if c in fresh} <= set(tests)
-        releases = {
-            c: [t for a, cycle, t, _ in rows if a == "release"]
-            for c, rows in _events(result).items()
-            if c in tests
-        }
-        ends = {
-            c: [t for a, cycle, t, _ in rows if a == "sample_test" and cycle == 2]
-            for c, rows in _events(result).items()
-            if c in tests
-        }
-        assert all(releases[c][0] >= ends[c][0] for c in releases if releases[c])
+        inspected = {c for c in _durations(result, "inspection") if c in fresh}
+        assert inspected
+        for activity, minutes in expected.items():
+            spans = _durations(result, activity)
+            assert set(spans) <= fresh and inspected <= set(spans), activity
+            assert all(t == pytest.approx(minutes) for t in spans.values()), activity
+        last = list(expected)[-1]
+        events = _events(result)
+        other_path = {"lab_test", "rapid_test"} - set(expected)
+        assert not other_path & {a for rows in events.values() for a, *_ in rows}
+        for case in inspected:
+            release = [t for a, cycle, t, _ in events[case] if a == "release"]
+            result_at = [t for a, cycle, t, _ in events[case] if a == last and cycle == 2]
+            assert not release or release[0] >= result_at[0], case
 
 
 @pytest.mark.parametrize("activity", ["document_review", "inspection"])

@@ -98,7 +98,9 @@ def _batch_member_wait(run: RunResult, scenario: Scenario) -> float:
                         strict=True))  # fmt: skip
     joined = lifecycle == 0
     served = np.array([i in start_of for i in instance[joined].tolist()])
-    waits = np.array([start_of[i] for i in instance[joined][served].tolist()]) - time[joined][served]
+    waits = (
+        np.array([start_of[i] for i in instance[joined][served].tolist()]) - time[joined][served]
+    )
     keep = _measured(run, scenario)[case[joined][served]]
     return float(waits[keep].mean())
 

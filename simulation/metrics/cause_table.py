@@ -153,9 +153,9 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "airport_transfer": _c("transport"),
     "departure_data": _c("carrier"),
     "declaration_consolidation": _c("declarant", "declarant"),
-    # Perishable air imports: a sample's test (laboratory or rapid) and, under 7x24 appointment
+    # Perishable air imports: the green channel's rapid test of a sample and, under 7x24 appointment
     # inspection, the wait from the appointment request to the off-hours team's slot.
-    "sample_test": _c("service"),
+    "rapid_test": _c("service"),
     "appointment_wait": _c("calendar"),
     # The inspection and agency layer (docs/reference/processes/agency.md): the permit before
     # the declaration, the sample's path to a result, joint, CBZ and conformity inspection.

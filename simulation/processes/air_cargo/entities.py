@@ -25,6 +25,7 @@ from clearsim.simulation.kernel.sampling import (
     draw_counts,
 )
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.agency import NO_AGENCY, AgencyCase
 from clearsim.simulation.processes.air_cargo.perishables import FreshDraw, PerishableDraws
 from clearsim.simulation.processes.declaration import CustomsDraws
 
@@ -127,7 +128,8 @@ class Shipment:
     perishable: bool = False
     shelf_life_min: float = 0.0
     sampled: bool = False
-    test_min: float = 0.0
+    rapid_min: float = 0.0
+    lab: AgencyCase = NO_AGENCY
     appointment_min: float = 0.0
 
 
@@ -326,7 +328,8 @@ class ShipmentFactory:
             shipment.perishable = True
             shipment.shelf_life_min = fresh.shelf_life_min
             shipment.sampled = fresh.sampled
-            shipment.test_min = fresh.test_min
+            shipment.rapid_min = fresh.rapid_min
+            shipment.lab = fresh.lab
             shipment.appointment_min = fresh.appointment_min
         return shipment
 

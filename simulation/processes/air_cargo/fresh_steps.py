@@ -6,6 +6,9 @@
   appointment team does the step. In calendar hours the step queues for the usual servers.
 - The green channel (绿色通道) gives perishables the first place in those queues (priority 0,
   drawn with the shipment) and the rapid test instead of the laboratory (drawn too).
+- A sample's result: the rapid test under the green channel, else the customs laboratory of the
+  agency layer (:func:`~clearsim.simulation.processes.agency.sample_result`: transport, a bench
+  on the laboratory resource, the report).
 - The spoilage clock: delivered to the consignee after arrival plus the remaining shelf life,
   the shipment records the outcome ``spoiled``.
 """
@@ -21,6 +24,7 @@ from clearsim.models.perishables import PerishableSpec
 from clearsim.models.vocabulary import Channel
 from clearsim.simulation.kernel.facilities import Facility, Process, delay, milestone, serve
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.agency import LabActivities, sample_result
 from clearsim.simulation.processes.air_cargo.entities import Shipment
 from clearsim.simulation.processes.air_cargo.perishables import off_shift
 from clearsim.simulation.processes.declaration import DeclarationDesk, lodge_and_screen
@@ -34,7 +38,9 @@ class FreshSite:
     log: EventLog
     node: int
     team: Facility
-    sample_test: int
+    lab: Facility
+    lab_steps: LabActivities
+    rapid_test: int
     appointment_wait: int
     spoiled: int
 
@@ -52,7 +58,9 @@ class FreshSite:
             log,
             node,
             facilities[fresh.appointment_resource],
-            a("sample_test"),
+            facilities[fresh.laboratory.resource],
+            LabActivities.of(log),
+            a("rapid_test"),
             a("appointment_wait"),
             log.outcome(spec.name, "spoiled"),
         )
@@ -95,6 +103,18 @@ def fresh_inspection(
         )
         servers = fresh.team
     yield from serve(env, servers, fresh.log, s.case, activity, s.inspection_min, s.priority)
+
+
+def sample_result_of(
+    env: simpy.Environment, s: Shipment, officers: Facility, fresh: FreshSite
+) -> Process:
+    """The release waits for the sample's result: rapid test (green channel) or laboratory."""
+    if fresh.spec.green_channel:
+        yield from delay(env, fresh.log, s.case, fresh.rapid_test, fresh.node, s.rapid_min)
+    else:
+        yield from sample_result(
+            env, fresh.log, s.case, s.lab, fresh.lab, officers, fresh.lab_steps, fresh.node
+        )
 
 
 def spoilage_check(env: simpy.Environment, s: Shipment, fresh: FreshSite) -> None:

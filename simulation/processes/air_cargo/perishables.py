@@ -1,11 +1,12 @@
 """Perishable air imports (鲜活农产品): their draws and their steps at the airport.
 
 A perishable import is screened with the perishable channel rates, may be sampled at its
-inspection and then waits for the test result (the laboratory, or the rapid test of the green
-channel, 快检快放), and is ``spoiled`` when delivered to the consignee after its remaining shelf
-life has run out. Under 7x24 appointment inspection (预约查验) a perishable whose document review
-or inspection falls while the officers' or lanes' calendar is closed is handled on appointment
-by an always-staffed team (docs/background/air-cargo-model.md; SEED-003 s13).
+inspection and then waits for the test result (the customs laboratory of the agency layer, a
+bench on its resource, or the rapid test of the green channel, 快检快放), and is ``spoiled``
+when delivered to the consignee after its remaining shelf life has run out. Under 7x24
+appointment inspection (预约查验) a perishable whose document review or inspection falls while
+the officers' or lanes' calendar is closed is handled on appointment by an always-staffed team
+(docs/background/air-cargo-model.md; SEED-003 s13).
 
 Every shipment of a scenario with the perishable class draws the same values from the same
 streams whether it is perishable or not and whichever rule is on: common random numbers between
@@ -22,6 +23,7 @@ from clearsim.models.processes import ChannelRates
 from clearsim.simulation.kernel.facilities import Facility
 from clearsim.simulation.kernel.rng import Purpose
 from clearsim.simulation.kernel.sampling import ProcessSamplers
+from clearsim.simulation.processes.agency import AgencyCase
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +35,25 @@ class FreshDraw:
     first: bool
     shelf_life_min: float
     sampled: bool
-    test_min: float
+    rapid_min: float
+    lab: AgencyCase
     appointment_min: float
 
 
 class PerishableDraws:
     """The perishable class's streams of one process: one draw of each per shipment."""
 
-    __slots__ = ("_appointment", "_lab", "_perishable", "_rapid", "_sampled", "_shelf", "spec")
+    __slots__ = (
+        "_appointment",
+        "_bench",
+        "_perishable",
+        "_rapid",
+        "_report",
+        "_sampled",
+        "_shelf",
+        "_transport",
+        "spec",
+    )
 
     def __init__(self, spec: PerishableSpec, samplers: ProcessSamplers) -> None:
         self.spec = spec
@@ -48,7 +61,10 @@ class PerishableDraws:
         self._perishable = uniforms(Purpose.ATTRIBUTES, "perishable")
         self._shelf = durations(Purpose.ATTRIBUTES, "shelf_life", spec.shelf_life_min)
         self._sampled = uniforms(Purpose.INSPECTION, "perishable_sampling")
-        self._lab = durations(Purpose.INSPECTION, "lab_test", spec.lab_test_min)
+        lab = spec.laboratory
+        self._transport = durations(Purpose.TRANSPORT, "lab_transport", lab.transport_min)
+        self._bench = durations(Purpose.SERVICE, "lab_bench", lab.bench_min)
+        self._report = durations(Purpose.INSPECTION, "lab_report", lab.report_min)
         self._rapid = durations(Purpose.INSPECTION, "rapid_test", spec.rapid_test_min)
         self._appointment = durations(
             Purpose.INSPECTION, "appointment_lead", spec.appointment_lead_min
@@ -60,14 +76,21 @@ class PerishableDraws:
         # Every stream advances once per shipment, perishable or not, rule on or off.
         u = self._perishable()
         shelf, sampled_u = self._shelf(), self._sampled()
-        lab, rapid, appointment = self._lab(), self._rapid(), self._appointment()
+        lab = AgencyCase(
+            sampled=True,
+            transport_min=self._transport(),
+            bench_min=self._bench(),
+            report_min=self._report(),
+        )
+        rapid, appointment = self._rapid(), self._appointment()
         return FreshDraw(
             perishable=is_import and u < spec.share,
             rates=spec.risk,
             first=spec.green_channel,
             shelf_life_min=shelf,
             sampled=sampled_u < spec.sampling_share,
-            test_min=rapid if spec.green_channel else lab,
+            rapid_min=rapid,
+            lab=lab,
             appointment_min=appointment,
         )
 

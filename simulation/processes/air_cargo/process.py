@@ -56,6 +56,7 @@ from clearsim.simulation.processes.air_cargo.fresh_steps import (
     FreshSite,
     fresh_inspection,
     fresh_review,
+    sample_result_of,
     spoilage_check,
 )
 from clearsim.simulation.processes.context import ProcessContext
@@ -311,8 +312,7 @@ def inspection(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Proce
     if s.hold:
         yield from delay(env, log, s.case, site.inspection_hold, airport, s.hold_min)
     if s.perishable and fresh is not None and s.sampled:
-        # The release waits for the sample's result (laboratory, or rapid under the green channel).
-        yield from delay(env, log, s.case, fresh.sample_test, airport, s.test_min)
+        yield from sample_result_of(env, s, site.officers, fresh)
 
 
 def board(
