@@ -107,6 +107,12 @@ def simulate(
         return _simulate(scenario, replication, root_seed, options)
 
 
+COLLECT_AFTER_ROWS = 200_000
+"""A last group with at least this many log rows is collected before its log is merged: its
+environment's garbage is then large beside the collection's cost (estimate; a Double-11 day
+records millions of rows)."""
+
+
 def _simulate(
     scenario: Scenario, replication: int, root_seed: int, options: EngineOptions
 ) -> tuple[EventLog, RunCounts, float]:
@@ -125,11 +131,12 @@ def _simulate(
             ends.append(end)
             # The group's environment, its waiting processes and its sites refer to each
             # other; free them before the next group runs (the collector is off while it runs).
-            # After the last group the collector, on again, frees them in its own time: a full
-            # collection costs a quarter of a second in a large process (a test session), more
-            # than a small scenario's whole run.
+            # After a small last group the collector, on again, frees them in its own time: a
+            # full collection costs a quarter of a second in a large process (a test session),
+            # more than a small scenario's whole run; a large group's garbage is freed before
+            # its log is settled and merged, which keeps the peak memory down.
             del control
-            if index < len(groups) - 1:
+            if index < len(groups) - 1 or len(log.rows) >= COLLECT_AFTER_ROWS:
                 gc.collect()
             # Rows planned ahead by chains (clearsim.simulation.fastpath.chains) and rows of
             # advance lodgements before the run's start (processes.declaration) into time order.
