@@ -125,7 +125,7 @@ def test_an_ample_truck_pool_changes_nothing_but_the_truck_rows() -> None:
 
 @pytest.mark.parametrize("capacity", [4])
 def test_a_short_pool_sends_ship_side_boxes_to_the_yard(capacity: int) -> None:
-    """Fewer trucks: some 船边直提 boxes fall back to the yard; never more trucks out than the pool."""
+    """Fewer trucks: some 船边直提 boxes go to the yard; never more trucks out than the pool."""
     scenario = with_values(
         short_sea_import(TRUCKS, days=3, warmup_days=1), {"resources.trucks.capacity": capacity}
     )
