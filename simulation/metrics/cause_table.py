@@ -132,8 +132,8 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "gate_out": _c("service", "consignee"),
     "dock_loading": _c("service", "consignee"),
     "apron_truck_loading": _c("service", "consignee"),
-    # A truck of the pool held from its grant until back from the consignee (its wait is
-    # queueing on the trucks).
+    # A truck of the pool, held from its grant until back from the consignee. It runs beside the
+    # box's own steps, so a pickup's wait for a truck falls in gate_in's gap: the consignee's.
     "truck_trip": _c("transport", "consignee"),
     "courier_wait": _c("carrier"),
     "nonbonded_courier_wait": _c("carrier"),
