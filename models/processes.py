@@ -262,4 +262,8 @@ class SeaImportSpec(FrozenSpec):
         if self.agency is not None:
             for name, minutes in self.agency.offered_work_per_box(red).items():
                 work[name] = work.get(name, 0.0) + boxes * minutes
+        if self.trucks is not None:
+            # A conventional pickup's holding (a ship-side one is about as long), waits excluded.
+            port = 2 * self.pickup.gate_transaction_min.mean + handling
+            work[self.trucks.resource] = boxes * (port + self.trucks.round_trip_min.mean)
         return work
