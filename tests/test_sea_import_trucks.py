@@ -145,3 +145,18 @@ def test_a_short_pool_sends_ship_side_boxes_to_the_yard(capacity: int) -> None:
     for _, step in edges:
         out += step
         assert out <= capacity
+
+
+def test_the_offered_work_of_the_pool_is_each_box_holding_a_truck() -> None:
+    """Offered truck-minutes a minute: boxes a minute times gate in and out, yard, round trip."""
+    (spec,) = short_sea_import(TRUCKS).processes
+    assert spec.kind == "sea_import" and spec.trucks is not None
+    horizon = 30 * 1440.0
+    boxes = spec.vessel_arrivals.mean_rate_per_min(horizon) * spec.containers_per_call.mean
+    p = spec.pickup
+    held = 2 * p.gate_transaction_min.mean + p.yard_handling_min.mean
+    expected = boxes * (held + spec.trucks.round_trip_min.mean)
+    work = spec.offered_work_per_min(horizon)
+    assert work["trucks"] == pytest.approx(expected)
+    assert "trucks" not in short_sea_import(SHIP_SIDE).processes[0].offered_work_per_min(horizon)
+    print(f"offered truck utilisation at 64 trucks: {expected / 64:.3f}")
