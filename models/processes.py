@@ -138,6 +138,22 @@ class ShipSidePickupSpec(FrozenSpec):
     )
 
 
+class TruckFleetSpec(FrozenSpec):
+    """The trucks serving the port's consignees: a pool each pickup takes a truck from.
+
+    A truck is held from when it is granted (booked, or at the crane lift for 船边直提) until it
+    is back from the consignee: the port steps, then ``round_trip_min`` after the gate out.
+    """
+
+    resource: str = Field(
+        min_length=1,
+        description="Scenario resource of the trucks (capacity = trucks, the planner's lever).",
+    )
+    round_trip_min: Duration = Field(
+        description="Gate out -> consignee -> back at the port, during which the truck is held."
+    )
+
+
 class SeaImportSpec(FrozenSpec):
     """Containerised sea (river) import at a port, conventional or with ship-side pickup."""
 
@@ -172,6 +188,12 @@ class SeaImportSpec(FrozenSpec):
         description="Inspection and other-agency layer (docs/reference/processes/agency.md); "
         "absent: none.",
     )
+    trucks: TruckFleetSpec | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,  # absent: the scenario hash is unchanged
+        description="Truck pool of the pickups; a 船边直提 box lifted when no truck is free goes "
+        "to the yard (no_truck_at_berth); absent: a truck is always there.",
+    )
 
     @field_validator("destinations", mode="before")
     @classmethod
@@ -183,11 +205,17 @@ class SeaImportSpec(FrozenSpec):
         check_probability_map(self.destinations, "destinations")
         if self.ship_side_pickup.enabled and self.ship_side_pickup.share <= 0:
             raise ValueError("ship_side_pickup is enabled with share 0; set a share > 0")
+        if self.trucks is not None and self.trucks.resource in self.resources.model_dump().values():
+            raise ValueError(
+                f"trucks.resource {self.trucks.resource!r} already serves another role; "
+                "name a resource of its own"
+            )
         return self
 
     def resource_names(self) -> tuple[str, ...]:
         """The scenario resources this process needs."""
-        return (*self.resources.model_dump().values(), *self._agency_resources())
+        trucks = (self.trucks.resource,) if self.trucks else ()
+        return (*self.resources.model_dump().values(), *self._agency_resources(), *trucks)
 
     def _agency_resources(self) -> tuple[str, ...]:
         agency = self.agency
@@ -234,4 +262,8 @@ class SeaImportSpec(FrozenSpec):
         if self.agency is not None:
             for name, minutes in self.agency.offered_work_per_box(red).items():
                 work[name] = work.get(name, 0.0) + boxes * minutes
+        if self.trucks is not None:
+            # A conventional pickup's holding (a ship-side one is about as long), waits excluded.
+            port = 2 * self.pickup.gate_transaction_min.mean + handling
+            work[self.trucks.resource] = boxes * (port + self.trucks.round_trip_min.mean)
         return work

@@ -322,3 +322,27 @@ def test_agency_layer_bad_input(workdir: Path, body: str, expected: str) -> None
     path = _write(workdir / "bad.yaml", f"extends: {_CHEMICALS}\n{body}")
     _refused(["run", str(path), "-r", "1"], "bad.yaml", expected)
     _nothing_stored(workdir)
+
+
+_SHIP_SIDE_TRUCKS = (
+    Path(__file__).resolve().parents[1] / "scenarios" / "sea_import_ship_side_trucks.yaml"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "processes:\n  - name: yangluo_import\n    trucks:\n      resource: gate_lanes\n",
+            "already serves another role",
+        ),
+        ("processes:\n  - name: yangluo_import\n    trucks:\n      resource: lorries\n", "lorries"),
+        ("resources:\n  trucks: {capacity: 0}\n", "resources.trucks.capacity"),
+    ],
+    ids=["trucks_on_gate_lanes", "trucks_missing", "trucks_capacity_0"],
+)
+def test_truck_pool_bad_input(workdir: Path, body: str, expected: str) -> None:
+    """The truck pool is a resource of its own, defined in the scenario, with capacity >= 1."""
+    path = _write(workdir / "bad.yaml", f"extends: {_SHIP_SIDE_TRUCKS}\n{body}")
+    _refused(["run", str(path), "-r", "1"], "bad.yaml", expected)
+    _nothing_stored(workdir)

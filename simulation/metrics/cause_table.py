@@ -132,6 +132,9 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "gate_out": _c("service", "consignee"),
     "dock_loading": _c("service", "consignee"),
     "apron_truck_loading": _c("service", "consignee"),
+    # A truck of the pool, held from its grant until back from the consignee. It runs beside the
+    # box's own steps, so a pickup's wait for a truck falls in gate_in's gap: the consignee's.
+    "truck_trip": _c("transport", "consignee"),
     "courier_wait": _c("carrier"),
     "nonbonded_courier_wait": _c("carrier"),
     # 1039 market procurement: the trader's consolidation, the agent's declaration, the box.

@@ -105,6 +105,11 @@ class Container:
     direct: bool = False
     joint_port_min: float = 0.0
     agency: AgencyCase = NO_AGENCY
+    round_trip_min: float = 0.0
+    left_gate: simpy.Event | None = None
+    """With a truck pool: passed the gate out, the truck's round trip starts."""
+    truck_back: simpy.Event | None = None
+    """With a truck pool: the box's truck is back at the port (the case ends no earlier)."""
 
 
 class ContainerFactory:
@@ -167,6 +172,12 @@ class ContainerFactory:
             else None
         )
         self._agency = AgencyDraws(samplers, spec.agency) if spec.agency else None
+        trucks = spec.trucks
+        self._round_trip = (
+            durations(Purpose.TRANSPORT, "truck_round_trip", trucks.round_trip_min)
+            if trucks
+            else None
+        )
         self._destinations = tuple(spec.destinations)
         self._destination_shares = tuple(spec.destinations.values())
 
@@ -257,4 +268,7 @@ class ContainerFactory:
             paperwork_done=env.event(),
             joint_port_min=self._joint_port() if remote and self._joint_port else 0.0,
             agency=self._agency.draw(call.arrival_min) if self._agency else NO_AGENCY,
+            round_trip_min=self._round_trip() if self._round_trip else 0.0,
+            left_gate=env.event() if self._round_trip else None,
+            truck_back=env.event() if self._round_trip else None,
         )

@@ -101,6 +101,10 @@ class SeaImportSite:
         # Registered last and only when used: the activity codes of a scenario without the
         # layer stay as they were.
         self.agency = AgencySite(spec, facilities, log, self.officers, self.port)
+        trucks = spec.trucks
+        self.trucks = facilities[trucks.resource] if trucks else None
+        self.truck_trip = a("truck_trip") if trucks else 0
+        self.no_truck_at_berth = log.outcome(spec.name, "no_truck_at_berth") if trucks else 0
 
 
 def start_sea_import(spec: SeaImportSpec, ctx: ProcessContext) -> None:
@@ -159,6 +163,8 @@ def discharge(env: simpy.Environment, box: Container, site: SeaImportSite) -> Pr
         yield request
         emit((box.case, site.discharge, instance, START, env.now, port, cranes.code))
         box.direct = box.ship_side and box.released.triggered
+        if box.direct and site.trucks is not None:
+            box.direct = truck_at_berth(env, box, site)
         yield env.timeout(box.crane_min)
         emit((box.case, site.discharge, instance, COMPLETE, env.now, port, cranes.code))
     box.discharged.succeed()
@@ -218,6 +224,7 @@ def clearance(env: simpy.Environment, box: Container, site: SeaImportSite) -> Pr
         if box.direct:
             return
     yield from delay(env, log, box.case, site.truck_booking, site.port, box.booking_min)
+    yield from fetch_truck(env, box, site)
     if not box.discharged.triggered:
         yield box.discharged
     yield from serve(env, site.gates, log, box.case, site.gate_in, box.gate_in_min)
@@ -229,9 +236,12 @@ def cbz_clearance(env: simpy.Environment, box: Container, site: SeaImportSite) -
     """港区直接查验: picked up under bond, examined and released at the CBZ's designated site."""
     log, port = site.log, site.port
     yield from delay(env, log, box.case, site.truck_booking, port, box.booking_min)
+    yield from fetch_truck(env, box, site)
     yield from serve(env, site.gates, log, box.case, site.gate_in, box.gate_in_min)
     yield from serve(env, site.yard, log, box.case, site.yard_retrieval, box.yard_out_min)
     yield from serve(env, site.gates, log, box.case, site.gate_out, box.gate_out_min)
+    if box.left_gate is not None:
+        box.left_gate.succeed()
     yield from cbz_examination(env, box, site)
     cbz = site.agency.cbz_node
     milestone(env, log, box.case, site.release, cbz)
@@ -249,6 +259,8 @@ def cbz_clearance(env: simpy.Environment, box: Container, site: SeaImportSite) -
     milestone(env, log, box.case, site.delivery, site.destination_codes[box.destination])
     if not box.paperwork_done.triggered:
         yield box.paperwork_done
+    if box.truck_back is not None and not box.truck_back.triggered:
+        yield box.truck_back
     log.cases.finished[box.case] = True
     site.control.finish(box.measured)
 
@@ -310,6 +322,57 @@ def complete_declaration(env: simpy.Environment, box: Container, site: SeaImport
         box.paperwork_done.succeed()
 
 
+def truck_at_berth(env: simpy.Environment, box: Container, site: SeaImportSite) -> bool:
+    """The crane lifts a 船边直提 box: take a free truck; none free, the box goes to the yard."""
+    trucks = site.trucks
+    assert trucks is not None
+    request = trucks.request(priority=1)
+    if request.triggered:
+        env.process(truck_trip(env, box, site, request, None))
+        return True
+    request.cancel()
+    milestone(env, site.log, box.case, site.no_truck_at_berth, site.port)
+    return False
+
+
+def fetch_truck(env: simpy.Environment, box: Container, site: SeaImportSite) -> Process:
+    """With a truck pool, the booked pickup waits for a free truck (none: at once)."""
+    trucks = site.trucks
+    if trucks is None:
+        return
+    arrived = env.event()
+    env.process(truck_trip(env, box, site, trucks.request(priority=1), arrived))
+    yield arrived
+
+
+def truck_trip(
+    env: simpy.Environment,
+    box: Container,
+    site: SeaImportSite,
+    request: simpy.resources.resource.Request,
+    arrived: simpy.Event | None,
+) -> Process:
+    """One truck of the pool, held from its grant until back from the consignee.
+
+    It carries the box through the port, passes the gate out, drives to the consignee and
+    back (``round_trip_min``); the holding is the resource use of the truck pool. The box's
+    case ends when its truck is back.
+    """
+    trucks, log = site.trucks, site.log
+    assert trucks is not None and box.left_gate is not None and box.truck_back is not None
+    emit, instance = log.emit, log.new_instance()
+    emit((box.case, site.truck_trip, instance, SCHEDULE, env.now, trucks.node, trucks.code))
+    with request:
+        yield request
+        emit((box.case, site.truck_trip, instance, START, env.now, trucks.node, trucks.code))
+        if arrived is not None:
+            arrived.succeed()
+        yield box.left_gate
+        yield env.timeout(box.round_trip_min)
+        emit((box.case, site.truck_trip, instance, COMPLETE, env.now, trucks.node, trucks.code))
+    box.truck_back.succeed()
+
+
 def ship_side_exit(env: simpy.Environment, box: Container, site: SeaImportSite) -> Process:
     """船边直提: the truck waiting at the berth drives the box straight to the gate."""
     yield from delay(env, site.log, box.case, site.quay_to_gate, site.port, box.quay_to_gate_min)
@@ -320,6 +383,8 @@ def leave_port(env: simpy.Environment, box: Container, site: SeaImportSite) -> P
     """Gate out (exit from the customs area), then the road trip to the consignee."""
     log, port = site.log, site.port
     yield from serve(env, site.gates, log, box.case, site.gate_out, box.gate_out_min)
+    if box.left_gate is not None:
+        box.left_gate.succeed()
     milestone(env, log, box.case, site.exit, port)
     site.control.exit()
     trip_min = site.router.trip_min(site.spec.port_node, box.destination, box.trip_u)
@@ -340,5 +405,7 @@ def leave_port(env: simpy.Environment, box: Container, site: SeaImportSite) -> P
             yield from sample_for_release(env, box, site.agency, destination)
     if not box.paperwork_done.triggered:
         yield box.paperwork_done
+    if box.truck_back is not None and not box.truck_back.triggered:
+        yield box.truck_back
     log.cases.finished[box.case] = True
     site.control.finish(box.measured)
