@@ -11,10 +11,7 @@ from typing import Any, Literal
 
 from pydantic import (
     Field,
-    SerializationInfo,
-    SerializerFunctionWrapHandler,
     field_validator,
-    model_serializer,
     model_validator,
 )
 
@@ -162,17 +159,8 @@ class AirCargoSpec(FrozenSpec):
     perishables: PerishableSpec | None = Field(
         default=None,
         description="Perishable imports (鲜活农产品) and their rules; absent: none.",
+        exclude_if=lambda value: value is None,  # absent: the scenario hash is unchanged
     )
-
-    @model_serializer(mode="wrap")
-    def _without_absent_perishables(
-        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
-    ) -> Any:
-        # An absent perishable class is left out, so scenarios without one keep their hash.
-        data = handler(self)
-        if isinstance(data, dict) and data.get("perishables", False) is None:
-            del data["perishables"]
-        return data
 
     @field_validator("destinations", mode="before")
     @classmethod
