@@ -13,6 +13,7 @@ from clearsim.models.canonical import sort_mapping
 from clearsim.models.declarant import SeaImportDeclarationSpec
 from clearsim.models.distributions import Count, Duration, check_probability_map
 from clearsim.models.roles import role
+from clearsim.models.upstream import UpstreamFeederSpec
 
 
 class ChannelRates(FrozenSpec):
@@ -194,6 +195,13 @@ class SeaImportSpec(FrozenSpec):
         description="Truck pool of the pickups; a 船边直提 box lifted when no truck is free goes "
         "to the yard (no_truck_at_berth); absent: a truck is always there.",
     )
+    upstream: UpstreamFeederSpec | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,  # absent: the scenario hash is unchanged
+        description="The chain from the ocean vessel at Shanghai to the port's call "
+        "(docs/background/sea-import-feeder-model.md); the calls then come from its sailings, "
+        "not from vessel_arrivals; absent: calls arrive at the port as vessel_arrivals.",
+    )
 
     @field_validator("destinations", mode="before")
     @classmethod
@@ -210,12 +218,27 @@ class SeaImportSpec(FrozenSpec):
                 f"trucks.resource {self.trucks.resource!r} already serves another role; "
                 "name a resource of its own"
             )
+        if self.upstream is not None and self.upstream.origin_node == self.port_node:
+            raise ValueError("upstream.origin_node must differ from port_node")
+        if self.upstream is not None and self.upstream.transit_officers in (
+            self.resources.model_dump().values()
+        ):
+            raise ValueError(
+                f"upstream.transit_officers {self.upstream.transit_officers!r} already serves "
+                "another role; name a resource of its own (the origin's officers)"
+            )
         return self
 
     def resource_names(self) -> tuple[str, ...]:
         """The scenario resources this process needs."""
         trucks = (self.trucks.resource,) if self.trucks else ()
-        return (*self.resources.model_dump().values(), *self._agency_resources(), *trucks)
+        upstream = (self.upstream.transit_officers,) if self.upstream else ()
+        return (
+            *self.resources.model_dump().values(),
+            *self._agency_resources(),
+            *trucks,
+            *upstream,
+        )
 
     def _agency_resources(self) -> tuple[str, ...]:
         agency = self.agency
@@ -228,7 +251,8 @@ class SeaImportSpec(FrozenSpec):
         """The network sites this process needs."""
         cbz = self.agency.cbz_inspection if self.agency else None
         extra = (cbz.node,) if cbz else ()
-        return (self.port_node, self.inspection_node, *self.destinations, *extra)
+        origin = (self.upstream.origin_node,) if self.upstream else ()
+        return (self.port_node, self.inspection_node, *self.destinations, *extra, *origin)
 
     def offered_work_per_min(self, horizon_min: float) -> dict[str, float]:
         """Expected server-minutes of work per minute offered to each resource (stability check).
@@ -237,12 +261,20 @@ class SeaImportSpec(FrozenSpec):
         """
         calls = self.vessel_arrivals.mean_rate_per_min(horizon_min)
         boxes = calls * self.containers_per_call.mean
+        per_call = self.containers_per_call.mean
+        upstream = self.upstream
+        if upstream is not None:
+            # The port's calls are the sailings; the boxes come from the ocean arrivals.
+            boxes = upstream.ocean_arrivals.mean_rate_per_min(horizon_min)
+            boxes *= upstream.boxes_per_ocean_call.mean
+            calls = 1.0 / upstream.schedule().interval_min
+            per_call = boxes / calls
         general, aeo = self.risk.general, self.risk.aeo
         red = (1 - self.aeo_share) * general.red + self.aeo_share * aeo.red
         reviewed = (1 - self.aeo_share) * (general.yellow + general.red) + self.aeo_share * (
             aeo.yellow + aeo.red
         )
-        cranes = self.containers_per_call.mean * self.crane_move_min.mean
+        cranes = per_call * self.crane_move_min.mean
         roles = self.resources
         handling = self.pickup.yard_handling_min.mean
         remote = self.inspection.remote
@@ -266,4 +298,7 @@ class SeaImportSpec(FrozenSpec):
             # A conventional pickup's holding (a ship-side one is about as long), waits excluded.
             port = 2 * self.pickup.gate_transaction_min.mean + handling
             work[self.trucks.resource] = boxes * (port + self.trucks.round_trip_min.mean)
+        if upstream is not None:
+            transit = boxes * upstream.offered_transit_work_per_box()
+            work[upstream.transit_officers] = work.get(upstream.transit_officers, 0.0) + transit
         return work

@@ -346,3 +346,38 @@ def test_truck_pool_bad_input(workdir: Path, body: str, expected: str) -> None:
     path = _write(workdir / "bad.yaml", f"extends: {_SHIP_SIDE_TRUCKS}\n{body}")
     _refused(["run", str(path), "-r", "1"], "bad.yaml", expected)
     _nothing_stored(workdir)
+
+
+_FEEDER = Path(__file__).resolve().parents[1] / "scenarios" / "sea_import_feeder_baseline.yaml"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "processes:\n  - name: yangluo_import\n    upstream:\n      mode: by_air\n",
+            "processes.0.upstream.mode",
+        ),
+        (
+            "processes:\n  - name: yangluo_import\n    upstream:\n"
+            "      transit_officers: customs_officers\n",
+            "already serves another role",
+        ),
+        (
+            "processes:\n  - name: yangluo_import\n    upstream:\n      feeder:\n"
+            "        node: YANGLUO_PORT\n",
+            "must be the origin_node",
+        ),
+        (
+            "processes:\n  - name: yangluo_import\n    upstream:\n      feeder:\n"
+            "        cutoff_before_min: 400\n",
+            "shorter than interval_min",
+        ),
+    ],
+    ids=["unknown_mode", "officers_shared", "feeder_elsewhere", "cutoff_too_long"],
+)
+def test_upstream_chain_bad_input(workdir: Path, body: str, expected: str) -> None:
+    """The upstream chain: a known mode, officers of their own, sailings from the origin."""
+    path = _write(workdir / "bad.yaml", f"extends: {_FEEDER}\n{body}")
+    _refused(["run", str(path), "-r", "1"], "bad.yaml", expected)
+    _nothing_stored(workdir)

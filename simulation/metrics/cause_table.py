@@ -173,6 +173,13 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "conformity_inspection": _c("service"),
     "conformity_assessment": _c("service"),
     "conformity_check": _c("service", "consignee"),
+    # The sea import's upstream chain from Shanghai (sea_import/feeder.py); its transit
+    # declaration is the rail corridor's transit_declaration (service).
+    "ocean_discharge": _c("carrier"),
+    "transshipment": _c("transport"),
+    "transit_preparation": _c("declarant"),
+    "feeder_wait": _c("carrier"),
+    "feeder_voyage": _c("transport"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""

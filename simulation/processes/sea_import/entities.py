@@ -8,7 +8,8 @@ attribute, whichever path it then takes: common random numbers by construction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import simpy
 
@@ -57,6 +58,17 @@ class VesselCall:
         self.confirmation_min, self.berthing_min, self.unberthing_min = durations
         self.confirmed = env.event()
         self.containers: list[Container] = []
+
+
+class UpstreamCase(NamedTuple):
+    """A box that came up the river chain (:mod:`..feeder`): its case began at the origin."""
+
+    case: int
+    measured: bool
+    manifest_min: float | None
+    """When the manifest reached the port's customs (the feeder's departure); None: as drawn."""
+    advance_allowed: bool
+    """False under a transit declaration: the port's declaration follows the box's arrival."""
 
 
 @dataclass(slots=True, eq=False)
@@ -189,15 +201,35 @@ class ContainerFactory:
         sizes = draw_counts(self.spec.containers_per_call, self._batch_rng, len(times))
         calls = []
         for arrival_min, size in zip(times.tolist(), sizes.tolist(), strict=True):
-            durations = (self._confirmation(), self._berthing(), self._unberthing())
+            durations = self.call_durations()
             case = log.new_case("vessel", self.spec.name, shipment=False)
             call = VesselCall(env, case, arrival_min, durations)
             call.containers = [self._container(env, log, control, call) for _ in range(size)]
             calls.append(call)
         return calls
 
+    def call_durations(self) -> tuple[float, float, float]:
+        """A call's arrival confirmation, berthing and unberthing, from their streams."""
+        return self._confirmation(), self._berthing(), self._unberthing()
+
+    def upstream_container(
+        self,
+        env: simpy.Environment,
+        log: EventLog,
+        control: RunControl,
+        call: VesselCall,
+        upstream: UpstreamCase,
+    ) -> Container:
+        """A container of a feeder's call whose case began at the origin (:mod:`..feeder`)."""
+        return self._container(env, log, control, call, upstream)
+
     def _container(
-        self, env: simpy.Environment, log: EventLog, control: RunControl, call: VesselCall
+        self,
+        env: simpy.Environment,
+        log: EventLog,
+        control: RunControl,
+        call: VesselCall,
+        upstream: UpstreamCase | None = None,
     ) -> Container:
         spec = self.spec
         aeo = self._aeo() < spec.aeo_share
@@ -210,6 +242,11 @@ class ContainerFactory:
         two_step_spec = spec.declaration.two_step
         two_step = two_step_spec is not None and self._two_step() < two_step_spec.share
         goods, docs, preparation = self._documents.draw(call.arrival_min)
+        if upstream is not None:
+            if not upstream.advance_allowed:
+                advance = ship_side = False
+            if upstream.manifest_min is not None:
+                docs = replace(docs, manifest_min=upstream.manifest_min)
         lodgement = first_lodgement_min(
             call.arrival_min, goods, docs, preparation, advance=advance, two_step=two_step
         )
@@ -218,20 +255,28 @@ class ContainerFactory:
         destination = self._destinations[choose(self._destination_shares, self._destination())]
         rates = spec.risk.aeo if aeo else spec.risk.general
         channel_index = choose((rates.green, rates.yellow, rates.red), self._customs.channel())
-        case = log.new_case(
-            "container",
-            spec.name,
-            case_class="aeo" if aeo else "general",
-            aeo=aeo,
-            advance_declared=advance,
-            two_step=two_step,
-            direct_path=ship_side,
-            destination=destination,
-        )
+        case_class = "aeo" if aeo else "general"
+        if upstream is None:
+            case = log.new_case(
+                "container",
+                spec.name,
+                case_class=case_class,
+                aeo=aeo,
+                advance_declared=advance,
+                two_step=two_step,
+                direct_path=ship_side,
+                destination=destination,
+            )
+        else:
+            # The case was opened at the origin; its attributes are known now.
+            case, cases = upstream.case, log.cases
+            cases.case_class[case], cases.aeo[case] = case_class, aeo
+            cases.advance_declared[case], cases.two_step[case] = advance, two_step
+            cases.direct_path[case], cases.destination[case] = ship_side, destination
         return Container(
             case=case,
             call=call,
-            measured=control.expect(call.arrival_min),
+            measured=control.expect(call.arrival_min) if upstream is None else upstream.measured,
             ship_side=ship_side,
             two_step=two_step,
             taxable=goods.taxable,

@@ -47,6 +47,7 @@ from clearsim.simulation.processes.sea_import.entities import (
     ContainerFactory,
     VesselCall,
 )
+from clearsim.simulation.processes.sea_import.feeder import start_upstream
 from clearsim.simulation.processes.sea_import.trucks import fetch_truck, truck_at_berth
 
 
@@ -113,6 +114,10 @@ def start_sea_import(spec: SeaImportSpec, ctx: ProcessContext) -> None:
     ctx.log.declare_flow("import", "sea")
     site = SeaImportSite(spec, dict(ctx.facilities), ctx.log, ctx.router, ctx.control)
     factory = ContainerFactory(spec, ctx.streams)
+    if spec.upstream is not None:
+        # The calls are the sailings of the river chain from the origin (feeder.py).
+        start_upstream(spec.upstream, site, factory, ctx, start_vessel_call)
+        return
     for call in factory.vessel_calls(ctx.env, ctx.log, ctx.control, ctx.arrivals_until_min):
         start_vessel_call(ctx.env, call, site)
 
