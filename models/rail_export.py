@@ -23,7 +23,7 @@ from clearsim.models.roles import role
 
 
 class ExitTransitSpec(FrozenSpec):
-    """Conventional export transit (转关) closed at the border port, step by step (S131, S133).
+    """Conventional export transit (转关) closed at the border port, step by step (S131, S132).
 
     Without fast transit the goods leave Wuhan under a transit procedure that the border office
     must take over: it accepts the train's transit declaration, checks every box against it, and
@@ -58,7 +58,7 @@ class FastTransitSpec(FrozenSpec):
         default=0.0,
         ge=0,
         le=1,
-        description="Share of trains whose operator applies for the mode (it is optional, S132).",
+        description="Share of trains whose operator applies for the mode (it is optional, S32j).",
         json_schema_extra=role("take_up"),
     )
 
