@@ -211,6 +211,29 @@ def test_the_trains_count_on_the_rail_legs(baseline_run: RunResult) -> None:
     assert legs[("YANGLUO_PORT", "WUJIASHAN_RAIL")] > 0
 
 
+def test_trains_keep_their_capacity_and_cutoff_and_every_measured_box_arrives(
+    baseline_run: RunResult,
+) -> None:
+    """Every train carries at most its capacity, every box was released before its train's
+    cut-off, departs after its release, leaves China after departing, and every measured box
+    (conservation) reaches Europe."""
+    log = baseline_run.log
+    spec = load_scenario(BASELINE).processes[0]
+    carried = Counter(target for _, target, qualifier in log.links if qualifier == "carried_by")
+    assert carried and max(carried.values()) <= spec.trains.capacity_units
+    release, departure = _times(log, "release"), _times(log, "departure")
+    exit_, europe = _times(log, "exit"), _times(log, "overseas_rail_arrival")
+    cutoff = spec.trains.cutoff_before_min
+    for case, left in departure.items():
+        assert release[case] <= left - cutoff
+        if case in exit_:
+            assert left < exit_[case] <= europe.get(case, float("inf"))
+    boxes = [c for c in range(len(log.cases)) if log.cases.object_type[c] == "container"]
+    arrival = _times(log, "arrival")
+    measured = [c for c in boxes if c in arrival and 2 * DAY <= arrival[c] < 10 * DAY]
+    assert measured and all(c in europe for c in measured)
+
+
 def test_same_seed_same_log() -> None:
     scenario = load_scenario(
         REFORMS["transit_consolidation"],

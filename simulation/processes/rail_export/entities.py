@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import simpy
-
 from clearsim.models.rail_export import RailExportSpec
 from clearsim.models.vocabulary import Channel
 from clearsim.simulation.kernel.arrivals import arrival_times
@@ -52,7 +50,6 @@ class Box:
     restuffing_min: float
     acceptance_min: float
     border_check_min: float
-    declared: simpy.Event
 
 
 @dataclass(slots=True, frozen=True)
@@ -116,7 +113,7 @@ class BoxFactory:
         """Arrival minutes of every box before ``until_min``, in order."""
         return [float(t) for t in arrival_times(self.spec.box_arrivals, self._arrivals, until_min)]
 
-    def box(self, env: simpy.Environment, log: EventLog, arrival_min: float, measured: bool) -> Box:
+    def box(self, log: EventLog, arrival_min: float, measured: bool) -> Box:
         """Create one box reaching Wujiashan at ``arrival_min``, drawing all its attributes."""
         spec = self.spec
         transit = self._transit() < spec.transit.share
@@ -174,7 +171,6 @@ class BoxFactory:
             restuffing_min=self._restuffing(),
             acceptance_min=self._acceptance(),
             border_check_min=self._box_check(),
-            declared=env.event(),
         )
 
     def train_run(self, line: str, index: int) -> TrainRun:

@@ -51,7 +51,7 @@ def boxes(
     for start_min, measured in schedule:
         if start_min > env.now:
             yield env.timeout(start_min - env.now)
-        each = factory.box(env, site.log, start_min, measured)
+        each = factory.box(site.log, start_min, measured)
         env.process(box(env, each, factory, site))
 
 
@@ -108,7 +108,6 @@ def declare(env: simpy.Environment, b: Box, site: RailExportSite, node: int) -> 
     log.cases.channel[case] = int(b.channel)
     if b.channel != Channel.GREEN:
         yield from serve(env, site.officers, log, case, site.document_review, b.review_min)
-    b.declared.succeed()
 
 
 def lcl_box(env: simpy.Environment, b: Box, site: RailExportSite) -> Process:
