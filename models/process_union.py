@@ -14,6 +14,7 @@ from clearsim.models.direct_purchase import DirectPurchaseSpec
 from clearsim.models.market_procurement import MarketProcurementSpec
 from clearsim.models.parcel_export import ParcelExportSpec
 from clearsim.models.processes import SeaImportSpec
+from clearsim.models.rail_export import RailExportSpec
 from clearsim.models.rail_import import RailImportSpec
 from clearsim.models.sea_export import SeaExportSpec
 from clearsim.models.station_flow import StationFlowSpec
@@ -31,7 +32,8 @@ ProcessSpec = Annotated[
     | MarketProcurementSpec
     | BondedExportSpec
     | ParcelExportSpec
-    | WarehouseExportSpec,
+    | WarehouseExportSpec
+    | RailExportSpec,
     Field(discriminator="kind"),
 ]
 """Any clearance process, chosen in YAML by ``kind``."""

@@ -381,3 +381,32 @@ def test_upstream_chain_bad_input(workdir: Path, body: str, expected: str) -> No
     path = _write(workdir / "bad.yaml", f"extends: {_FEEDER}\n{body}")
     _refused(["run", str(path), "-r", "1"], "bad.yaml", expected)
     _nothing_stored(workdir)
+
+
+_RAIL_EXPORT = Path(__file__).resolve().parents[1] / "scenarios" / "rail_export_baseline.yaml"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "processes:\n  - name: wujiashan_rail_export\n"
+            "    fast_transit: {enabled: true, take_up: 0}\n",
+            "fast_transit is enabled with take_up 0",
+        ),
+        (
+            "processes:\n  - name: wujiashan_rail_export\n    trains: {node: YANGLUO_PORT}\n",
+            "trains.node must be the terminal_node",
+        ),
+        (
+            "processes:\n  - name: wujiashan_rail_export\n    transit: {share: 1.5}\n",
+            "transit.share",
+        ),
+    ],
+    ids=["rail_export_fast_take_up_0", "rail_export_train_node", "rail_export_transit_share"],
+)
+def test_rail_export_bad_input(workdir: Path, body: str, expected: str) -> None:
+    """A switched-on reform needs its take-up; trains leave from the terminal; shares <= 1."""
+    path = _write(workdir / "bad.yaml", f"extends: {_RAIL_EXPORT}\n{body}")
+    _refused(["run", str(path), "-r", "1"], "bad.yaml", expected)
+    _nothing_stored(workdir)

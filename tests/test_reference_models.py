@@ -40,6 +40,7 @@ CASES: dict[str, tuple[str, float, float]] = {
     "cbec_9610_export": ("cbec_9610_export_baseline.yaml", 0.3 * DAY, 0.1 * DAY),
     "station_flow": ("validation/mmc_inspection.yaml", 10 * DAY, 1 * DAY),
     "cbec_9810": ("cbec_9810_baseline.yaml", 3 * DAY, 1 * DAY),
+    "rail_export": ("rail_export_baseline.yaml", 4 * DAY, 1 * DAY),
 }
 """A shipped scenario of each process kind, cut to a few days."""
 

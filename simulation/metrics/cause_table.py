@@ -180,6 +180,12 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "transit_preparation": _c("declarant"),
     "feeder_wait": _c("carrier"),
     "feeder_voyage": _c("transport"),
+    # China-Europe rail export (docs/reference/processes/rail_export.md): transit goods accepted
+    # at the terminal, LCL goods waiting for their box's other goods, the border's checks.
+    "transit_acceptance": _c("service"),
+    "consolidation_wait": _c("carrier"),
+    "transit_box_checks": _c("service"),
+    "seal_check": _c("service"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""

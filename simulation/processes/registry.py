@@ -18,6 +18,7 @@ from clearsim.simulation.processes.cbec_9710.process import start_b2b_export
 from clearsim.simulation.processes.cbec_9810.process import start_warehouse_export
 from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.market_1039.process import start_market_procurement
+from clearsim.simulation.processes.rail_export.process import start_rail_export
 from clearsim.simulation.processes.rail_import.process import start_rail_import
 from clearsim.simulation.processes.sea_export.process import start_sea_export
 from clearsim.simulation.processes.sea_import.process import start_sea_import
@@ -38,6 +39,7 @@ STARTERS: dict[str, Starter] = {
     "cbec_1210_export": start_bonded_export,
     "cbec_9610_export": start_parcel_export,
     "cbec_9810": start_warehouse_export,
+    "rail_export": start_rail_export,
 }
 """``kind`` -> function that sets the process up and schedules its arrivals."""
 

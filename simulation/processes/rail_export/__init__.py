@@ -1,0 +1,1 @@
+"""Rail export from Wujiashan (``kind: rail_export``): China-Europe trains leaving Wuhan."""
