@@ -31,7 +31,7 @@ MILESTONES: tuple[str, ...] = (
     "departure",
     "feeder_departure",
     "transshipment_arrival",
-    "departure_confirmed",
+    "export_confirmed",
 )
 """Column order of milestone tables; later milestones are appended, so the others keep their
 columns. ``border_entry`` is where transit cargo enters China at a border port before it runs
@@ -41,14 +41,14 @@ flight, train or vessel departs; 离境): the last milestone of an export TRS (a
 port or centre -> lodgement -> release -> departure). A water export through a hub port
 (sea-export onward chain): ``feeder_departure`` when the river feeder (or river-sea ship) carrying
 the box leaves the inland port, ``transshipment_arrival`` when the feeder reaches the hub port,
-``departure_confirmed`` when customs confirms the export's departure (离港确认 / 结关)."""
+``export_confirmed`` when customs confirms the export's departure (离港确认 / 结关)."""
 
 FLOW_MILESTONES: tuple[str, ...] = (
     "border_entry",
     "departure",
     "feeder_departure",
     "transshipment_arrival",
-    "departure_confirmed",
+    "export_confirmed",
 )
 """Milestones only some flows record (a transit corridor's border entry, an export's departure);
 segments from or to them are reported for a flow only when its cases recorded them (no empty
@@ -67,7 +67,7 @@ TRS_SEGMENTS: tuple[tuple[str, str], ...] = (
     ("release", "feeder_departure"),
     ("feeder_departure", "transshipment_arrival"),
     ("transshipment_arrival", "departure"),
-    ("arrival", "departure_confirmed"),
+    ("arrival", "export_confirmed"),
 )
 """WCO TRS segments as (from milestone, to milestone)."""
 

@@ -22,6 +22,7 @@ SINGLE_MODE_BASELINES = (
     "cbec_9810_baseline.yaml",
     "cbec_1210_export_baseline.yaml",
     "market_1039_baseline.yaml",
+    "huashan_export_baseline.yaml",
 )
 
 REFORM_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {

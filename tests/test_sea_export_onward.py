@@ -102,7 +102,7 @@ def test_conventional_chain_hand_trace() -> None:
     feeder = _milestones(result, "feeder_departure")
     hub = _milestones(result, "transshipment_arrival")
     left = _milestones(result, "departure")
-    confirmed = _milestones(result, "departure_confirmed")
+    confirmed = _milestones(result, "export_confirmed")
     voyages = _voyages(result)
     boxes = _boxes(result)
     assert len(boxes) == 6 and set(feeder) == set(boxes)
@@ -133,8 +133,8 @@ def test_departure_confirmation_on_the_feeder_departure() -> None:
     result = _run(_traced(CONFIRMATION))
     feeder = _milestones(result, "feeder_departure")
     left = _milestones(result, "departure")
-    confirmed = _milestones(result, "departure_confirmed")
-    nodes = _nodes(result, "departure_confirmed")
+    confirmed = _milestones(result, "export_confirmed")
+    nodes = _nodes(result, "export_confirmed")
     for box in _boxes(result):
         assert confirmed[box] == pytest.approx(feeder[box] + CONFIRM)
         assert nodes[box] == "YANGLUO_PORT"
@@ -147,7 +147,7 @@ def test_river_sea_ships_leave_china_from_the_inland_port() -> None:
     result = _run(scenario)
     feeder = _milestones(result, "feeder_departure")
     left = _milestones(result, "departure")
-    confirmed = _milestones(result, "departure_confirmed")
+    confirmed = _milestones(result, "export_confirmed")
     assert not _milestones(result, "transshipment_arrival")
     for box in _boxes(result):
         assert left[box] == feeder[box]
@@ -173,10 +173,10 @@ def test_without_onward_the_export_ends_on_the_vessel_and_is_left_out_of_the_jso
     scenario = load_scenario(BASELINE, horizon_min=3 * DAY, warmup_min=DAY, drain_limit_min=6 * DAY)
     spec = scenario.processes[0]
     assert isinstance(spec, SeaExportSpec) and spec.onward is None
-    assert "onward" not in json.loads(scenario.resolved_json())["processes"][0]
+    assert "onward" not in json.loads(scenario.canonical_json())["processes"][0]
     result = _run(scenario)
     recorded = {result.log.activities[row[1]] for row in result.log.rows}
-    assert not recorded & {"feeder_departure", "feeder_voyage", "departure_confirmed"}
+    assert not recorded & {"feeder_departure", "feeder_voyage", "export_confirmed"}
     # The same scenario with the chain: the chain starts where the plain run ends.
     chained = _run(
         load_scenario(FEEDER, horizon_min=3 * DAY, warmup_min=DAY, drain_limit_min=6 * DAY)
@@ -211,7 +211,7 @@ def test_huashan_sails_its_own_leg() -> None:
     legs = {(leg.source, leg.target): leg.trips for leg in result.summary.leg_trips}
     assert legs.get(("HUASHAN_PORT", "SHANGHAI_PORT"), 0) > 0
     assert not legs.get(("YANGLUO_PORT", "SHANGHAI_PORT"), 0)
-    assert _milestones(result, "departure_confirmed")
+    assert _milestones(result, "export_confirmed")
 
 
 def test_same_seed_same_log_and_the_fast_path_agrees() -> None:

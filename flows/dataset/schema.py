@@ -165,7 +165,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("departure_at", T),
         ("feeder_departure_at", T),
         ("transshipment_arrival_at", T),
-        ("departure_confirmed_at", T),
+        ("export_confirmed_at", T),
     ),
     "declarations": _schema(
         ("declaration_no", S),

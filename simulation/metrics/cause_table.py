@@ -39,7 +39,7 @@ END_GAPS: dict[str, str] = {
     "departure": "carrier",
     "feeder_departure": "carrier",
     "transshipment_arrival": "transport",
-    "departure_confirmed": "carrier",
+    "export_confirmed": "carrier",
 }
 """Cause of uncovered time just before a segment's end milestone: before a release without a
 pending step, the case waits for its vessel's or train's arrival confirmation; before the arrival

@@ -11,7 +11,7 @@ sailing of the timetable whose cut-off it makes and that has room, and leaves Ch
 (``departure``). A 江海直达 river-sea ship (S102) is itself the sea-going vessel: its boxes leave
 China from the inland port, and its voyage out through the estuary counts on the same leg.
 
-Customs confirms the export (``departure_confirmed``, the confirmation the export tax rebate
+Customs confirms the export (``export_confirmed``, the confirmation the export tax rebate
 starts from) a confirmation time after the confirming departure: the ocean vessel's, or the
 feeder's under 离港确认 (SEED-003 s1). A box's case ends once it has left China and its
 departure is confirmed.
@@ -134,7 +134,7 @@ class OnwardChain:
         self.feeder_departure = a("feeder_departure", milestone=True)
         self.transshipment_arrival = a("transshipment_arrival", milestone=True)
         self.departure = a("departure", milestone=True)
-        self.departure_confirmed = a("departure_confirmed", milestone=True)
+        self.export_confirmed = a("export_confirmed", milestone=True)
         self.vessel_departure = a("vessel_departure", milestone=True)
         self.feeder_voyage = a("feeder_voyage")
         self.hub_discharge, self.hub_transfer = a("hub_discharge"), a("hub_transfer")
@@ -208,7 +208,7 @@ def confirm(env: simpy.Environment, box: ExportContainer, chain: OnwardChain, no
     draws = box.onward
     assert draws is not None
     yield env.timeout(draws.confirmation_min)
-    milestone(env, chain.log, box.case, chain.departure_confirmed, node)
+    milestone(env, chain.log, box.case, chain.export_confirmed, node)
     box_done(box, chain)
 
 
