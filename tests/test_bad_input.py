@@ -360,7 +360,8 @@ _FEEDER = Path(__file__).resolve().parents[1] / "scenarios" / "sea_export_feeder
             "must be the hub_node",
         ),
         (
-            "processes:\n  - name: yangluo_export\n    onward:\n      linked_cutoff_before_min: 1440\n",
+            "processes:\n  - name: yangluo_export\n    onward:\n"
+            "      linked_cutoff_before_min: 1440\n",
             "linked_cutoff_before_min must be shorter",
         ),
         (
