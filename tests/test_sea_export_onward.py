@@ -21,6 +21,8 @@ from clearsim.models.sea_export import SeaExportSpec
 from clearsim.scenarios.load import load_scenario
 from clearsim.scenarios.overrides import with_values
 from clearsim.simulation.kernel.options import EngineOptions
+from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.sea_export.onward import OceanSailings
 from clearsim.simulation.run import RunResult, run_replication, simulate
 
 BASELINE = SCENARIOS / "sea_export_baseline.yaml"
@@ -220,3 +222,20 @@ def test_same_seed_same_log_and_the_fast_path_agrees() -> None:
     reference = simulate(scenario, 0, 17, EngineOptions(fast_path=False))
     fast = simulate(scenario, 0, 17, EngineOptions(fast_path=True))
     assert_same_run(fast, reference)
+
+
+def test_a_full_sailing_sends_the_box_to_the_next() -> None:
+    """The timetable's capacity: a third box for a two-box sailing waits for the next one."""
+    spec = load_scenario(FEEDER).processes[0]
+    assert isinstance(spec, SeaExportSpec) and spec.onward is not None
+    onward = spec.onward.model_copy(
+        update={
+            "ocean_sailings": spec.onward.ocean_sailings.model_copy(update={"capacity_units": 2})
+        }
+    )
+    sailings = OceanSailings(onward, EventLog(("SHANGHAI_PORT",), ()), "x")
+    # Sailing 0 leaves at 1200 and closes at 480: open at 400, two boxes, the third on sailing 1;
+    # at 600 it is closed: sailing 1 (one place left), then sailing 2.
+    assert [sailings.book(400.0, CUTOFF) for _ in range(3)] == [0, 0, 1]
+    assert [sailings.book(600.0, CUTOFF) for _ in range(2)] == [1, 2]
+    assert sailings.schedule.departure_min(2) == FIRST + 2 * INTERVAL
