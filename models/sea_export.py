@@ -16,6 +16,7 @@ from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.distributions import Count, Duration
 from clearsim.models.export_inspection import ExportInspectionSpec
+from clearsim.models.onward_shipping import OnwardShippingSpec
 from clearsim.models.processes import DeclarationSpec, InspectionSpec, RiskSpec
 from clearsim.models.roles import role
 
@@ -102,6 +103,13 @@ class SeaExportSpec(FrozenSpec):
         # Absent, it is left out of the scenario JSON: existing scenarios keep their hash.
         exclude_if=lambda value: value is None,
     )
+    onward: OnwardShippingSpec | None = Field(
+        default=None,
+        description="The onward water chain: the vessel is a river feeder to a hub port, where "
+        "the box transships to an ocean vessel (models/onward_shipping.py); absent: the box's "
+        "case ends when its vessel leaves the port.",
+        exclude_if=lambda value: value is None,
+    )
     resources: SeaExportResources = SeaExportResources()
 
     @model_validator(mode="after")
@@ -116,6 +124,8 @@ class SeaExportSpec(FrozenSpec):
 
     def node_names(self) -> tuple[str, ...]:
         """The network sites this process needs."""
+        if self.onward is not None:
+            return (self.port_node, self.inspection_node, self.onward.hub_node)
         return (self.port_node, self.inspection_node)
 
     def offered_work_per_min(self, horizon_min: float) -> dict[str, float]:

@@ -29,15 +29,27 @@ MILESTONES: tuple[str, ...] = (
     "delivery",
     "border_entry",
     "departure",
+    "feeder_departure",
+    "transshipment_arrival",
+    "export_confirmed",
 )
 """Column order of milestone tables; later milestones are appended, so the others keep their
 columns. ``border_entry`` is where transit cargo enters China at a border port before it runs
 inland to the office that clears it ``arrival``: the TRS of a transit corridor
 (rail-import-model.md). ``departure`` is when export goods leave China on their conveyance (the
 flight, train or vessel departs; 离境): the last milestone of an export TRS (arrival at the export
-port or centre -> lodgement -> release -> departure)."""
+port or centre -> lodgement -> release -> departure). A water export through a hub port
+(sea-export onward chain): ``feeder_departure`` when the river feeder (or river-sea ship) carrying
+the box leaves the inland port, ``transshipment_arrival`` when the feeder reaches the hub port,
+``export_confirmed`` when customs confirms the export's departure (离港确认 / 结关)."""
 
-FLOW_MILESTONES: tuple[str, ...] = ("border_entry", "departure")
+FLOW_MILESTONES: tuple[str, ...] = (
+    "border_entry",
+    "departure",
+    "feeder_departure",
+    "transshipment_arrival",
+    "export_confirmed",
+)
 """Milestones only some flows record (a transit corridor's border entry, an export's departure);
 segments from or to them are reported for a flow only when its cases recorded them (no empty
 rows for the other flows)."""
@@ -52,6 +64,10 @@ TRS_SEGMENTS: tuple[tuple[str, str], ...] = (
     ("border_entry", "release"),
     ("release", "departure"),
     ("arrival", "departure"),
+    ("release", "feeder_departure"),
+    ("feeder_departure", "transshipment_arrival"),
+    ("transshipment_arrival", "departure"),
+    ("arrival", "export_confirmed"),
 )
 """WCO TRS segments as (from milestone, to milestone)."""
 

@@ -410,3 +410,50 @@ def test_rail_export_bad_input(workdir: Path, body: str, expected: str) -> None:
     path = _write(workdir / "bad.yaml", f"extends: {_RAIL_EXPORT}\n{body}")
     _refused(["run", str(path), "-r", "1"], "bad.yaml", expected)
     _nothing_stored(workdir)
+
+
+_EXPORT_FEEDER = (
+    Path(__file__).resolve().parents[1] / "scenarios" / "sea_export_feeder_baseline.yaml"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "processes:\n  - name: yangluo_export\n    onward:\n"
+            "      ocean_sailings: {node: YANGLUO_PORT}\n",
+            "must be the hub_node",
+        ),
+        (
+            "processes:\n  - name: yangluo_export\n    onward:\n"
+            "      linked_cutoff_before_min: 1440\n",
+            "linked_cutoff_before_min must be shorter",
+        ),
+        (
+            "processes:\n  - name: yangluo_export\n    onward:\n      river_sea: {enabled: true}\n",
+            "river_sea is enabled with share 0",
+        ),
+        (
+            "processes:\n  - name: yangluo_export\n    onward:\n      transshipment: barge\n",
+            "onward.transshipment",
+        ),
+        (
+            "processes:\n  - name: yangluo_export\n    onward:\n      hub_node: ROTTERDAM\n"
+            "      ocean_sailings: {node: ROTTERDAM}\n",
+            "ROTTERDAM",
+        ),
+    ],
+    ids=[
+        "sailings_elsewhere",
+        "linked_cutoff_too_long",
+        "river_sea_share_0",
+        "rule_unknown",
+        "hub_unknown",
+    ],
+)
+def test_onward_chain_bad_input(workdir: Path, body: str, expected: str) -> None:
+    """The ocean sailings leave the hub, a transshipped box's cut-off fits the interval."""
+    path = _write(workdir / "bad.yaml", f"extends: {_EXPORT_FEEDER}\n{body}")
+    _refused(["run", str(path), "-r", "1"], "bad.yaml", expected)
+    _nothing_stored(workdir)

@@ -48,7 +48,11 @@ REFORM_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
 """Single-reform file -> (process, the fields it changes, dotted below the process), which
 all_reforms.yaml restates."""
 
-STANDALONE_BASELINES = ("huashan_import_baseline.yaml", "rail_export_baseline.yaml")
+STANDALONE_BASELINES = (
+    "huashan_import_baseline.yaml",
+    "huashan_export_baseline.yaml",
+    "rail_export_baseline.yaml",
+)
 """Baselines standing alone, not in wuhan_baseline: a further site of a mode (another port or
 airport), or a process kind not (yet) in the Wuhan composition nor in all_reforms.yaml."""
 

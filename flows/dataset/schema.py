@@ -163,6 +163,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("delivery_at", T),
         ("border_entry_at", T),
         ("departure_at", T),
+        ("feeder_departure_at", T),
+        ("transshipment_arrival_at", T),
+        ("export_confirmed_at", T),
     ),
     "declarations": _schema(
         ("declaration_no", S),

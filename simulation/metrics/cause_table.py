@@ -37,11 +37,17 @@ END_GAPS: dict[str, str] = {
     "exit": "carrier",
     "delivery": "consignee",
     "departure": "carrier",
+    "feeder_departure": "carrier",
+    "transshipment_arrival": "transport",
+    "export_confirmed": "carrier",
 }
 """Cause of uncovered time just before a segment's end milestone: before a release without a
 pending step, the case waits for its vessel's or train's arrival confirmation; before the arrival
 of a transit corridor (``border_entry->arrival``), the train carries it, border stop included;
-before an export's departure, the goods wait for their flight, train or vessel to leave."""
+before an export's departure, the goods wait for their flight, train or vessel to leave; before
+a feeder departure, for the river feeder to finish loading and sail; before a transshipment
+arrival, the feeder carries the box to the hub port; before the departure confirmation, the
+carrier's manifest is reconciled with the declaration."""
 
 ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     # Milestones that end or begin a walk.
@@ -186,6 +192,11 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "consolidation_wait": _c("carrier"),
     "transit_box_checks": _c("service"),
     "seal_check": _c("service"),
+    # The sea export's onward chain (sea-export-model.md; its voyage is feeder_voyage above):
+    # the box's discharge at the hub port and, conventionally, its move and second procedure.
+    "hub_discharge": _c("service", "transport"),
+    "hub_transfer": _c("transport"),
+    "hub_procedure": _c("service", "declarant"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""

@@ -27,6 +27,7 @@ from clearsim.simulation.kernel.sampling import (
 from clearsim.simulation.log.recorder import EventLog
 from clearsim.simulation.processes.declaration import CustomsDraws
 from clearsim.simulation.processes.export_inspection import later_of_batch
+from clearsim.simulation.processes.sea_export.onward import BoxOnward, OnwardDraws
 
 ADVANCE_LIMIT_MIN = 3 * 1440.0
 """An export declaration may be lodged at most 3 days before the goods arrive (S25)."""
@@ -53,7 +54,9 @@ class ExportVesselCall:
         "loading_open",
         "next_call",
         "remaining",
+        "river_sea",
         "unberthing_min",
+        "voyage_u",
         "window_min",
     )
 
@@ -76,6 +79,8 @@ class ExportVesselCall:
         self.containers: list[ExportContainer] = []
         self.loaded: list[ExportContainer] = []  # in loading order; they leave with the vessel
         self.next_call: ExportVesselCall | None = None
+        self.voyage_u = 0.5  # the onward chain's feeder voyage pace (onward.py)
+        self.river_sea = False  # a 江海直达 river-sea ship (onward.py)
 
 
 @dataclass(slots=True, eq=False)
@@ -113,6 +118,7 @@ class ExportContainer:
     released: simpy.Event
     direct: bool = False
     goods: GoodsChecks | None = None
+    onward: BoxOnward | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -166,6 +172,8 @@ class ExportContainerFactory:
         self._window = durations(Purpose.PORT_OPERATIONS, "loading_window", spec.loading_window_min)
         goods = spec.export_inspection
         self._goods = GoodsDraws(samplers, streams, name, goods) if goods is not None else None
+        onward = spec.onward
+        self._onward = OnwardDraws(samplers, onward) if onward is not None else None
 
     def vessel_calls(
         self, env: simpy.Environment, log: EventLog, control: RunControl, until_min: float
@@ -178,6 +186,8 @@ class ExportContainerFactory:
             durations = (self._berthing(), self._unberthing(), self._window())
             case = log.new_case("vessel", self.spec.name, shipment=False, direction="export")
             call = ExportVesselCall(env, case, arrival_min, durations)
+            if self._onward is not None:
+                call.voyage_u, call.river_sea = self._onward.call()
             call.containers = [self._container(env, log, control, call) for _ in range(size)]
             call.remaining = size
             if calls:
@@ -245,6 +255,7 @@ class ExportContainerFactory:
             stacked=env.event(),
             released=env.event(),
             goods=goods,
+            onward=self._onward.box() if self._onward is not None else None,
         )
 
 

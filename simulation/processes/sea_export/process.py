@@ -60,6 +60,7 @@ from clearsim.simulation.processes.sea_export.entities import (
     ExportVesselCall,
     GoodsChecks,
 )
+from clearsim.simulation.processes.sea_export.onward import OnwardChain, feeder_departed
 
 
 class SeaExportSite:
@@ -106,6 +107,12 @@ class SeaExportSite:
             self.statutory_inspection = a("statutory_inspection")
             self.video_inspection = a("video_inspection")
             self.batch_inspection_covered = log.outcome(spec.name, "batch_inspection_covered")
+        onward = spec.onward  # registered only then: today's logs unchanged
+        self.onward = (
+            OnwardChain(onward, spec.port_node, spec.name, log, router, control)
+            if onward is not None
+            else None
+        )
 
 
 def start_sea_export(spec: SeaExportSpec, ctx: ProcessContext) -> None:
@@ -144,6 +151,9 @@ def vessel_call(env: simpy.Environment, call: ExportVesselCall, site: SeaExportS
         yield from delay(env, log, call.case, site.unberthing, port, call.unberthing_min)
         emit((call.case, site.berth, instance, COMPLETE, env.now, port, berths.code))
     milestone(env, log, call.case, site.vessel_departure, port)
+    if site.onward is not None:  # a river feeder: its boxes sail on to the hub port
+        feeder_departed(env, call, site.onward)
+        return
     for box in call.loaded:  # the goods leave China with the vessel (离境)
         milestone(env, log, box.case, site.departure, port)
         log.link(box.case, call.case, "carried_by")
