@@ -10,6 +10,7 @@ from clearsim.models.agency import SeaAgencySpec
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
+from clearsim.models.capacities import YardSpec
 from clearsim.models.declarant import SeaImportDeclarationSpec
 from clearsim.models.distributions import Count, Duration, check_probability_map
 from clearsim.models.roles import role
@@ -194,6 +195,12 @@ class SeaImportSpec(FrozenSpec):
         description="Truck pool of the pickups; a 船边直提 box lifted when no truck is free goes "
         "to the yard (no_truck_at_berth); absent: a truck is always there.",
     )
+    yard: YardSpec | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,  # absent: the scenario hash is unchanged
+        description="Import yard slots; discharge blocks while every slot is taken "
+        "(docs/reference/processes/capacities.md); absent: the yard never fills.",
+    )
 
     @field_validator("destinations", mode="before")
     @classmethod
@@ -210,12 +217,18 @@ class SeaImportSpec(FrozenSpec):
                 f"trucks.resource {self.trucks.resource!r} already serves another role; "
                 "name a resource of its own"
             )
+        if self.yard is not None and self.yard.resource in self.resource_names()[:-1]:
+            raise ValueError(
+                f"yard.resource {self.yard.resource!r} already serves another role; "
+                "name a resource of its own"
+            )
         return self
 
     def resource_names(self) -> tuple[str, ...]:
         """The scenario resources this process needs."""
         trucks = (self.trucks.resource,) if self.trucks else ()
-        return (*self.resources.model_dump().values(), *self._agency_resources(), *trucks)
+        yard = (self.yard.resource,) if self.yard else ()
+        return (*self.resources.model_dump().values(), *self._agency_resources(), *trucks, *yard)
 
     def _agency_resources(self) -> tuple[str, ...]:
         agency = self.agency

@@ -173,6 +173,10 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "conformity_inspection": _c("service"),
     "conformity_assessment": _c("service"),
     "conformity_check": _c("service", "consignee"),
+    # Import yard slots: a box's slot, held from its landing until lifted onto its truck. It runs
+    # beside the box's steps (the time a crane waits for a slot is inside its discharge); held
+    # until the consignee's truck comes.
+    "yard_dwell": _c("consignee", "carrier"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""

@@ -48,6 +48,7 @@ from clearsim.simulation.processes.sea_import.entities import (
     VesselCall,
 )
 from clearsim.simulation.processes.sea_import.trucks import fetch_truck, truck_at_berth
+from clearsim.simulation.processes.sea_import.yard import YardSlots
 
 
 class SeaImportSite:
@@ -106,6 +107,7 @@ class SeaImportSite:
         self.trucks = facilities[trucks.resource] if trucks else None
         self.truck_trip = a("truck_trip") if trucks else 0
         self.no_truck_at_berth = log.outcome(spec.name, "no_truck_at_berth") if trucks else 0
+        self.yard_slots = YardSlots.at(spec, facilities, log, self.port)
 
 
 def start_sea_import(spec: SeaImportSpec, ctx: ProcessContext) -> None:
@@ -166,6 +168,8 @@ def discharge(env: simpy.Environment, box: Container, site: SeaImportSite) -> Pr
         box.direct = box.ship_side and box.released.triggered
         if box.direct and site.trucks is not None:
             box.direct = truck_at_berth(env, box, site)
+        if not box.direct and site.yard_slots is not None:
+            yield from site.yard_slots.land(env, box)
         yield env.timeout(box.crane_min)
         emit((box.case, site.discharge, instance, COMPLETE, env.now, port, cranes.code))
     box.discharged.succeed()
@@ -230,6 +234,8 @@ def clearance(env: simpy.Environment, box: Container, site: SeaImportSite) -> Pr
         yield box.discharged
     yield from serve(env, site.gates, log, box.case, site.gate_in, box.gate_in_min)
     yield from serve(env, site.yard, log, box.case, site.yard_retrieval, box.yard_out_min)
+    if site.yard_slots is not None:
+        site.yard_slots.lift_out(env, box)
     yield from leave_port(env, box, site)
 
 
@@ -240,6 +246,8 @@ def cbz_clearance(env: simpy.Environment, box: Container, site: SeaImportSite) -
     yield from fetch_truck(env, box, site)
     yield from serve(env, site.gates, log, box.case, site.gate_in, box.gate_in_min)
     yield from serve(env, site.yard, log, box.case, site.yard_retrieval, box.yard_out_min)
+    if site.yard_slots is not None:
+        site.yard_slots.lift_out(env, box)
     yield from serve(env, site.gates, log, box.case, site.gate_out, box.gate_out_min)
     if box.left_gate is not None:
         box.left_gate.succeed()

@@ -1,0 +1,132 @@
+"""Capacities planners size (issue 22): import yard slots and the truck appointment platform."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pytest
+from factories import SCENARIOS, short_sea_import
+
+from clearsim.scenarios.load import load_scenario
+from clearsim.scenarios.overrides import with_values
+from clearsim.simulation.run import RunResult, run_replication
+
+TRUCKS = SCENARIOS / "sea_import_trucks_baseline.yaml"
+YARD = SCENARIOS / "sea_import_yard_baseline.yaml"
+P = "processes.yangluo_import"
+
+
+def _fixed(value: float) -> dict[str, Any]:
+    return {"kind": "deterministic", "value_min": value}
+
+
+def _trace_values(boxes: int) -> dict[str, Any]:
+    """One call at 3000 of ``boxes`` green boxes declared in advance; every time deterministic."""
+    ready = {"offset_min": -2880.0, "delay_min": _fixed(0.0)}
+    return {
+        "warmup_min": 0.0,
+        "resources.quay_cranes.capacity": 1,
+        f"{P}.vessel_arrivals": {"kind": "fixed_times", "times_min": [3000.0]},
+        f"{P}.containers_per_call": {"kind": "fixed", "value": boxes},
+        f"{P}.berthing_min": _fixed(60.0),
+        f"{P}.unberthing_min": _fixed(20.0),
+        f"{P}.crane_move_min": _fixed(3.0),
+        f"{P}.arrival_confirmation_min": _fixed(30.0),
+        f"{P}.aeo_share": 0.0,
+        f"{P}.risk.general": {"green": 1.0, "yellow": 0.0, "red": 0.0},
+        f"{P}.declaration.advance_share": 1.0,
+        f"{P}.declaration.documents.taxable_share": 0.0,
+        f"{P}.declaration.documents.licence_share": 0.0,
+        f"{P}.declaration.documents.inspection_share": 0.0,
+        f"{P}.declaration.documents.manifest_lead_min": _fixed(2880.0),
+        f"{P}.declaration.documents.commercial": ready,
+        f"{P}.declaration.documents.valuation_work_min": _fixed(60.0),
+        f"{P}.declaration.documents.preparation_min": _fixed(30.0),
+        f"{P}.pickup.truck_booking_delay_min": _fixed(100.0),
+        f"{P}.pickup.gate_transaction_min": _fixed(4.0),
+        f"{P}.pickup.yard_handling_min": _fixed(6.0),
+        f"{P}.pickup.quay_to_gate_min": _fixed(8.0),
+        f"{P}.trucks.round_trip_min": _fixed(200.0),
+    }
+
+
+def _rows(result: RunResult) -> dict[int, dict[str, list[tuple[int, float]]]]:
+    """Per case and activity name, its (lifecycle, time) rows in log order."""
+    seen: dict[int, dict[str, list[tuple[int, float]]]] = defaultdict(lambda: defaultdict(list))
+    for case, activity, _, lifecycle, time, *_ in result.log.rows:
+        seen[case][result.log.activities[activity]].append((lifecycle, time))
+    return seen
+
+
+def _times(rows: list[tuple[int, float]]) -> list[float]:
+    return [time for _, time in rows]
+
+
+def test_a_yard_of_one_slot_blocks_the_crane_until_the_first_box_is_lifted_out() -> None:
+    """Hand-computed: box 2 waits on the crane for box 1's slot; the berth stay grows with it.
+
+    Call at 3000, berth at once, berthing 60: the crane lifts box 1 at 3060, the only slot is
+    free, crane 3: landed at 3063. The crane takes box 2 at 3063, the yard is full: blocked.
+    Box 1 is released at 3030 (advance declaration, arrival confirmed), booked 100 min later
+    (3130), gate in 4, yard 6: lifted out at 3140 and its slot frees; box 2 lands 3140 + 3 = 3143.
+    Box 2 (booked at 3130) waits for its discharge, gate in 3147, lifted out 3153, gate out 3157.
+    The berth is free at 3143 + 20 = 3163 (80 min later than with a free slot: 3086).
+    """
+    values = {**_trace_values(2), "resources.import_yard.capacity": 1}
+    scenario = with_values(short_sea_import(YARD, days=4, warmup_days=0), values)
+    result = run_replication(scenario, 0, scenario.seed)  # conftest checks every simulated log
+    rows = _rows(result)
+    boxes = sorted(c for c, acts in rows.items() if "discharge" in acts)
+    call = next(c for c, acts in rows.items() if "berth" in acts)
+    first, second = rows[boxes[0]], rows[boxes[1]]
+    assert _times(first["release"]) == [3030.0] and _times(second["release"]) == [3030.0]
+    assert _times(first["discharge"]) == [3060.0, 3060.0, 3063.0]
+    assert _times(first["yard_dwell"]) == [3060.0, 3060.0, 3140.0]
+    assert _times(first["exit"]) == [3144.0]
+    assert _times(second["discharge"]) == [3060.0, 3063.0, 3143.0]
+    assert _times(second["yard_dwell"]) == [3063.0, 3140.0, 3153.0]
+    assert _times(second["gate_in"])[-1] == 3147.0
+    assert _times(second["exit"]) == [3157.0]
+    assert _times(rows[call]["berth"]) == [3000.0, 3000.0, 3163.0]
+
+
+def _named_rows(result: RunResult) -> list[tuple[int, str, int, float, int, str]]:
+    """The log without instance numbers and yard rows, codes as names."""
+    log = result.log
+    return [
+        (case, log.activities[act], lifecycle, time, node, log.resources[res] if res >= 0 else "")
+        for case, act, _, lifecycle, time, node, res in log.rows
+        if log.activities[act] != "yard_dwell"
+    ]
+
+
+def test_an_ample_yard_changes_nothing_but_the_yard_rows() -> None:
+    """CRN, no side effect: with a slot always free, every other row is as without a yard."""
+    plain = short_sea_import(TRUCKS, days=3, warmup_days=1)
+    ample = with_values(
+        short_sea_import(YARD, days=3, warmup_days=1), {"resources.import_yard.capacity": 10_000}
+    )
+    without, with_yard = (run_replication(s, 0, s.seed) for s in (plain, ample))
+    before, after = (_named_rows(r) for r in (without, with_yard))
+    assert len(before) > 10_000
+    assert before == after
+
+
+def test_absent_blocks_leave_the_scenario_json_as_it_was() -> None:
+    """No ``yard`` and no ``appointments`` key in a scenario that does not set them."""
+    dumped = load_scenario(TRUCKS).model_dump(mode="json")["processes"][0]
+    assert "yard" not in dumped and "appointments" not in dumped["trucks"]
+
+
+@pytest.mark.parametrize(
+    ("values", "reason"),
+    [
+        ({f"{P}.yard.resource": "berths"}, "already serves another role"),
+        ({f"{P}.yard.resource": "trucks"}, "already serves another role"),
+    ],
+)
+def test_bad_yard_blocks_are_refused(values: dict[str, Any], reason: str) -> None:
+    """A yard on a resource of another role is refused with its reason."""
+    with pytest.raises(ValueError, match=reason):
+        with_values(load_scenario(YARD), values)
