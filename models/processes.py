@@ -10,7 +10,7 @@ from clearsim.models.agency import SeaAgencySpec
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
-from clearsim.models.capacities import YardSpec
+from clearsim.models.capacities import AppointmentSpec, YardSpec
 from clearsim.models.declarant import SeaImportDeclarationSpec
 from clearsim.models.distributions import Count, Duration, check_probability_map
 from clearsim.models.roles import role
@@ -152,6 +152,12 @@ class TruckFleetSpec(FrozenSpec):
     )
     round_trip_min: Duration = Field(
         description="Gate out -> consignee -> back at the port, during which the truck is held."
+    )
+    appointments: AppointmentSpec | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,  # absent: the scenario hash is unchanged
+        description="集卡预约 truck appointment platform (slots per hour, no-shows); absent: a "
+        "truck comes when booked.",
     )
 
 

@@ -130,3 +130,98 @@ def test_bad_yard_blocks_are_refused(values: dict[str, Any], reason: str) -> Non
     """A yard on a resource of another role is refused with its reason."""
     with pytest.raises(ValueError, match=reason):
         with_values(load_scenario(YARD), values)
+
+
+APPOINTMENTS = SCENARIOS / "sea_import_appointments_baseline.yaml"
+
+
+def _appointment_run(values: dict[str, Any]) -> RunResult:
+    """The trace call on the appointment baseline: one slot an hour, half the bookings missed.
+
+    The no-show stream's first draws (replication 0, the file's seed) are 0.087, 0.981, 0.813
+    for pickups and 0.883, 0.105 for ship-side trucks: below 0.5 is a no-show.
+    """
+    plan = f"{P}.trucks.appointments"
+    values = {
+        **_trace_values(2),
+        f"{plan}.slots_per_hour": 1,
+        f"{plan}.no_show_share": 0.5,
+        **values,
+    }
+    scenario = with_values(short_sea_import(APPOINTMENTS, days=4, warmup_days=0), values)
+    return run_replication(scenario, 0, scenario.seed)
+
+
+def test_one_slot_an_hour_and_a_no_show_delay_the_pickups_by_whole_windows() -> None:
+    """Hand-computed: both boxes booked at 3130 take windows 3180 and 3240 (one slot each).
+
+    Box 1's truck misses 3180 (draw 0.087): it waits the window out and at 3240 books again;
+    3240 is taken by box 2, so 3300. Box 2's truck comes at 3240 (0.981): gate in 3244, yard
+    3250, out 3254. Box 1's comes at 3300 (0.813): gate in 3304, yard 3310, out 3314.
+    """
+    rows = _rows(_appointment_run({}))
+    boxes = sorted(c for c, acts in rows.items() if "discharge" in acts)
+    first, second = rows[boxes[0]], rows[boxes[1]]
+    assert _times(first["truck_booking"])[-1] == 3130.0
+    assert _times(first["truck_appointment"]) == [3130.0, 3130.0, 3180.0, 3240.0, 3240.0, 3300.0]
+    assert _times(first["appointment_no_show"]) == [3180.0]
+    assert _times(first["missed_appointment"]) == [3180.0, 3180.0, 3240.0]
+    assert _times(first["exit"]) == [3314.0]
+    assert _times(second["truck_appointment"]) == [3130.0, 3130.0, 3240.0]
+    assert "appointment_no_show" not in second
+    assert _times(second["gate_in"])[-1] == 3244.0
+    assert _times(second["exit"]) == [3254.0]
+
+
+def test_a_ship_side_truck_that_does_not_show_leaves_its_box_to_the_yard() -> None:
+    """Hand-computed: box 1's truck is at the lift (0.883), box 2's is not (0.105).
+
+    Box 1: crane 3060-3063, quay to gate 8, gate 4: out at 3075, no slot taken. Box 2: no-show at
+    its lift (3063), lands in the yard (3066), booked 100 min later (3166), window 3180 missed
+    (0.087), booked again for 3240 (0.981): gate in 3244, yard 3250, out 3254.
+    """
+    values = {f"{P}.ship_side_pickup": {"enabled": True, "share": 1.0}}
+    rows = _rows(_appointment_run(values))
+    boxes = sorted(c for c, acts in rows.items() if "discharge" in acts)
+    first, second = rows[boxes[0]], rows[boxes[1]]
+    assert _times(first["exit"]) == [3075.0]
+    assert "yard_dwell" not in first and "appointment_no_show" not in first
+    assert _times(second["appointment_no_show"]) == [3063.0, 3180.0]
+    assert _times(second["yard_dwell"]) == [3063.0, 3063.0, 3250.0]
+    assert _times(second["truck_appointment"])[-1] == 3240.0
+    assert _times(second["exit"]) == [3254.0]
+
+
+def test_the_platform_shifts_no_other_stream() -> None:
+    """CRN: the declarations (their own streams) are the same with and without the platform."""
+    declaration = {"lodgement", "risk_screening", "document_review", "tax_payment", "guarantee"}
+
+    def steps(path: Any) -> tuple[float, list[tuple[int, str, int, float]]]:
+        scenario = short_sea_import(path, days=3, warmup_days=1)
+        log = run_replication(scenario, 0, scenario.seed).log
+        return log.rows[-1][4], [
+            (case, log.activities[act], lifecycle, time)
+            for case, act, _, lifecycle, time, *_ in log.rows
+            if log.activities[act] in declaration
+        ]
+
+    (end_a, rows_a), (end_b, rows_b) = steps(YARD), steps(APPOINTMENTS)
+    # A case ends when its truck is back, so one run may last longer than the other.
+    end = min(end_a, end_b)
+    without, with_platform = ([row for row in rows if row[3] < end] for rows in (rows_a, rows_b))
+    assert len(without) > 1_000
+    assert without == with_platform
+
+
+@pytest.mark.parametrize(
+    ("values", "reason"),
+    [
+        ({f"{P}.trucks.appointments.open_hours": [8, 8]}, "open_hours"),
+        ({f"{P}.trucks.appointments.no_show_share": 1.0}, "less than 1"),
+        ({f"{P}.trucks.appointments.slots_per_hour": 0}, "greater than or equal to 1"),
+    ],
+)
+def test_bad_appointment_blocks_are_refused(values: dict[str, Any], reason: str) -> None:
+    """An empty day, a certain no-show or a platform without slots is refused with its reason."""
+    with pytest.raises(ValueError, match=reason):
+        with_values(load_scenario(APPOINTMENTS), values)

@@ -42,6 +42,7 @@ from clearsim.simulation.processes.sea_import.agency import (
     joint_port_check,
     sample_for_release,
 )
+from clearsim.simulation.processes.sea_import.appointments import AppointmentPlatform
 from clearsim.simulation.processes.sea_import.entities import (
     Container,
     ContainerFactory,
@@ -108,12 +109,14 @@ class SeaImportSite:
         self.truck_trip = a("truck_trip") if trucks else 0
         self.no_truck_at_berth = log.outcome(spec.name, "no_truck_at_berth") if trucks else 0
         self.yard_slots = YardSlots.at(spec, facilities, log, self.port)
+        self.appointments: AppointmentPlatform | None = None
 
 
 def start_sea_import(spec: SeaImportSpec, ctx: ProcessContext) -> None:
     """Set up the port and schedule every vessel call arriving before the admission limit."""
     ctx.log.declare_flow("import", "sea")
     site = SeaImportSite(spec, dict(ctx.facilities), ctx.log, ctx.router, ctx.control)
+    site.appointments = AppointmentPlatform.at(spec, ctx.streams, ctx.log, site.port)
     factory = ContainerFactory(spec, ctx.streams)
     for call in factory.vessel_calls(ctx.env, ctx.log, ctx.control, ctx.arrivals_until_min):
         start_vessel_call(ctx.env, call, site)
