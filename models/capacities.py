@@ -1,7 +1,7 @@
-"""Capacities planners size at a port: import yard slots and the truck appointment platform.
+"""Capacities planners size: import yard slots, truck appointments, bonded warehouse positions.
 
-Each is an optional block of the sea import (:class:`~clearsim.models.processes.SeaImportSpec`):
-absent, the process runs as before and the scenario hash is unchanged.
+Each is an optional block (of the sea import's ``SeaImportSpec``, or of the rail import's
+``BondedStorageSpec``): absent, the process runs as before and the scenario hash is unchanged.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from clearsim.models.base import FrozenSpec
+from clearsim.models.distributions import Duration
 from clearsim.models.roles import role
 
 
@@ -60,3 +61,21 @@ class AppointmentSpec(FrozenSpec):
                 f"open_hours {list(self.open_hours)} must be two hours 0 <= from < to <= 24"
             )
         return self
+
+
+class BondedPositionsSpec(FrozenSpec):
+    """The bonded warehouse's positions: goods in bond hold them until they leave the warehouse.
+
+    The positions are a scenario resource whose capacity counts container loads of pallet
+    places (pallet places over the pallets one box fills). A box released into bonded storage
+    takes a position when it reaches the zone; while every position is taken, its entry waits.
+    The goods keep the position for ``stay_min`` (until sold or withdrawn to the market).
+    """
+
+    resource: str = Field(
+        min_length=1,
+        description="Scenario resource of the bonded warehouse's positions (capacity = box loads).",
+    )
+    stay_min: Duration = Field(
+        description="Goods in bond from their entry until they leave the warehouse (behaviour)."
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -225,3 +226,74 @@ def test_bad_appointment_blocks_are_refused(values: dict[str, Any], reason: str)
     """An empty day, a certain no-show or a platform without slots is refused with its reason."""
     with pytest.raises(ValueError, match=reason):
         with_values(load_scenario(APPOINTMENTS), values)
+
+
+BONDED = SCENARIOS / "rail_bonded_storage.yaml"
+POSITIONS = SCENARIOS / "rail_bonded_positions_baseline.yaml"
+R = "processes.wujiashan_rail_import"
+
+
+def _rail(path: Any, values: dict[str, Any]) -> RunResult:
+    """A rail scenario cut to 10 days (3 of warm-up), every box bonded."""
+    scenario = load_scenario(path, horizon_min=14_400, warmup_min=4_320, drain_limit_min=14_400)
+    scenario = with_values(scenario, {f"{R}.bonded_storage.share": 1.0, **values})
+    return run_replication(scenario, 0, scenario.seed)
+
+
+def _stays(result: RunResult) -> dict[int, list[float]]:
+    """Per case, the times of its ``bonded_stay`` rows."""
+    log = result.log
+    code = log.activities.index("bonded_stay")
+    stays: dict[int, list[float]] = defaultdict(list)
+    for case, act, _, _, time, *_ in log.rows:
+        if act == code:
+            stays[case].append(time)
+    return stays
+
+
+def test_one_position_is_held_by_one_lot_at_a_time_for_its_stay() -> None:
+    """A warehouse of one position: the next lot enters when the last one leaves, 600 min later."""
+    values = {
+        "resources.dongxihu_bonded_positions.capacity": 1,
+        f"{R}.bonded_storage.positions.stay_min": _fixed(600.0),
+    }
+    stays = _stays(_rail(POSITIONS, values))
+    entered = sorted((times[1], times[2]) for times in stays.values() if len(times) == 3)
+    assert len(entered) > 5
+    for (start, end), (next_start, _) in pairwise(entered):
+        assert end - start == 600.0
+        assert next_start >= end  # one lot at a time
+    waited = [times for times in stays.values() if len(times) > 1 and times[1] > times[0]]
+    assert waited, "with one position some entries must wait"
+    ends = {end for _, end in entered}
+    assert all(times[1] in ends for times in waited)  # a waiting lot enters as another leaves
+
+
+def test_ample_positions_change_nothing_but_the_position_rows() -> None:
+    """CRN, no side effect: with room for every box, the other rows are as without positions."""
+    plain = _rail(BONDED, {})
+    ample = _rail(POSITIONS, {"resources.dongxihu_bonded_positions.capacity": 10_000})
+    code = ample.log.activities.index("bonded_stay")
+
+    def named(result: RunResult, skip: int) -> list[tuple[int, str, int, float]]:
+        log = result.log
+        return [
+            (case, log.activities[act], lifecycle, time)
+            for case, act, _, lifecycle, time, *_ in log.rows
+            if act != skip
+        ]
+
+    end = min(plain.log.rows[-1][4], ample.log.rows[-1][4])
+    before = [row for row in named(plain, -1) if row[3] < end]
+    after = [row for row in named(ample, code) if row[3] < end]
+    assert len(before) > 1_000
+    assert before == after
+
+
+def test_positions_on_a_resource_of_another_role_are_refused() -> None:
+    """The positions need a resource of their own."""
+    with pytest.raises(ValueError, match="already serves another role"):
+        with_values(
+            load_scenario(POSITIONS),
+            {f"{R}.bonded_storage.positions.resource": "wujiashan_gate_lanes"},
+        )

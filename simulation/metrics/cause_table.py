@@ -181,6 +181,9 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     # window missed by a no-show truck is the consignee's (its trucker's).
     "truck_appointment": _c("queueing", "consignee"),
     "missed_appointment": _c("consignee", "consignee"),
+    # Bonded warehouse positions: the goods in bond, after delivery into the zone (outside the
+    # TRS segments); their stay is the importer's.
+    "bonded_stay": _c("declarant", "consignee"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""
