@@ -90,6 +90,10 @@ def test_a_yard_of_one_slot_blocks_the_crane_until_the_first_box_is_lifted_out()
     assert _times(second["gate_in"])[-1] == 3147.0
     assert _times(second["exit"]) == [3157.0]
     assert _times(rows[call]["berth"]) == [3000.0, 3000.0, 3163.0]
+    (yard,) = [s for s in result.summary.resources if s.resource == "import_yard"]
+    # One slot held from 3060 on; one of two landed boxes waited (77 min) for it.
+    assert yard.peak_in_use == 1.0 and yard.max_queue_length == 1
+    assert yard.wait_probability == 0.5 and yard.mean_wait_min == pytest.approx(38.5)
 
 
 def _named_rows(result: RunResult) -> list[tuple[int, str, int, float, int, str]]:
