@@ -301,3 +301,23 @@ def test_positions_on_a_resource_of_another_role_are_refused() -> None:
             load_scenario(POSITIONS),
             {f"{R}.bonded_storage.positions.resource": "wujiashan_gate_lanes"},
         )
+
+
+def test_the_wait_for_a_truck_of_the_pool_is_the_consignees_not_port_queueing() -> None:
+    """Hand-computed: one truck, two boxes booked at 3130; box 2 waits for it until 3344.
+
+    Box 1 takes the truck at 3130, leaves at 3144 and the truck is back at 3344; box 2 goes in
+    at 3344 and out at 3358. In arrival->exit the bookings (100 min each) and box 2's 214 min
+    wait for the truck are the consignee's: the gap before ``gate_in``, not a resource queue
+    (as is the 30 min from arrival to the release, the gap before ``truck_booking``).
+    """
+    values = {**_trace_values(2), "resources.trucks.capacity": 1}
+    scenario = with_values(short_sea_import(TRUCKS, days=4, warmup_days=0), values)
+    result = run_replication(scenario, 0, scenario.seed)
+    rows = _rows(result)
+    boxes = sorted(c for c, acts in rows.items() if "discharge" in acts)
+    assert _times(rows[boxes[1]]["truck_trip"])[:2] == [3130.0, 3344.0]
+    assert _times(rows[boxes[1]]["exit"]) == [3358.0]
+    causes = {c.cause: c.mean_h for c in result.summary.causes if c.segment == "arrival->exit"}
+    assert causes["consignee"] == pytest.approx((2 * 30 + 2 * 100 + 214) / 2 / 60)
+    assert causes.get("queueing", 0.0) == pytest.approx(0.0)
