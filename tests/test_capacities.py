@@ -321,3 +321,23 @@ def test_the_wait_for_a_truck_of_the_pool_is_the_consignees_not_port_queueing() 
     causes = {c.cause: c.mean_h for c in result.summary.causes if c.segment == "arrival->exit"}
     assert causes["consignee"] == pytest.approx((2 * 30 + 2 * 100 + 214) / 2 / 60)
     assert causes.get("queueing", 0.0) == pytest.approx(0.0)
+
+
+def test_a_truck_pool_on_a_calendar_starts_trips_only_in_its_working_hours() -> None:
+    """Trucks working office hours: every trip starts while the pool's calendar is open."""
+    scenario = with_values(
+        short_sea_import(YARD, days=4, warmup_days=1),
+        {"resources.trucks.calendar": "office_hours"},
+    )
+    log = run_replication(scenario, 0, scenario.seed).log
+    trip = log.activities.index("truck_trip")
+    starts = [time for _, act, _, lifecycle, time, *_ in log.rows if act == trip and lifecycle == 1]
+    assert len(starts) > 100
+
+    def open_at(minute: float) -> bool:
+        day, clock = divmod(minute, 1440.0)
+        # The scenario starts on a Monday: office hours Mon-Fri 08:30-12:00, 13:30-17:30.
+        weekday = int(day) % 7 < 5
+        return weekday and (510 <= clock < 720 or 810 <= clock < 1050)
+
+    assert all(open_at(t) for t in starts)
