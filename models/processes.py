@@ -285,4 +285,15 @@ class SeaImportSpec(FrozenSpec):
             # A conventional pickup's holding (a ship-side one is about as long), waits excluded.
             port = 2 * self.pickup.gate_transaction_min.mean + handling
             work[self.trucks.resource] = boxes * (port + self.trucks.round_trip_min.mean)
+        if self.yard is not None:
+            # A lower bound: a box's slot from its release on (booking, gate in, retrieval); the
+            # wait for release, and participants that fall back to the yard, are left out.
+            ship_side = self.ship_side_pickup
+            landed = 1 - (ship_side.share if ship_side.enabled else 0.0)
+            pickup = (
+                self.pickup.truck_booking_delay_min.mean
+                + self.pickup.gate_transaction_min.mean
+                + handling
+            )
+            work[self.yard.resource] = boxes * landed * pickup
         return work

@@ -341,3 +341,20 @@ def test_a_truck_pool_on_a_calendar_starts_trips_only_in_its_working_hours() -> 
         return weekday and (510 <= clock < 720 or 810 <= clock < 1050)
 
     assert all(open_at(t) for t in starts)
+
+
+def test_the_offered_work_of_the_yard_is_a_lower_bound_of_its_occupancy() -> None:
+    """Each landed box holds a slot at least from its release to its lift out (validate)."""
+    scenario = load_scenario(YARD)
+    (spec,) = scenario.processes
+    work = spec.offered_work_per_min(scenario.horizon_min)["import_yard"]
+    pickup = spec.pickup
+    per_box = (
+        pickup.truck_booking_delay_min.mean
+        + pickup.gate_transaction_min.mean
+        + pickup.yard_handling_min.mean
+    )
+    boxes = spec.vessel_arrivals.mean_rate_per_min(scenario.horizon_min)
+    assert work == pytest.approx(boxes * spec.containers_per_call.mean * per_box)
+    # The measured mean occupancy (~560 boxes at 800 slots) is well above the bound.
+    assert 100 < work < 560
