@@ -356,5 +356,5 @@ def test_the_offered_work_of_the_yard_is_a_lower_bound_of_its_occupancy() -> Non
     )
     boxes = spec.vessel_arrivals.mean_rate_per_min(scenario.horizon_min)
     assert work == pytest.approx(boxes * spec.containers_per_call.mean * per_box)
-    # The measured mean occupancy (~560 boxes at 800 slots) is well above the bound.
+    # The measured mean occupancy (~575 boxes with an ample yard) is well above the bound.
     assert 100 < work < 560
