@@ -41,6 +41,8 @@ class ResourceEstimate:
     mean_wait_min: Estimate
     max_queue_length: Estimate
     wait_probability: Estimate
+    peak_in_use: Estimate
+    """Most servers held at once (occupancy peak of yard slots, positions, trucks)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +279,7 @@ def aggregate(
                 mean_wait_min=_estimate([s.mean_wait_min for s in rows_r], confidence),
                 max_queue_length=_estimate([float(s.max_queue_length) for s in rows_r], confidence),
                 wait_probability=_estimate([s.wait_probability for s in rows_r], confidence),
+                peak_in_use=_estimate([s.peak_in_use for s in rows_r], confidence),
             )
         )
     return ScenarioReport(

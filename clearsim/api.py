@@ -222,6 +222,7 @@ class Replications:
                 "mean_queue_length",
                 "mean_wait_min",
                 "max_queue_length",
+                "peak_in_use",
             ):
                 row.update(_estimate_columns(name, getattr(res, name)))
             rows.append(row)

@@ -10,6 +10,7 @@ from clearsim.models.agency import SeaAgencySpec
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
+from clearsim.models.capacities import AppointmentSpec, YardSpec
 from clearsim.models.declarant import SeaImportDeclarationSpec
 from clearsim.models.distributions import Count, Duration, check_probability_map
 from clearsim.models.roles import role
@@ -153,6 +154,12 @@ class TruckFleetSpec(FrozenSpec):
     round_trip_min: Duration = Field(
         description="Gate out -> consignee -> back at the port, during which the truck is held."
     )
+    appointments: AppointmentSpec | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,  # absent: the scenario hash is unchanged
+        description="集卡预约 truck appointment platform (slots per hour, no-shows); absent: a "
+        "truck comes when booked.",
+    )
 
 
 class SeaImportSpec(FrozenSpec):
@@ -202,6 +209,12 @@ class SeaImportSpec(FrozenSpec):
         "(docs/background/sea-import-feeder-model.md); the calls then come from its sailings, "
         "not from vessel_arrivals; absent: calls arrive at the port as vessel_arrivals.",
     )
+    yard: YardSpec | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,  # absent: the scenario hash is unchanged
+        description="Import yard slots; discharge blocks while every slot is taken "
+        "(docs/reference/processes/capacities.md); absent: the yard never fills.",
+    )
 
     @field_validator("destinations", mode="before")
     @classmethod
@@ -227,17 +240,24 @@ class SeaImportSpec(FrozenSpec):
                 f"upstream.transit_officers {self.upstream.transit_officers!r} already serves "
                 "another role; name a resource of its own (the origin's officers)"
             )
+        if self.yard is not None and self.yard.resource in self.resource_names()[:-1]:
+            raise ValueError(
+                f"yard.resource {self.yard.resource!r} already serves another role; "
+                "name a resource of its own"
+            )
         return self
 
     def resource_names(self) -> tuple[str, ...]:
         """The scenario resources this process needs."""
         trucks = (self.trucks.resource,) if self.trucks else ()
         upstream = (self.upstream.transit_officers,) if self.upstream else ()
+        yard = (self.yard.resource,) if self.yard else ()
         return (
             *self.resources.model_dump().values(),
             *self._agency_resources(),
             *trucks,
             *upstream,
+            *yard,
         )
 
     def _agency_resources(self) -> tuple[str, ...]:
@@ -301,4 +321,15 @@ class SeaImportSpec(FrozenSpec):
         if upstream is not None:
             transit = boxes * upstream.offered_transit_work_per_box()
             work[upstream.transit_officers] = work.get(upstream.transit_officers, 0.0) + transit
+        if self.yard is not None:
+            # A lower bound: a box's slot from its release on (booking, gate in, retrieval); the
+            # wait for release, and participants that fall back to the yard, are left out.
+            ship_side = self.ship_side_pickup
+            landed = 1 - (ship_side.share if ship_side.enabled else 0.0)
+            pickup = (
+                self.pickup.truck_booking_delay_min.mean
+                + self.pickup.gate_transaction_min.mean
+                + handling
+            )
+            work[self.yard.resource] = boxes * landed * pickup
         return work

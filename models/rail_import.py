@@ -10,6 +10,7 @@ from clearsim.models.agency import RailAgencySpec
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
+from clearsim.models.capacities import BondedPositionsSpec
 from clearsim.models.distributions import Count, Duration, check_probability_map
 from clearsim.models.processes import DeclarationSpec, InspectionSpec, RiskSpec
 from clearsim.models.roles import role
@@ -88,6 +89,12 @@ class BondedStorageSpec(FrozenSpec):
         description="Customs check of the bonded entry list before release into the CBZ.",
         json_schema_extra=role("rule"),
     )
+    positions: BondedPositionsSpec | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,  # absent: the scenario hash is unchanged
+        description="The bonded warehouse's positions, held while the goods are in bond; "
+        "absent: room for every box.",
+    )
 
 
 class RailImportResources(FrozenSpec):
@@ -151,13 +158,21 @@ class RailImportSpec(FrozenSpec):
         check_probability_map(self.destinations, "destinations")
         if self.bonded_storage.enabled and self.bonded_storage.share <= 0:
             raise ValueError("bonded_storage is enabled with share 0; set a share > 0")
+        positions = self.bonded_storage.positions
+        if positions is not None and positions.resource in self.resources.model_dump().values():
+            raise ValueError(
+                f"bonded_storage.positions.resource {positions.resource!r} already serves "
+                "another role; name a resource of its own"
+            )
         if self.fast_clearance.enabled and self.fast_clearance.take_up <= 0:
             raise ValueError("fast_clearance is enabled with take_up 0; set a take_up > 0")
         return self
 
     def resource_names(self) -> tuple[str, ...]:
         """The scenario resources this process needs."""
-        return tuple(self.resources.model_dump().values())
+        positions = self.bonded_storage.positions
+        extra = (positions.resource,) if positions else ()
+        return (*self.resources.model_dump().values(), *extra)
 
     def node_names(self) -> tuple[str, ...]:
         """The network sites this process needs."""
@@ -187,4 +202,9 @@ class RailImportSpec(FrozenSpec):
             work[roles.document_officer] += (
                 boxes * conformity.share * conformity.assessment_min.mean
             )
+        storage = self.bonded_storage
+        if storage.positions is not None:
+            # Each bonded box holds a position for its stay (waits excluded).
+            share = storage.share if storage.enabled else 0.0
+            work[storage.positions.resource] = boxes * share * storage.positions.stay_min.mean
         return work

@@ -78,6 +78,8 @@ class ResourceStat:
     served: int
     wait_probability: float = math.nan
     """Share of the window's visits that waited at all (Erlang C's C(c, a) for an M/M/c)."""
+    peak_in_use: float = math.nan
+    """Most servers (yard slots, positions, trucks) held at once in the window."""
 
 
 @dataclass(frozen=True, slots=True)

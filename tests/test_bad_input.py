@@ -457,3 +457,53 @@ def test_onward_chain_bad_input(workdir: Path, body: str, expected: str) -> None
     path = _write(workdir / "bad.yaml", f"extends: {_EXPORT_FEEDER}\n{body}")
     _refused(["run", str(path), "-r", "1"], "bad.yaml", expected)
     _nothing_stored(workdir)
+
+
+_SCENARIOS_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+@pytest.mark.parametrize(
+    ("base", "body", "expected"),
+    [
+        (
+            "sea_import_yard_baseline.yaml",
+            "processes:\n  - name: yangluo_import\n    yard:\n      resource: berths\n",
+            "already serves another role",
+        ),
+        (
+            "sea_import_yard_baseline.yaml",
+            "processes:\n  - name: yangluo_import\n    yard:\n      resource: stacks\n",
+            "stacks",
+        ),
+        (
+            "sea_import_appointments_baseline.yaml",
+            "processes:\n  - name: yangluo_import\n    trucks:\n      appointments:\n"
+            "        open_hours: [18, 6]\n",
+            "open_hours",
+        ),
+        (
+            "sea_import_appointments_baseline.yaml",
+            "processes:\n  - name: yangluo_import\n    trucks:\n      appointments:\n"
+            "        no_show_share: 1.2\n",
+            "no_show_share",
+        ),
+        (
+            "rail_bonded_positions_baseline.yaml",
+            "processes:\n  - name: wujiashan_rail_import\n    bonded_storage:\n"
+            "      positions:\n        resource: wujiashan_gate_lanes\n",
+            "already serves another role",
+        ),
+    ],
+    ids=[
+        "yard_on_berths",
+        "yard_missing",
+        "appointments_hours_reversed",
+        "no_show_above_1",
+        "positions_on_gate_lanes",
+    ],
+)
+def test_capacities_bad_input(workdir: Path, base: str, body: str, expected: str) -> None:
+    """Yard slots and positions are resources of their own; the platform's hours and shares."""
+    path = _write(workdir / "bad.yaml", f"extends: {_SCENARIOS_DIR / base}\n{body}")
+    _refused(["run", str(path), "-r", "1"], "bad.yaml", expected)
+    _nothing_stored(workdir)

@@ -52,6 +52,7 @@ def test_record_fields_are_pinned() -> None:
     assert [f.name for f in fields(ResourceStat)] == [
         "resource", "capacity", "available_fraction", "utilisation", "utilisation_check",
         "mean_queue_length", "mean_wait_min", "max_queue_length", "served", "wait_probability",
+        "peak_in_use",
     ]  # fmt: skip
     assert [f.name for f in fields(WaitStat)] == [
         "resource", "activity", "case_class", "visits", "mean_wait_min", "wait_probability",

@@ -384,7 +384,7 @@ PAGE_CHECK = """
 })()
 """
 CHART_SECTIONS = ("ecdf", "segment-bars", "causes", "forest", "heat-map", "queues", "network")
-TABLE_SECTIONS = ("headline", "differences", "overlong", "provenance")
+TABLE_SECTIONS = ("headline", "differences", "resources", "overlong", "provenance")
 
 
 def test_the_report_renders_in_headless_chromium(stored: tuple, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from clearsim.analysis.comparison import (
     difference_mark,
 )
 from clearsim.flows.report.callout import bottleneck_sentences
+from clearsim.flows.report.capacity_table import resources_section
 from clearsim.flows.report.cause_chart import cause_section
 from clearsim.flows.report.charts import (
     ecdf_chart,
@@ -46,6 +47,7 @@ FIGURES = (
     "levers",
     "heat-map",
     "queues",
+    "resources",
     "network",
     "overlong",
     "provenance",
@@ -69,6 +71,11 @@ def render_report(results: StudyResults) -> str:
         _section("levers", "Levers: a server more, 24 h staffing", levers_section(results.levers)),
         _section("heat-map", "Resource utilisation by hour of day", _heat(results, figures)),
         _section("queues", "Queues at the bottleneck resources", _queues(figures, names)),
+        _section(
+            "resources",
+            "Resources: utilisation, occupancy, blocking",
+            resources_section(results.reports),
+        ),
         _section("network", "The network and its traffic", _network(figures, names)),
         _section("overlong", "Overlong declarations", _overlong(results, figures)),
         _section("provenance", "Provenance", _provenance(results)),

@@ -65,6 +65,7 @@ def _resource_json(res: ResourceEstimate) -> dict[str, Any]:
         "mean_wait_min": estimate_json(res.mean_wait_min),
         "max_queue_length": estimate_json(res.max_queue_length),
         "wait_probability": estimate_json(res.wait_probability),
+        "peak_in_use": estimate_json(res.peak_in_use),
     }
 
 
@@ -236,6 +237,8 @@ def resource_rows(report: ScenarioReport) -> list[dict[str, Any]]:
             "mean_wait_min": _rounded(res.mean_wait_min.mean, 2),
             "mean_wait_min_half_width": _rounded(res.mean_wait_min.half_width, 2),
             "max_queue": _rounded(res.max_queue_length.mean, 1),
+            "peak_in_use": _rounded(res.peak_in_use.mean, 1),
+            "waited_share": _rounded(res.wait_probability.mean, 4),
         }
         for res in report.resources
     ]
@@ -352,6 +355,8 @@ def resource_table(report: ScenarioReport) -> Table:
         "mean queue",
         "mean wait min",
         "max queue",
+        "peak held",
+        "waited",
     )
     for header in headers:
         table.add_column(header, justify="left" if header == "resource" else "right")
@@ -365,6 +370,8 @@ def resource_table(report: ScenarioReport) -> Table:
             format_estimate(res.mean_queue_length, 2),
             format_estimate(res.mean_wait_min, 1),
             format_estimate(res.max_queue_length, 0),
+            format_estimate(res.peak_in_use, 0),
+            format_estimate(res.wait_probability, 1, percent=True),
         )
     return table
 

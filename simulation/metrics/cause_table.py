@@ -197,6 +197,17 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "hub_discharge": _c("service", "transport"),
     "hub_transfer": _c("transport"),
     "hub_procedure": _c("service", "declarant"),
+    # Import yard slots: a box's slot, held from its landing until lifted onto its truck. It runs
+    # beside the box's steps (the time a crane waits for a slot is inside its discharge); held
+    # until the consignee's truck comes.
+    "yard_dwell": _c("consignee", "carrier"),
+    # 集卡预约: waiting for a window with a free slot is the terminal's gate capacity; a
+    # window missed by a no-show truck is the consignee's (its trucker's).
+    "truck_appointment": _c("queueing", "consignee"),
+    "missed_appointment": _c("consignee", "consignee"),
+    # Bonded warehouse positions: the goods in bond, after delivery into the zone (outside the
+    # TRS segments); their stay is the importer's.
+    "bonded_stay": _c("declarant", "consignee"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""

@@ -84,6 +84,14 @@ def _max_queue(schedule: np.ndarray, start: np.ndarray, window: Window) -> int:
     return int(max(at_start, level[inside].max(initial=0)))
 
 
+def _peak_in_use(start: np.ndarray, complete: np.ndarray, window: Window) -> int:
+    """Most services in progress at once in the window (held servers: slots, positions)."""
+    started = ~np.isnan(start)
+    start, complete = start[started], complete[started]
+    complete = np.where(np.isnan(complete), np.inf, complete)
+    return _max_queue(start, complete, window)
+
+
 def resource_stats(
     log: EventLog,
     capacities: dict[str, int],
@@ -140,6 +148,7 @@ def resource_stats(
                 max_queue_length=_max_queue(sched, start, window),
                 served=served,
                 wait_probability=float((waits > 0).mean()) if waits.size else float("nan"),
+                peak_in_use=float(_peak_in_use(start, comp, window)),
             )
         )
     return stats

@@ -44,6 +44,7 @@ from clearsim.simulation.processes.rail_import.entities import (
     RailContainerFactory,
     Train,
 )
+from clearsim.simulation.processes.rail_import.positions import BondedPositions
 
 
 class RailImportSite:
@@ -100,12 +101,14 @@ class RailImportSite:
         agency = spec.agency
         if agency is not None and agency.conformity is not None:
             self.conformity = ConformityActivities.of(log)
+        self.positions: BondedPositions | None = None
 
 
 def start_rail_import(spec: RailImportSpec, ctx: ProcessContext) -> None:
     """Set up the terminal and schedule every train reaching the border before the limit."""
     ctx.log.declare_flow("import", "rail")
     site = RailImportSite(spec, dict(ctx.facilities), ctx.log, ctx.router, ctx.control)
+    site.positions = BondedPositions.at(spec, dict(ctx.facilities), ctx.streams, ctx.log)
     factory = RailContainerFactory(spec, ctx.streams, ctx.router)
     env = ctx.env
     for train in factory.trains(env, ctx.log, ctx.control, ctx.arrivals_until_min):
@@ -222,7 +225,10 @@ def clearance(env: simpy.Environment, box: RailContainer, site: RailImportSite) 
         yield from conformity_after_delivery(
             env, log, box.case, box.conformity, site.conformity, destination
         )
-    log.cases.finished[box.case] = True
+    if box.bonded and site.positions is not None:
+        yield from site.positions.store(env, box.case)  # the case ends when the goods leave bond
+    else:
+        log.cases.finished[box.case] = True
     site.control.finish(box.measured)
 
 

@@ -42,6 +42,7 @@ from clearsim.simulation.processes.sea_import.agency import (
     joint_port_check,
     sample_for_release,
 )
+from clearsim.simulation.processes.sea_import.appointments import AppointmentPlatform
 from clearsim.simulation.processes.sea_import.entities import (
     Container,
     ContainerFactory,
@@ -49,6 +50,7 @@ from clearsim.simulation.processes.sea_import.entities import (
 )
 from clearsim.simulation.processes.sea_import.feeder import start_upstream
 from clearsim.simulation.processes.sea_import.trucks import fetch_truck, truck_at_berth
+from clearsim.simulation.processes.sea_import.yard import YardSlots
 
 
 class SeaImportSite:
@@ -107,12 +109,15 @@ class SeaImportSite:
         self.trucks = facilities[trucks.resource] if trucks else None
         self.truck_trip = a("truck_trip") if trucks else 0
         self.no_truck_at_berth = log.outcome(spec.name, "no_truck_at_berth") if trucks else 0
+        self.yard_slots = YardSlots.at(spec, facilities, log, self.port)
+        self.appointments: AppointmentPlatform | None = None
 
 
 def start_sea_import(spec: SeaImportSpec, ctx: ProcessContext) -> None:
     """Set up the port and schedule every vessel call arriving before the admission limit."""
     ctx.log.declare_flow("import", "sea")
     site = SeaImportSite(spec, dict(ctx.facilities), ctx.log, ctx.router, ctx.control)
+    site.appointments = AppointmentPlatform.at(spec, ctx.streams, ctx.log, site.port)
     factory = ContainerFactory(spec, ctx.streams)
     if spec.upstream is not None:
         # The calls are the sailings of the river chain from the origin (feeder.py).
@@ -171,6 +176,8 @@ def discharge(env: simpy.Environment, box: Container, site: SeaImportSite) -> Pr
         box.direct = box.ship_side and box.released.triggered
         if box.direct and site.trucks is not None:
             box.direct = truck_at_berth(env, box, site)
+        if not box.direct and site.yard_slots is not None:
+            yield from site.yard_slots.land(env, box)
         yield env.timeout(box.crane_min)
         emit((box.case, site.discharge, instance, COMPLETE, env.now, port, cranes.code))
     box.discharged.succeed()
@@ -235,6 +242,8 @@ def clearance(env: simpy.Environment, box: Container, site: SeaImportSite) -> Pr
         yield box.discharged
     yield from serve(env, site.gates, log, box.case, site.gate_in, box.gate_in_min)
     yield from serve(env, site.yard, log, box.case, site.yard_retrieval, box.yard_out_min)
+    if site.yard_slots is not None:
+        site.yard_slots.lift_out(env, box)
     yield from leave_port(env, box, site)
 
 
@@ -245,6 +254,8 @@ def cbz_clearance(env: simpy.Environment, box: Container, site: SeaImportSite) -
     yield from fetch_truck(env, box, site)
     yield from serve(env, site.gates, log, box.case, site.gate_in, box.gate_in_min)
     yield from serve(env, site.yard, log, box.case, site.yard_retrieval, box.yard_out_min)
+    if site.yard_slots is not None:
+        site.yard_slots.lift_out(env, box)
     yield from serve(env, site.gates, log, box.case, site.gate_out, box.gate_out_min)
     if box.left_gate is not None:
         box.left_gate.succeed()

@@ -5,6 +5,8 @@ whose capacity is the number of trucks serving the port's consignees). A convent
 waits after its booking for a free truck; a 船边直提 box lifted by the crane takes a free truck at
 once, or, none being free, goes to the yard (outcome ``no_truck_at_berth``) and is picked up
 later like any other box. The truck's holding is the pool's resource use (``truck_trip``).
+With an appointment platform (:mod:`.appointments`) a pickup's truck comes in its booked window,
+and a 船边直提 truck that does not show leaves its box to the yard.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ def truck_at_berth(env: simpy.Environment, box: Container, site: SeaImportSite) 
     """The crane lifts a 船边直提 box: take a free truck; none free, the box goes to the yard."""
     trucks = site.trucks
     assert trucks is not None
+    if site.appointments is not None and not site.appointments.truck_shows_at_berth(env, box):
+        return False
     request = trucks.request(priority=1)
     if request.triggered:
         env.process(truck_trip(env, box, site, request, None))
@@ -38,6 +42,8 @@ def fetch_truck(env: simpy.Environment, box: Container, site: SeaImportSite) -> 
     trucks = site.trucks
     if trucks is None:
         return
+    if site.appointments is not None:
+        yield from site.appointments.keep(env, box)
     arrived = env.event()
     env.process(truck_trip(env, box, site, trucks.request(priority=1), arrived))
     yield arrived
