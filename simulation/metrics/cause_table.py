@@ -173,6 +173,10 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "conformity_inspection": _c("service"),
     "conformity_assessment": _c("service"),
     "conformity_check": _c("service", "consignee"),
+    # Air chains: the ULD pool and the city cargo terminal.
+    "uld_wait": _c("queueing"),
+    "uld_hold": _c("carrier"),
+    "sealing": _c("service"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""

@@ -44,7 +44,9 @@ from clearsim.simulation.kernel.facilities import (
     serve,
 )
 from clearsim.simulation.kernel.network import Router
+from clearsim.simulation.kernel.sampling import ProcessSamplers
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.air_cargo.city_terminal import CityTerminal
 from clearsim.simulation.processes.air_cargo.entities import (
     EXPORT,
     IMPORT,
@@ -59,6 +61,7 @@ from clearsim.simulation.processes.air_cargo.fresh_steps import (
     sample_result_of,
     spoilage_check,
 )
+from clearsim.simulation.processes.air_cargo.ulds import UldPool
 from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.declaration import DeclarationDesk, lodge, lodge_and_screen
 
@@ -113,6 +116,17 @@ class AirCargoSite:
         self.missed_flight = log.outcome(spec.name, "missed_flight")
         self.apron_fallback = log.outcome(spec.name, "apron_fallback")
         self.fresh = FreshSite.at(spec, facilities, log, self.airport)
+        city, ulds = spec.city_terminal, spec.ulds
+        self.city = (
+            CityTerminal(city, spec.airport_node, facilities, log, router, control)
+            if city is not None
+            else None
+        )
+        self.ulds = (
+            UldPool(facilities[ulds.resource], log, spec.name, self.airport)
+            if ulds is not None
+            else None
+        )
 
     def next_departure(self, after: Flight, earliest_close_min: float) -> Flight | None:
         """The first flight after ``after`` whose loading is open at ``earliest_close_min``."""
@@ -134,6 +148,8 @@ def start_air_cargo(spec: AirCargoSpec, ctx: ProcessContext) -> None:
     site = AirCargoSite(spec, dict(ctx.facilities), ctx.log, ctx.router, ctx.control)
     factory = ShipmentFactory(spec, ctx.streams)
     site.flights = factory.flights(ctx.env, ctx.log, ctx.control, ctx.arrivals_until_min)
+    if site.city is not None:
+        site.city.draw(site.flights, ProcessSamplers(ctx.streams, spec.name))
     env = ctx.env
     for flight in site.flights:
         env.process(turnaround(env, flight, site))
@@ -250,6 +266,8 @@ def transfer_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -
     milestone(env, log, s.case, site.into_warehouse, airport)
     yield from delay(env, log, s.case, site.transfer_formalities, airport, s.formalities_min)
     milestone(env, log, s.case, site.release, airport)
+    if site.ulds is not None:
+        yield from site.ulds.take(env, s.case)
     yield from serve(env, site.staff, log, s.case, site.build_up, s.build_up_min)
     onward = site.next_departure(s.flight, env.now + s.connection_min)
     yield from board(env, s, site, onward, site.tow_to_stand, s.tow_out_min)
@@ -258,6 +276,16 @@ def transfer_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -
 def export_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Process:
     """Arrive; apron loading if taking part and cleared, else acceptance, screening, build-up."""
     log, airport = site.log, site.airport
+    city = site.city if site.city is not None and site.city.serves(s) else None
+    if city is not None:
+        env.process(export_release(env, s, site))
+        yield from city.to_airport(env, s)
+        if not s.accepted.triggered:
+            yield from serve(env, site.docks, log, s.case, site.acceptance, s.dock_min)
+            s.accepted.succeed()
+            yield from serve(env, site.xray, log, s.case, site.security_screening, s.xray_min)
+        yield from export_build_up(env, s, site)
+        return
     if s.direct:
         # 前置安检打板: screened and built up off the airport, finishing as the truck arrives.
         start_min = max(env.now, s.arrival_min - s.advance_build_up_min)
@@ -280,11 +308,19 @@ def export_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> 
     yield from serve(env, site.docks, log, s.case, site.acceptance, s.dock_min)
     s.accepted.succeed()
     yield from serve(env, site.xray, log, s.case, site.security_screening, s.xray_min)
+    yield from export_build_up(env, s, site)
+
+
+def export_build_up(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Process:
+    """Inspect if red, build up (on a ULD of the pool, if any), await release, go to the flight."""
+    log = site.log
     if s.channel == Channel.RED:
         if not s.declared.triggered:
             yield s.declared
         yield from inspection(env, s, site)
     s.inspected.succeed()
+    if site.ulds is not None:
+        yield from site.ulds.take(env, s.case)
     yield from serve(env, site.staff, log, s.case, site.build_up, s.build_up_min)
     if not s.released.triggered:
         yield s.released
@@ -341,6 +377,8 @@ def board(
     if flight is None:
         return
     yield flight.departed
+    if site.ulds is not None:
+        site.ulds.give_back(env, s.case)
     milestone(env, log, s.case, site.exit, airport)
     milestone(env, log, s.case, site.departure, airport)  # it leaves China on the flight
     log.link(s.case, flight.case, "carried_by")
