@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from clearsim.models.air_chains import CityTerminalSpec, UldPoolSpec
+from clearsim.models.air_chains import BellySpec, CityTerminalSpec, UldPoolSpec
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
@@ -167,6 +167,11 @@ class AirCargoSpec(FrozenSpec):
         description="A city cargo terminal (城市货站) for catchment exports; absent: none.",
         exclude_if=lambda value: value is None,
     )
+    belly: BellySpec | None = Field(
+        default=None,
+        description="Passenger bellies for exports (客机腹舱带货); absent: freighters only.",
+        exclude_if=lambda value: value is None,
+    )
     ulds: UldPoolSpec | None = Field(
         default=None,
         description="The terminal's ULD pool that build-up takes from; absent: unlimited.",
@@ -213,6 +218,11 @@ class AirCargoSpec(FrozenSpec):
                         f"city_terminal.{field} {getattr(city, field)} already serves "
                         "another role at the airport"
                     )
+        if self.belly is not None and self.belly.departures.node != self.airport_node:
+            raise ValueError(
+                f"belly.departures.node {self.belly.departures.node} is not the airport "
+                f"{self.airport_node}"
+            )
         if self.ulds is not None and self.ulds.resource in roles:
             raise ValueError(f"ulds.resource {self.ulds.resource} already serves another role")
 
@@ -231,7 +241,8 @@ class AirCargoSpec(FrozenSpec):
     def node_names(self) -> tuple[str, ...]:
         """The network sites this process needs."""
         city = (self.city_terminal.node,) if self.city_terminal is not None else ()
-        return (self.airport_node, *self.destinations, *city)
+        belly = (self.belly.departures.node,) if self.belly is not None else ()
+        return (self.airport_node, *self.destinations, *city, *belly)
 
     def offered_work_per_min(self, horizon_min: float) -> dict[str, float]:
         """Expected server-minutes of work per minute this process offers each resource role.

@@ -16,9 +16,10 @@ Two optional blocks of the air-cargo process (docs/background/air-cargo-model.md
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from clearsim.models.base import FrozenSpec
+from clearsim.models.departures import DepartureScheduleSpec
 from clearsim.models.distributions import Duration
 from clearsim.models.roles import role
 
@@ -57,3 +58,33 @@ class UldPoolSpec(FrozenSpec):
     resource: str = Field(
         description="Scenario resource whose capacity is the ULDs the terminal holds."
     )
+
+
+class BellySpec(FrozenSpec):
+    """Export cargo in the bellies of passenger flights (客机腹舱带货, SEED-000 s13)."""
+
+    share: float = Field(
+        ge=0,
+        le=1,
+        description="Share of exports whose forwarder books belly space when it is offered.",
+        json_schema_extra=role("take_up"),
+    )
+    enabled: bool = Field(
+        default=False,
+        description=(
+            "The reform: booked exports fly in passenger bellies (first departure with room "
+            "after build-up); off, they take their freighter."
+        ),
+        json_schema_extra=role("rule"),
+    )
+    departures: DepartureScheduleSpec = Field(
+        description="The passenger departures' timetable, belly room (shipments) and cut-off."
+    )
+
+    @model_validator(mode="after")
+    def _flights(self) -> BellySpec:
+        if self.departures.conveyance != "flight":
+            raise ValueError("belly.departures.conveyance must be flight")
+        if self.enabled and self.share <= 0:
+            raise ValueError("belly is enabled with share 0; set a share > 0")
+        return self

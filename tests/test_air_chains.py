@@ -22,6 +22,8 @@ SHORTAGE = SCENARIOS / "air_cargo_uld_shortage.yaml"
 CITY_BASE = SCENARIOS / "air_cargo_city_terminal_baseline.yaml"
 CITY = SCENARIOS / "air_cargo_city_terminal.yaml"
 HUAHU = SCENARIOS / "huahu_air_cargo_baseline.yaml"
+BELLY_BASE = SCENARIOS / "air_cargo_belly_baseline.yaml"
+BELLY = SCENARIOS / "air_cargo_belly.yaml"
 P = "processes.tianhe_air"
 SCHEDULE, START, COMPLETE = 0, 1, 2
 
@@ -167,10 +169,12 @@ def test_city_terminal_hand_trace() -> None:
     assert trips[("EAST_LAKE_CBZ", "TIANHE_AIRPORT")] == 1
 
 
-@pytest.mark.parametrize("block", ["city_terminal", "ulds"])
-def test_absent_block_gives_todays_log_and_hash(block: str) -> None:
+@pytest.mark.parametrize(
+    ("block", "path"), [("city_terminal", CITY_BASE), ("ulds", ULD), ("belly", BELLY)]
+)
+def test_absent_block_gives_todays_log_and_hash(block: str, path: Path) -> None:
     """Without the block, the baseline's event log and scenario hash are unchanged."""
-    with_block = _short(CITY_BASE if block == "city_terminal" else ULD, days=2)
+    with_block = _short(path, days=2)
     document = with_block.model_dump(mode="json")
     del document["processes"][0][block]
     without = Scenario.model_validate(document)
@@ -264,3 +268,49 @@ def test_invalid_city_terminals_are_refused(values: dict[str, object], message: 
 def test_a_uld_pool_on_another_role_is_refused() -> None:
     with pytest.raises((ValidationError, ValueError), match="already serves another role"):
         with_values(load_scenario(ULD), {f"{P}.ulds.resource": "tianhe_stands"})
+
+
+def _belly_trace(path: Path) -> RunResult:
+    """Four exports of the 0-min freighter (off-blocks 300); passenger departures at 200, 350.
+
+    Belly room 2, cut-off 50 min before departure; every export is booked on belly space.
+    """
+    departures = {
+        "conveyance": "flight",
+        "node": "TIANHE_AIRPORT",
+        "first_departure_min": 200.0,
+        "interval_min": 150.0,
+        "capacity_units": 2,
+        "cutoff_before_min": 50.0,
+        "planned_lead_min": 0.0,
+    }
+    extra = {f"{P}.belly.share": 1.0, f"{P}.belly.departures": departures}
+    return _run(_traced(path, [0.0], 4, **extra))
+
+
+def test_belly_hand_trace() -> None:
+    """Exports screened two at a time (70-80, 80-90), built up 80-120 and 90-130, towed 15 min.
+
+    The first two reach the passenger stand at 135, make the 200 departure's cut-off (150) and
+    fill it; the next two, at 145, find it full: they leave at 350 (missed_flight at 145).
+    Without the reform all four leave on their freighter at 300.
+    """
+    reform, base = _belly_trace(BELLY), _belly_trace(BELLY_BASE)
+    exits = sorted(_at(_events(reform)[c], "exit", COMPLETE)[0] for c in _shipments(reform))
+    assert exits == [200.0, 200.0, 350.0, 350.0]
+    late = [c for c in _shipments(reform) if _at(_events(reform)[c], "exit", COMPLETE) == [350.0]]
+    assert all(_at(_events(reform)[c], "missed_flight", COMPLETE) == [145.0] for c in late)
+    assert all(_at(_events(reform)[c], "departure", COMPLETE) == [350.0] for c in late)
+    for c in _shipments(base):
+        assert _at(_events(base)[c], "exit", COMPLETE) == [300.0]
+    carriers = {
+        reform.log.cases.object_type[t] for _, t, q in reform.log.links if q == "carried_by"
+    }
+    assert carriers == {"flight"}
+
+
+def test_bad_belly_timetables_are_refused() -> None:
+    with pytest.raises((ValidationError, ValueError), match="is not the airport"):
+        with_values(load_scenario(BELLY), {f"{P}.belly.departures.node": "HUAHU_AIRPORT"})
+    with pytest.raises((ValidationError, ValueError), match="share 0"):
+        with_values(load_scenario(BELLY), {f"{P}.belly.share": 0.0})

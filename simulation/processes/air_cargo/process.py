@@ -44,9 +44,8 @@ from clearsim.simulation.kernel.facilities import (
     serve,
 )
 from clearsim.simulation.kernel.network import Router
-from clearsim.simulation.kernel.sampling import ProcessSamplers
 from clearsim.simulation.log.recorder import EventLog
-from clearsim.simulation.processes.air_cargo.city_terminal import CityTerminal
+from clearsim.simulation.processes.air_cargo.chains import AirChains, set_up_chains
 from clearsim.simulation.processes.air_cargo.entities import (
     EXPORT,
     IMPORT,
@@ -61,7 +60,6 @@ from clearsim.simulation.processes.air_cargo.fresh_steps import (
     sample_result_of,
     spoilage_check,
 )
-from clearsim.simulation.processes.air_cargo.ulds import UldPool
 from clearsim.simulation.processes.context import ProcessContext
 from clearsim.simulation.processes.declaration import DeclarationDesk, lodge, lodge_and_screen
 
@@ -116,17 +114,7 @@ class AirCargoSite:
         self.missed_flight = log.outcome(spec.name, "missed_flight")
         self.apron_fallback = log.outcome(spec.name, "apron_fallback")
         self.fresh = FreshSite.at(spec, facilities, log, self.airport)
-        city, ulds = spec.city_terminal, spec.ulds
-        self.city = (
-            CityTerminal(city, spec.airport_node, facilities, log, router, control)
-            if city is not None
-            else None
-        )
-        self.ulds = (
-            UldPool(facilities[ulds.resource], log, spec.name, self.airport)
-            if ulds is not None
-            else None
-        )
+        self.chains = AirChains()  # the optional chains, set up with the flights
 
     def next_departure(self, after: Flight, earliest_close_min: float) -> Flight | None:
         """The first flight after ``after`` whose loading is open at ``earliest_close_min``."""
@@ -148,8 +136,7 @@ def start_air_cargo(spec: AirCargoSpec, ctx: ProcessContext) -> None:
     site = AirCargoSite(spec, dict(ctx.facilities), ctx.log, ctx.router, ctx.control)
     factory = ShipmentFactory(spec, ctx.streams)
     site.flights = factory.flights(ctx.env, ctx.log, ctx.control, ctx.arrivals_until_min)
-    if site.city is not None:
-        site.city.draw(site.flights, ProcessSamplers(ctx.streams, spec.name))
+    site.chains = set_up_chains(spec, ctx, site.flights)
     env = ctx.env
     for flight in site.flights:
         env.process(turnaround(env, flight, site))
@@ -266,8 +253,8 @@ def transfer_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -
     milestone(env, log, s.case, site.into_warehouse, airport)
     yield from delay(env, log, s.case, site.transfer_formalities, airport, s.formalities_min)
     milestone(env, log, s.case, site.release, airport)
-    if site.ulds is not None:
-        yield from site.ulds.take(env, s.case)
+    if site.chains.ulds is not None:
+        yield from site.chains.ulds.take(env, s.case)
     yield from serve(env, site.staff, log, s.case, site.build_up, s.build_up_min)
     onward = site.next_departure(s.flight, env.now + s.connection_min)
     yield from board(env, s, site, onward, site.tow_to_stand, s.tow_out_min)
@@ -276,8 +263,8 @@ def transfer_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -
 def export_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Process:
     """Arrive; apron loading if taking part and cleared, else acceptance, screening, build-up."""
     log, airport = site.log, site.airport
-    city = site.city if site.city is not None and site.city.serves(s) else None
-    if city is not None:
+    city = site.chains.city
+    if city is not None and city.serves(s):
         env.process(export_release(env, s, site))
         yield from city.to_airport(env, s)
         if not s.accepted.triggered:
@@ -319,11 +306,15 @@ def export_build_up(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> 
             yield s.declared
         yield from inspection(env, s, site)
     s.inspected.succeed()
-    if site.ulds is not None:
-        yield from site.ulds.take(env, s.case)
+    if site.chains.ulds is not None:
+        yield from site.chains.ulds.take(env, s.case)
     yield from serve(env, site.staff, log, s.case, site.build_up, s.build_up_min)
     if not s.released.triggered:
         yield s.released
+    if site.chains.belly is not None and site.chains.belly.carries(s):
+        yield from site.chains.belly.board(env, s)
+        leave_on_flight(env, s, site, None)
+        return
     yield from board(env, s, site, s.flight, site.tow_to_stand, s.tow_out_min)
 
 
@@ -377,13 +368,25 @@ def board(
     if flight is None:
         return
     yield flight.departed
-    if site.ulds is not None:
-        site.ulds.give_back(env, s.case)
+    leave_on_flight(env, s, site, flight)
+
+
+def leave_on_flight(
+    env: simpy.Environment, s: Shipment, site: AirCargoSite, flight: Flight | None
+) -> None:
+    """The flight has left with the cargo: exit (its ULD back to the pool, if any).
+
+    ``flight`` is the freighter; a passenger departure records the departure itself.
+    """
+    log, airport = site.log, site.airport
+    if site.chains.ulds is not None:
+        site.chains.ulds.give_back(env, s.case)
     milestone(env, log, s.case, site.exit, airport)
-    milestone(env, log, s.case, site.departure, airport)  # it leaves China on the flight
-    log.link(s.case, flight.case, "carried_by")
+    if flight is not None:
+        milestone(env, log, s.case, site.departure, airport)  # it leaves China on the flight
+        log.link(s.case, flight.case, "carried_by")
     site.control.exit()
-    log.cases.finished[s.case] = True
+    site.log.cases.finished[s.case] = True
     site.control.finish(s.measured)
 
 
