@@ -25,6 +25,7 @@ HUAHU = SCENARIOS / "huahu_air_cargo_baseline.yaml"
 BELLY_BASE = SCENARIOS / "air_cargo_belly_baseline.yaml"
 BELLY = SCENARIOS / "air_cargo_belly.yaml"
 P = "processes.tianhe_air"
+H = "processes.huahu_air"
 SCHEDULE, START, COMPLETE = 0, 1, 2
 
 
@@ -40,7 +41,9 @@ def _run(scenario: Scenario, replication: int = 0) -> RunResult:
     return run_replication(scenario, replication, scenario.seed)  # conftest checks the log
 
 
-def _traced(path: Path, flights: list[float], per_flight: int, **extra: Any) -> Scenario:
+def _traced(
+    path: Path, flights: list[float], per_flight: int, process: str = P, **extra: Any
+) -> Scenario:
     """Exports only, every time fixed, all green and declared in advance: a hand trace.
 
     Flights land at ``flights`` (minutes) with ``per_flight`` exports each; a turnaround takes
@@ -52,23 +55,23 @@ def _traced(path: Path, flights: list[float], per_flight: int, **extra: Any) -> 
         "warmup_min": 0.0,
         "horizon_min": 1440.0,
         "drain_limit_min": 1440.0,
-        f"{P}.flight_arrivals": {"kind": "fixed_times", "times_min": flights},
-        f"{P}.shipments_per_flight": {"kind": "fixed", "value": per_flight},
-        f"{P}.import_share": 0.0,
-        f"{P}.transfer_share": 0.0,
-        f"{P}.export_share": 1.0,
-        f"{P}.flight.turnaround_min": _fixed(300),
-        f"{P}.flight.loading_close_min": _fixed(60),
-        f"{P}.flight.offload_min": _fixed(10),
-        f"{P}.warehouse.build_up_min": _fixed(40),
-        f"{P}.warehouse.tow_min": _fixed(15),
-        f"{P}.export_declaration.advance_share": 1.0,
-        f"{P}.export_declaration.advance_lead_min": _fixed(720),
-        f"{P}.export_risk.general": green,
-        f"{P}.export_risk.aeo": green,
-        f"{P}.export_acceptance.acceptance_lead_min": _fixed(240),
-        f"{P}.export_acceptance.dock_unloading_min": _fixed(10),
-        f"{P}.export_acceptance.screening_min": _fixed(10),
+        f"{process}.flight_arrivals": {"kind": "fixed_times", "times_min": flights},
+        f"{process}.shipments_per_flight": {"kind": "fixed", "value": per_flight},
+        f"{process}.import_share": 0.0,
+        f"{process}.transfer_share": 0.0,
+        f"{process}.export_share": 1.0,
+        f"{process}.flight.turnaround_min": _fixed(300),
+        f"{process}.flight.loading_close_min": _fixed(60),
+        f"{process}.flight.offload_min": _fixed(10),
+        f"{process}.warehouse.build_up_min": _fixed(40),
+        f"{process}.warehouse.tow_min": _fixed(15),
+        f"{process}.export_declaration.advance_share": 1.0,
+        f"{process}.export_declaration.advance_lead_min": _fixed(720),
+        f"{process}.export_risk.general": green,
+        f"{process}.export_risk.aeo": green,
+        f"{process}.export_acceptance.acceptance_lead_min": _fixed(240),
+        f"{process}.export_acceptance.dock_unloading_min": _fixed(10),
+        f"{process}.export_acceptance.screening_min": _fixed(10),
         **extra,
     }
     return with_values(load_scenario(path), values)
@@ -136,37 +139,37 @@ def test_enough_ulds_means_no_wait() -> None:
 def test_city_terminal_hand_trace() -> None:
     """One export of the catchment: baseline truck vs the city terminal (hand-computed).
 
-    The flight lands at 300 (off-blocks 600); the goods are due at the airport at 360. The
-    planned trip EAST_LAKE_CBZ -> TIANHE_AIRPORT is the leg's median, 74 min, so the truck
-    leaves at 286. Baseline: road 286 -> arrival at the airport, then acceptance there. Reform:
-    arrival at the city terminal at 286, acceptance 286-296, X-ray 296-306, sealing 306-351, the
+    The flight lands at Huahu at 300 (off-blocks 600); the goods are due at the airport at 360.
+    The planned trip EAST_LAKE_CBZ -> HUAHU_AIRPORT is the leg's median, 75 min, so the truck
+    leaves at 285. Baseline: road 285 -> arrival at the airport, then acceptance there. Reform:
+    arrival at the city terminal at 285, acceptance 285-295, X-ray 295-305, sealing 305-350, the
     same road trip (same pace: common random numbers), then straight to build-up.
     """
-    extra = {f"{P}.city_terminal.share": 1.0, f"{P}.city_terminal.sealing_min": _fixed(45)}
-    base = _run(_traced(CITY_BASE, [300.0], 1, **extra))
-    reform = _run(_traced(CITY, [300.0], 1, **extra))
+    extra = {f"{H}.city_terminal.share": 1.0, f"{H}.city_terminal.sealing_min": _fixed(45)}
+    base = _run(_traced(CITY_BASE, [300.0], 1, H, **extra))
+    reform = _run(_traced(CITY, [300.0], 1, H, **extra))
     (case,) = _shipments(base)
     b, r = _events(base)[case], _events(reform)[case]
     base_road = _at(b, "road_transport", COMPLETE)[0] - _at(b, "road_transport", START)[0]
-    assert _at(b, "road_transport", START) == [286.0]
-    assert _at(b, "arrival", COMPLETE) == [286.0 + base_road]
-    assert _at(b, "acceptance", START) == [286.0 + base_road]
-    assert _at(r, "arrival", COMPLETE) == [286.0]
-    assert _at(r, "acceptance", START) == [286.0]
-    assert _at(r, "security_screening", COMPLETE) == [306.0]
-    assert _at(r, "sealing", COMPLETE) == [351.0]
-    assert _at(r, "road_transport", START) == [351.0]
-    reform_road = _at(r, "road_transport", COMPLETE)[0] - 351.0
+    assert _at(b, "road_transport", START) == [285.0]
+    assert _at(b, "arrival", COMPLETE) == [285.0 + base_road]
+    assert _at(b, "acceptance", START) == [285.0 + base_road]
+    assert _at(r, "arrival", COMPLETE) == [285.0]
+    assert _at(r, "acceptance", START) == [285.0]
+    assert _at(r, "security_screening", COMPLETE) == [305.0]
+    assert _at(r, "sealing", COMPLETE) == [350.0]
+    assert _at(r, "road_transport", START) == [350.0]
+    reform_road = _at(r, "road_transport", COMPLETE)[0] - 350.0
     assert reform_road == pytest.approx(base_road)
     # No second acceptance or screening at the airport: straight to build-up.
     assert len(_at(r, "acceptance", START)) == 1
     assert len(_at(r, "security_screening", START)) == 1
-    assert _at(r, "build_up", START) == [351.0 + reform_road]
+    assert _at(r, "build_up", START) == [350.0 + reform_road]
     city = reform.log.node("EAST_LAKE_CBZ")
     arrival = reform.log.activities.index("arrival")
     assert any(row[0] == case and row[1] == arrival and row[5] == city for row in reform.log.rows)
     trips = {(leg.source, leg.target): leg.trips for leg in reform.summary.leg_trips}
-    assert trips[("EAST_LAKE_CBZ", "TIANHE_AIRPORT")] == 1
+    assert trips[("EAST_LAKE_CBZ", "HUAHU_AIRPORT")] == 1
 
 
 @pytest.mark.parametrize(
@@ -178,7 +181,7 @@ def test_absent_block_gives_todays_log_and_hash(block: str, path: Path) -> None:
     document = with_block.model_dump(mode="json")
     del document["processes"][0][block]
     without = Scenario.model_validate(document)
-    plain = _short(BASELINE, days=2)
+    plain = _short(HUAHU if block == "city_terminal" else BASELINE, days=2)
     resources = {k: v for k, v in without.resources.items() if k in plain.resources}
     without = without.model_copy(update={"name": plain.name, "resources": resources})
     assert without.scenario_hash == plain.scenario_hash
@@ -203,7 +206,7 @@ def test_city_terminal_baseline_and_reform_see_the_same_shipments() -> None:
         if base.log.cases.finished[c] and reform.log.cases.finished[c]
     ]
     assert set(done) & at_city
-    assert {c for c in done if c in _road(base)} == {c for c in done if c in _road(reform)}
+    assert _road(base) & set(done) == _road(reform) & set(done)
 
 
 def _road(result: RunResult) -> set[int]:
@@ -254,10 +257,10 @@ def test_huahu_runs_at_its_own_node() -> None:
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({f"{P}.city_terminal.node": "TIANHE_AIRPORT"}, "is the airport itself"),
-        ({f"{P}.city_terminal.dock": "tianhe_truck_docks"}, "already serves another role"),
-        ({f"{P}.city_terminal.share": 1.5}, "less than or equal"),
-        ({f"{P}.city_terminal.dock": "nowhere"}, "nowhere"),
+        ({f"{H}.city_terminal.node": "HUAHU_AIRPORT"}, "is the airport itself"),
+        ({f"{H}.city_terminal.dock": "huahu_truck_docks"}, "already serves another role"),
+        ({f"{H}.city_terminal.share": 1.5}, "less than or equal"),
+        ({f"{H}.city_terminal.dock": "nowhere"}, "nowhere"),
     ],
 )
 def test_invalid_city_terminals_are_refused(values: dict[str, object], message: str) -> None:
