@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from clearsim.models.air_chains import BellySpec, CityTerminalSpec, UldPoolSpec
+from clearsim.models.air_chains import BellySpec, CityTerminalSpec, RoadFeederSpec, UldPoolSpec
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
@@ -172,6 +172,11 @@ class AirCargoSpec(FrozenSpec):
         description="Passenger bellies for exports (客机腹舱带货); absent: freighters only.",
         exclude_if=lambda value: value is None,
     )
+    road_feeder: RoadFeederSpec | None = Field(
+        default=None,
+        description="Imports flown into another hub and trucked here (空陆联运); absent: none.",
+        exclude_if=lambda value: value is None,
+    )
     ulds: UldPoolSpec | None = Field(
         default=None,
         description="The terminal's ULD pool that build-up takes from; absent: unlimited.",
@@ -223,6 +228,11 @@ class AirCargoSpec(FrozenSpec):
                 f"belly.departures.node {self.belly.departures.node} is not the airport "
                 f"{self.airport_node}"
             )
+        if self.road_feeder is not None and self.road_feeder.hub_node == self.airport_node:
+            raise ValueError(
+                f"road_feeder.hub_node {self.airport_node} is the airport itself; "
+                "a road feeder comes from another hub"
+            )
         if self.ulds is not None and self.ulds.resource in roles:
             raise ValueError(f"ulds.resource {self.ulds.resource} already serves another role")
 
@@ -242,7 +252,8 @@ class AirCargoSpec(FrozenSpec):
         """The network sites this process needs."""
         city = (self.city_terminal.node,) if self.city_terminal is not None else ()
         belly = (self.belly.departures.node,) if self.belly is not None else ()
-        return (self.airport_node, *self.destinations, *city, *belly)
+        hub = (self.road_feeder.hub_node,) if self.road_feeder is not None else ()
+        return (self.airport_node, *self.destinations, *city, *belly, *hub)
 
     def offered_work_per_min(self, horizon_min: float) -> dict[str, float]:
         """Expected server-minutes of work per minute this process offers each resource role.

@@ -88,3 +88,30 @@ class BellySpec(FrozenSpec):
         if self.enabled and self.share <= 0:
             raise ValueError("belly is enabled with share 0; set a share > 0")
         return self
+
+
+class RoadFeederSpec(FrozenSpec):
+    """Imports flown into another hub and trucked to the airport (空陆联运, SEED-003 s2)."""
+
+    hub_node: str = Field(description="The gateway airport where the international flight lands.")
+    share: float = Field(
+        ge=0,
+        le=1,
+        description="Share of imports flown into the hub and trucked to the airport.",
+        json_schema_extra=role("demand"),
+    )
+    enabled: bool = Field(
+        default=False,
+        description=(
+            "The reform: the truck runs as a flight (卡车航班) under the air waybill, with only a "
+            "manifest transfer at the hub; off, a transit declaration (转关) at the hub first."
+        ),
+        json_schema_extra=role("rule"),
+    )
+    transit_formalities_min: Duration = Field(
+        description="Conventional: transit declaration, checks and customs seal at the hub."
+    )
+    manifest_transfer_min: Duration = Field(
+        description="Truck flight: the carrier's electronic manifest transfer at the hub."
+    )
+    unloading_min: Duration = Field(description="The truck unloaded at the airport's dock.")

@@ -24,6 +24,8 @@ CITY = SCENARIOS / "air_cargo_city_terminal.yaml"
 HUAHU = SCENARIOS / "huahu_air_cargo_baseline.yaml"
 BELLY_BASE = SCENARIOS / "air_cargo_belly_baseline.yaml"
 BELLY = SCENARIOS / "air_cargo_belly.yaml"
+FEEDER_BASE = SCENARIOS / "air_cargo_road_feeder_baseline.yaml"
+FEEDER = SCENARIOS / "air_cargo_road_feeder.yaml"
 P = "processes.tianhe_air"
 H = "processes.huahu_air"
 SCHEDULE, START, COMPLETE = 0, 1, 2
@@ -173,7 +175,8 @@ def test_city_terminal_hand_trace() -> None:
 
 
 @pytest.mark.parametrize(
-    ("block", "path"), [("city_terminal", CITY_BASE), ("ulds", ULD), ("belly", BELLY)]
+    ("block", "path"),
+    [("city_terminal", CITY_BASE), ("ulds", ULD), ("belly", BELLY), ("road_feeder", FEEDER)],
 )
 def test_absent_block_gives_todays_log_and_hash(block: str, path: Path) -> None:
     """Without the block, the baseline's event log and scenario hash are unchanged."""
@@ -317,3 +320,56 @@ def test_bad_belly_timetables_are_refused() -> None:
         with_values(load_scenario(BELLY), {f"{P}.belly.departures.node": "HUAHU_AIRPORT"})
     with pytest.raises((ValidationError, ValueError), match="share 0"):
         with_values(load_scenario(BELLY), {f"{P}.belly.share": 0.0})
+
+
+def _feeder_trace(path: Path) -> RunResult:
+    """One import of a flight landing at Huahu at 100, trucked to Tianhe (every time fixed)."""
+    green = {"green": 1.0, "yellow": 0.0, "red": 0.0}
+    values: dict[str, Any] = {
+        "warmup_min": 0.0,
+        "horizon_min": 1440.0,
+        "drain_limit_min": 1440.0,
+        f"{P}.flight_arrivals": {"kind": "fixed_times", "times_min": [100.0]},
+        f"{P}.shipments_per_flight": {"kind": "fixed", "value": 1},
+        f"{P}.import_share": 1.0,
+        f"{P}.transfer_share": 0.0,
+        f"{P}.export_share": 0.0,
+        f"{P}.import_risk.general": green,
+        f"{P}.import_risk.aeo": green,
+        f"{P}.warehouse.breakdown_min": _fixed(30),
+        f"{P}.road_feeder.share": 1.0,
+        f"{P}.road_feeder.transit_formalities_min": _fixed(120),
+        f"{P}.road_feeder.manifest_transfer_min": _fixed(10),
+        f"{P}.road_feeder.unloading_min": _fixed(15),
+    }
+    return _run(with_values(load_scenario(path), values))
+
+
+def test_road_feeder_hand_trace() -> None:
+    """Arrival at Huahu at 100; transit formalities 100-220 (truck flight: manifest 100-110);
+    the same road trip to Tianhe (same pace); unloading 15 min at a dock; breakdown 30 min.
+    The flight's turnaround at Tianhe records no arrival for the trucked import."""
+    base, reform = _feeder_trace(FEEDER_BASE), _feeder_trace(FEEDER)
+    (case,) = _shipments(base)
+    b, r = _events(base)[case], _events(reform)[case]
+    hub = base.log.node("HUAHU_AIRPORT")
+    arrival = base.log.activities.index("arrival")
+    assert [row[5] for row in base.log.rows if row[0] == case and row[1] == arrival] == [hub]
+    assert _at(b, "arrival", COMPLETE) == _at(r, "arrival", COMPLETE) == [100.0]
+    assert _at(b, "transit_formalities", COMPLETE) == [220.0]
+    assert not _at(b, "manifest_transfer", COMPLETE)
+    assert _at(r, "manifest_transfer", COMPLETE) == [110.0]
+    assert not _at(r, "transit_formalities", COMPLETE)
+    trip = _at(b, "road_transport", COMPLETE)[0] - 220.0
+    assert _at(r, "road_transport", COMPLETE)[0] - 110.0 == pytest.approx(trip)
+    assert _at(b, "truck_unloading", COMPLETE) == [pytest.approx(220.0 + trip + 15.0)]
+    assert _at(b, "breakdown", START) == [pytest.approx(220.0 + trip + 15.0)]
+    assert _at(r, "breakdown", START) == [pytest.approx(110.0 + trip + 15.0)]
+    assert not _at(b, "offload", COMPLETE)
+    trips = {(leg.source, leg.target): leg.trips for leg in base.summary.leg_trips}
+    assert trips[("HUAHU_AIRPORT", "TIANHE_AIRPORT")] == 1
+
+
+def test_a_road_feeder_from_the_airport_itself_is_refused() -> None:
+    with pytest.raises((ValidationError, ValueError), match="is the airport itself"):
+        with_values(load_scenario(FEEDER), {f"{P}.road_feeder.hub_node": "TIANHE_AIRPORT"})

@@ -380,6 +380,11 @@ _AIR_CHAINS = SCENARIOS
             "pallets",
         ),
         ("air_cargo_uld_baseline.yaml", "resources:\n  tianhe_ulds: {capacity: 0}\n", "capacity"),
+        (
+            "air_cargo_road_feeder_baseline.yaml",
+            "processes:\n  - name: tianhe_air\n    road_feeder: {hub_node: TIANHE_AIRPORT}\n",
+            "is the airport itself",
+        ),
     ],
     ids=[
         "city-at-airport",
@@ -388,6 +393,7 @@ _AIR_CHAINS = SCENARIOS
         "belly-cutoff",
         "uld-missing",
         "uld-0",
+        "feeder-at-airport",
     ],
 )
 def test_air_chains_bad_input(workdir: Path, base: str, body: str, expected: str) -> None:

@@ -177,6 +177,7 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     "uld_wait": _c("queueing"),
     "uld_hold": _c("carrier"),
     "sealing": _c("service"),
+    "manifest_transfer": _c("service"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""

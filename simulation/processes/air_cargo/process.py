@@ -164,7 +164,9 @@ def turnaround(env: simpy.Environment, flight: Flight, site: AirCargoSite) -> Pr
         yield request
         emit((flight.case, site.stand, instance, START, env.now, airport, stands.code))
         milestone(env, log, flight.case, site.on_blocks, airport)
-        inbound = [s for s in flight.shipments if s.direction != EXPORT]
+        inbound = [
+            s for s in flight.shipments if s.direction != EXPORT and not site.chains.trucked(s)
+        ]
         for shipment in inbound:
             milestone(env, log, shipment.case, site.arrival, airport)
             site.control.arrive()
@@ -212,6 +214,11 @@ def transfer_manifest(env: simpy.Environment, s: Shipment, site: AirCargoSite) -
 def import_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Process:
     """Offload; apron pickup if taking part and released on the apron; else via the warehouse."""
     log, airport = site.log, site.airport
+    feeder = site.chains.feeder
+    if feeder is not None and feeder.carries(s):
+        yield from feeder.to_airport(env, s)
+        yield from import_warehouse(env, s, site)
+        return
     yield s.flight.on_stand
     yield from delay(env, log, s.case, site.offload, airport, s.offload_min)
     if s.direct:
@@ -225,6 +232,12 @@ def import_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> 
             return
         milestone(env, log, s.case, site.apron_fallback, airport)
     yield from delay(env, log, s.case, site.tow_to_terminal, airport, s.tow_in_min)
+    yield from import_warehouse(env, s, site)
+
+
+def import_warehouse(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Process:
+    """Break down, into the warehouse, clear, release, the consignee's truck at a dock."""
+    log, airport = site.log, site.airport
     yield from serve(env, site.staff, log, s.case, site.breakdown, s.breakdown_min)
     milestone(env, log, s.case, site.into_warehouse, airport)
     if not s.declared.triggered:
