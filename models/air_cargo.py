@@ -15,6 +15,7 @@ from pydantic import (
     model_validator,
 )
 
+from clearsim.models.air_chains import BellySpec, CityTerminalSpec, RoadFeederSpec, UldPoolSpec
 from clearsim.models.arrivals import ArrivalProcess
 from clearsim.models.base import FrozenSpec
 from clearsim.models.canonical import sort_mapping
@@ -161,6 +162,26 @@ class AirCargoSpec(FrozenSpec):
         description="Perishable imports (鲜活农产品) and their rules; absent: none.",
         exclude_if=lambda value: value is None,  # absent: the scenario hash is unchanged
     )
+    city_terminal: CityTerminalSpec | None = Field(
+        default=None,
+        description="A city cargo terminal (城市货站) for catchment exports; absent: none.",
+        exclude_if=lambda value: value is None,
+    )
+    belly: BellySpec | None = Field(
+        default=None,
+        description="Passenger bellies for exports (客机腹舱带货); absent: freighters only.",
+        exclude_if=lambda value: value is None,
+    )
+    road_feeder: RoadFeederSpec | None = Field(
+        default=None,
+        description="Imports flown into another hub and trucked here (空陆联运); absent: none.",
+        exclude_if=lambda value: value is None,
+    )
+    ulds: UldPoolSpec | None = Field(
+        default=None,
+        description="The terminal's ULD pool that build-up takes from; absent: unlimited.",
+        exclude_if=lambda value: value is None,
+    )
 
     @field_validator("destinations", mode="before")
     @classmethod
@@ -183,7 +204,37 @@ class AirCargoSpec(FrozenSpec):
             if spec.enabled and spec.share <= 0:
                 # An enabled pilot nobody joins is almost always a forgotten share.
                 raise ValueError(f"{pilot} is enabled with share 0; set a share > 0")
+        self._check_chains()
         return self
+
+    def _check_chains(self) -> None:
+        """The city terminal lies off the airport; the ULD pool and its lines are their own."""
+        roles = set(self.resources.model_dump().values())
+        city = self.city_terminal
+        if city is not None:
+            if city.node == self.airport_node:
+                raise ValueError(
+                    f"city_terminal.node {city.node} is the airport itself; "
+                    "a city terminal lies off the airport"
+                )
+            for field in ("dock", "xray_line"):
+                if getattr(city, field) in roles:
+                    raise ValueError(
+                        f"city_terminal.{field} {getattr(city, field)} already serves "
+                        "another role at the airport"
+                    )
+        if self.belly is not None and self.belly.departures.node != self.airport_node:
+            raise ValueError(
+                f"belly.departures.node {self.belly.departures.node} is not the airport "
+                f"{self.airport_node}"
+            )
+        if self.road_feeder is not None and self.road_feeder.hub_node == self.airport_node:
+            raise ValueError(
+                f"road_feeder.hub_node {self.airport_node} is the airport itself; "
+                "a road feeder comes from another hub"
+            )
+        if self.ulds is not None and self.ulds.resource in roles:
+            raise ValueError(f"ulds.resource {self.ulds.resource} already serves another role")
 
     def resource_names(self) -> tuple[str, ...]:
         """The scenario resources this process needs."""
@@ -191,11 +242,18 @@ class AirCargoSpec(FrozenSpec):
         if self.perishables is not None:
             fresh = self.perishables
             names = (*names, fresh.appointment_resource, fresh.laboratory.resource)
+        if self.city_terminal is not None:
+            names = (*names, self.city_terminal.dock, self.city_terminal.xray_line)
+        if self.ulds is not None:
+            names = (*names, self.ulds.resource)
         return names
 
     def node_names(self) -> tuple[str, ...]:
         """The network sites this process needs."""
-        return (self.airport_node, *self.destinations)
+        city = (self.city_terminal.node,) if self.city_terminal is not None else ()
+        belly = (self.belly.departures.node,) if self.belly is not None else ()
+        hub = (self.road_feeder.hub_node,) if self.road_feeder is not None else ()
+        return (self.airport_node, *self.destinations, *city, *belly, *hub)
 
     def offered_work_per_min(self, horizon_min: float) -> dict[str, float]:
         """Expected server-minutes of work per minute this process offers each resource role.
@@ -245,6 +303,16 @@ class AirCargoSpec(FrozenSpec):
             roles.inspection_lane: red * self.inspection.duration_min.mean,
             roles.truck_dock: docks,
         }
+        city = self.city_terminal
+        if city is not None and city.enabled:
+            # Catchment exports are accepted and screened at the city terminal instead.
+            moved = exports * city.share
+            dock = moved * self.export_acceptance.dock_unloading_min.mean
+            xray = moved * self.export_acceptance.screening_min.mean
+            offered[roles.truck_dock] -= dock
+            offered[roles.xray_line] -= xray
+            offered[city.dock] = offered.get(city.dock, 0.0) + dock
+            offered[city.xray_line] = offered.get(city.xray_line, 0.0) + xray
         if fresh is not None:
             # An upper bound: every perishable inspection on appointment.
             offered[fresh.appointment_resource] = fresh_red * self.inspection.duration_min.mean

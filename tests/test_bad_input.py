@@ -507,3 +507,58 @@ def test_capacities_bad_input(workdir: Path, base: str, body: str, expected: str
     path = _write(workdir / "bad.yaml", f"extends: {_SCENARIOS_DIR / base}\n{body}")
     _refused(["run", str(path), "-r", "1"], "bad.yaml", expected)
     _nothing_stored(workdir)
+
+
+_AIR_CHAINS = SCENARIOS
+
+
+@pytest.mark.parametrize(
+    ("base", "body", "expected"),
+    [
+        (
+            "air_cargo_city_terminal_baseline.yaml",
+            "processes:\n  - name: huahu_air\n    city_terminal: {node: HUAHU_AIRPORT}\n",
+            "is the airport itself",
+        ),
+        (
+            "air_cargo_city_terminal_baseline.yaml",
+            "processes:\n  - name: huahu_air\n    city_terminal: {dock: huahu_truck_docks}\n",
+            "already serves another role",
+        ),
+        (
+            "air_cargo_belly_baseline.yaml",
+            "processes:\n  - name: tianhe_air\n    belly: {enabled: true, share: 0.0}\n",
+            "share 0",
+        ),
+        (
+            "air_cargo_belly_baseline.yaml",
+            "processes:\n  - name: tianhe_air\n    belly: {departures: {cutoff_before_min: 200}}\n",
+            "cutoff_before_min must be shorter",
+        ),
+        (
+            "air_cargo_uld_baseline.yaml",
+            "processes:\n  - name: tianhe_air\n    ulds: {resource: pallets}\n",
+            "pallets",
+        ),
+        ("air_cargo_uld_baseline.yaml", "resources:\n  tianhe_ulds: {capacity: 0}\n", "capacity"),
+        (
+            "air_cargo_road_feeder_baseline.yaml",
+            "processes:\n  - name: tianhe_air\n    road_feeder: {hub_node: TIANHE_AIRPORT}\n",
+            "is the airport itself",
+        ),
+    ],
+    ids=[
+        "city-at-airport",
+        "city-dock-role",
+        "belly-share-0",
+        "belly-cutoff",
+        "uld-missing",
+        "uld-0",
+        "feeder-at-airport",
+    ],
+)
+def test_air_chains_bad_input(workdir: Path, base: str, body: str, expected: str) -> None:
+    """The air chains' blocks: one line naming the file and the field or reason, exit 2."""
+    path = _write(workdir / "bad_air.yaml", f"extends: {_AIR_CHAINS / base}\n{body}")
+    _refused(["run", str(path), "-r", "1"], "bad_air.yaml", expected)
+    _nothing_stored(workdir)

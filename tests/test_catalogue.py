@@ -51,6 +51,7 @@ all_reforms.yaml restates."""
 STANDALONE_BASELINES = (
     "huashan_import_baseline.yaml",
     "huashan_export_baseline.yaml",
+    "huahu_air_cargo_baseline.yaml",
     "rail_export_baseline.yaml",
 )
 """Baselines standing alone, not in wuhan_baseline: a further site of a mode (another port or

@@ -208,6 +208,11 @@ ACTIVITY_CAUSES: dict[str, ActivityCause] = {
     # Bonded warehouse positions: the goods in bond, after delivery into the zone (outside the
     # TRS segments); their stay is the importer's.
     "bonded_stay": _c("declarant", "consignee"),
+    # Air chains: the ULD pool and the city cargo terminal.
+    "uld_wait": _c("queueing"),
+    "uld_hold": _c("carrier"),
+    "sealing": _c("service"),
+    "manifest_transfer": _c("service"),
 }
 """Causes of every activity with a duration the built-in processes register. A station-flow
 stage (named in its scenario) is served at a resource: its own time is ``service``."""

@@ -45,6 +45,7 @@ from clearsim.simulation.kernel.facilities import (
 )
 from clearsim.simulation.kernel.network import Router
 from clearsim.simulation.log.recorder import EventLog
+from clearsim.simulation.processes.air_cargo.chains import AirChains, set_up_chains
 from clearsim.simulation.processes.air_cargo.entities import (
     EXPORT,
     IMPORT,
@@ -113,6 +114,7 @@ class AirCargoSite:
         self.missed_flight = log.outcome(spec.name, "missed_flight")
         self.apron_fallback = log.outcome(spec.name, "apron_fallback")
         self.fresh = FreshSite.at(spec, facilities, log, self.airport)
+        self.chains = AirChains()  # the optional chains, set up with the flights
 
     def next_departure(self, after: Flight, earliest_close_min: float) -> Flight | None:
         """The first flight after ``after`` whose loading is open at ``earliest_close_min``."""
@@ -134,6 +136,7 @@ def start_air_cargo(spec: AirCargoSpec, ctx: ProcessContext) -> None:
     site = AirCargoSite(spec, dict(ctx.facilities), ctx.log, ctx.router, ctx.control)
     factory = ShipmentFactory(spec, ctx.streams)
     site.flights = factory.flights(ctx.env, ctx.log, ctx.control, ctx.arrivals_until_min)
+    site.chains = set_up_chains(spec, ctx, site.flights)
     env = ctx.env
     for flight in site.flights:
         env.process(turnaround(env, flight, site))
@@ -161,7 +164,9 @@ def turnaround(env: simpy.Environment, flight: Flight, site: AirCargoSite) -> Pr
         yield request
         emit((flight.case, site.stand, instance, START, env.now, airport, stands.code))
         milestone(env, log, flight.case, site.on_blocks, airport)
-        inbound = [s for s in flight.shipments if s.direction != EXPORT]
+        inbound = [
+            s for s in flight.shipments if s.direction != EXPORT and not site.chains.trucked(s)
+        ]
         for shipment in inbound:
             milestone(env, log, shipment.case, site.arrival, airport)
             site.control.arrive()
@@ -209,6 +214,11 @@ def transfer_manifest(env: simpy.Environment, s: Shipment, site: AirCargoSite) -
 def import_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Process:
     """Offload; apron pickup if taking part and released on the apron; else via the warehouse."""
     log, airport = site.log, site.airport
+    feeder = site.chains.feeder
+    if feeder is not None and feeder.carries(s):
+        yield from feeder.to_airport(env, s)
+        yield from import_warehouse(env, s, site)
+        return
     yield s.flight.on_stand
     yield from delay(env, log, s.case, site.offload, airport, s.offload_min)
     if s.direct:
@@ -222,6 +232,12 @@ def import_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> 
             return
         milestone(env, log, s.case, site.apron_fallback, airport)
     yield from delay(env, log, s.case, site.tow_to_terminal, airport, s.tow_in_min)
+    yield from import_warehouse(env, s, site)
+
+
+def import_warehouse(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Process:
+    """Break down, into the warehouse, clear, release, the consignee's truck at a dock."""
+    log, airport = site.log, site.airport
     yield from serve(env, site.staff, log, s.case, site.breakdown, s.breakdown_min)
     milestone(env, log, s.case, site.into_warehouse, airport)
     if not s.declared.triggered:
@@ -250,6 +266,8 @@ def transfer_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -
     milestone(env, log, s.case, site.into_warehouse, airport)
     yield from delay(env, log, s.case, site.transfer_formalities, airport, s.formalities_min)
     milestone(env, log, s.case, site.release, airport)
+    if site.chains.ulds is not None:
+        yield from site.chains.ulds.take(env, s.case)
     yield from serve(env, site.staff, log, s.case, site.build_up, s.build_up_min)
     onward = site.next_departure(s.flight, env.now + s.connection_min)
     yield from board(env, s, site, onward, site.tow_to_stand, s.tow_out_min)
@@ -258,6 +276,16 @@ def transfer_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -
 def export_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Process:
     """Arrive; apron loading if taking part and cleared, else acceptance, screening, build-up."""
     log, airport = site.log, site.airport
+    city = site.chains.city
+    if city is not None and city.serves(s):
+        env.process(export_release(env, s, site))
+        yield from city.to_airport(env, s)
+        if not s.accepted.triggered:
+            yield from serve(env, site.docks, log, s.case, site.acceptance, s.dock_min)
+            s.accepted.succeed()
+            yield from serve(env, site.xray, log, s.case, site.security_screening, s.xray_min)
+        yield from export_build_up(env, s, site)
+        return
     if s.direct:
         # 前置安检打板: screened and built up off the airport, finishing as the truck arrives.
         start_min = max(env.now, s.arrival_min - s.advance_build_up_min)
@@ -280,14 +308,26 @@ def export_shipment(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> 
     yield from serve(env, site.docks, log, s.case, site.acceptance, s.dock_min)
     s.accepted.succeed()
     yield from serve(env, site.xray, log, s.case, site.security_screening, s.xray_min)
+    yield from export_build_up(env, s, site)
+
+
+def export_build_up(env: simpy.Environment, s: Shipment, site: AirCargoSite) -> Process:
+    """Inspect if red, build up (on a ULD of the pool, if any), await release, go to the flight."""
+    log = site.log
     if s.channel == Channel.RED:
         if not s.declared.triggered:
             yield s.declared
         yield from inspection(env, s, site)
     s.inspected.succeed()
+    if site.chains.ulds is not None:
+        yield from site.chains.ulds.take(env, s.case)
     yield from serve(env, site.staff, log, s.case, site.build_up, s.build_up_min)
     if not s.released.triggered:
         yield s.released
+    if site.chains.belly is not None and site.chains.belly.carries(s):
+        yield from site.chains.belly.board(env, s)
+        leave_on_flight(env, s, site, None)
+        return
     yield from board(env, s, site, s.flight, site.tow_to_stand, s.tow_out_min)
 
 
@@ -341,11 +381,25 @@ def board(
     if flight is None:
         return
     yield flight.departed
+    leave_on_flight(env, s, site, flight)
+
+
+def leave_on_flight(
+    env: simpy.Environment, s: Shipment, site: AirCargoSite, flight: Flight | None
+) -> None:
+    """The flight has left with the cargo: exit (its ULD back to the pool, if any).
+
+    ``flight`` is the freighter; a passenger departure records the departure itself.
+    """
+    log, airport = site.log, site.airport
+    if site.chains.ulds is not None:
+        site.chains.ulds.give_back(env, s.case)
     milestone(env, log, s.case, site.exit, airport)
-    milestone(env, log, s.case, site.departure, airport)  # it leaves China on the flight
-    log.link(s.case, flight.case, "carried_by")
+    if flight is not None:
+        milestone(env, log, s.case, site.departure, airport)  # it leaves China on the flight
+        log.link(s.case, flight.case, "carried_by")
     site.control.exit()
-    log.cases.finished[s.case] = True
+    site.log.cases.finished[s.case] = True
     site.control.finish(s.measured)
 
 
