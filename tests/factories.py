@@ -13,6 +13,7 @@ import simpy
 
 import clearsim.simulation.run
 from clearsim.models.scenario import Scenario
+from clearsim.models.vocabulary import MILESTONES
 from clearsim.scenarios.load import load_scenario
 from clearsim.scenarios.overrides import with_values
 from clearsim.simulation.fastpath.computed_line import ComputedLine
@@ -191,3 +192,13 @@ def line_log(kind: str, *, whole_minutes: bool = True, until: float | None = Non
     facility.settle(env.now)
     log.settle(env.now, stopped=until is not None)
     return log
+
+
+def activities_of(log: EventLog) -> set[str]:
+    """The activities a process registered, less the shared milestones its log did not record.
+
+    Every log registers all milestones (:data:`~clearsim.models.vocabulary.MILESTONES`) up
+    front; a process page documents those its process records, and every activity it registers.
+    """
+    recorded = {log.activities[code] for code in np.unique(log.column("activity"))}
+    return {name for name in log.activities if name not in MILESTONES or name in recorded}

@@ -138,3 +138,28 @@ def test_export_festival_peak_runs_both_retail_exports_at_three_times() -> None:
     day = 1440.0
     rate = peak["cbec_1210_export"].orders.mean_rate_per_min(day)
     assert rate == pytest.approx(3 * base.orders.mean_rate_per_min(day))
+
+
+def _named_sites(value: Any, sites: set[str], found: set[str]) -> None:
+    """Collect the network sites a scenario's processes and resources name (keys or values)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in sites:
+                found.add(key)
+            _named_sites(item, sites, found)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _named_sites(item, sites, found)
+    elif isinstance(value, str) and value in sites:
+        found.add(value)
+
+
+def test_every_site_of_the_wuhan_network_is_used_by_a_shipped_scenario() -> None:
+    network = read_document(SCENARIOS / "networks" / "wuhan.yaml")
+    sites = set(network["nodes"])
+    found: set[str] = set()
+    for entry in shipped_scenarios():
+        scenario = load_scenario(entry.path)
+        dumped = scenario.model_dump(mode="json")
+        _named_sites({key: dumped[key] for key in ("resources", "processes")}, sites, found)
+    assert sites - found == set(), "sites of networks/wuhan.yaml no shipped scenario uses"

@@ -13,9 +13,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
-from factories import SCENARIOS
+from factories import SCENARIOS, activities_of
 
 from clearsim.models.scenario import Scenario
 from clearsim.scenarios.load import load_scenario
@@ -268,9 +267,5 @@ def test_bad_input_is_refused(values: dict[str, Any], expected: str) -> None:
 def test_the_process_page_lists_every_activity(baseline_run: RunResult) -> None:
     text = PROCESS_PAGE.read_text(encoding="utf-8")
     before = _trace(BASELINE, **LCL, **RED, inspect_before_loading={"enabled": True, "share": 1.0})
-    names = {
-        run.log.activities[code]
-        for run in (baseline_run, before)
-        for code in np.unique(run.log.column("activity"))
-    }
+    names = activities_of(baseline_run.log) | activities_of(before.log)
     assert not [name for name in sorted(names) if f"`{name}`" not in text]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from factories import DAY, SCENARIOS
+from factories import DAY, SCENARIOS, activities_of
 
 from clearsim.models.scenario import Scenario
 from clearsim.scenarios.load import load_scenario
@@ -231,9 +231,5 @@ def test_baseline_and_reforms_see_the_same_trains_and_boxes(
 
 def test_the_process_page_lists_every_activity(bonded_run: RunResult, fast_run: RunResult) -> None:
     text = PROCESS_PAGE.read_text(encoding="utf-8")
-    names = {
-        run.log.activities[code]
-        for run in (bonded_run, fast_run)
-        for code in np.unique(run.log.column("activity"))
-    }
+    names = activities_of(bonded_run.log) | activities_of(fast_run.log)
     assert not [name for name in sorted(names) if f"`{name}`" not in text]
