@@ -211,20 +211,12 @@ class Replications:
         return pd.DataFrame(rows)
 
     def resources(self) -> pd.DataFrame:
-        """Every resource: capacity, staffed share, utilisation, queue and wait, with CIs."""
+        """Every resource: capacity, staffed share, utilisation, queue, wait, peak, with CIs."""
         rows = []
         for res in self.report.resources:
             row: dict[str, Any] = {"resource": res.resource, "capacity": res.capacity}
-            for name in (
-                "available_fraction",
-                "utilisation",
-                "utilisation_check",
-                "mean_queue_length",
-                "mean_wait_min",
-                "max_queue_length",
-                "peak_in_use",
-            ):
-                row.update(_estimate_columns(name, getattr(res, name)))
+            for figure in fields(res)[2:]:  # every figure after the name and capacity
+                row.update(_estimate_columns(figure.name, getattr(res, figure.name)))
             rows.append(row)
         return pd.DataFrame(rows)
 
