@@ -93,9 +93,11 @@ def network_chart(network: NetworkMap, scenario: str) -> str:
         value = trips.get(key, 0.0)
         (x1, y1, l1), (x2, y2, l2) = at[source], at[target]
         segments.append((x1, y1, x2, y2))
-        share = value / busiest
-        width = 1.0 + 7.0 * share
-        stroke = heat_colour(0.15 + 0.85 * share) if value > 0 else "#c8c8c8"
+        # Square-root scale: a feeder or a train (a few trips a day, many boxes each) stays
+        # visible beside the road legs' hundreds of truck trips.
+        share = math.sqrt(value / busiest)
+        width = 1.5 + 6.5 * share if value > 0 else 1.0
+        stroke = heat_colour(0.25 + 0.75 * share) if value > 0 else "#c8c8c8"
         title = f"{source} - {target} ({mode}): {number(value, 1)} trips a day"
         parts.append(
             element(
@@ -130,8 +132,8 @@ def network_chart(network: NetworkMap, scenario: str) -> str:
             label = f"{site.name} ({_km(site, *centre):,.0f} km)"
         parts.append(_label(label, x, y, boxes, segments))
     parts.append(
-        f'<text x="10" y="{HEIGHT - 10}" fill="#555">line width and colour: trips a day '
-        f"(busiest {number(busiest, 1)}); dashed: a far site, drawn on the frame</text></svg>"
+        f'<text x="10" y="{HEIGHT - 10}" fill="#555">line width and colour: trips a day, square-root '
+        f"scale (busiest {number(busiest, 1)}); dashed: a far site, on the frame</text></svg>"
     )
     return "".join(parts)
 
