@@ -132,8 +132,9 @@ def network_chart(network: NetworkMap, scenario: str) -> str:
             label = f"{site.name} ({_km(site, *centre):,.0f} km)"
         parts.append(_label(label, x, y, boxes, segments))
     parts.append(
-        f'<text x="10" y="{HEIGHT - 10}" fill="#555">line width and colour: trips a day, square-root '
-        f"scale (busiest {number(busiest, 1)}); dashed: a far site, on the frame</text></svg>"
+        f'<text x="10" y="{HEIGHT - 10}" fill="#555">line width and colour: trips a day, '
+        f"square-root scale (busiest {number(busiest, 1)}); dashed: a far site, on the frame"
+        "</text></svg>"
     )
     return "".join(parts)
 
