@@ -29,6 +29,18 @@ def _step(node: Any, key: str, path: str) -> tuple[Any, str | int]:
     raise OverrideError(f"{path}: {key!r} is below a plain value")
 
 
+def value_at(scenario: Scenario, path: str) -> Any:
+    """The value (as JSON: numbers, lists, mappings) at a dotted path of ``scenario``.
+
+    Raises:
+        OverrideError: The path names no field.
+    """
+    node: Any = scenario.model_dump(mode="json")
+    for key in path.split("."):
+        node, _ = _step(node, key, path)
+    return node
+
+
 def with_values(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
     """A validated copy of ``scenario`` with each dotted path set to its value.
 

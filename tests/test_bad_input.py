@@ -562,3 +562,19 @@ def test_air_chains_bad_input(workdir: Path, base: str, body: str, expected: str
     path = _write(workdir / "bad_air.yaml", f"extends: {_AIR_CHAINS / base}\n{body}")
     _refused(["run", str(path), "-r", "1"], "bad_air.yaml", expected)
     _nothing_stored(workdir)
+
+
+def test_sensitivity_options(workdir: Path) -> None:
+    """``clearsim sensitivity``: a bad --param or --delta names the option and the reason."""
+    sens = ["sensitivity", str(MMC), "-r", "2"]
+    lanes = "resources.inspection_lanes.capacity"
+    _refused(sens, "--param is required")
+    _refused([*sens, "--param", "resources.nope.capacity"], "--param", "no field 'nope'")
+    _refused([*sens, "--param", "processes.inspection_queue.name"], "--param", "not a number")
+    _refused([*sens, "--param", lanes, "--param", lanes], f"--param {lanes}: given twice")
+    _refused([*sens, "--param", lanes, "--delta", "0"], "--delta must be a percentage")
+    _refused([*sens, "--param", lanes, "--delta", "nan"], "--delta must be a percentage")
+    one_lane = _write(workdir / "one.yaml", f"extends: {MMC}\nresources:\n  inspection_lanes: "
+                      "{capacity: 1}\n")  # fmt: skip
+    _refused(["sensitivity", str(one_lane), "--param", lanes], f"--param {lanes} (low, 0)")
+    _nothing_stored(workdir)

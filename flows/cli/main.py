@@ -137,8 +137,12 @@ def run(
     )
 
 
-# The study commands (compare, sweep, results, report) register here, after run, in help order.
+# The study commands (compare, sweep, sensitivity, results, report) register here, after run, in
+# help order.
 import clearsim.flows.cli.study  # noqa: E402
+
+# isort: split
+import clearsim.flows.cli.sensitivity  # noqa: E402
 
 # isort: split
 import clearsim.flows.cli.results  # noqa: E402

@@ -152,10 +152,10 @@ def run_study(
 
 
 def study_levers_flow(flow_name: str) -> Any:
-    """The levers flow by name (:mod:`clearsim.flows.execution.levers_flow`)."""
-    from clearsim.flows.execution import levers_flow
+    """The levers or sensitivity flow by name (``levers_flow``, ``sensitivity_flow``)."""
+    from clearsim.flows.execution import levers_flow, sensitivity_flow
 
-    return getattr(levers_flow, flow_name)
+    return getattr(levers_flow, flow_name, None) or getattr(sensitivity_flow, flow_name)
 
 
 INTERRUPTED_NOTE = (

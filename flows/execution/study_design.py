@@ -22,6 +22,7 @@ from clearsim.models.scenario import Scenario
 COMPARE = "compare"
 SWEEP = "sweep"
 LEVERS = "levers"
+SENSITIVITY = "sensitivity"
 DEFAULT_MAX_REPLICATIONS = 200
 LHS_STREAM = 0x5EE9
 """Spawn key of the Latin hypercube's stream, apart from every replication's streams."""

@@ -14,6 +14,7 @@ from clearsim.flows.execution.study_design import (
     COMPARE,
     DEFAULT_MAX_REPLICATIONS,
     LEVERS,
+    SENSITIVITY,
     SWEEP,
     StudyPlan,
     grid_points,
@@ -26,6 +27,7 @@ from clearsim.scenarios.levers import lever_variants
 from clearsim.scenarios.load import ScenarioError, load_scenario, parse_assignment
 from clearsim.scenarios.overrides import OverrideError, with_values
 from clearsim.scenarios.reform_rules import check_file
+from clearsim.scenarios.sensitivity import SensitivityError, check_delta, sensitivity_variants
 
 MAX_SEED = 2**63
 
@@ -311,5 +313,48 @@ def lever_plan(
             "files": [str(path) for path in paths],
             "levers_of": specs[0].name,
             "practical_h": practical_h,
+        },
+    )
+
+
+def sensitivity_plan(
+    path: str,
+    parameters: Sequence[str],
+    delta_pct: float,
+    replications: int | None = None,
+    seed: int | None = None,
+) -> StudyPlan:
+    """The file, then a low and a high variant of it for each parameter (one at a time).
+
+    Every variant (:func:`clearsim.scenarios.sensitivity.sensitivity_variants`) is stored as a
+    scenario of the study whose parameters name the parameter, the side and the values; all run
+    on the file's (or the given) seed and replications (common random numbers).
+    """
+    _check_common(replications, seed)
+    try:
+        check_delta(delta_pct)
+    except SensitivityError as error:
+        raise PlanError(str(error)) from None
+    first = _load(path)
+    common = {
+        "replications": replications or first.replications,
+        "seed": first.seed if seed is None else seed,
+    }
+    base = _load(path, **common)
+    try:
+        made = sensitivity_variants(base, parameters, delta_pct)
+    except SensitivityError as error:
+        raise PlanError(str(error)) from None
+    return _plan(
+        SENSITIVITY,
+        [base, *(v.scenario for v in made)],
+        [{"file": path}, *(v.parameters(base.name, delta_pct) for v in made)],
+        root_seed=common["seed"],
+        replications=common["replications"],
+        design={
+            "file": path,
+            "parameters": list(parameters),
+            "delta_pct": delta_pct,
+            "sensitivity_of": base.name,
         },
     )

@@ -26,9 +26,11 @@ from clearsim.flows.report.figures import FOREST_SEGMENTS, ReportFigures, report
 from clearsim.flows.report.levers_page import levers_section
 from clearsim.flows.report.network_map import network_chart
 from clearsim.flows.report.render import flow_name, format_estimate
+from clearsim.flows.report.response import response_section
 from clearsim.flows.report.study_report import StudyResults, study_header
 from clearsim.flows.report.style import CSS
 from clearsim.flows.report.svg import colour, dash, esc
+from clearsim.flows.report.tornado import sensitivity_section
 
 STATISTIC_LABELS = {
     "mean_h": "mean h",
@@ -45,6 +47,8 @@ FIGURES = (
     "causes",
     "forest",
     "levers",
+    "sensitivity",
+    "response",
     "heat-map",
     "queues",
     "resources",
@@ -69,6 +73,12 @@ def render_report(results: StudyResults) -> str:
         _section("causes", "Where the hours go: causes", cause_section(results.reports)),
         _section("forest", "Paired differences of mean hours", _forest(figures, names)),
         _section("levers", "Levers: a server more, 24 h staffing", levers_section(results.levers)),
+        _section(
+            "sensitivity",
+            "Sensitivity: one at a time, by swing",
+            sensitivity_section(results.sensitivity),
+        ),
+        _section("response", "Response to the swept parameters", response_section(results)),
         _section("heat-map", "Resource utilisation by hour of day", _heat(results, figures)),
         _section("queues", "Queues at the bottleneck resources", _queues(figures, names)),
         _section(

@@ -45,6 +45,13 @@ from clearsim.flows.report.render_comparison import (
     difference_table,
     headline_table,
 )
+from clearsim.flows.report.sensitivity import (
+    SensitivityResults,
+    sensitivity_json,
+    sensitivity_markdown,
+    sensitivity_table,
+    split_sensitivity,
+)
 from clearsim.flows.storage.studies import StoredStudy
 from clearsim.models.scenario import Scenario
 
@@ -61,6 +68,8 @@ class StudyResults:
     precision: Precision | None
     levers: LeverResults | None = None
     """The reference's levers, when the study ran them (``--levers``)."""
+    sensitivity: SensitivityResults | None = None
+    """The reference's one-at-a-time sensitivity (``clearsim sensitivity``)."""
 
 
 class IncompleteStudyError(ValueError):
@@ -82,6 +91,7 @@ def study_results(stored: StoredStudy, practical_h: float | None = None) -> Stud
                 f"{row.scenario_name}: run the same command again to finish it"
             )
     stored, levers = split_levers(stored, practical_h)
+    stored, sensitivity = split_sensitivity(stored)
     specs = [Scenario.model_validate_json(row.scenario_json) for row in stored.scenarios]
     reports = tuple(
         aggregate(spec.name, summaries, spec.monitoring, study.confidence)
@@ -104,6 +114,7 @@ def study_results(stored: StoredStudy, practical_h: float | None = None) -> Stud
             else None
         ),
         levers=levers,
+        sensitivity=sensitivity,
     )
 
 
@@ -154,6 +165,7 @@ def study_json(results: StudyResults) -> dict[str, Any]:
         _resource_difference_json(d) for d in results.resource_differences
     ]
     document.update(levers_json(results.levers))
+    document.update(sensitivity_json(results.sensitivity))
     return document
 
 
@@ -209,6 +221,11 @@ def study_header(results: StudyResults, note: str = "") -> str:
         )
     if results.levers is not None:
         line += f"; {len(results.levers.scenarios)} levers of {names[0]}"
+    if results.sensitivity is not None:
+        line += (
+            f"; {len(results.sensitivity.scenarios)} sensitivity variants of {names[0]} "
+            f"(± {results.sensitivity.delta_pct:g}%)"
+        )
     return line + (f"; {note}" if note else "")
 
 
@@ -216,13 +233,15 @@ def print_study(console: Console, results: StudyResults, note: str = "") -> None
     """Header, headline table, differences table and bottleneck table."""
     console.print(study_header(results, note), markup=False, highlight=False)
     print_fitted(console, headline_table(results.reports))
-    if results.differences or results.levers is None:
+    if results.differences or (results.levers is None and results.sensitivity is None):
         print_fitted(console, difference_table(results.differences))
     if results.bottlenecks:
         print_fitted(console, bottleneck_table(results))
     if results.levers is not None:
         print_fitted(console, lever_table(results.levers))
         console.print(lever_sentences(results.levers), markup=False, highlight=False)
+    if results.sensitivity is not None:
+        print_fitted(console, sensitivity_table(results.sensitivity))
 
 
 def study_markdown(results: StudyResults) -> str:
@@ -250,6 +269,7 @@ def study_markdown(results: StudyResults) -> str:
             + " |"
         )
     lines += levers_markdown(results.levers)
+    lines += sensitivity_markdown(results.sensitivity)
     return "\n".join(lines) + "\n"
 
 
