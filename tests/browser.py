@@ -8,9 +8,11 @@ Debian's ``chromium`` (or ``$CLEARSIM_CHROMIUM``), run with ``--headless --no-sa
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -89,7 +91,11 @@ class _Session:
 
 def render(browser: str, page: Path, script: str, screenshot: Path | None = None) -> RenderedPage:
     """Open ``page`` in a fresh headless browser, run ``script`` (an expression) once loaded."""
-    with tempfile.TemporaryDirectory(prefix="clearsim-chromium-") as profile:
+    # Chromium's helper processes may still write to the profile for a moment after the browser
+    # exits: the whole process group is stopped, and a late file never fails the test.
+    with tempfile.TemporaryDirectory(
+        prefix="clearsim-chromium-", ignore_cleanup_errors=True
+    ) as profile:
         process = subprocess.Popen(
             [
                 browser,
@@ -105,6 +111,7 @@ def render(browser: str, page: Path, script: str, screenshot: Path | None = None
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         try:
             port = _devtools_port(Path(profile), process)
@@ -117,11 +124,22 @@ def render(browser: str, page: Path, script: str, screenshot: Path | None = None
             finally:
                 session.socket.close()
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the browser and every helper process of its group (renderer, GPU, crash handler)."""
+    for sig, wait_s in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=wait_s)
+        except subprocess.TimeoutExpired:
+            continue
+        break
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # helpers that outlived the browser
+    time.sleep(0.2)
 
 
 def _devtools_port(profile: Path, process: subprocess.Popen[bytes]) -> int:
