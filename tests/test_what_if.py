@@ -9,6 +9,7 @@ import pytest
 from factories import ROOT
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from prefect.exceptions import ParameterTypeError
 from sqlalchemy.engine import make_url
 from test_studies import tiny_mmc
 from test_study_flow import artifact_keys
@@ -110,6 +111,13 @@ def test_what_if_flow_compares_stores_and_links_its_report(
         )
     assert report.resolve().as_uri() in str(link.data)
 
-    refused = what_if(scenario_path=base, gate_lanes=2, db_url=db_url, return_state=True)
-    assert refused.is_failed()
+    # Refused in one line naming the value, before anything is stored.
+    untouched = tmp_path / "untouched.db"
+    refused = what_if(
+        scenario_path=base, gate_lanes=2, db_url=f"sqlite:///{untouched}", return_state=True
+    )
+    assert refused.is_failed() and not untouched.exists()
     assert refused.message == "gate_lanes: base has no gate lane resource"
+    with pytest.raises(ParameterTypeError, match="customs_officers"):
+        what_if(scenario_path=base, customs_officers=0, db_url=f"sqlite:///{untouched}")
+    assert not untouched.exists()
