@@ -396,7 +396,8 @@ def sweep_scenario(
         batch_size: Replications per task (default: about four batches per worker).
         db_url: SQLAlchemy URL of the study store, no password (default: $CLEARSIM_DB_URL or
             sqlite:///clearsim.db; Prefect stores parameters: a password goes in the variable).
-        report_path: Write the study's self-contained HTML report to this file at the end.
+        report_path: Write the study's self-contained HTML report to this file at the end
+            (default: ``reports/`` beside a SQLite store); a link artifact points to it.
         on_progress: Told (replications finished, planned) as batches finish, in the flow's
             process (not a deployment parameter).
         take_up: Take-up shares in (0, 1]: the reform at ``scenario_path`` at each share against
