@@ -28,10 +28,12 @@ from clearsim.flows.execution.run_flow import (
     simulate_batch,
 )
 from clearsim.flows.execution.study_plans import comparison_plan, lever_plan, sweep_plan
+from clearsim.flows.execution.whatif_flow import what_if_plan
 from clearsim.flows.report.render import report_json
 from clearsim.flows.storage.persistence import load_run, open_database
 from clearsim.models.scenario import Scenario
 from clearsim.scenarios.load import load_scenario
+from clearsim.scenarios.what_if import WhatIfChoices
 from clearsim.simulation.run import run_summary
 
 
@@ -130,12 +132,14 @@ def test_prefect_yaml_deployments_load_and_validate() -> None:
         "sweep-inspection-lanes",
         "sweep-take-up-two-step",
         "levers-sea-import-baseline",
+        "what-if-sea-import",
     ]
     flow_names = {
         "run_scenario": "clearsim-run",
         "compare_scenarios": "clearsim-compare",
         "sweep_scenario": "clearsim-sweep",
         "study_levers": "clearsim-levers",
+        "what_if": "clearsim-what-if",
     }
     for deployment in deployments:
         assert deployment["enforce_parameter_schema"] is True
@@ -154,6 +158,17 @@ def test_prefect_yaml_deployments_load_and_validate() -> None:
             load_scenario(ROOT / parameters["scenario_path"])
         elif name == "compare_scenarios":
             comparison_plan([str(ROOT / p) for p in parameters["scenario_paths"]])
+        elif name == "what_if":
+            choices = {k: v for k, v in parameters.items() if k in WHAT_IF_CHOICES}
+            plan = what_if_plan(str(ROOT / parameters["scenario_path"]), WhatIfChoices(**choices))
+            assert len(plan.scenarios) == 2 and plan.scenarios[1].name.startswith(
+                "sea_import_baseline[what-if: "
+            )
+            form = schema["properties"]  # the run form: constraints and descriptions
+            assert form["customs_officers"]["description"].startswith("Customs officers")
+            assert form["officer_hours"]["anyOf"][0]["enum"] == ["office hours", "7x24"]
+            with pytest.raises(ValidationError, match="customs_officers"):
+                validate({**parameters, "customs_officers": 0}, schema, raise_on_error=True)
         elif name == "study_levers":
             plan = lever_plan([str(ROOT / p) for p in parameters["scenario_paths"]])
             assert len(plan.scenarios) == 10  # the baseline and its nine levers
@@ -166,6 +181,7 @@ def test_prefect_yaml_deployments_load_and_validate() -> None:
             assert len(plan.scenarios) == 5 + ("take_up" in parameters)
 
 
+WHAT_IF_CHOICES = set(WhatIfChoices.__dataclass_fields__)
 WORKER_SERVER_SCRIPT = """
 import json, sys
 from clearsim.flows.execution.run_flow import run_scenario

@@ -22,12 +22,14 @@ import pytest
 from factories import ROOT
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from sqlalchemy.engine import make_url
 from test_studies import tiny_mmc
 
 from clearsim.analysis.aggregate import aggregate
 from clearsim.analysis.comparison import compare
 from clearsim.flows.execution.study_flow import compare_scenarios, sweep_scenario, task_runner_for
 from clearsim.flows.execution.study_plans import comparison_plan
+from clearsim.flows.report.artifacts import study_key
 from clearsim.flows.report.page import render_report
 from clearsim.flows.report.study_report import study_json, study_results
 from clearsim.flows.storage.persistence import open_database, store_replications
@@ -95,11 +97,13 @@ def test_compare_flow_equals_sequential_and_publishes(prefect_harness: str, tmp_
     assert shown["mean_h"]["mean"] > 0
     keys = artifact_keys(state.state_details.flow_run_id)
     study = document["study_id"]
-    assert keys[f"clearsim-study-{study}"] == "markdown"
-    assert keys[f"clearsim-study-{study}-differences"] == "table"
-    assert keys[f"clearsim-study-{study}-report"] == "markdown"
+    key = study_key(make_url(db_url), study)  # clearsim-{store digest}-study-{id}
+    assert keys[key] == "markdown"
+    assert keys[f"{key}-differences"] == "table"
+    assert keys[f"{key}-report"] == "markdown"
+    assert keys[f"{key}-report-html"] == "markdown"  # the link to the HTML report
     for table in ("utilisation-by-hour", "queues"):
-        assert keys[f"clearsim-study-{study}-{table}"] == "table"
+        assert keys[f"{key}-{table}"] == "table"
     # The report written at the end is the report of the stored study.
     stored = study_results(load_study(open_database(db_url), study))
     assert report_path.read_text(encoding="utf-8") == render_report(stored)

@@ -45,7 +45,8 @@ def study_sensitivity(
         batch_size: Replications per task (default: about four batches per worker).
         db_url: SQLAlchemy URL of the study store without a password (default: $CLEARSIM_DB_URL
             or sqlite:///clearsim.db).
-        report_path: Write the study's self-contained HTML report to this file at the end.
+        report_path: Write the study's self-contained HTML report to this file at the end
+            (default: ``reports/`` beside a SQLite store); a link artifact points to it.
         on_progress: Told (replications finished, replications planned) as batches finish, in
             the flow's process (not a deployment parameter).
 

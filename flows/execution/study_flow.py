@@ -178,12 +178,18 @@ def execute_study(
 ) -> dict[str, Any]:
     """Run (or resume) the study of ``plan`` and return its JSON with what this call simulated.
 
-    With ``report_path``, the study's HTML report is written there at the end; ``on_progress``
-    is told (replications finished, replications planned) as batches finish.
+    The study's HTML report is written at the end to ``report_path`` (default: beside the store,
+    :func:`clearsim.flows.report.artifacts.default_report_path`) and linked as an artifact;
+    ``on_progress`` is told (replications finished, replications planned) as batches finish.
     """
     from clearsim.analysis.aggregate import aggregate
     from clearsim.analysis.precision import headline_precision
-    from clearsim.flows.report.artifacts import publish_report_artifacts
+    from clearsim.flows.report.artifacts import (
+        default_report_path,
+        publish_report_artifacts,
+        publish_report_link,
+        study_key,
+    )
     from clearsim.flows.report.files import ReportPathError, check_report_path, write_report
     from clearsim.flows.report.study_report import (
         difference_rows,
@@ -273,24 +279,28 @@ def execute_study(
         set_study_replications(engine, opened.study_id, replications)
     finish_study(engine, opened.study_id)
     results = study_results(load_study(engine, opened.study_id), plan.design.get("practical_h"))
+    key = study_key(engine.url, opened.study_id)
     create_markdown_artifact(
         markdown=study_markdown(results),
-        key=f"clearsim-study-{opened.study_id}",
+        key=key,
         description=f"Study {opened.study_id}: scenarios and differences to the reference",
     )
     create_table_artifact(
         table=difference_rows(results),
-        key=f"clearsim-study-{opened.study_id}-differences",
+        key=f"{key}-differences",
         description=f"Study {opened.study_id}: differences to the reference",
     )
-    publish_report_artifacts(results, opened.study_id)
+    publish_report_artifacts(results, opened.study_id, key)
     report_error = None
-    if report_path is not None:
-        try:  # the study is stored: a report that cannot be written does not fail it
-            logger.info("report written to %s", write_report(results, report_path))
-        except ReportPathError as error:
+    target = report_path or str(default_report_path(engine.url, opened.study_id))
+    try:  # the study is stored: a report that cannot be written does not fail it
+        written = write_report(results, target)
+        logger.info("report written to %s", written)
+        publish_report_link(written, key, opened.study_id)
+    except ReportPathError as error:
+        logger.error("the report was not written: %s", error)
+        if report_path is not None:  # asked for: the caller is told
             report_error = str(error)
-            logger.error("the report was not written: %s", report_error)
     logger.info("study %d complete: %d replication(s) simulated", opened.study_id, simulated)
     document = study_json(results)
     if report_error is not None:
@@ -336,7 +346,9 @@ def compare_scenarios(
         db_url: SQLAlchemy URL of the study store without a password (default: $CLEARSIM_DB_URL
             or sqlite:///clearsim.db); Prefect stores parameters, so a password goes in
             $CLEARSIM_DB_URL.
-        report_path: Write the study's self-contained HTML report to this file at the end.
+        report_path: Write the study's self-contained HTML report to this file at the end
+            (default: ``reports/{artifact key}.html`` next to a SQLite store); a link artifact
+            points to it.
         on_progress: Told (replications finished, replications planned) as batches finish, in
             the flow's process (the CLI draws its progress bar with it; not a deployment
             parameter).
@@ -384,7 +396,8 @@ def sweep_scenario(
         batch_size: Replications per task (default: about four batches per worker).
         db_url: SQLAlchemy URL of the study store, no password (default: $CLEARSIM_DB_URL or
             sqlite:///clearsim.db; Prefect stores parameters: a password goes in the variable).
-        report_path: Write the study's self-contained HTML report to this file at the end.
+        report_path: Write the study's self-contained HTML report to this file at the end
+            (default: ``reports/`` beside a SQLite store); a link artifact points to it.
         on_progress: Told (replications finished, planned) as batches finish, in the flow's
             process (not a deployment parameter).
         take_up: Take-up shares in (0, 1]: the reform at ``scenario_path`` at each share against

@@ -1,19 +1,76 @@
-"""The report's figures as Prefect artifacts of the study's flow run (markdown and tables)."""
+"""The report's figures as Prefect artifacts of the study's flow run (markdown, tables, a link).
+
+Every key starts ``clearsim-{digest}-study-{id}``: the digest (:func:`store_digest`) names the
+study store, so studies of two databases reporting to one Prefect server never share a key.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import math
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
 from clearsim.flows.report.callout import bottleneck_sentences
 from clearsim.flows.report.figures import STACKED_SEGMENTS, ReportFigures, report_figures
 from clearsim.flows.report.render import flow_name, markdown_cell
 from clearsim.flows.report.study_report import StudyResults
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
 ECDF_LEVELS = (0.5, 0.9, 0.99)
+DIGEST_CHARS = 8
+"""Hex characters of a store's digest in artifact keys (32 bits: distinct for any few stores)."""
+REPORTS_FOLDER = "reports"
+"""Folder of a study's HTML report when no path is given: next to a SQLite file, else here."""
+
+
+def _store_url(url: URL) -> URL:
+    """The store's URL without its password; a SQLite file by its absolute path."""
+    url = url._replace(password=None)  # ``set(password=None)`` keeps the password
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        url = url.set(database=str(Path(url.database or "").resolve()))
+    return url
+
+
+def store_digest(url: URL) -> str:
+    """A short stable digest of a study store: its URL without a password (SQLite: absolute)."""
+    text = _store_url(url).render_as_string(hide_password=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:DIGEST_CHARS]
+
+
+def study_key(url: URL, study_id: int) -> str:
+    """The artifact key of a study: ``clearsim-{digest}-study-{id}`` (suffixes follow it)."""
+    return f"clearsim-{store_digest(url)}-study-{study_id}"
+
+
+def default_report_path(url: URL, study_id: int) -> Path:
+    """Where a study's report goes without a path: ``reports/{study key}.html``.
+
+    The folder is next to a SQLite store's file, else in the working directory (a worker's is
+    ``$CLEARSIM_HOME``).
+    """
+    store = _store_url(url)
+    if store.get_backend_name() == "sqlite" and store.database not in (None, "", ":memory:"):
+        folder = Path(store.database or "").parent / REPORTS_FOLDER
+    else:
+        folder = Path(REPORTS_FOLDER).resolve()
+    return folder / f"{study_key(url, study_id)}.html"
+
+
+def publish_report_link(path: Path, key: str, study_id: int) -> None:
+    """A link artifact to the study's written HTML report (Prefect has no HTML artifact)."""
+    target = path.resolve()
+    create_link_artifact(
+        link=target.as_uri(),
+        link_text=f"Study {study_id} report ({target.name})",
+        key=f"{key}-report-html",
+        description=f"Study {study_id}: the self-contained HTML report, written to {target}",
+    )
 
 
 def _hours(value: float) -> str:
@@ -89,10 +146,9 @@ def network_rows(figures: ReportFigures) -> list[dict[str, Any]]:
     ]
 
 
-def publish_report_artifacts(results: StudyResults, study_id: int) -> None:
-    """Create the report's artifacts in the current flow run."""
+def publish_report_artifacts(results: StudyResults, study_id: int, key: str) -> None:
+    """Create the report's artifacts in the current flow run, keys starting with ``key``."""
     figures = report_figures(results)
-    key = f"clearsim-study-{study_id}"
     create_markdown_artifact(
         markdown=report_markdown(results, figures),
         key=f"{key}-report",
