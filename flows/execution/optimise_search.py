@@ -6,15 +6,15 @@ the candidate on common random numbers and checking the target statistically
 (:func:`clearsim.analysis.optimise.check_target`). A candidate that stays undecided gets more
 replications (``step`` at a time, up to ``max_replications``). Optuna is told the cost of a
 feasible candidate, and of an infeasible one a cost above every set-up's, so that it learns to
-look for cheap feasible set-ups. With ``grid`` every set-up is evaluated (Optuna's grid sampler):
-the reference the search is measured against.
+look for cheap feasible set-ups. With ``grid`` every set-up is evaluated in order: the reference
+the search is measured against.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from clearsim.analysis.optimise import FEASIBLE, UNDECIDED, Candidate, Target, check_target
 from clearsim.models.records import RunSummary
@@ -56,16 +56,18 @@ def search(
     grid: bool = False,
 ) -> list[Candidate]:
     """The candidates evaluated, in the order they were (each set-up once)."""
+    space = {s.resource: list(s.counts) for s in servers}
+    if grid:  # every set-up, cheapest counts first: the reference the search is measured against
+        return [
+            evaluate(dict(zip(space, counts, strict=True)), simulate, cost, target,
+                     replications, max_replications)
+            for counts in itertools.product(*space.values())
+        ]  # fmt: skip
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    space = {s.resource: list(s.counts) for s in servers}
     size = math.prod(len(v) for v in space.values())
-    sampler: Any
-    if grid:
-        sampler, trials = optuna.samplers.GridSampler(space, seed=seed % 2**32), size
-    else:
-        sampler = optuna.samplers.TPESampler(seed=seed % 2**32, n_startup_trials=min(5, trials))
+    sampler = optuna.samplers.TPESampler(seed=seed % 2**32, n_startup_trials=min(5, trials))
     study = optuna.create_study(direction="minimize", sampler=sampler)
     worst_cost = cost({s.resource: s.high for s in servers}, ())
     seen: dict[tuple[int, ...], Candidate] = {}
