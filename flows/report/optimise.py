@@ -96,7 +96,7 @@ def frontier_chart(block: dict[str, Any]) -> str:
     """
     points = [(c, *_statistic(c)) for c in block["candidates"]]
     points = [p for p in points if math.isfinite(p[1])]
-    width, height, left, right, top, bottom = 560.0, 300.0, 56.0, 20.0, 16.0, 46.0
+    width, height, left, right, top, bottom = 560.0, 310.0, 56.0, 20.0, 26.0, 46.0
     limit = float(block["limit"])
     costs = [c["cost_per_day"] for c, _, _ in points] or [0.0, 1.0]
     values = [v for _, m, h in points for v in (m - h, m + h) if math.isfinite(v)] + [limit]
@@ -107,6 +107,8 @@ def frontier_chart(block: dict[str, Any]) -> str:
     parts = [open_svg(width, height, f"Cost against {block['target']}")]
     parts.append(y_axis(y, left, nice_ticks(y.lo, y.hi), grid_to=width - right))
     parts.append(x_axis(x, height - bottom, nice_ticks(x.lo, x.hi), "cost per day"))
+    hours = str(block["target"]).startswith("p90")
+    parts.append(text(left + 6, top - 4, "p90 arrival->release, h" if hours else "share released"))
     parts.append(line(left, y(limit), width - right, y(limit), "#555", stroke_dasharray="5 3"))
     parts.append(text(width - right - 4, y(limit) - 4, f"target {limit:g}", "end"))
     front = sorted((c["cost_per_day"], m) for c, m, _ in points if c["frontier"])
