@@ -184,7 +184,9 @@ def daily_cost(
     servers: Mapping[str, int], cost_per_hour: Mapping[str, float], staffed_h: Mapping[str, float]
 ) -> float:
     """Cost per day of a set-up: servers x cost per server-hour x staffed hours per day."""
-    return math.fsum(n * cost_per_hour[r] * staffed_h.get(r, 24.0) for r, n in servers.items())
+    return math.fsum(
+        n * cost_per_hour.get(r, 0.0) * staffed_h.get(r, 24.0) for r, n in servers.items()
+    )
 
 
 @dataclass(frozen=True, slots=True)

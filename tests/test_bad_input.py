@@ -597,4 +597,5 @@ def test_optimise_options(workdir: Path) -> None:
     _refused([*opt, *lanes, "--target", "p90<=3", "--trials", "0"], "--trials must be >= 1")
     _refused([*opt, *lanes, "--target", "p90<=3", "--max-replications", "1"],
              "--max-replications")  # fmt: skip
+    _refused([*opt, *lanes, "--target", "p90<=3", "--staff-24h", "nope"], "--staff-24h nope")
     _nothing_stored(workdir)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from factories import BASELINE
 from test_levers import _runs
 from typer.testing import CliRunner
 
@@ -22,10 +23,18 @@ from clearsim.analysis.optimise import (
     TargetError,
     check_target,
     choose,
+    daily_cost,
     frontier,
     parse_target,
 )
 from clearsim.flows.cli.main import app
+from clearsim.scenarios.load import load_scenario
+from clearsim.scenarios.optimise import (
+    DecisionError,
+    candidate_scenario,
+    parse_servers,
+    parse_staffing,
+)
 
 runner = CliRunner()
 MMC = Path(__file__).parents[1] / "scenarios" / "validation" / "mmc_inspection.yaml"
@@ -130,3 +139,24 @@ def test_optimise_finds_the_erlang_c_answer_stores_it_and_resumes(
     assert resumed["optimise"]["chosen"] == block["chosen"]
     table = runner.invoke(app, ["results", str(data["study_id"]), "--db-url", db])
     assert "Cheapest set-up meeting" in table.stdout and "inspection_lanes=4" in table.stdout
+
+
+def test_a_staffing_variable_moves_the_resource_to_an_always_open_calendar() -> None:
+    base = load_scenario(BASELINE)
+    servers = parse_servers(["customs_officers=3:5:60"], base)
+    (flag,) = parse_staffing(["customs_officers"], servers, base)
+    assert (flag.resource, flag.low, flag.high) == ("customs_officers@24h", 0, 1)
+    spec = candidate_scenario(base, {"customs_officers": 4, "customs_officers@24h": 1})
+    officers = spec.resources["customs_officers"]
+    assert officers.capacity == 4 and spec.calendars[officers.calendar].kind == "always"
+    assert spec.resources["inspection_lanes"].calendar == "office_hours"
+    kept = candidate_scenario(base, {"customs_officers": 4, "customs_officers@24h": 0})
+    assert kept.resources["customs_officers"].calendar == "office_hours"
+    with pytest.raises(DecisionError, match="--staff-24h gate_lanes: give its servers"):
+        parse_staffing(["gate_lanes"], servers, base)
+    with pytest.raises(DecisionError, match="already staffed 24 hours"):
+        parse_staffing(["berths"], [*servers, *parse_servers(["berths=1:2:1"], base)], base)
+    # Cost: servers x cost per server-hour x the candidate's staffed hours a day.
+    counts = {"customs_officers": 4, "customs_officers@24h": 1}
+    rates, hours = {"customs_officers": 60.0}, {"customs_officers": 24.0}
+    assert daily_cost(counts, rates, hours) == 4 * 60 * 24

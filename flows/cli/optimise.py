@@ -50,6 +50,14 @@ TrialsOpt = Annotated[
 GridSearchOpt = Annotated[
     bool, typer.Option("--grid", help="Evaluate every set-up in the bounds instead of searching.")
 ]
+Staff24Opt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--staff-24h",
+        help="A resource (also in --servers) that may be staffed 7x24 instead of on its "
+        "calendar, at its cost per server-hour for 24 hours a day; repeat for more.",
+    ),
+]
 MaxRepsOpt = Annotated[
     int | None,
     typer.Option(
@@ -65,6 +73,7 @@ def optimise(
     servers: ServersOpt = None,
     target: OptTargetOpt = "",
     flow: FlowOpt = None,
+    staff_24h: Staff24Opt = None,
     trials: TrialsOpt = 20,
     grid: GridSearchOpt = False,
     replications: ReplicationsOpt = None,
@@ -87,7 +96,7 @@ def optimise(
             fail("--target is required: e.g. 'p90<=24' or 'within48>=90%'")
         try:
             given = check_inputs(str(scenario), list(servers or []), target, flow, replications,
-                                 max_replications, seed, trials)  # fmt: skip
+                                 max_replications, seed, trials, list(staff_24h or []))  # fmt: skip
         except PlanError as error:
             fail(str(error))
         try:
@@ -100,6 +109,7 @@ def optimise(
             "servers": list(servers or []),
             "target": target,
             "flow_name": flow,
+            "staff_24h": list(staff_24h or []),
             "trials": trials,
             "grid": grid,
             "replications": given.replications,

@@ -38,6 +38,7 @@ def study_optimise(
     db_url: str | None = None,
     report_path: str | None = None,
     on_progress: ProgressParameter = None,
+    staff_24h: list[str] | None = None,
 ) -> dict[str, Any]:
     """Search the server counts for the cheapest set-up meeting the target; store the study.
 
@@ -55,6 +56,8 @@ def study_optimise(
         db_url: SQLAlchemy URL of the study store (default: $CLEARSIM_DB_URL or sqlite).
         report_path: Write the study's HTML report to this file at the end.
         on_progress: Told (replications finished, replications planned so far).
+        staff_24h: Resources (also in ``servers``) that may be staffed 7x24 instead of their
+            calendar: a binary variable each.
 
     Returns:
         The study as JSON with its ``optimise`` block (frontier, chosen, replications spent).
@@ -65,7 +68,7 @@ def study_optimise(
     engine = open_flow_database(db_url)
     plan, block = optimise_plan(
         engine, scenario_path, servers, target, flow_name, trials, grid,
-        replications, max_replications, seed, on_progress,
+        replications, max_replications, seed, on_progress, staff_24h or [],
     )  # fmt: skip
     document = execute_study(plan, engine, batch_size, report_path, None)
     document["optimise"] = block

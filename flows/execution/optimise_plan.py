@@ -29,6 +29,7 @@ from clearsim.scenarios.optimise import (
     Servers,
     candidate_scenario,
     parse_servers,
+    parse_staffing,
 )
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ def check_inputs(
     max_replications: int | None,
     seed: int | None,
     trials: int = 1,
+    staff_24h: Sequence[str] = (),
 ) -> OptimiseInputs:
     """Read and check everything the command is given (a :class:`PlanError` on bad input)."""
     _check_common(replications, seed)
@@ -74,8 +76,9 @@ def check_inputs(
     base = _load(path, replications=n0, seed=first.seed if seed is None else seed)
     try:
         made = parse_servers(servers, base)
+        made += parse_staffing(staff_24h, made, base)
         parsed = parse_target(target, flow_name)
-        for s in made:  # every bound makes a valid scenario
+        for s in made:  # every bound makes a valid scenario (a staffing flag: both values)
             candidate_scenario(base, {s.resource: s.low})
             candidate_scenario(base, {s.resource: s.high})
     except (DecisionError, TargetError) as error:
@@ -111,6 +114,7 @@ def optimise_plan(
     max_replications: int | None,
     seed: int | None,
     on_progress: Callable[[int, int], None] | None = None,
+    staff_24h: Sequence[str] = (),
 ) -> tuple[StudyPlan, dict[str, Any]]:
     """Search (simulating and storing), then the study of the reference and every candidate."""
     from clearsim.flows.execution.optimise_search import search
@@ -119,7 +123,7 @@ def optimise_plan(
     from clearsim.flows.storage.provenance import code_version
 
     given = check_inputs(path, servers, target, flow_name, replications, max_replications, seed,
-                         trials)  # fmt: skip
+                         trials, staff_24h)  # fmt: skip
     version = code_version()
     spent = {"simulated": 0}
     staffed: dict[str, float] = {}
@@ -138,10 +142,11 @@ def optimise_plan(
         return stored
 
     def cost(counts: dict[str, int], runs: Sequence[RunSummary]) -> float:
+        hours = staffed_hours_per_day(runs)  # the candidate's own calendars
         if runs and not staffed:
-            staffed.update(staffed_hours_per_day(runs))
+            staffed.update(hours)
         rates = {s.resource: s.cost_per_hour for s in given.servers}
-        return daily_cost(counts, rates, staffed)
+        return daily_cost(counts, rates, hours)
 
     evaluated = search(
         given.servers, simulate, cost, given.target, given.replications,
