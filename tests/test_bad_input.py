@@ -578,3 +578,24 @@ def test_sensitivity_options(workdir: Path) -> None:
                       "{capacity: 1}\n")  # fmt: skip
     _refused(["sensitivity", str(one_lane), "--param", lanes], f"--param {lanes} (low, 0)")
     _nothing_stored(workdir)
+
+
+def test_optimise_options(workdir: Path) -> None:
+    """``clearsim optimise``: a bad --servers, --target or --flow names the option and reason."""
+    opt = ["optimise", str(MMC), "-r", "2"]
+    lanes = ["--servers", "inspection_lanes=2:5:10"]
+    _refused([*opt, *lanes], "--target is required")
+    _refused([*opt, "--target", "p90<=3"], "--servers is required")
+    _refused([*opt, "--servers", "nope=1:2:3", "--target", "p90<=3"], "--servers nope",
+             "no resource")  # fmt: skip
+    _refused([*opt, "--servers", "inspection_lanes=5:2:1", "--target", "p90<=3"], "1 <= LOW")
+    _refused([*opt, "--servers", "inspection_lanes=2:x:1", "--target", "p90<=3"], "integers")
+    _refused([*opt, "--servers", "inspection_lanes", "--target", "p90<=3"], "NAME=LOW:HIGH:COST")
+    _refused([*opt, *lanes, "--target", "p50<=3"], "--target must be")
+    _refused([*opt, *lanes, "--target", "within48>=150%"], "--target", "(0, 1]")
+    _refused([*opt, *lanes, "--target", "p90<=3", "--flow", "sea"], "--flow must be")
+    _refused([*opt, *lanes, "--target", "p90<=3", "--trials", "0"], "--trials must be >= 1")
+    _refused([*opt, *lanes, "--target", "p90<=3", "--max-replications", "1"],
+             "--max-replications")  # fmt: skip
+    _refused([*opt, *lanes, "--target", "p90<=3", "--staff-24h", "nope"], "--staff-24h nope")
+    _nothing_stored(workdir)

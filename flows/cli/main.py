@@ -142,6 +142,7 @@ def run(
 import clearsim.flows.cli.study  # noqa: E402
 
 # isort: split
+import clearsim.flows.cli.optimise  # noqa: E402
 import clearsim.flows.cli.sensitivity  # noqa: E402
 
 # isort: split

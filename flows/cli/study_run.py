@@ -152,10 +152,13 @@ def run_study(
 
 
 def study_levers_flow(flow_name: str) -> Any:
-    """The levers or sensitivity flow by name (``levers_flow``, ``sensitivity_flow``)."""
-    from clearsim.flows.execution import levers_flow, sensitivity_flow
+    """The levers, sensitivity or optimise flow by name (``levers_flow``, ...)."""
+    from clearsim.flows.execution import levers_flow, optimise_flow, sensitivity_flow
 
-    return getattr(levers_flow, flow_name, None) or getattr(sensitivity_flow, flow_name)
+    for module in (levers_flow, sensitivity_flow):
+        if hasattr(module, flow_name):
+            return getattr(module, flow_name)
+    return getattr(optimise_flow, flow_name)
 
 
 INTERRUPTED_NOTE = (

@@ -23,6 +23,7 @@ COMPARE = "compare"
 SWEEP = "sweep"
 LEVERS = "levers"
 SENSITIVITY = "sensitivity"
+OPTIMISE = "optimise"
 DEFAULT_MAX_REPLICATIONS = 200
 LHS_STREAM = 0x5EE9
 """Spawn key of the Latin hypercube's stream, apart from every replication's streams."""

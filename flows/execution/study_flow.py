@@ -24,9 +24,7 @@ from uuid import UUID
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
-    create_markdown_artifact,
     create_progress_artifact,
-    create_table_artifact,
     update_progress_artifact,
 )
 from prefect.futures import as_completed
@@ -184,27 +182,12 @@ def execute_study(
     """
     from clearsim.analysis.aggregate import aggregate
     from clearsim.analysis.precision import headline_precision
-    from clearsim.flows.report.artifacts import (
-        default_report_path,
-        publish_report_artifacts,
-        publish_report_link,
-        study_key,
-    )
-    from clearsim.flows.report.files import ReportPathError, check_report_path, write_report
-    from clearsim.flows.report.study_report import (
-        difference_rows,
-        study_json,
-        study_markdown,
-        study_results,
-    )
+    from clearsim.flows.execution.study_outputs import publish_study
+    from clearsim.flows.report.files import check_report_path
+    from clearsim.flows.report.study_report import study_json
     from clearsim.flows.storage.persistence import load_replications
     from clearsim.flows.storage.provenance import code_version
-    from clearsim.flows.storage.studies import (
-        finish_study,
-        load_study,
-        open_study,
-        set_study_replications,
-    )
+    from clearsim.flows.storage.studies import finish_study, open_study, set_study_replications
 
     logger = get_run_logger()
     if report_path is not None:
@@ -278,29 +261,7 @@ def execute_study(
         )
         set_study_replications(engine, opened.study_id, replications)
     finish_study(engine, opened.study_id)
-    results = study_results(load_study(engine, opened.study_id), plan.design.get("practical_h"))
-    key = study_key(engine.url, opened.study_id)
-    create_markdown_artifact(
-        markdown=study_markdown(results),
-        key=key,
-        description=f"Study {opened.study_id}: scenarios and differences to the reference",
-    )
-    create_table_artifact(
-        table=difference_rows(results),
-        key=f"{key}-differences",
-        description=f"Study {opened.study_id}: differences to the reference",
-    )
-    publish_report_artifacts(results, opened.study_id, key)
-    report_error = None
-    target = report_path or str(default_report_path(engine.url, opened.study_id))
-    try:  # the study is stored: a report that cannot be written does not fail it
-        written = write_report(results, target)
-        logger.info("report written to %s", written)
-        publish_report_link(written, key, opened.study_id)
-    except ReportPathError as error:
-        logger.error("the report was not written: %s", error)
-        if report_path is not None:  # asked for: the caller is told
-            report_error = str(error)
+    results, report_error = publish_study(engine, opened.study_id, plan, report_path)
     logger.info("study %d complete: %d replication(s) simulated", opened.study_id, simulated)
     document = study_json(results)
     if report_error is not None:

@@ -25,6 +25,7 @@ from clearsim.flows.report.charts import (
 from clearsim.flows.report.figures import FOREST_SEGMENTS, ReportFigures, report_figures
 from clearsim.flows.report.levers_page import levers_section
 from clearsim.flows.report.network_map import network_chart
+from clearsim.flows.report.optimise import optimise_block, optimise_section
 from clearsim.flows.report.render import flow_name, format_estimate
 from clearsim.flows.report.response import response_section
 from clearsim.flows.report.study_report import StudyResults, study_header
@@ -48,6 +49,7 @@ FIGURES = (
     "forest",
     "levers",
     "sensitivity",
+    "optimise",
     "response",
     "heat-map",
     "queues",
@@ -77,6 +79,11 @@ def render_report(results: StudyResults) -> str:
             "sensitivity",
             "Sensitivity: one at a time, by swing",
             sensitivity_section(results.sensitivity),
+        ),
+        _section(
+            "optimise",
+            "Optimisation: cost against the service target",
+            optimise_section(optimise_block(study.design_json)),
         ),
         _section("response", "Response to the swept parameters", response_section(results)),
         _section("heat-map", "Resource utilisation by hour of day", _heat(results, figures)),

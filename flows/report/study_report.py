@@ -36,6 +36,12 @@ from clearsim.flows.report.levers import (
     levers_markdown,
     split_levers,
 )
+from clearsim.flows.report.optimise import (
+    optimise_block,
+    optimise_markdown,
+    optimise_sentence,
+    optimise_table,
+)
 from clearsim.flows.report.render import estimate_json, flow_name, format_estimate, markdown_cell
 from clearsim.flows.report.render_comparison import (
     SHOWN_SEGMENTS,
@@ -166,6 +172,9 @@ def study_json(results: StudyResults) -> dict[str, Any]:
     ]
     document.update(levers_json(results.levers))
     document.update(sensitivity_json(results.sensitivity))
+    block = optimise_block(study.design_json)
+    if block is not None:
+        document["optimise"] = block
     return document
 
 
@@ -242,6 +251,10 @@ def print_study(console: Console, results: StudyResults, note: str = "") -> None
         console.print(lever_sentences(results.levers), markup=False, highlight=False)
     if results.sensitivity is not None:
         print_fitted(console, sensitivity_table(results.sensitivity))
+    block = optimise_block(results.stored.study.design_json)
+    if block is not None:
+        print_fitted(console, optimise_table(block))
+        console.print(optimise_sentence(block), markup=False, highlight=False)
 
 
 def study_markdown(results: StudyResults) -> str:
@@ -270,6 +283,7 @@ def study_markdown(results: StudyResults) -> str:
         )
     lines += levers_markdown(results.levers)
     lines += sensitivity_markdown(results.sensitivity)
+    lines += optimise_markdown(optimise_block(results.stored.study.design_json))
     return "\n".join(lines) + "\n"
 
 
