@@ -42,7 +42,7 @@ def lever_name(scenario: str, lever: str) -> str:
     return f"{scenario}[{lever}]"
 
 
-def _always_calendar(scenario: Scenario) -> tuple[str, dict[str, object]]:
+def always_calendar(scenario: Scenario) -> tuple[str, dict[str, object]]:
     """The name of an always-open calendar, and the calendars with it (added if missing)."""
     for name, calendar in scenario.calendars.items():
         if isinstance(calendar, AlwaysOpen):
@@ -65,7 +65,7 @@ def lever_variants(scenario: Scenario) -> list[Lever]:
                 update={"name": lever_name(scenario.name, label), "resources": resources}
             )
             levers.append(Lever(label, SERVER, name, variant))
-    always, calendars = _always_calendar(scenario)
+    always, calendars = always_calendar(scenario)
     shifted = {
         name: resource
         for name, resource in scenario.resources.items()

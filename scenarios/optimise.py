@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from clearsim.models.calendars import AlwaysOpen
 from clearsim.models.scenario import Scenario
+from clearsim.scenarios.levers import always_calendar
 from clearsim.scenarios.overrides import OverrideError, with_values
 
 MAX_CANDIDATES = 10_000
@@ -101,13 +102,7 @@ def _always_open(scenario: Scenario, names: Sequence[str]) -> Scenario:
     """The scenario with these resources on an always-open calendar (added if missing)."""
     if not names:
         return scenario
-    calendars = dict(scenario.calendars)
-    always = next((n for n, c in calendars.items() if isinstance(c, AlwaysOpen)), None)
-    if always is None:
-        always = "always"
-        while always in calendars:
-            always += "_24h"
-        calendars[always] = AlwaysOpen()
+    always, calendars = always_calendar(scenario)
     resources = {
         name: r.model_copy(update={"calendar": always}) if name in names else r
         for name, r in scenario.resources.items()

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from clearsim.models.calendars import AlwaysOpen
 from clearsim.models.scenario import Scenario
+from clearsim.scenarios.levers import always_calendar
 from clearsim.scenarios.overrides import OverrideError, with_values
 
 OfficerHours = Literal["office hours", "7x24"]
@@ -88,13 +89,7 @@ def _share_paths(scenario: Scenario, choice: str) -> dict[str, Any]:
 def _calendar_for(scenario: Scenario, hours: OfficerHours, current: str) -> tuple[str, Scenario]:
     """The calendar giving ``hours`` and the scenario holding it (an always-open one added)."""
     if hours == ALL_HOURS:
-        for name, calendar in scenario.calendars.items():
-            if isinstance(calendar, AlwaysOpen):
-                return name, scenario
-        name = "always"
-        while name in scenario.calendars:
-            name += "_24h"
-        calendars = {**scenario.calendars, name: AlwaysOpen()}
+        name, calendars = always_calendar(scenario)
         return name, scenario.model_copy(update={"calendars": calendars})
     if not isinstance(scenario.calendars[current], AlwaysOpen):
         return current, scenario
