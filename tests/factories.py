@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -202,3 +203,16 @@ def activities_of(log: EventLog) -> set[str]:
     """
     recorded = {log.activities[code] for code in np.unique(log.column("activity"))}
     return {name for name in log.activities if name not in MILESTONES or name in recorded}
+
+
+def fixed(value_min: float) -> dict[str, Any]:
+    """A deterministic duration of ``value_min`` minutes, for hand-computed traces."""
+    return {"kind": "deterministic", "value_min": value_min}
+
+
+def rows_by_case(log: EventLog) -> dict[int, dict[str, list[tuple[int, float]]]]:
+    """Per case and activity name, its (lifecycle, time) rows in log order."""
+    seen: dict[int, dict[str, list[tuple[int, float]]]] = defaultdict(lambda: defaultdict(list))
+    for case, activity, _, lifecycle, time, *_ in log.rows:
+        seen[case][log.activities[activity]].append((lifecycle, time))
+    return seen

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import DAY, SCENARIOS
+from factories import DAY, SCENARIOS, fixed
 from pydantic import ValidationError
 
 from clearsim.models.air_cargo import AirCargoSpec
@@ -29,10 +29,6 @@ FEEDER = SCENARIOS / "air_cargo_road_feeder.yaml"
 P = "processes.tianhe_air"
 H = "processes.huahu_air"
 SCHEDULE, START, COMPLETE = 0, 1, 2
-
-
-def _fixed(value_min: float) -> dict[str, Any]:
-    return {"kind": "deterministic", "value_min": value_min}
 
 
 def _short(path: Path, days: float = 3) -> Scenario:
@@ -62,18 +58,18 @@ def _traced(
         f"{process}.import_share": 0.0,
         f"{process}.transfer_share": 0.0,
         f"{process}.export_share": 1.0,
-        f"{process}.flight.turnaround_min": _fixed(300),
-        f"{process}.flight.loading_close_min": _fixed(60),
-        f"{process}.flight.offload_min": _fixed(10),
-        f"{process}.warehouse.build_up_min": _fixed(40),
-        f"{process}.warehouse.tow_min": _fixed(15),
+        f"{process}.flight.turnaround_min": fixed(300),
+        f"{process}.flight.loading_close_min": fixed(60),
+        f"{process}.flight.offload_min": fixed(10),
+        f"{process}.warehouse.build_up_min": fixed(40),
+        f"{process}.warehouse.tow_min": fixed(15),
         f"{process}.export_declaration.advance_share": 1.0,
-        f"{process}.export_declaration.advance_lead_min": _fixed(720),
+        f"{process}.export_declaration.advance_lead_min": fixed(720),
         f"{process}.export_risk.general": green,
         f"{process}.export_risk.aeo": green,
-        f"{process}.export_acceptance.acceptance_lead_min": _fixed(240),
-        f"{process}.export_acceptance.dock_unloading_min": _fixed(10),
-        f"{process}.export_acceptance.screening_min": _fixed(10),
+        f"{process}.export_acceptance.acceptance_lead_min": fixed(240),
+        f"{process}.export_acceptance.dock_unloading_min": fixed(10),
+        f"{process}.export_acceptance.screening_min": fixed(10),
         **extra,
     }
     return with_values(load_scenario(path), values)
@@ -147,7 +143,7 @@ def test_city_terminal_hand_trace() -> None:
     arrival at the city terminal at 285, acceptance 285-295, X-ray 295-305, sealing 305-350, the
     same road trip (same pace: common random numbers), then straight to build-up.
     """
-    extra = {f"{H}.city_terminal.share": 1.0, f"{H}.city_terminal.sealing_min": _fixed(45)}
+    extra = {f"{H}.city_terminal.share": 1.0, f"{H}.city_terminal.sealing_min": fixed(45)}
     base = _run(_traced(CITY_BASE, [300.0], 1, H, **extra))
     reform = _run(_traced(CITY, [300.0], 1, H, **extra))
     (case,) = _shipments(base)
@@ -336,11 +332,11 @@ def _feeder_trace(path: Path) -> RunResult:
         f"{P}.export_share": 0.0,
         f"{P}.import_risk.general": green,
         f"{P}.import_risk.aeo": green,
-        f"{P}.warehouse.breakdown_min": _fixed(30),
+        f"{P}.warehouse.breakdown_min": fixed(30),
         f"{P}.road_feeder.share": 1.0,
-        f"{P}.road_feeder.transit_formalities_min": _fixed(120),
-        f"{P}.road_feeder.manifest_transfer_min": _fixed(10),
-        f"{P}.road_feeder.unloading_min": _fixed(15),
+        f"{P}.road_feeder.transit_formalities_min": fixed(120),
+        f"{P}.road_feeder.manifest_transfer_min": fixed(10),
+        f"{P}.road_feeder.unloading_min": fixed(15),
     }
     return _run(with_values(load_scenario(path), values))
 

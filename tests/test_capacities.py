@@ -7,7 +7,7 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from factories import SCENARIOS, short_sea_import
+from factories import SCENARIOS, fixed, rows_by_case, short_sea_import
 
 from clearsim.scenarios.load import load_scenario
 from clearsim.scenarios.overrides import with_values
@@ -18,46 +18,34 @@ YARD = SCENARIOS / "sea_import_yard_baseline.yaml"
 P = "processes.yangluo_import"
 
 
-def _fixed(value: float) -> dict[str, Any]:
-    return {"kind": "deterministic", "value_min": value}
-
-
 def _trace_values(boxes: int) -> dict[str, Any]:
     """One call at 3000 of ``boxes`` green boxes declared in advance; every time deterministic."""
-    ready = {"offset_min": -2880.0, "delay_min": _fixed(0.0)}
+    ready = {"offset_min": -2880.0, "delay_min": fixed(0.0)}
     return {
         "warmup_min": 0.0,
         "resources.quay_cranes.capacity": 1,
         f"{P}.vessel_arrivals": {"kind": "fixed_times", "times_min": [3000.0]},
         f"{P}.containers_per_call": {"kind": "fixed", "value": boxes},
-        f"{P}.berthing_min": _fixed(60.0),
-        f"{P}.unberthing_min": _fixed(20.0),
-        f"{P}.crane_move_min": _fixed(3.0),
-        f"{P}.arrival_confirmation_min": _fixed(30.0),
+        f"{P}.berthing_min": fixed(60.0),
+        f"{P}.unberthing_min": fixed(20.0),
+        f"{P}.crane_move_min": fixed(3.0),
+        f"{P}.arrival_confirmation_min": fixed(30.0),
         f"{P}.aeo_share": 0.0,
         f"{P}.risk.general": {"green": 1.0, "yellow": 0.0, "red": 0.0},
         f"{P}.declaration.advance_share": 1.0,
         f"{P}.declaration.documents.taxable_share": 0.0,
         f"{P}.declaration.documents.licence_share": 0.0,
         f"{P}.declaration.documents.inspection_share": 0.0,
-        f"{P}.declaration.documents.manifest_lead_min": _fixed(2880.0),
+        f"{P}.declaration.documents.manifest_lead_min": fixed(2880.0),
         f"{P}.declaration.documents.commercial": ready,
-        f"{P}.declaration.documents.valuation_work_min": _fixed(60.0),
-        f"{P}.declaration.documents.preparation_min": _fixed(30.0),
-        f"{P}.pickup.truck_booking_delay_min": _fixed(100.0),
-        f"{P}.pickup.gate_transaction_min": _fixed(4.0),
-        f"{P}.pickup.yard_handling_min": _fixed(6.0),
-        f"{P}.pickup.quay_to_gate_min": _fixed(8.0),
-        f"{P}.trucks.round_trip_min": _fixed(200.0),
+        f"{P}.declaration.documents.valuation_work_min": fixed(60.0),
+        f"{P}.declaration.documents.preparation_min": fixed(30.0),
+        f"{P}.pickup.truck_booking_delay_min": fixed(100.0),
+        f"{P}.pickup.gate_transaction_min": fixed(4.0),
+        f"{P}.pickup.yard_handling_min": fixed(6.0),
+        f"{P}.pickup.quay_to_gate_min": fixed(8.0),
+        f"{P}.trucks.round_trip_min": fixed(200.0),
     }
-
-
-def _rows(result: RunResult) -> dict[int, dict[str, list[tuple[int, float]]]]:
-    """Per case and activity name, its (lifecycle, time) rows in log order."""
-    seen: dict[int, dict[str, list[tuple[int, float]]]] = defaultdict(lambda: defaultdict(list))
-    for case, activity, _, lifecycle, time, *_ in result.log.rows:
-        seen[case][result.log.activities[activity]].append((lifecycle, time))
-    return seen
 
 
 def _times(rows: list[tuple[int, float]]) -> list[float]:
@@ -77,7 +65,7 @@ def test_a_yard_of_one_slot_blocks_the_crane_until_the_first_box_is_lifted_out()
     values = {**_trace_values(2), "resources.import_yard.capacity": 1}
     scenario = with_values(short_sea_import(YARD, days=4, warmup_days=0), values)
     result = run_replication(scenario, 0, scenario.seed)  # conftest checks every simulated log
-    rows = _rows(result)
+    rows = rows_by_case(result.log)
     boxes = sorted(c for c, acts in rows.items() if "discharge" in acts)
     call = next(c for c, acts in rows.items() if "berth" in acts)
     first, second = rows[boxes[0]], rows[boxes[1]]
@@ -164,7 +152,7 @@ def test_one_slot_an_hour_and_a_no_show_delay_the_pickups_by_whole_windows() -> 
     3240 is taken by box 2, so 3300. Box 2's truck comes at 3240 (0.981): gate in 3244, yard
     3250, out 3254. Box 1's comes at 3300 (0.813): gate in 3304, yard 3310, out 3314.
     """
-    rows = _rows(_appointment_run({}))
+    rows = rows_by_case(_appointment_run({}).log)
     boxes = sorted(c for c, acts in rows.items() if "discharge" in acts)
     first, second = rows[boxes[0]], rows[boxes[1]]
     assert _times(first["truck_booking"])[-1] == 3130.0
@@ -186,7 +174,7 @@ def test_a_ship_side_truck_that_does_not_show_leaves_its_box_to_the_yard() -> No
     (0.087), booked again for 3240 (0.981): gate in 3244, yard 3250, out 3254.
     """
     values = {f"{P}.ship_side_pickup": {"enabled": True, "share": 1.0}}
-    rows = _rows(_appointment_run(values))
+    rows = rows_by_case(_appointment_run(values).log)
     boxes = sorted(c for c, acts in rows.items() if "discharge" in acts)
     first, second = rows[boxes[0]], rows[boxes[1]]
     assert _times(first["exit"]) == [3075.0]
@@ -259,7 +247,7 @@ def test_one_position_is_held_by_one_lot_at_a_time_for_its_stay() -> None:
     """A warehouse of one position: the next lot enters when the last one leaves, 600 min later."""
     values = {
         "resources.dongxihu_bonded_positions.capacity": 1,
-        f"{R}.bonded_storage.positions.stay_min": _fixed(600.0),
+        f"{R}.bonded_storage.positions.stay_min": fixed(600.0),
     }
     stays = _stays(_rail(POSITIONS, values))
     entered = sorted((times[1], times[2]) for times in stays.values() if len(times) == 3)
@@ -314,7 +302,7 @@ def test_the_wait_for_a_truck_of_the_pool_is_the_consignees_not_port_queueing() 
     values = {**_trace_values(2), "resources.trucks.capacity": 1}
     scenario = with_values(short_sea_import(TRUCKS, days=4, warmup_days=0), values)
     result = run_replication(scenario, 0, scenario.seed)
-    rows = _rows(result)
+    rows = rows_by_case(result.log)
     boxes = sorted(c for c, acts in rows.items() if "discharge" in acts)
     assert _times(rows[boxes[1]]["truck_trip"])[:2] == [3130.0, 3344.0]
     assert _times(rows[boxes[1]]["exit"]) == [3358.0]

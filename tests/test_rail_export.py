@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import SCENARIOS, activities_of
+from factories import SCENARIOS, activities_of, fixed
 
 from clearsim.models.scenario import Scenario
 from clearsim.scenarios.load import load_scenario
@@ -34,10 +34,6 @@ SEED = 7
 DAY = 1440.0
 
 
-def _fixed(value: float) -> dict[str, Any]:
-    return {"kind": "deterministic", "value_min": value}
-
-
 def _trace(path: Path, **values: Any) -> RunResult:
     """One box setting out at minute 100, every duration fixed, every resource always open."""
     scenario = with_values(
@@ -46,19 +42,19 @@ def _trace(path: Path, **values: Any) -> RunResult:
             f"{P}.box_arrivals": {"kind": "fixed_times", "times_min": [100.0]},
             "resources.wujiashan_customs_officers.calendar": "always",
             "resources.wujiashan_inspection_lanes.calendar": "always",
-            f"{P}.declaration_delay_min": _fixed(180.0),
-            f"{P}.risk.screening_min": _fixed(1.0),
-            f"{P}.document_review_min": _fixed(30.0),
-            f"{P}.inspection_min": _fixed(90.0),
-            f"{P}.yard_move_min": _fixed(30.0),
-            f"{P}.consolidation_wait_min": _fixed(400.0),
-            f"{P}.stuffing_min": _fixed(60.0),
-            f"{P}.unstuffing_min": _fixed(120.0),
-            f"{P}.border.handling_min": _fixed(360.0),
-            f"{P}.border.transit.declaration_min": _fixed(30.0),
-            f"{P}.border.transit.box_check_min": _fixed(2.0),
-            f"{P}.border.transit.seal_check_min": _fixed(40.0),
-            f"{P}.transit.acceptance_min": _fixed(20.0),
+            f"{P}.declaration_delay_min": fixed(180.0),
+            f"{P}.risk.screening_min": fixed(1.0),
+            f"{P}.document_review_min": fixed(30.0),
+            f"{P}.inspection_min": fixed(90.0),
+            f"{P}.yard_move_min": fixed(30.0),
+            f"{P}.consolidation_wait_min": fixed(400.0),
+            f"{P}.stuffing_min": fixed(60.0),
+            f"{P}.unstuffing_min": fixed(120.0),
+            f"{P}.border.handling_min": fixed(360.0),
+            f"{P}.border.transit.declaration_min": fixed(30.0),
+            f"{P}.border.transit.box_check_min": fixed(2.0),
+            f"{P}.border.transit.seal_check_min": fixed(40.0),
+            f"{P}.transit.acceptance_min": fixed(20.0),
             f"{P}.trains.planned_lead_min": 0.0,
             f"{P}.transit.dedicated_trains.planned_lead_min": 0.0,
             **{f"{P}.{key}": value for key, value in values.items()},

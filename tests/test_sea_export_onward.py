@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import DAY, SCENARIOS, assert_same_run
+from factories import DAY, SCENARIOS, assert_same_run, fixed
 
 from clearsim.models.scenario import Scenario
 from clearsim.models.sea_export import SeaExportSpec
@@ -37,20 +37,16 @@ DISCHARGE, TRANSFER, PROCEDURE, CONFIRM = 120.0, 480.0, 720.0, 1440.0
 FIRST, INTERVAL, CUTOFF, LINKED = 1200.0, 1440.0, 720.0, 240.0
 
 
-def _fixed(value: float) -> dict[str, Any]:
-    return {"kind": "deterministic", "value_min": value}
-
-
 def _traced(path: Path, **extra: Any) -> Scenario:
     """Two calls of three boxes, deterministic hub and confirmation times."""
     scenario = load_scenario(path, horizon_min=3 * DAY, warmup_min=DAY, drain_limit_min=20 * DAY)
     values: dict[str, Any] = {
         P + "vessel_arrivals": {"kind": "fixed_times", "times_min": [2 * DAY, 2.5 * DAY]},
         P + "containers_per_call": {"kind": "fixed", "value": 3},
-        P + "onward.discharge_min": _fixed(DISCHARGE),
-        P + "onward.hub_transfer_min": _fixed(TRANSFER),
-        P + "onward.hub_procedure_min": _fixed(PROCEDURE),
-        P + "onward.confirmation_min": _fixed(CONFIRM),
+        P + "onward.discharge_min": fixed(DISCHARGE),
+        P + "onward.hub_transfer_min": fixed(TRANSFER),
+        P + "onward.hub_procedure_min": fixed(PROCEDURE),
+        P + "onward.confirmation_min": fixed(CONFIRM),
     }
     values.update({P + key: value for key, value in extra.items()})
     return with_values(scenario, values)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import pytest
-from factories import SCENARIOS, short_sea_import
+from factories import SCENARIOS, fixed, rows_by_case, short_sea_import
 
 from clearsim.models.scenario import Scenario
 from clearsim.scenarios.load import load_scenario
@@ -20,10 +19,6 @@ RIVER_SEA = SCENARIOS / "sea_import_river_sea_direct.yaml"
 HUASHAN = SCENARIOS / "huashan_import_baseline.yaml"
 P = "processes.yangluo_import"
 U = f"{P}.upstream"
-
-
-def _fixed(value: float) -> dict[str, Any]:
-    return {"kind": "deterministic", "value_min": value}
 
 
 def _river_leg(scenario: Scenario, source: str, target: str) -> int:
@@ -46,14 +41,14 @@ def _trace_run(mode: str) -> RunResult:
     values: dict[str, Any] = {
         "warmup_min": 0.0,
         "resources.shanghai_transit_officers.capacity": 1,
-        f"network.edges.{leg}.travel_min": _fixed(5760.0),
+        f"network.edges.{leg}.travel_min": fixed(5760.0),
         f"{U}.mode": mode,
         f"{U}.ocean_arrivals": {"kind": "fixed_times", "times_min": [3000.0]},
         f"{U}.boxes_per_ocean_call": {"kind": "fixed", "value": 2},
-        f"{U}.ocean_discharge_min": _fixed(100.0),
-        f"{U}.transshipment_min": _fixed(200.0),
-        f"{U}.transit_preparation_min": _fixed(60.0),
-        f"{U}.transit_review_min": _fixed(10.0),
+        f"{U}.ocean_discharge_min": fixed(100.0),
+        f"{U}.transshipment_min": fixed(200.0),
+        f"{U}.transit_preparation_min": fixed(60.0),
+        f"{U}.transit_review_min": fixed(10.0),
         f"{U}.feeder.capacity_units": 1,
         f"{U}.feeder.planned_lead_min": 360.0,
         f"{P}.aeo_share": 0.0,
@@ -64,26 +59,18 @@ def _trace_run(mode: str) -> RunResult:
         f"{P}.declaration.documents.inspection_share": 0.0,
         f"{P}.declaration.documents.commercial": {
             "offset_min": -8000.0,
-            "delay_min": _fixed(0.0),
+            "delay_min": fixed(0.0),
         },
-        f"{P}.declaration.documents.valuation_work_min": _fixed(60.0),
-        f"{P}.declaration.documents.preparation_min": _fixed(30.0),
+        f"{P}.declaration.documents.valuation_work_min": fixed(60.0),
+        f"{P}.declaration.documents.preparation_min": fixed(30.0),
     }
     scenario = with_values(base, values)
     return run_replication(scenario, 0, scenario.seed)  # conftest checks every simulated log
 
 
-def _rows(result: RunResult) -> dict[int, dict[str, list[tuple[int, float]]]]:
-    """Per case and activity name, its (lifecycle, time) rows in log order."""
-    seen: dict[int, dict[str, list[tuple[int, float]]]] = defaultdict(lambda: defaultdict(list))
-    for case, activity, _, lifecycle, time, *_ in result.log.rows:
-        seen[case][result.log.activities[activity]].append((lifecycle, time))
-    return seen
-
-
 def _boxes(result: RunResult) -> list[dict[str, list[float]]]:
     """Each container's activity times (every lifecycle), in case order."""
-    rows = _rows(result)
+    rows = rows_by_case(result.log)
     kinds = result.log.cases.object_type
     return [
         {name: [time for _, time in times] for name, times in rows[case].items()}
@@ -186,7 +173,7 @@ def test_modes_see_the_same_ocean_arrivals() -> None:
     ]
     entries = []
     for run in runs:
-        rows = _rows(run)
+        rows = rows_by_case(run.log)
         entries.append(
             sorted(
                 (case, times["border_entry"][0][1])

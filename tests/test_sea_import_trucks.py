@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import pytest
-from factories import SCENARIOS, short_sea_import
+from factories import SCENARIOS, fixed, rows_by_case, short_sea_import
 
 from clearsim.scenarios.overrides import with_values
 from clearsim.simulation.run import RunResult, run_replication
@@ -16,49 +15,37 @@ TRUCKS = SCENARIOS / "sea_import_ship_side_trucks.yaml"
 P = "processes.yangluo_import"
 
 
-def _fixed(value: float) -> dict[str, Any]:
-    return {"kind": "deterministic", "value_min": value}
-
-
 def _trace_run() -> RunResult:
     """One call of two ship-side green boxes, one crane, one truck; every time deterministic."""
-    ready = {"offset_min": -2880.0, "delay_min": _fixed(0.0)}
+    ready = {"offset_min": -2880.0, "delay_min": fixed(0.0)}
     values: dict[str, Any] = {
         "warmup_min": 0.0,
         "resources.quay_cranes.capacity": 1,
         "resources.trucks.capacity": 1,
         f"{P}.vessel_arrivals": {"kind": "fixed_times", "times_min": [3000.0]},
         f"{P}.containers_per_call": {"kind": "fixed", "value": 2},
-        f"{P}.berthing_min": _fixed(60.0),
-        f"{P}.unberthing_min": _fixed(20.0),
-        f"{P}.crane_move_min": _fixed(3.0),
-        f"{P}.arrival_confirmation_min": _fixed(30.0),
+        f"{P}.berthing_min": fixed(60.0),
+        f"{P}.unberthing_min": fixed(20.0),
+        f"{P}.crane_move_min": fixed(3.0),
+        f"{P}.arrival_confirmation_min": fixed(30.0),
         f"{P}.aeo_share": 0.0,
         f"{P}.risk.general": {"green": 1.0, "yellow": 0.0, "red": 0.0},
         f"{P}.declaration.documents.taxable_share": 0.0,
         f"{P}.declaration.documents.licence_share": 0.0,
         f"{P}.declaration.documents.inspection_share": 0.0,
-        f"{P}.declaration.documents.manifest_lead_min": _fixed(2880.0),
+        f"{P}.declaration.documents.manifest_lead_min": fixed(2880.0),
         f"{P}.declaration.documents.commercial": ready,
-        f"{P}.declaration.documents.valuation_work_min": _fixed(60.0),
-        f"{P}.declaration.documents.preparation_min": _fixed(30.0),
-        f"{P}.pickup.truck_booking_delay_min": _fixed(100.0),
-        f"{P}.pickup.gate_transaction_min": _fixed(4.0),
-        f"{P}.pickup.yard_handling_min": _fixed(6.0),
-        f"{P}.pickup.quay_to_gate_min": _fixed(8.0),
+        f"{P}.declaration.documents.valuation_work_min": fixed(60.0),
+        f"{P}.declaration.documents.preparation_min": fixed(30.0),
+        f"{P}.pickup.truck_booking_delay_min": fixed(100.0),
+        f"{P}.pickup.gate_transaction_min": fixed(4.0),
+        f"{P}.pickup.yard_handling_min": fixed(6.0),
+        f"{P}.pickup.quay_to_gate_min": fixed(8.0),
         f"{P}.ship_side_pickup.share": 1.0,
-        f"{P}.trucks.round_trip_min": _fixed(200.0),
+        f"{P}.trucks.round_trip_min": fixed(200.0),
     }
     scenario = with_values(short_sea_import(TRUCKS, days=4, warmup_days=0), values)
     return run_replication(scenario, 0, scenario.seed)  # conftest checks every simulated log
-
-
-def _rows(result: RunResult) -> dict[int, dict[str, list[tuple[int, float]]]]:
-    """Per case and activity name, its (lifecycle, time) rows in log order."""
-    seen: dict[int, dict[str, list[tuple[int, float]]]] = defaultdict(lambda: defaultdict(list))
-    for case, activity, _, lifecycle, time, *_ in result.log.rows:
-        seen[case][result.log.activities[activity]].append((lifecycle, time))
-    return seen
 
 
 def _times(rows: list[tuple[int, float]]) -> list[float]:
@@ -75,7 +62,7 @@ def test_one_truck_serves_two_boxes_lifted_back_to_back() -> None:
     out at 3289; the truck is back at 3489.
     """
     result = _trace_run()
-    rows = _rows(result)
+    rows = rows_by_case(result.log)
     boxes = sorted(c for c, acts in rows.items() if "discharge" in acts)
     assert len(boxes) == 2
     first, second = rows[boxes[0]], rows[boxes[1]]
@@ -130,7 +117,7 @@ def test_a_short_pool_sends_ship_side_boxes_to_the_yard(capacity: int) -> None:
         short_sea_import(TRUCKS, days=3, warmup_days=1), {"resources.trucks.capacity": capacity}
     )
     short = run_replication(scenario, 0, scenario.seed)
-    rows = _rows(short)
+    rows = rows_by_case(short.log)
     ship_side = [c for c, acts in rows.items() if short.log.cases.direct_path[c]]
     fallback = [c for c in ship_side if "no_truck_at_berth" in rows[c]]
     assert fallback and len(fallback) < len(ship_side)
